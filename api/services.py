@@ -24,5 +24,9 @@ class Services:
 
 
 def build_services(settings: Settings) -> Services:
+    from assistant.db import create_records_schema
+
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    return Services(settings=settings, records_engine=make_engine(settings.resolved_database_url))
+    engine = make_engine(settings.resolved_database_url)
+    create_records_schema(engine)
+    return Services(settings=settings, records_engine=engine)

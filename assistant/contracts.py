@@ -51,3 +51,22 @@ class OutboundMessenger(Protocol):
     def send(self, user_ref: str, text: str) -> None:
         """Deliver a staff reply to the person on their channel (raises on failure)."""
         ...
+
+
+class HandoffDesk(Protocol):
+    """The back office as the conversation sees it (implemented by the handoff queue)."""
+
+    def open_ticket(self, session_id: str, *, trigger: str, service: str, priority: str,
+                    region: str | None, summary: str, facts: dict | None, channel: str,
+                    user_ref: str | None) -> HandoffInfo:
+        """Raise (or return the already-open) ticket for this session. `trigger` is one of
+        person_request / urgent_risk / uncertain_answer / eligibility_application / staff_pull."""
+        ...
+
+    def active_ticket(self, session_id: str) -> HandoffInfo | None:
+        """The session's open ticket (pending/assigned/escalated), if any."""
+        ...
+
+    def human_owns(self, session_id: str) -> bool:
+        """True while staff own the conversation: the bot must stay silent."""
+        ...
