@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Sourced by scripts/test.sh: the system services the tests need, from Debian's packages.
+# - Chromium (browser tests of the H5 chat and the staff console)
+# - a throw-away PostgreSQL cluster on a local port (the records suite also runs on PostgreSQL)
+# Idempotent and quiet; exports FAYUAN_TEST_POSTGRES_URL and FAYUAN_CHROMIUM.
+
+_apt_install() {
+  local missing=()
+  for pkg in "$@"; do dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg"); done
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "system-deps: installing ${missing[*]}"
+    if [ -z "${_FAYUAN_APT_UPDATED:-}" ]; then apt-get update -qq >/dev/null; _FAYUAN_APT_UPDATED=1; fi
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+}
+
+_apt_install chromium fonts-noto-cjk postgresql
+export FAYUAN_CHROMIUM=/usr/bin/chromium
+
+_pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+_pg_port=${FAYUAN_TEST_PG_PORT:-54329}
+_pg_dir=${FAYUAN_TEST_PG_DIR:-/var/tmp/fayuan-test-pg}
+if ! "$_pg_bin/pg_isready" -q -h 127.0.0.1 -p "$_pg_port"; then
+  if [ ! -f "$_pg_dir/PG_VERSION" ]; then
+    mkdir -p "$_pg_dir" && chown postgres:postgres "$_pg_dir"
+    su postgres -c "$_pg_bin/initdb -D $_pg_dir -A trust -U postgres -E UTF8 --locale=C.UTF-8" >/dev/null
+  fi
+  su postgres -c "$_pg_bin/pg_ctl -D $_pg_dir -o '-p $_pg_port -k /tmp -c listen_addresses=127.0.0.1' -l $_pg_dir/server.log -w start" >/dev/null
+fi
+"$_pg_bin/psql" -q -h 127.0.0.1 -p "$_pg_port" -U postgres -tc "SELECT 1 FROM pg_database WHERE datname='fayuan_test'" | grep -q 1 \
+  || "$_pg_bin/createdb" -h 127.0.0.1 -p "$_pg_port" -U postgres fayuan_test
+export FAYUAN_TEST_POSTGRES_URL="postgresql+psycopg://postgres@127.0.0.1:${_pg_port}/fayuan_test"
