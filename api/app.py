@@ -5,6 +5,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from api import auth
 from api.routers import health
 from api.services import Services, build_services
 from knowledge.settings import Settings, get_settings
@@ -22,4 +23,5 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
                   description="Legal-consultation assistant and statute knowledge base for public legal services")
     app.state.services = services
     app.include_router(health.router)
+    app.include_router(auth.router)
     return app

@@ -21,6 +21,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.set_defaults(func=_cmd_serve)
+    from api import cli_staff
+
+    cli_staff.register(sub)
     return parser
 
 

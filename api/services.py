@@ -20,6 +20,7 @@ class Services:
     settings: Settings
     records_engine: Engine
     knowledge: Any = None            # knowledge.types.KnowledgeBase, once loaded
+    staff: Any = None                # assistant.staff.accounts.StaffDirectory
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -29,4 +30,19 @@ def build_services(settings: Settings) -> Services:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     engine = make_engine(settings.resolved_database_url)
     create_records_schema(engine)
-    return Services(settings=settings, records_engine=engine)
+    services = Services(settings=settings, records_engine=engine)
+    _wire_staff(services)
+    return services
+
+
+def _wire_staff(services: Services) -> None:
+    """Staff accounts, the bootstrap admin (FAYUAN_ADMIN_USERNAME/PASSWORD) and PII-masked logs."""
+    from assistant.privacy import install_log_masking
+    from assistant.staff.accounts import StaffDirectory
+
+    install_log_masking()
+    settings = services.settings
+    services.staff = StaffDirectory(services.records_engine)
+    services.staff.ensure_admin(settings.admin_username, settings.admin_password)
+    if settings.secret_key == "dev-insecure-change-me":
+        log.warning("FAYUAN_SECRET_KEY is the development default: set a random secret in production")

@@ -36,7 +36,16 @@ class Settings(BaseSettings):
     secret_key: str = Field("dev-insecure-change-me", description="Signs staff sessions and CSRF tokens")
     admin_username: str | None = Field(None, description="Bootstrap admin account created at start-up")
     admin_password: str | None = None
-    session_ttl_minutes: int = 480
+    session_ttl_minutes: int = Field(480, description="Staff console sessions (signed cookie) expire after this")
+    api_token_ttl_minutes: int = Field(60, description="Staff API bearer tokens (POST /v1/auth/token) expire after this")
+    handoff_sla_minutes: dict[str, int] = Field(
+        {"urgent": 30, "high": 120, "normal": 480},
+        description="Time to resolve a handoff ticket by priority; reminder at half time, escalation at the deadline")
+    sla_sweep_interval_s: float = Field(60.0, description="How often the SLA sweep and the notification outbox run (0 = off)")
+    notify_mentions: list[str] = Field(
+        default_factory=list, description="WeCom userids mentioned in staff notifications, as a JSON list, e.g. [\"zhangsan\", \"@all\"]")
+    notify_timeout_s: float = Field(5.0, description="Timeout of a webhook notification call")
+    notify_max_attempts: int = Field(8, description="Notification attempts before an outbox row is given up (kept, marked failed)")
     retention_days: int = Field(180, description="Consultation records older than this are purged")
     public_base_url: str = Field("http://127.0.0.1:8000", description="Base URL used in links (console, H5)")
 

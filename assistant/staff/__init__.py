@@ -1,0 +1,1 @@
+"""Staff accounts of the back office (legal-aid centre, mediation, justice bureau)."""
