@@ -21,6 +21,7 @@ class Services:
     records_engine: Engine
     knowledge: Any = None            # knowledge.types.KnowledgeBase, once loaded
     staff: Any = None                # assistant.staff.accounts.StaffDirectory
+    wechat: Any = None               # assistant.channels.wiring.WeChatChannels (公众号, WeCom)
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -32,6 +33,7 @@ def build_services(settings: Settings) -> Services:
     create_records_schema(engine)
     services = Services(settings=settings, records_engine=engine)
     _wire_staff(services)
+    _wire_wechat(services)
     return services
 
 
@@ -46,3 +48,11 @@ def _wire_staff(services: Services) -> None:
     services.staff.ensure_admin(settings.admin_username, settings.admin_password)
     if settings.secret_key == "dev-insecure-change-me":
         log.warning("FAYUAN_SECRET_KEY is the development default: set a random secret in production")
+
+
+def _wire_wechat(services: Services) -> None:
+    """公众号 and WeCom callbacks; the assistant is looked up per message (it may load later)."""
+    from assistant.channels.wiring import build_wechat_channels
+
+    services.wechat = build_wechat_channels(services.settings, services.records_engine,
+                                            lambda: getattr(services, "assistant", None))

@@ -66,6 +66,16 @@ class Settings(BaseSettings):
     wecom_api_base: str = "https://qyapi.weixin.qq.com"
     wecom_bot_token: str | None = None
     wecom_bot_aes_key: str | None = None
+    wechat_reply_budget_s: float = Field(
+        4.0, description="WeChat/WeCom wait this long for a passive reply (they give up at 5 s); "
+                         "slower answers go out through the customer-service / message API")
+    wechat_max_body_bytes: int = Field(65536, description="Callback bodies above this size are refused (413)")
+    wechat_timestamp_tolerance_s: int = Field(
+        300, description="Callbacks whose timestamp is further than this from now are refused")
+    wechat_answer_workers: int = Field(4, description="Threads answering WeChat/WeCom questions")
+    wechat_http_timeout_s: float = Field(10.0, description="Timeout of calls to the WeChat/WeCom APIs")
+    wecom_bot_stream_deadline_s: float = Field(
+        330.0, description="WeCom bot: after this long the stream is closed and the answer goes to response_url")
 
     log_level: str = "INFO"
 

@@ -1,0 +1,34 @@
+"""Putting a channel message to the assistant: never raises, and honours the reply budget."""
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from assistant.channels.answer_budget import AnswerBudget
+from assistant.channels.reply_text import ANSWER_FAILED, NOT_READY, chat_reply_text
+from assistant.contracts import Assistant
+
+log = logging.getLogger(__name__)
+
+
+class ChannelAnswerer:
+    def __init__(self, assistant: Callable[[], Assistant | None], budget: AnswerBudget):
+        self._assistant = assistant      # looked up per call: the assistant may load after start-up
+        self.budget = budget
+
+    def ask(self, session_id: str, text: str, *, channel: str, user_ref: str) -> str:
+        """The text to send back ("" when staff own the conversation and the bot stays silent)."""
+        assistant = self._assistant()
+        if assistant is None:
+            return NOT_READY
+        try:
+            reply = assistant.reply(session_id, text, channel=channel, user_ref=user_ref)
+        except Exception:  # noqa: BLE001 - the villager gets a plain apology, the log the traceback
+            log.exception("assistant failed on a %s message", channel)
+            return ANSWER_FAILED
+        return chat_reply_text(reply) or ""
+
+    def ask_within_budget(self, session_id: str, text: str, *, channel: str, user_ref: str,
+                          on_late: Callable[[str], None]) -> str | None:
+        """The answer if ready within the budget; otherwise None, and `on_late(answer)` later."""
+        return self.budget.run(lambda: self.ask(session_id, text, channel=channel, user_ref=user_ref), on_late)
