@@ -21,6 +21,8 @@ class Services:
     records_engine: Engine
     knowledge: Any = None            # knowledge.types.KnowledgeBase, once loaded
     staff: Any = None                # assistant.staff.accounts.StaffDirectory
+    chat_sessions: Any = None        # assistant.sessions.SessionStore
+    assistant: Any = None            # assistant.conversation.ConversationService (assistant.contracts.Assistant)
     wechat: Any = None               # assistant.channels.wiring.WeChatChannels (公众号, WeCom)
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -33,6 +35,7 @@ def build_services(settings: Settings) -> Services:
     create_records_schema(engine)
     services = Services(settings=settings, records_engine=engine)
     _wire_staff(services)
+    _wire_chat(services)
     _wire_wechat(services)
     return services
 
@@ -56,3 +59,22 @@ def _wire_wechat(services: Services) -> None:
 
     services.wechat = build_wechat_channels(services.settings, services.records_engine,
                                             lambda: getattr(services, "assistant", None))
+
+
+def _wire_chat(services: Services) -> None:
+    """The chat assistant. Knowledge base, handoff desk and eligibility dialogue are read from the
+    container at each turn, so they can be loaded or wired after this (app start-up)."""
+    from assistant.conversation import ConversationService
+    from assistant.llm import llm_from_settings
+    from assistant.sessions import SessionStore
+
+    settings = services.settings
+    services.chat_sessions = SessionStore(services.records_engine)
+    services.assistant = ConversationService(
+        store=services.chat_sessions,
+        knowledge=lambda: services.knowledge,
+        handoff_desk=lambda: getattr(services, "handoff_desk", None),
+        eligibility=lambda: services.extra.get("eligibility_dialogue"),
+        llm=llm_from_settings(settings),
+        search_k=settings.chat_search_k, min_score=settings.chat_min_score,
+        max_citations=settings.chat_max_citations, max_message_chars=settings.chat_max_message_chars)

@@ -31,6 +31,16 @@ class Settings(BaseSettings):
     llm_model: str | None = None
     llm_api_key: str | None = None
     llm_timeout_s: float = 20.0
+    llm_cooldown_s: float = Field(
+        30.0, description="After an LLM failure, answer with the offline composer for this long before trying again")
+
+    # --- chat assistant ---------------------------------------------------------------------
+    chat_search_k: int = Field(10, description="Articles/cases retrieved per chat question")
+    chat_min_score: float = Field(
+        0.0, description="Top retrieval score below which the chat says 不确定 instead of answering")
+    chat_max_citations: int = Field(5, description="Citations listed (expandable) under one chat answer")
+    chat_max_message_chars: int = Field(
+        2000, description="Longer chat messages are refused with 422 (a question, not a document)")
 
     # --- staff, security ------------------------------------------------------------------
     secret_key: str = Field("dev-insecure-change-me", description="Signs staff sessions and CSRF tokens")

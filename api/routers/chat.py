@@ -1,0 +1,249 @@
+"""Chat endpoints: `/v1/chat` (+ SSE stream), the OpenAI-compatible `/v1/chat/completions` facade,
+the transcript for the H5 page, and the H5 page itself (`/chat`).
+
+Routes stay thin: validate, call `services.assistant.reply`, shape the JSON. Streams send the
+already verified answer in pieces — nothing unverified is ever streamed."""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+from fastapi import APIRouter, Depends, Header, Request
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response, StreamingResponse
+
+from api.deps import get_services
+from api.services import Services
+from assistant.composer import cite_label
+from assistant.contracts import ChatReply
+from assistant.conversation import KnowledgeUnavailable
+from assistant.sessions import SESSION_ID_PATTERN, InvalidSessionId
+from knowledge.types import Hit
+
+log = logging.getLogger(__name__)
+router = APIRouter(tags=["chat"])
+STATIC = Path(__file__).resolve().parents[1] / "static" / "chat"
+ASSETS = {"chat.js": "text/javascript", "chat.css": "text/css"}
+WEB_CHANNELS = {"web", "h5", "api"}
+STREAM_PIECE = 24   # characters per SSE delta
+
+
+class ChatError(Exception):
+    def __init__(self, status: int, reason: str):
+        self.status, self.reason = status, reason
+
+
+def _check_message(message: object, max_chars: int) -> str:
+    if not isinstance(message, str):
+        raise ChatError(422, "message 必须是文字 (message must be a string)")
+    if not message.strip():
+        raise ChatError(422, "消息不能为空，请输入您的问题 (message is empty)")
+    if len(message) > max_chars:
+        raise ChatError(422, f"消息太长了（{len(message)} 字），请控制在 {max_chars} 字以内，说说主要情况就行 "
+                             f"(message longer than {max_chars} characters)")
+    return message
+
+
+def _ask(services: Services, session_id: str | None, message: str, channel: str, user_ref: str | None = None) -> ChatReply:
+    if services.assistant is None:
+        raise ChatError(503, "对话服务尚未就绪，请稍后再试 (assistant not ready)")
+    try:
+        return services.assistant.reply(session_id, message, channel=channel, user_ref=user_ref)
+    except InvalidSessionId as exc:
+        raise ChatError(422, str(exc)) from exc
+    except KnowledgeUnavailable as exc:
+        raise ChatError(503, str(exc)) from exc
+    except Exception as exc:  # noqa: BLE001 - a person never sees a stack trace or a bare 500
+        log.exception("chat turn failed")
+        raise ChatError(503, "服务暂时出了点问题，请稍后再试，或拨打 12348 法律服务热线 (internal error)") from exc
+
+
+def citation_json(c) -> dict:
+    if c.case_title:
+        return {"case_title": c.case_title, "section": c.section, "text": c.text,
+                "label": f"案例《{c.case_title}》（{c.section}）"}
+    hit = Hit(doc_id="", kind="statute", text=c.text, law=c.law, article_id=c.article_id)
+    return {"law": c.law, "article_id": c.article_id, "text": c.text, "label": cite_label(hit)}
+
+
+def reply_json(reply: ChatReply) -> dict:
+    return {"session_id": reply.session_id, "answer": reply.answer,
+            "citations": [citation_json(c) for c in reply.citations], "intent": reply.intent,
+            "handoff": reply.handoff.__dict__ if reply.handoff else None, "disclaimer": reply.disclaimer,
+            "silent": reply.silent}
+
+
+def _error(err: ChatError) -> JSONResponse:
+    return JSONResponse({"detail": err.reason}, status_code=err.status)
+
+
+async def _body(request: Request) -> dict:
+    try:
+        body = await request.json()
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ChatError(422, "请求体必须是 JSON (body must be JSON)") from exc
+    if not isinstance(body, dict):
+        raise ChatError(422, "请求体必须是 JSON 对象 (body must be a JSON object)")
+    return body
+
+
+def _channel(value: object) -> str:
+    return "h5" if value == "h5" else "api"
+
+
+@router.post("/v1/chat")
+async def chat(request: Request, services: Services = Depends(get_services)):
+    """One question → one grounded answer with verified citations."""
+    try:
+        body = await _body(request)
+        message = _check_message(body.get("message"), services.settings.chat_max_message_chars)
+        reply = await _in_thread(_ask, services, body.get("session_id"), message, _channel(body.get("channel")))
+    except ChatError as err:
+        return _error(err)
+    return reply_json(reply)
+
+
+@router.post("/v1/chat/stream")
+async def chat_stream(request: Request, services: Services = Depends(get_services)):
+    """Server-sent events: `meta` (session, intent), `delta` pieces of the answer, `done` (full reply)."""
+    try:
+        body = await _body(request)
+        message = _check_message(body.get("message"), services.settings.chat_max_message_chars)
+        reply = await _in_thread(_ask, services, body.get("session_id"), message, _channel(body.get("channel")))
+    except ChatError as err:
+        return _error(err)
+    payload = reply_json(reply)
+
+    def events() -> Iterator[str]:
+        yield _sse("meta", {"session_id": reply.session_id, "intent": reply.intent})
+        for piece in _pieces(reply.answer):
+            yield _sse("delta", {"text": piece})
+        yield _sse("done", payload)
+
+    return StreamingResponse(events(), media_type="text/event-stream", headers={"Cache-Control": "no-cache"})
+
+
+@router.get("/v1/chat/{session_id}/messages")
+def chat_messages(session_id: str, after: int = 0, services: Services = Depends(get_services)):
+    """The transcript of a web session (for the H5 page: history after a reload, staff replies)."""
+    if not SESSION_ID_PATTERN.fullmatch(session_id):
+        return JSONResponse({"detail": "session_id 格式不对 (invalid session id)"}, status_code=422)
+    session = services.chat_sessions.get(session_id)
+    if session is None or session.channel not in WEB_CHANNELS:
+        return JSONResponse({"detail": "没有这个会话 (no such session)"}, status_code=404)
+    messages = [m.to_dict() for m in services.chat_sessions.messages(session_id, after_id=max(after, 0))]
+    for m in messages:
+        m["citations"] = [citation_json(_StoredCitation(c)) for c in m["citations"]]
+    return {"session_id": session_id, "messages": messages}
+
+
+class _StoredCitation:
+    def __init__(self, data: dict):
+        self.text = data.get("text", "")
+        self.law, self.article_id = data.get("law"), data.get("article_id")
+        self.case_title, self.section = data.get("case_title"), data.get("section")
+
+
+# --- OpenAI-compatible facade ------------------------------------------------------------------
+def _last_user_text(messages: object) -> str:
+    if not isinstance(messages, list) or not messages:
+        raise ChatError(422, "messages 必须是非空列表 (messages must be a non-empty list)")
+    for item in reversed(messages):
+        if isinstance(item, dict) and item.get("role") == "user":
+            content = item.get("content")
+            if isinstance(content, list):   # [{"type": "text", "text": "..."}]
+                content = "".join(p.get("text", "") for p in content if isinstance(p, dict))
+            return content if isinstance(content, str) else ""
+    raise ChatError(422, "messages 里没有用户消息 (no user message)")
+
+
+def _facade_session(user: object, header: str | None) -> str | None:
+    """X-Session-Id header, else the OpenAI `user` field (hashed when it is not a valid id)."""
+    value = header or (user if isinstance(user, str) and user else None)
+    if value is None:
+        return None
+    if SESSION_ID_PATTERN.fullmatch(value):
+        return value
+    return "oa-" + hashlib.sha256(value.encode()).hexdigest()[:32]
+
+
+def _facade_content(reply: ChatReply) -> str:
+    labels = [citation_json(c)["label"] for c in reply.citations]
+    refs = ("\n\n相关条文：" + "；".join(labels)) if labels else ""
+    return reply.answer + refs
+
+
+@router.post("/v1/chat/completions")
+async def chat_completions(request: Request, services: Services = Depends(get_services),
+                           x_session_id: str | None = Header(None)):
+    """Fayuan as an OpenAI-compatible "model" for existing chat front ends."""
+    try:
+        body = await _body(request)
+        message = _check_message(_last_user_text(body.get("messages")), services.settings.chat_max_message_chars)
+        session_id = _facade_session(body.get("user"), x_session_id)
+        reply = await _in_thread(_ask, services, session_id, message, "api")
+    except ChatError as err:
+        return JSONResponse({"detail": err.reason, "error": {"message": err.reason, "type": "invalid_request_error"
+                             if err.status < 500 else "server_error"}}, status_code=err.status)
+    model = str(body.get("model") or "fayuan")
+    completion_id = f"chatcmpl-{uuid.uuid4().hex[:24]}"
+    created = int(time.time())
+    content = _facade_content(reply)
+    extra = {"fayuan": reply_json(reply)}
+    if body.get("stream"):
+        def chunks() -> Iterator[str]:
+            base = {"id": completion_id, "object": "chat.completion.chunk", "created": created, "model": model}
+            yield _data({**base, "choices": [{"index": 0, "delta": {"role": "assistant"}, "finish_reason": None}]})
+            for piece in _pieces(content):
+                yield _data({**base, "choices": [{"index": 0, "delta": {"content": piece}, "finish_reason": None}]})
+            yield _data({**base, "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}], **extra})
+            yield "data: [DONE]\n\n"
+
+        return StreamingResponse(chunks(), media_type="text/event-stream", headers={"Cache-Control": "no-cache"})
+    return {"id": completion_id, "object": "chat.completion", "created": created, "model": model,
+            "choices": [{"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}],
+            "usage": {"prompt_tokens": len(message), "completion_tokens": len(content),
+                      "total_tokens": len(message) + len(content)}, **extra}
+
+
+# --- H5 page ----------------------------------------------------------------------------------
+@router.get("/chat", response_class=HTMLResponse, include_in_schema=False)
+def chat_page() -> Response:
+    return FileResponse(STATIC / "chat.html", media_type="text/html; charset=utf-8",
+                        headers={"Cache-Control": "no-cache"})
+
+
+@router.get("/chat/assets/{name}", include_in_schema=False)
+def chat_asset(name: str) -> Response:
+    if name not in ASSETS:
+        return JSONResponse({"detail": "not found"}, status_code=404)
+    return FileResponse(STATIC / name, media_type=f"{ASSETS[name]}; charset=utf-8",
+                        headers={"Cache-Control": "no-cache"})
+
+
+# --- helpers -----------------------------------------------------------------------------------
+async def _in_thread(fn, *args):
+    """Run the (blocking: retrieval, SQL) turn in the thread pool, keeping the event loop free."""
+    from starlette.concurrency import run_in_threadpool
+
+    return await run_in_threadpool(fn, *args)
+
+
+def _pieces(text: str) -> Iterator[str]:
+    for start in range(0, len(text), STREAM_PIECE):
+        yield text[start:start + STREAM_PIECE]
+
+
+def _sse(event: str, data: dict) -> str:
+    return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
+
+
+def _data(data: dict) -> str:
+    return f"data: {json.dumps(data, ensure_ascii=False)}\n\n"
+
+

@@ -1,0 +1,140 @@
+"""The offline composer: a short, plain-Chinese answer built only from retrieved articles and cases.
+
+Shape (fits a phone screen): which law applies → what it says (quoted, trimmed) → numbered next
+steps (with time limits only when the knowledge base has the article that sets them) → where to
+ask. Weak retrieval gives an honest "不确定" and the offer of a human instead of a guess."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from assistant.next_steps import WHERE_TO_ASK, StepTemplate, steps_for
+from knowledge.types import Hit, KnowledgeBase
+
+DISCLAIMER = "AI 生成，仅供参考，以法律援助机构/律师意见为准。"
+OFFER_HUMAN = "需要工作人员帮忙，请回复“转人工”。"
+_LEADING_LABEL = re.compile(r"^\s*第[零〇一二两三四五六七八九十百千\d]+条(之[一二三四五六七八九十]+)?\s*")
+_SENTENCE_END = "。；;！？"
+
+
+@dataclass
+class ComposedAnswer:
+    text: str
+    citations: list[Hit] = field(default_factory=list)
+    points: list[dict] = field(default_factory=list)   # [{"text", "detail"}] for "第二点再说详细点"
+    confident: bool = True
+
+
+@dataclass(frozen=True)
+class ComposerLimits:
+    min_score: float = 0.0          # below this top score the retrieval is "weak"
+    relative_floor: float = 0.5     # keep hits scoring at least this share of the top hit
+    max_citations: int = 5          # articles/cases listed (and expandable) under the answer
+    quoted: int = 2                 # of which quoted in the answer text
+    quote_chars: int = 90
+
+
+def article_body(hit: Hit) -> str:
+    """The article text without its leading 第X条 label, whitespace collapsed."""
+    return re.sub(r"\s+", " ", _LEADING_LABEL.sub("", hit.text or "")).strip()
+
+
+def trim_quote(text: str, limit: int) -> str:
+    """Cut at the last sentence end within `limit` characters (or hard-cut), marking the cut."""
+    if len(text) <= limit:
+        return text
+    head = text[:limit]
+    cut = max(head.rfind(ch) for ch in _SENTENCE_END + "，,：:")
+    if cut >= limit // 2:
+        head = head[:cut + 1]
+    return head.rstrip("，,：:") + "……"
+
+
+def cite_label(hit: Hit) -> str:
+    """《劳动合同法》第三十八条 / 案例《…》（裁判要点）."""
+    if hit.kind == "case":
+        return f"案例《{hit.case_title}》（{hit.section}）"
+    label = hit.citation
+    return f"《{hit.law}》{label[len(hit.law or ''):]}"
+
+
+class OfflineComposer:
+    def __init__(self, kb: KnowledgeBase, limits: ComposerLimits | None = None):
+        self.kb = kb
+        self.limits = limits or ComposerLimits()
+
+    # --- answers --------------------------------------------------------------------------
+    def select(self, hits: list[Hit]) -> list[Hit]:
+        """The hits worth citing: strong enough in absolute and relative terms, no duplicates."""
+        if not hits:
+            return []
+        top = max(h.score for h in hits)
+        if top < self.limits.min_score:
+            return []
+        floor = max(self.limits.min_score, top * self.limits.relative_floor)
+        chosen, seen = [], set()
+        for hit in sorted(hits, key=lambda h: h.score, reverse=True):
+            key = (hit.kind, hit.law, hit.article_id, hit.case_title, hit.section)
+            if hit.score >= floor and key not in seen:
+                seen.add(key)
+                chosen.append(hit)
+        return chosen[:self.limits.max_citations]
+
+    def answer(self, question: str, hits: list[Hit]) -> ComposedAnswer:
+        chosen = self.select(hits)
+        statutes = [h for h in chosen if h.kind == "statute"]
+        if not statutes:
+            return self.uncertain()
+        laws = list(dict.fromkeys(h.law for h in statutes))
+        lines = [f"这个问题主要适用《{'》《'.join(laws[:2])}》。"]
+        for hit in statutes[:self.limits.quoted]:
+            lines.append(f"{cite_label(hit)}规定：“{trim_quote(article_body(hit), self.limits.quote_chars)}”")
+        cases = [h for h in chosen if h.kind == "case"]
+        if cases:
+            lines.append(f"可参考{cite_label(cases[0])}。")
+        points, rule_hits = self.next_steps([(h.law, h.path) for h in statutes])
+        lines.append("您可以这样做：")
+        lines += [f"{i}. {p['text']}" for i, p in enumerate(points, 1)]
+        citations = statutes + [h for h in rule_hits if _key(h) not in {_key(s) for s in statutes}] + cases[:1]
+        return ComposedAnswer("\n".join(lines), citations, points, confident=True)
+
+    def next_steps(self, laws_with_paths: list[tuple[str, list[str]]]) -> tuple[list[dict], list[Hit]]:
+        """Numbered points for the dispute type; a point's rule sentence only when its article exists."""
+        points, rule_hits = [], []
+        for step in (*steps_for(laws_with_paths), WHERE_TO_ASK):
+            text, detail = step.text, step.detail
+            rule_hit = self._rule_article(step)
+            if rule_hit is not None:
+                rule_label = cite_label(rule_hit)
+                text = f"{text}{step.rule.sentence.rstrip('。')}（{rule_label}）。"
+                detail = f"{detail}\n{rule_label}：“{trim_quote(article_body(rule_hit), 160)}”"
+                rule_hits.append(rule_hit)
+            points.append({"text": text, "detail": detail})
+        return points, rule_hits
+
+    def _rule_article(self, step: StepTemplate) -> Hit | None:
+        if step.rule is None:
+            return None
+        return self.kb.get_article(step.rule.law, step.rule.article_id)
+
+    def uncertain(self) -> ComposedAnswer:
+        text = ("这个问题我不确定：知识库里没有找到足够相关的法律规定，我不想给您不准确的答案。\n"
+                "建议您：\n1. 拨打 12348 法律服务热线，或到当地法律援助中心、找村（居）法律顾问当面咨询；\n"
+                f"2. {OFFER_HUMAN}")
+        return ComposedAnswer(text, [], [], confident=False)
+
+    def statute(self, hit: Hit) -> ComposedAnswer:
+        """The full text of one looked-up article (a statute lookup)."""
+        heading = f"（{' · '.join(hit.path)}）" if hit.path else ""
+        status = f"\n注意：该条文的状态是“{hit.status}”。" if hit.status and hit.status != "有效" else ""
+        return ComposedAnswer(f"{cite_label(hit)}{heading}：\n{article_body(hit)}{status}", [hit], [], confident=True)
+
+    def expand(self, points: list[dict], number: int) -> str:
+        if not 1 <= number <= len(points):
+            return f"上一次的回答一共只有 {len(points)} 点，请告诉我想了解第几点（比如“第一点再说详细点”）。"
+        point = points[number - 1]
+        return f"第{number}点：{point['text']}\n具体来说：{point['detail']}"
+
+
+def _key(hit: Hit) -> tuple:
+    return hit.kind, hit.law, hit.article_id, hit.case_title, hit.section

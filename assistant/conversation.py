@@ -1,0 +1,299 @@
+"""ConversationService: the `Assistant` every channel talks to.
+
+One turn: open the session → stay silent if staff own it → detect the intent (with the session's
+state for follow-ups) → run the flow (answer, statute lookup, eligibility dialogue, handoff,
+urgent risk, small talk) → verify citations → store the masked turn and the new state."""
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from assistant import intents as I
+from assistant.composer import DISCLAIMER, OFFER_HUMAN, ComposedAnswer, OfflineComposer, cite_label
+from assistant.contracts import ChatReply, Citation, HandoffDesk, HandoffInfo
+from assistant.sessions import ChatSession, SessionStore, TurnRecord, mask_pii
+from assistant.urgent import GUIDANCE
+from assistant.verify import CitationVerifier
+from knowledge.citations import parse
+from knowledge.types import Hit, KnowledgeBase
+
+log = logging.getLogger(__name__)
+
+GREETING_TEXT = ("您好！我是法援助手，可以帮您：\n1. 解答劳动工资、工伤、婚姻家庭、借钱欠债、买东西受骗等法律问题；\n"
+                 "2. 查法条，比如“劳动合同法第38条是什么”；\n3. 看看能不能申请法律援助，比如“我能申请法律援助吗”。\n"
+                 "直接用大白话说说您遇到的事就行。需要工作人员请回复“转人工”。")
+THANKS_TEXT = "不客气！还有问题随时问我。拿不准的也可以拨打 12348 法律服务热线。"
+UNCLEAR_TEXT = ("我没看明白您的意思。请用文字说说遇到了什么事，比如“老板拖欠工资三个月怎么办”，"
+                "或者回复“转人工”找工作人员。")
+OUT_OF_SCOPE_TEXT = ("这个问题不在我能回答的范围，我只解答法律方面的问题，比如工资、工伤、婚姻家庭、借钱欠债、"
+                     "消费纠纷等。有法律问题请直接说说您的情况。")
+INJECTION_TEXT = "我只能按照既定规则解答法律问题，不能更改设定或透露内部指令。有法律问题请直接说说您的情况。"
+NO_HANDOFF_TEXT = ("人工服务暂时没有接通。您可以直接拨打 12348 法律服务热线，或到当地法律援助中心、找村（居）法律顾问"
+                   "当面咨询；有紧急危险请拨打 110。")
+ELIGIBILITY_QUERY = "法律援助 经济困难 申请条件 法律援助事项 申请法律援助"
+SERVICE_WORDS = (("公证", "公证"), ("调解", "人民调解"), ("律师", "律师咨询"))
+
+
+class KnowledgeUnavailable(RuntimeError):
+    """The knowledge base is not loaded (yet); the API answers 503 with a reason."""
+
+
+@dataclass
+class Outcome:
+    """What one flow produced; turned into a ChatReply and stored."""
+    answer: str
+    intent: str
+    citations: list[Hit] = field(default_factory=list)
+    handoff: HandoffInfo | None = None
+    substantive: bool = False         # a legal answer: carries the disclaimer in its text
+    state: dict = field(default_factory=dict)   # state keys to update
+
+
+class ConversationService:
+    def __init__(self, *, store: SessionStore, knowledge: Callable[[], KnowledgeBase | None],
+                 handoff_desk: Callable[[], HandoffDesk | None] = lambda: None,
+                 eligibility: Callable[[], Any | None] = lambda: None,
+                 llm: Any | None = None, search_k: int = 10, min_score: float = 0.0, max_citations: int = 5,
+                 max_message_chars: int = 2000):
+        from assistant.composer import ComposerLimits
+
+        self.store = store
+        self._knowledge = knowledge
+        self._handoff_desk = handoff_desk
+        self._eligibility = eligibility
+        self.llm = llm
+        self.search_k = search_k
+        self.limits = ComposerLimits(min_score=min_score, max_citations=max_citations)
+        self.max_message_chars = max_message_chars
+
+    # --- the Assistant contract ---------------------------------------------------------
+    def reply(self, session_id: str | None, message: str, *, channel: str = "web",
+              user_ref: str | None = None) -> ChatReply:
+        message = (message or "").strip()[:self.max_message_chars]
+        session = self.store.open(session_id, channel=channel, user_ref=user_ref)
+        if session.user_ref is None and channel in {"web", "h5", "api"}:
+            session.user_ref = session.id   # web staff replies are stored under the session itself
+        desk = self._handoff_desk()
+        if desk is not None and desk.human_owns(session.id):
+            self.store.save_turn(session, [TurnRecord("user", message, "human_owned")])
+            return ChatReply(session.id, "", "human_owned", handoff=desk.active_ticket(session.id),
+                             disclaimer=DISCLAIMER, silent=True)
+        outcome = self._run(session, message, desk)
+        if outcome.substantive:
+            outcome.answer = f"{outcome.answer}\n（{DISCLAIMER}）"
+        session.state.update(outcome.state)
+        citations = [to_citation(h) for h in outcome.citations]
+        self.store.save_turn(session, [
+            TurnRecord("user", message, outcome.intent),
+            TurnRecord("assistant", outcome.answer, outcome.intent, [c.__dict__ for c in citations]),
+        ])
+        handoff = outcome.handoff or (desk.active_ticket(session.id) if desk is not None else None)
+        return ChatReply(session.id, outcome.answer, outcome.intent, citations, handoff, DISCLAIMER)
+
+    # --- routing ----------------------------------------------------------------------------
+    def _run(self, session: ChatSession, message: str, desk: HandoffDesk | None) -> Outcome:
+        state = session.state
+        intent = I.detect_intent(message, has_topic=bool(state.get("topic")), has_points=bool(state.get("points")))
+        if intent.name == I.URGENT_RISK:
+            return self._urgent(session, intent, desk)
+        if intent.name == I.HUMAN_REQUEST:
+            return self._handoff(session, message, desk)
+        if state.get("flow") == "eligibility" and intent.name not in (I.GREETING, I.OUT_OF_SCOPE):
+            return self._eligibility_turn(session, intent.cleaned or message, desk, continuing=True)
+        if intent.name == I.GREETING:
+            return Outcome(GREETING_TEXT, intent.name)
+        if intent.name == I.THANKS:
+            return Outcome(THANKS_TEXT, intent.name)
+        if intent.name == I.UNCLEAR:
+            return Outcome(UNCLEAR_TEXT, intent.name)
+        if intent.name == I.OUT_OF_SCOPE:
+            return Outcome(INJECTION_TEXT if intent.injection else OUT_OF_SCOPE_TEXT, intent.name)
+        if intent.name == I.EXPAND_POINT:
+            return self._expand(session, intent.point or 0)
+        if intent.name == I.STATUTE_LOOKUP:
+            return self._statute(intent.cleaned)
+        if intent.name == I.ELIGIBILITY:
+            return self._eligibility_turn(session, intent.cleaned, desk, continuing=False)
+        query = intent.cleaned
+        if intent.name == I.FOLLOW_UP:
+            query = f"{state['topic']} {intent.cleaned}"
+        return self._answer(query, intent.name, topic=intent.cleaned if intent.name == I.LEGAL_QUESTION else None)
+
+    def kb(self) -> KnowledgeBase:
+        kb = self._knowledge()
+        if kb is None:
+            raise KnowledgeUnavailable("知识库尚未加载，请稍后再试 (knowledge base not loaded yet)")
+        return kb
+
+    # --- flows -------------------------------------------------------------------------------
+    def _answer(self, query: str, intent: str, *, topic: str | None) -> Outcome:
+        kb = self.kb()
+        composer = OfflineComposer(kb, self.limits)
+        hits = kb.search(query, k=self.search_k)
+        composed = composer.answer(query, hits)
+        text, citations = self._grounded_text(kb, composer, query, composed)
+        state = {"points": composed.points, "uncertain": not composed.confident,
+                 "citations": [_cite_key(h) for h in citations]}
+        if topic:
+            state["topic"] = topic
+        return Outcome(text if composed.confident else composed.text, intent, citations,
+                       substantive=True, state=state)
+
+    def _grounded_text(self, kb: KnowledgeBase, composer: OfflineComposer, query: str,
+                       composed: ComposedAnswer) -> tuple[str, list[Hit]]:
+        """The LLM's wording when it is configured and survives verification, else the offline text
+        (verified too: the same check for every answer)."""
+        verifier = CitationVerifier(kb)
+        if composed.confident and self.llm is not None:
+            drafted = self.llm.compose(query, composed.citations, [p["text"] for p in composed.points])
+            if drafted:
+                checked = verifier.verify(drafted)
+                if checked.removed:
+                    log.warning("LLM answer cited %d article(s) not in the knowledge base; removed",
+                                len(checked.removed))
+                if checked.citations and len(checked.text) >= 20:
+                    return checked.text, checked.citations + [
+                        h for h in composed.citations if h.doc_id not in {c.doc_id for c in checked.citations}]
+        checked = verifier.verify(composed.text)
+        extra = [h for h in composed.citations if h.doc_id not in {c.doc_id for c in checked.citations}]
+        return checked.text, checked.citations + extra
+
+    def _statute(self, text: str) -> Outcome:
+        kb = self.kb()
+        refs = parse(text) or parse(_with_article_marker(text))
+        if not refs:
+            return self._answer(text, I.LEGAL_QUESTION, topic=text)
+        ref = refs[0]
+        hit = kb.lookup(ref)
+        if hit is None:
+            law = kb.resolve_law(ref.law)
+            if law is None:
+                answer = f"知识库里没有找到《{ref.law}》这部法律法规，请核对名称，或者直接说说您遇到的问题。"
+            else:
+                answer = f"《{law}》里没有找到第{ref.article_id.replace('-', '条之')}条，请核对条文号。"
+            return Outcome(answer, I.STATUTE_LOOKUP, substantive=True, state={"points": []})
+        composed = OfflineComposer(kb, self.limits).statute(hit)
+        return Outcome(composed.text, I.STATUTE_LOOKUP, [hit], substantive=True,
+                       state={"points": [], "topic": cite_label(hit), "citations": [_cite_key(hit)]})
+
+    def _expand(self, session: ChatSession, number: int) -> Outcome:
+        kb = self.kb()
+        text = OfflineComposer(kb, self.limits).expand(session.state.get("points") or [], number)
+        cited = [h for key in session.state.get("citations", []) if (h := _hit_for(kb, key)) is not None]
+        return Outcome(text, I.EXPAND_POINT, cited[:2], substantive=True)
+
+    def _urgent(self, session: ChatSession, intent: I.Intent, desk: HandoffDesk | None) -> Outcome:
+        guidance = GUIDANCE[intent.risk]
+        kb = self._knowledge()
+        citations = [h for c in guidance.citations if kb is not None and (h := kb.lookup(c)) is not None]
+        steps = "\n".join(f"{i}. {s}" for i, s in enumerate(guidance.steps, 1))
+        handoff = self._open_ticket(desk, session, trigger="urgent_risk", service=guidance.service,
+                                    priority="urgent", summary=f"紧急情况（{intent.risk}）：{intent.cleaned}")
+        tail = "" if handoff is not None else "\n人工服务暂时没有接通，请优先拨打上面的电话。"
+        return Outcome(f"请先做这几件事：\n{steps}{tail}", I.URGENT_RISK, citations, handoff, substantive=True,
+                       state={"risk": intent.risk})
+
+    def _handoff(self, session: ChatSession, message: str, desk: HandoffDesk | None) -> Outcome:
+        trigger = "uncertain_answer" if session.state.get("uncertain") else "person_request"
+        service = next((s for word, s in SERVICE_WORDS if word in message), "法律援助")
+        topic = session.state.get("topic") or message
+        handoff = self._open_ticket(desk, session, trigger=trigger, service=service, priority="normal",
+                                    summary=f"咨询：{topic}")
+        if handoff is None:
+            return Outcome(NO_HANDOFF_TEXT, I.HUMAN_REQUEST)
+        return Outcome(f"已为您转接人工（编号 {handoff.ticket_id}），工作人员会尽快在这里回复您。\n"
+                       "等待期间如有紧急危险请拨打 110；也可以拨打 12348 法律服务热线。", I.HUMAN_REQUEST,
+                       handoff=handoff)
+
+    def _eligibility_turn(self, session: ChatSession, message: str, desk: HandoffDesk | None, *,
+                          continuing: bool) -> Outcome:
+        dialogue = self._eligibility()
+        if dialogue is None:
+            return self._eligibility_fallback()
+        state = session.state.get("flow_state") or {}
+        turn = dialogue.answer(state, message) if continuing else dialogue.start(message)
+        handoff = None
+        if turn.done and turn.handoff_summary:
+            handoff = self._open_ticket(desk, session, trigger="eligibility_application", service="法律援助",
+                                        priority="normal", summary=_summary_text(turn.handoff_summary),
+                                        facts=turn.handoff_summary,
+                                        region=turn.handoff_summary.get("region"))
+        citations = self._eligibility_citations(turn.decision)
+        new_state = {"flow": None if turn.done else "eligibility", "flow_state": None if turn.done else turn.state}
+        if turn.decision is not None:
+            new_state["eligibility_decision"] = turn.decision
+        return Outcome(turn.reply, I.ELIGIBILITY, citations, handoff, substantive=turn.done, state=new_state)
+
+    def _eligibility_citations(self, decision: dict | None) -> list[Hit]:
+        """The decision's cited articles, as the knowledge base has them (missing ones dropped)."""
+        kb = self._knowledge()
+        if not decision or kb is None:
+            return []
+        cited = decision.get("citations") or []
+        hits = []
+        for item in cited:
+            text = item if isinstance(item, str) else f"{item.get('law', '')}第{item.get('article', '')}条"
+            for ref in parse(text):
+                if (hit := kb.lookup(ref)) is not None:
+                    hits.append(hit)
+        return hits
+
+    def _eligibility_fallback(self) -> Outcome:
+        """Until the eligibility dialogue is available: the Legal Aid Law's own conditions."""
+        kb = self.kb()
+        hits = kb.search(ELIGIBILITY_QUERY, k=self.search_k)
+        hits = [h for h in hits if h.law == "法律援助法"][:3]
+        lines = ["能不能申请法律援助，主要看两点：一是事情属于法律援助的范围，二是经济困难（各地标准不同）。"]
+        lines += [f"{cite_label(h)}：“{_trim(h)}”" for h in hits]
+        lines.append("具体可以拨打 12348，或带上身份证件和家庭收入情况到当地法律援助中心申请。" + OFFER_HUMAN)
+        return Outcome("\n".join(lines), I.ELIGIBILITY, hits, substantive=True)
+
+    def _open_ticket(self, desk: HandoffDesk | None, session: ChatSession, *, trigger: str, service: str,
+                     priority: str, summary: str, facts: dict | None = None,
+                     region: str | None = None) -> HandoffInfo | None:
+        if desk is None:
+            return None
+        try:
+            return desk.open_ticket(session.id, trigger=trigger, service=service, priority=priority,
+                                    region=region, summary=mask_pii(summary)[:500], facts=facts,
+                                    channel=session.channel, user_ref=session.user_ref)
+        except Exception:  # noqa: BLE001 - the person still gets the what-to-do text and hotlines
+            log.exception("opening a handoff ticket failed (session %s)", session.id)
+            return None
+
+
+def to_citation(hit: Hit) -> Citation:
+    if hit.kind == "case":
+        return Citation(text=hit.text, case_title=hit.case_title, section=hit.section)
+    return Citation(text=hit.text, law=hit.law, article_id=hit.article_id)
+
+
+def _cite_key(hit: Hit) -> dict:
+    if hit.kind == "case":
+        return {"case_title": hit.case_title, "section": hit.section, "doc_id": hit.doc_id}
+    return {"law": hit.law, "article_id": hit.article_id}
+
+
+def _hit_for(kb: KnowledgeBase, key: dict) -> Hit | None:
+    if key.get("law"):
+        return kb.get_article(key["law"], key["article_id"])
+    return None
+
+
+def _trim(hit: Hit) -> str:
+    from assistant.composer import article_body, trim_quote
+
+    return trim_quote(article_body(hit), 90)
+
+
+def _with_article_marker(text: str) -> str:
+    """民法典1079 → 民法典第1079条 (people often drop 第/条)."""
+    return re.sub(r"(\d+)(?!\s*条)", r"第\1条", text, count=1)
+
+
+def _summary_text(summary: dict) -> str:
+    parts = [f"{k}：{v}" for k, v in summary.items() if isinstance(v, (str, int, float)) and v != ""]
+    return "；".join(parts)[:500] or "法律援助申请"

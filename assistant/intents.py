@@ -1,0 +1,147 @@
+"""Intent detection without a model: ordered keyword and pattern rules (microseconds per message).
+
+Order matters: urgent risk first (a person in danger must never get a statute quote), then
+explicit requests (human, statute lookup, eligibility), then small talk, then follow-ups, and
+everything that looks like a problem becomes a legal question (retrieval decides how sure we are)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+LEGAL_QUESTION = "legal_question"
+STATUTE_LOOKUP = "statute_lookup"
+ELIGIBILITY = "eligibility"
+HUMAN_REQUEST = "human_request"
+GREETING = "greeting"
+THANKS = "thanks"
+OUT_OF_SCOPE = "out_of_scope"
+URGENT_RISK = "urgent_risk"
+EXPAND_POINT = "expand_point"     # "第二点再说详细点"
+FOLLOW_UP = "follow_up"           # "那如果公司不给呢？" (a legal question that leans on the last topic)
+UNCLEAR = "unclear"               # emoji only, punctuation, no words
+
+
+@dataclass(frozen=True)
+class Intent:
+    name: str
+    risk: str | None = None          # domestic_violence / threat / suicide / detention / deadline
+    point: int | None = None         # 1-based point number for EXPAND_POINT
+    injection: bool = False          # the message tried to give the assistant instructions
+    cleaned: str = ""                # the message with instruction-like phrases removed
+
+
+def _rx(*alternatives: str) -> re.Pattern:
+    return re.compile("|".join(alternatives), re.IGNORECASE)
+
+
+# --- urgent risk: each kind says what to do now (see assistant/urgent.py) -----------------
+RISK_PATTERNS: list[tuple[str, re.Pattern]] = [
+    ("suicide", _rx(r"自杀", r"轻生", r"不想活", r"活不下去", r"寻死", r"想死", r"跳楼", r"割腕",
+                    r"喝农药", r"结束(自己的)?生命", r"一了百了")),
+    ("domestic_violence", _rx(r"家暴", r"家庭暴力", r"(老公|丈夫|男人|老婆|妻子|爸|妈|儿子|女婿|公公|婆婆|对象|男朋友)"
+                              r"[^，。！？]{0,6}(打我|打了我|揍我|掐我|踢我|打伤)", r"被(他|她)?(打|殴打|揍)(了|伤|得)",
+                              r"经常打我", r"又打我", r"虐待")),
+    ("threat", _rx(r"(要|扬言|说要|威胁)[^，。！？]{0,6}(杀|砍|弄死|打死|捅)", r"人身威胁", r"恐吓", r"跟踪我",
+                   r"堵在家门口", r"(拿|持)(刀|棍|枪)")),
+    ("detention", _rx(r"被(警察|公安|派出所)?(抓|拘|刑拘|拘留|羁押|逮捕|关押|带走)", r"抓走了", r"(警察|公安)[^，。！？]{0,4}带走",
+                      r"看守所", r"关进去了")),
+    ("deadline", _rx(r"(还有|只剩|就剩|剩下?)[^，。！？]{0,4}(天|个?星期|周)[^，。！？]{0,8}(时效|期限|到期|过期|截止)",
+                     r"(时效|期限|上诉期)[^，。！？]{0,8}(快|马上|就要|即将|明天|后天|今天)[^，。！？]{0,4}(到|过|届满|截止|结束)",
+                     r"(明天|后天|今天)[^，。！？]{0,6}(就)?(过|到)[^，。！？]{0,4}(时效|期限|上诉期)",
+                     r"时效[^，。！？]{0,4}(还有|只剩)[^，。！？]{0,4}天")),
+]
+
+HUMAN_PATTERN = _rx(r"转人工", r"人工(客服|服务|咨询|回复)?$", r"^人工", r"找人工", r"要人工", r"真人", r"找(个|一个)?律师",
+                    r"联系律师", r"跟律师(聊|说|谈)", r"律师帮(我|忙)", r"工作人员", r"有人(吗|在吗)")
+ELIGIBILITY_PATTERN = _rx(r"(申请|办理?|符合|够|能不能|能否|可以|能)[^，。！？]{0,8}(法律援助|法援)",
+                          r"(法律援助|法援)[^，。！？]{0,8}(条件|资格|怎么申请|能申请|申请吗|符合|标准|找谁|去哪)",
+                          r"免费(的)?律师", r"请不起律师", r"没钱(请|找)律师")
+GREETING_PATTERN = _rx(r"^(你好|您好|在吗|在不在|哈喽|嗨|hi|hello|hey|早上好|上午好|中午好|下午好|晚上好|早|喂)"
+                       r"[呀啊吗么呢!！~。.,，\s]*$")
+THANKS_PATTERN = _rx(r"^(谢谢|感谢|多谢|谢了|thanks?|thank you|好的?谢谢|明白了?谢谢|辛苦了|好的|知道了|明白了|懂了|ok)"
+                     r"[你您啦了呀啊!！~。.,，\s]*$")
+EXPAND_PATTERN = re.compile(r"第\s*([一二三四五六七八九十\d]{1,3})\s*(点|条建议|步|个)[^\n]{0,12}"
+                            r"(详细|具体|展开|再说|细说|多说|解释|怎么(做|办|弄)|是什么意思)"
+                            r"|(详细|具体|展开|再说|细说)[^\n]{0,6}第\s*([一二三四五六七八九十\d]{1,3})\s*(点|步)")
+FOLLOW_UP_PATTERN = _rx(r"^(那|那么|那如果|如果|要是|假如|万一|还有|另外|然后呢|那要|那我|那他|那她|那公司|那老板)",
+                        r"(呢|那怎么办|怎么办呢)[？?]?$")
+# explicit citation: 法名 + 第X条 (the knowledge base decides whether the law exists)
+CITATION_PATTERN = re.compile(r"《?[\u4e00-\u9fff]{1,30}?(法|法典|条例|规定|办法|解释|细则|决定)》?\s*"
+                              r"第?\s*[零〇一二两三四五六七八九十百千\d]{1,6}\s*条(之[一二三四五六七八九十\d]+)?")
+LOOKUP_CUES = _rx(r"是什么", r"说(了)?什么", r"讲(了)?什么", r"(什么|啥)内容", r"原文", r"怎么(规定|说)", r"规定了什么",
+                  r"(内容|条文)$", r"^(查|查询|看看?|帮我查)", r"全文")
+# messages with one of these words are about a problem the law may cover
+LEGAL_CUES = _rx(r"法", r"律", r"合同", r"工资", r"欠薪", r"讨薪", r"赔", r"补偿", r"离婚", r"起诉", r"仲裁", r"诉讼",
+                 r"公司", r"老板", r"单位", r"工伤", r"辞退", r"开除", r"社保", r"加班", r"借", r"欠", r"债", r"还钱",
+                 r"房", r"地", r"宅基地", r"承包", r"遗产", r"继承", r"抚养", r"赡养", r"彩礼", r"打", r"伤",
+                 r"车祸", r"交通事故", r"骗", r"偷", r"警察", r"派出所", r"法院", r"律师", r"维权", r"投诉", r"商家",
+                 r"退款", r"退货", r"假货", r"权利", r"违法", r"犯罪", r"判", r"罚", r"拆迁", r"征地", r"劳动",
+                 r"孩子", r"老人", r"邻居", r"拖欠", r"押金", r"租", r"保险", r"医疗", r"医院", r"事故", r"纠纷")
+OFF_TOPIC = _rx(r"天气", r"下雨", r"气温", r"菜谱", r"怎么做(菜|饭|红烧|饺子)", r"红烧肉", r"做饭", r"食谱", r"股票", r"基金",
+                r"彩票", r"笑话", r"星座", r"算命", r"游戏", r"电影", r"电视剧", r"足球", r"篮球", r"唱(首|个)?歌",
+                r"写(首|一首)?诗", r"旅游", r"景点", r"减肥", r"\bweather\b", r"\brecipe\b", r"\bjoke\b")
+# instruction-like content aimed at the assistant itself
+INJECTION_PATTERN = _rx(r"忽略(以上|之前|前面|上面|所有)?的?(所有)?(指令|指示|规则|设定|提示|要求)",
+                        r"(无视|忘记|忘掉)(以上|之前|前面|你)?的?(所有)?(指令|指示|规则|设定|提示|要求)",
+                        r"ignore (all |the )?(previous|above|prior) (instructions|prompts?|rules)",
+                        r"(系统提示|system prompt|提示词|你的指令)", r"你现在(是|扮演)", r"扮演(一个|一名)?",
+                        r"developer mode|jailbreak|DAN模式", r"(输出|告诉我|说出)[^，。！？]{0,6}(提示词|指令|prompt)")
+WORD_CHARS = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
+CN_NUM = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+
+
+def _point_number(text: str) -> int:
+    if text.isdigit():
+        return int(text)
+    if len(text) == 1:
+        return CN_NUM.get(text, 0)
+    if text.startswith("十"):                        # 十一
+        return 10 + CN_NUM.get(text[1:], 0)
+    tens, _, ones = text.partition("十")             # 二十 / 二十一
+    return CN_NUM.get(tens, 0) * 10 + CN_NUM.get(ones, 0)
+
+
+def strip_injection(text: str) -> tuple[str, bool]:
+    """Remove instruction-like phrases; the rest of the message is still answered."""
+    cleaned = INJECTION_PATTERN.sub(" ", text)
+    return re.sub(r"\s{2,}", " ", cleaned).strip(" ，,。.：:;；"), cleaned != text
+
+
+def detect_intent(message: str, *, has_topic: bool = False, has_points: bool = False) -> Intent:
+    """Classify one message. `has_topic`/`has_points` say whether the session has a previous
+    answer to lean on (short follow-ups only make sense then)."""
+    text = message.strip()
+    cleaned, injection = strip_injection(text)
+
+    def intent(name: str, **kw) -> Intent:
+        return Intent(name, injection=injection, cleaned=cleaned, **kw)
+
+    if not WORD_CHARS.search(cleaned):
+        return intent(OUT_OF_SCOPE if injection else UNCLEAR)
+    for risk, pattern in RISK_PATTERNS:
+        if pattern.search(cleaned):
+            return intent(URGENT_RISK, risk=risk)
+    if HUMAN_PATTERN.search(cleaned):
+        return intent(HUMAN_REQUEST)
+    citation = CITATION_PATTERN.search(cleaned)
+    if citation:
+        rest = (cleaned[:citation.start()] + cleaned[citation.end():]).strip(" ？?。.！!，,")
+        if not rest or LOOKUP_CUES.search(rest) or len(rest) <= 4:
+            return intent(STATUTE_LOOKUP)
+    if ELIGIBILITY_PATTERN.search(cleaned):
+        return intent(ELIGIBILITY)
+    if GREETING_PATTERN.match(cleaned):
+        return intent(GREETING)
+    if THANKS_PATTERN.match(cleaned):
+        return intent(THANKS)
+    expand = EXPAND_PATTERN.search(cleaned)
+    if expand and has_points:
+        number = _point_number(expand.group(1) or expand.group(5))
+        return intent(EXPAND_POINT, point=number)
+    if OFF_TOPIC.search(cleaned) and not LEGAL_CUES.search(OFF_TOPIC.sub("", cleaned)):
+        return intent(OUT_OF_SCOPE)
+    if has_topic and len(cleaned) <= 30 and FOLLOW_UP_PATTERN.search(cleaned):
+        return intent(FOLLOW_UP)
+    if injection and not LEGAL_CUES.search(cleaned):
+        return intent(OUT_OF_SCOPE)
+    return intent(LEGAL_QUESTION)

@@ -1,0 +1,109 @@
+"""What a person can do next, per kind of dispute, as numbered points with a longer explanation.
+
+A point may lean on a rule (a time limit, "仲裁不收费"): its sentence is only said when the
+knowledge base has that article, and the article then becomes a citation of the answer — so a
+time limit is never stated without the statute that sets it."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Rule:
+    law: str
+    article_id: str
+    sentence: str            # said only when the article exists in the knowledge base
+
+
+@dataclass(frozen=True)
+class StepTemplate:
+    text: str
+    detail: str
+    rule: Rule | None = None
+
+
+WHERE_TO_ASK = StepTemplate(
+    "拿不准的，拨打 12348 法律服务热线，或到当地法律援助中心、找村（居）法律顾问咨询。",
+    "12348 是司法行政部门的公共法律服务热线，免费咨询。县（区）法律援助中心、乡镇司法所、村（居）法律顾问"
+    "都可以当面咨询；经济困难的，还可以申请法律援助，由律师免费代理。去的时候带上身份证件和手里的证据材料。")
+
+LABOUR = (
+    StepTemplate("先和单位协商，保存好劳动合同、工资条、考勤记录、转账和聊天记录等证据。",
+                 "协商时把诉求说清楚（欠多少、从什么时候起），最好有书面记录或录音；可以请工会、同事或村里的调解员一起参与。"
+                 "证据越全越好：劳动合同、工牌、考勤、工资条、银行流水、微信聊天、证人。"),
+    StepTemplate("协商不成，可以申请调解，或向当地劳动人事争议仲裁委员会申请劳动仲裁。",
+                 "调解可以找企业劳动争议调解委员会、乡镇（街道）调解组织。仲裁要向用人单位所在地或合同履行地的劳动人事争议"
+                 "仲裁委员会递交书面申请书，写明双方信息、请求和事实理由，附上证据。",
+                 Rule("劳动争议调解仲裁法", "27", "申请劳动仲裁的时效一般是一年，从知道或者应当知道权利被侵害之日起算"
+                      "（劳动关系存续期间拖欠劳动报酬的，从劳动关系终止之日起算）。")),
+    StepTemplate("对仲裁结果不服的，可以向人民法院起诉。",
+                 "劳动争议一般要先仲裁、后诉讼。收到仲裁裁决书后要注意起诉期限，别错过。",
+                 Rule("劳动争议调解仲裁法", "50", "不服仲裁裁决的，可以自收到裁决书之日起十五日内向人民法院提起诉讼。")),
+)
+WORK_INJURY = (
+    StepTemplate("受伤后先治疗，保留病历、诊断证明、医药费票据，并让单位知道受伤经过。",
+                 "记下受伤的时间、地点、经过和在场的同事，他们可以作证。"),
+    StepTemplate("申请工伤认定：单位应当申请；单位不申请的，本人或近亲属可以向社会保险行政部门申请。",
+                 "工伤认定后再做劳动能力鉴定，按照伤残等级享受工伤保险待遇；单位没有缴工伤保险的，由单位支付。",
+                 Rule("工伤保险条例", "17", "单位不申请的，本人或近亲属可以在事故伤害发生之日起一年内申请工伤认定。")),
+    StepTemplate("对待遇有争议的，可以申请劳动仲裁。",
+                 "向当地劳动人事争议仲裁委员会书面申请，带上工伤认定书、鉴定结论和费用票据。"),
+)
+CONSUMER = (
+    StepTemplate("先和商家协商，保存好购物凭证、发票、聊天记录和商品照片。",
+                 "把问题和要求（退货、换货、退款、赔偿）讲清楚，保留沟通记录。"),
+    StepTemplate("协商不成，可以找消费者协会调解，或拨打 12315 向市场监管部门投诉。",
+                 "也可以通过全国12315平台在网上投诉，写明商家名称、购买时间、问题和证据。",
+                 Rule("消费者权益保护法", "39", "法律规定的解决途径有：协商和解、消费者协会调解、向有关行政部门投诉、"
+                      "仲裁、向人民法院起诉。")),
+    StepTemplate("金额较大或商家欺诈的，可以向人民法院起诉。", "小额纠纷可以走简易程序，诉讼费不高。"),
+)
+FAMILY = (
+    StepTemplate("先和家人协商，可以请村（居）委会或人民调解员帮忙调解。",
+                 "人民调解不收费，调解达成的协议有法律效力，可以申请法院司法确认。"),
+    StepTemplate("协商、调解不成，可以向人民法院起诉。",
+                 "离婚、抚养费、赡养费等纠纷一般向被告住所地法院起诉；经济困难的可以申请法律援助。"),
+    StepTemplate("遇到家庭暴力，及时报警（110）并保留证据，可以找妇联（12338）求助。",
+                 "可以向法院申请人身安全保护令；报警回执、伤情照片、病历、聊天记录都是证据。"),
+)
+CIVIL = (
+    StepTemplate("先协商，保存好借条、合同、转账记录、聊天记录等证据。",
+                 "协商时尽量让对方写下书面的还款或赔偿承诺，注明金额和时间。"),
+    StepTemplate("协商不成，可以找村（居）委会的人民调解委员会调解，调解不收费。",
+                 "调解达成的协议可以向法院申请司法确认，对方不履行时可以申请强制执行。"),
+    StepTemplate("还可以向人民法院起诉。",
+                 "向被告住所地或合同履行地法院起诉，带上起诉状、证据和身份证件。",
+                 Rule("民法典", "188", "向法院请求保护民事权利的诉讼时效一般是三年，从知道或者应当知道权利受到损害以及义务人之日起计算。")),
+)
+CRIMINAL = (
+    StepTemplate("遇到违法犯罪，及时向公安机关报案（110），保留好证据。",
+                 "报案时要回执；被骗的保存转账记录、聊天记录和对方账号。"),
+    StepTemplate("被追究刑事责任的人和家属可以委托律师；请不起律师的，可以申请法律援助。",
+                 "符合法定情形的，公安机关、检察院、法院应当通知法律援助机构指派律师。"),
+)
+GENERAL = (
+    StepTemplate("先把情况和证据整理好（合同、票据、聊天记录、证人）。",
+                 "按时间顺序写下事情经过，证据原件保存好，复印件或照片备用。"),
+    StepTemplate("可以先协商，或请村（居）委会、人民调解委员会调解。", "人民调解不收费。"),
+)
+
+# which steps fit the laws an answer cites (first match wins, in citation order)
+STEPS_BY_LAW: dict[str, tuple[StepTemplate, ...]] = {
+    "工伤保险条例": WORK_INJURY,
+    "劳动合同法": LABOUR, "劳动法": LABOUR, "劳动争议调解仲裁法": LABOUR, "保障农民工工资支付条例": LABOUR,
+    "劳动合同法实施条例": LABOUR, "社会保险法": LABOUR,
+    "消费者权益保护法": CONSUMER, "产品质量法": CONSUMER, "食品安全法": CONSUMER, "电子商务法": CONSUMER,
+    "反家庭暴力法": FAMILY, "妇女权益保障法": FAMILY, "未成年人保护法": FAMILY, "老年人权益保障法": FAMILY,
+    "民法典": CIVIL,
+    "刑法": CRIMINAL, "刑事诉讼法": CRIMINAL, "治安管理处罚法": CRIMINAL,
+}
+FAMILY_HEADINGS = ("婚姻家庭", "继承")
+
+
+def steps_for(laws_with_paths: list[tuple[str, list[str]]]) -> tuple[StepTemplate, ...]:
+    for law, path in laws_with_paths:
+        if law == "民法典" and any(h in p for p in path for h in FAMILY_HEADINGS):
+            return FAMILY
+        if law in STEPS_BY_LAW:
+            return STEPS_BY_LAW[law]
+    return GENERAL

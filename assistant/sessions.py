@@ -1,0 +1,150 @@
+"""The chat session store: conversation state and the masked transcript, on the records database.
+
+A session's `state` is a small JSON document the conversation uses for follow-ups:
+  topic        the last legal question asked (combined with short follow-ups for retrieval)
+  citations    the citations of the last answer ([{"law", "article_id"} | {"case_title", "section"}])
+  points       the numbered next-step points of the last answer ("第二点再说详细点")
+  flow         a pending multi-turn flow ("eligibility") and its state under `flow_state`
+"""
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from assistant.session_models import ChatMessageRow, ChatSessionRow, utcnow
+
+try:  # the handoff engineer's masker (one place for the PII patterns)
+    from assistant.privacy import mask_pii
+except ImportError:  # pragma: no cover - only while assistant/privacy.py is not yet in the tree
+    _DIGIT_RUN = re.compile(r"\d[\d\s-]{6,}\d")
+
+    def mask_pii(text: str) -> str:
+        return _DIGIT_RUN.sub(lambda m: m.group()[:3] + "*" * (len(m.group()) - 5) + m.group()[-2:], text)
+
+SESSION_ID_PATTERN = re.compile(r"^[A-Za-z0-9_.:@-]{1,64}$")
+
+
+class InvalidSessionId(ValueError):
+    pass
+
+
+def new_session_id() -> str:
+    return secrets.token_urlsafe(16)
+
+
+def check_session_id(session_id: str) -> str:
+    if not SESSION_ID_PATTERN.fullmatch(session_id or ""):
+        raise InvalidSessionId("session_id 只能包含字母、数字和 _ . : @ -，长度 1–64")
+    return session_id
+
+
+@dataclass
+class ChatSession:
+    id: str
+    channel: str
+    user_ref: str | None
+    state: dict = field(default_factory=dict)
+    created: bool = False   # True when this turn opened the session
+
+
+@dataclass
+class StoredMessage:
+    id: int
+    session_id: str
+    role: str
+    text: str
+    intent: str | None
+    citations: list
+    created_at: datetime
+
+    def to_dict(self) -> dict:
+        return {"id": self.id, "role": self.role, "text": self.text, "intent": self.intent,
+                "citations": self.citations, "created_at": self.created_at.isoformat()}
+
+
+@dataclass
+class TurnRecord:
+    """One message to append; `text` is masked on the way in."""
+    role: str
+    text: str
+    intent: str | None = None
+    citations: list = field(default_factory=list)
+
+
+class SessionStore:
+    def __init__(self, engine: Engine):
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    def open(self, session_id: str | None, *, channel: str = "web", user_ref: str | None = None) -> ChatSession:
+        """The session with this id (created if new); a fresh id when none is given."""
+        session_id = check_session_id(session_id) if session_id else new_session_id()
+        with self._sessions.begin() as db:
+            row = db.get(ChatSessionRow, session_id)
+            if row is not None:
+                return ChatSession(row.id, row.channel, row.user_ref, dict(row.state or {}))
+            db.add(ChatSessionRow(id=session_id, channel=channel, user_ref=user_ref, state={}))
+        return ChatSession(session_id, channel, user_ref, {}, created=True)
+
+    def save_turn(self, session: ChatSession, records: list[TurnRecord]) -> list[int]:
+        """Append the turn's messages and store the new state in one transaction."""
+        with self._sessions.begin() as db:
+            row = db.get(ChatSessionRow, session.id)
+            if row is None:  # purged between open() and now: recreate rather than lose the turn
+                row = ChatSessionRow(id=session.id, channel=session.channel, user_ref=session.user_ref)
+                db.add(row)
+            row.state = session.state
+            row.user_ref = row.user_ref or session.user_ref
+            row.updated_at = utcnow()
+            rows = [ChatMessageRow(session_id=session.id, role=r.role, text=mask_pii(r.text),
+                                   intent=r.intent, citations=r.citations) for r in records]
+            db.add_all(rows)
+            db.flush()
+            return [r.id for r in rows]
+
+    def add_message(self, session_id: str, role: str, text: str) -> int:
+        """Append one message outside a bot turn (a staff reply shown on the H5 page)."""
+        with self._sessions.begin() as db:
+            if db.get(ChatSessionRow, session_id) is None:
+                raise KeyError(session_id)
+            row = ChatMessageRow(session_id=session_id, role=role, text=mask_pii(text), citations=[])
+            db.add(row)
+            db.flush()
+            return row.id
+
+    def messages(self, session_id: str, *, after_id: int = 0, limit: int = 200) -> list[StoredMessage]:
+        with self._sessions() as db:
+            rows = db.scalars(select(ChatMessageRow)
+                              .where(ChatMessageRow.session_id == session_id, ChatMessageRow.id > after_id)
+                              .order_by(ChatMessageRow.id).limit(limit)).all()
+            return [_stored(r) for r in rows]
+
+    def get(self, session_id: str) -> ChatSession | None:
+        with self._sessions() as db:
+            row = db.get(ChatSessionRow, session_id)
+            return None if row is None else ChatSession(row.id, row.channel, row.user_ref, dict(row.state or {}))
+
+
+def _stored(row: ChatMessageRow) -> StoredMessage:
+    return StoredMessage(row.id, row.session_id, row.role, row.text, row.intent, list(row.citations or []),
+                         row.created_at)
+
+
+class WebMessenger:
+    """OutboundMessenger for the H5/API channel: a staff reply is stored in the transcript and the
+    page shows it when it polls `GET /v1/chat/{session_id}/messages`. For web sessions the
+    `user_ref` is the session id."""
+
+    def __init__(self, store: SessionStore):
+        self._store = store
+
+    def send(self, user_ref: str, text: str) -> None:
+        self._store.add_message(user_ref, "staff", text)
+
+
+__all__ = ["ChatSession", "SessionStore", "StoredMessage", "TurnRecord", "WebMessenger", "InvalidSessionId",
+           "check_session_id", "new_session_id", "mask_pii"]
