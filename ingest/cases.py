@@ -22,15 +22,22 @@ SECTION_WORDS = {
 }
 
 _N = "[" + NUM_CHARS + "]+"
-_ART = r"第(" + _N + r")条(?:之(" + _N + r"))?(?:第" + _N + r"款)?(?:第" + _N + r"项)?"
+_ART = (r"第(" + _N + r")条(?:之(" + _N + r"))?(?:第" + _N + r"款)?(?:第[（(]?" + _N + r"[）)]?项)?")
 _ART_RE = re.compile(_ART)
+_JOIN = r"(?:(?:、|和|及|以及|与|或者|，|,)(?=第))?"
+_ARTS = r"((?:" + _ART + _JOIN + r")+)"
 # 《title》[（note）] 第X条[第Y款][第Z项]（、|和|及|以及|，第…）*
-_CITE_RE = re.compile(
-    r"《([^《》\n]{2,80})》(?:[（(][^（）()\n]{0,30}[）)])?((?:" + _ART
-    + r"(?:(?:、|和|及|以及|与|或者|，|,)(?=第))?)+)"
-)
-_CONT_RE = re.compile(r"(同法|该法|本法|该条例|同条例|该解释|同一法律)((?:" + _ART
-                      + r"(?:(?:、|和|及|以及|与|或者|，|,)(?=第))?)+)")
+_CITE_RE = re.compile(r"《([^《》\n]{2,80})》(?:[（(][^（）()\n]{0,30}[）)])?" + _ARTS)
+# unbracketed: 反垄断法第十七条 / 民法典第四百九十六条 / 中华人民共和国劳动法第四条
+_BARE_RE = re.compile(r"([\u4e00-\u9fff]{1,16}?(?:法典|法|条例))" + _ARTS)
+_CONT_RE = re.compile(r"(同法|该法|本法|该条例|同条例|该解释|同一法律|”)\s*" + _ARTS)
+_ALIAS_RE = re.compile(r"《([^《》\n]{2,80})》[^《》\n]{0,40}?[（(](?:以下)?简称《?([^《》（）()\n]{2,30}?)》?[）)]")
+_BARE_CUT_WORDS = ("根据", "依据", "依照", "按照", "适用", "参照", "违反", "构成", "规定", "关于", "属于",
+                   "即", "了", "的", "对", "及", "与", "或", "是", "在", "据", "照", "合", "，", "、")
+_NOT_LAW = ("本法", "该法", "同法", "此法", "上述法", "前述法", "办法", "方法", "做法", "说法", "立法", "执法",
+            "司法", "违法", "合法", "依法", "守法", "本条例", "该条例")
+_LAWISH_END = ("法", "法典", "条例", "规定", "解释", "办法", "细则", "决定", "规则", "意见", "批复", "通知",
+               "标准", "章程", "纪要", "答复", "规章", "规范", "准则", "公约")
 
 
 def _ids(span: str) -> list[str]:
@@ -47,24 +54,77 @@ def _ids(span: str) -> list[str]:
     return out
 
 
+def _bare_name(cap: str) -> str | None:
+    i = cap.find("中华人民共和国")
+    if i >= 0:
+        name = cap[i:]
+    else:
+        cut = 0
+        for w in _BARE_CUT_WORDS:
+            j = cap.rfind(w)
+            if j >= 0 and j + len(w) > cut:
+                cut = j + len(w)
+        name = cap[cut:]
+    if len(name) < 2 or name in _NOT_LAW or any(name.endswith(x) for x in _NOT_LAW if len(x) > 2):
+        return None
+    if len(name) == 2 and name not in ("刑法", "宪法", "民法", "物权", "税法"):
+        return None
+    return name
+
+
+def _lawish(title: str) -> bool:
+    t = title.rstrip("）)")
+    if t.endswith("合同") or t.endswith("协议") or t.endswith("协议书"):
+        return False
+    return any(title.endswith(e) or re.search(e + r"[（(][^（）()]*[）)]$", title) for e in _LAWISH_END)
+
+
 def extract_citations(text: str) -> list[CitedArticle]:
-    """Cited articles in free text: 《劳动合同法》第三十八条、第四十六条 → two
-    CitedArticle; 第X条第Y款 keeps the article; 同法/该法第Z条 continues the last law."""
-    events: list[tuple[int, str, str, str]] = []  # (pos, title, span, raw)
+    """Cited articles in free text.
+
+    - 《劳动合同法》第三十八条、第四十六条 → two CitedArticle (several joined by 、/和/及);
+    - 第X条第Y款 / 第X条第（Z）项 keep the article (X);
+    - 同法/该法/本法 第Z条, and a bare 第Z条 right after a closing quote ” continue the
+      last cited law;
+    - unbracketed names ending in 法/法典/条例 (反垄断法第十七条) are recognised;
+    - 《X》（以下简称《Y》） aliases are resolved back to X;
+    - contracts (《…合同》《…协议》第六条) are ignored; 〈〉 inside titles become 《》.
+    """
+    aliases = {}
+    if "简称" in text:
+        for m in _ALIAS_RE.finditer(text):
+            aliases[m.group(2).strip()] = m.group(1).strip()
+    events: list[tuple[int, str | None, str, str]] = []  # (pos, title, span, raw)
+    taken: list[tuple[int, int]] = []
     for m in _CITE_RE.finditer(text):
         events.append((m.start(), m.group(1).strip(), m.group(2), m.group(0)))
-    conts = []
-    if "法第" in text or "例第" in text or "释第" in text or "律第" in text:
-        conts = [(m.start(), None, m.group(2), m.group(0)) for m in _CONT_RE.finditer(text)]
+        taken.append((m.start(), m.end()))
+    for m in _BARE_RE.finditer(text):
+        if any(a <= m.start() < b for a, b in taken):
+            continue
+        if m.start() > 0 and text[m.start() - 1] == "》":
+            continue
+        name = _bare_name(m.group(1))
+        if name:
+            raw = name + m.group(2)
+            events.append((m.end(1) - len(name), name, m.group(2), raw))
+    for m in _CONT_RE.finditer(text):
+        if any(a <= m.start(2) < b for a, b in taken):
+            continue
+        events.append((m.start(), None, m.group(2), m.group(0).lstrip("”").strip()))
     out: list[CitedArticle] = []
     seen: set[tuple[str, str]] = set()
     last_title = None
-    for pos, title, span, raw in sorted(events + conts, key=lambda e: e[0]):
+    for pos, title, span, raw in sorted(events, key=lambda e: e[0]):
         if title is None:
             if last_title is None:
                 continue
             title = last_title
         else:
+            title = aliases.get(title, title).replace("〈", "《").replace("〉", "》")
+            if not _lawish(title):
+                last_title = None
+                continue
             last_title = title
         for aid in _ids(span):
             key = (title, aid)

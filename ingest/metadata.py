@@ -163,7 +163,8 @@ _KINDS_ORDER = (
     ("公布", ("公布", "发布", "公告", "印发")),
     ("修订", ("修订",)),
     ("修正", ("修正", "修改")),
-    ("通过", ("通过", "批准", "审议")),
+    ("通过", ("通过", "审议")),
+    ("批准", ("批准",)),
     ("废止", ("废止", "失效")),
 )
 
@@ -183,7 +184,7 @@ def event_kinds(text: str) -> list[str]:
 
 
 def event_dates(events: list[tuple[str, str]]) -> dict[str, str]:
-    """通过/修正/修订/公布/施行/废止 -> latest ISO date of that kind.  A date written inside
+    """通过/修正/修订/公布/施行/批准/废止 -> latest ISO date of that kind.  A date written inside
     the event text ("自2008年1月1日起施行") is used for 施行 when present."""
     out: dict[str, str] = {}
     for d, t in events:
