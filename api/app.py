@@ -6,7 +6,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api import auth
-from api.routers import chat, health, wechat
+from api.routers import chat, eligibility, health, wechat
 from api.services import Services, build_services
 from knowledge.settings import Settings, get_settings
 
@@ -26,4 +26,5 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.include_router(auth.router)
     app.include_router(wechat.router)
     app.include_router(chat.router)
+    app.include_router(eligibility.router)
     return app

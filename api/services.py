@@ -24,6 +24,7 @@ class Services:
     chat_sessions: Any = None        # assistant.sessions.SessionStore
     assistant: Any = None            # assistant.conversation.ConversationService (assistant.contracts.Assistant)
     wechat: Any = None               # assistant.channels.wiring.WeChatChannels (公众号, WeCom)
+    eligibility_standards: Any = None  # assistant.eligibility.standards.StandardsBook (repo table + staff overrides)
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -35,6 +36,7 @@ def build_services(settings: Settings) -> Services:
     create_records_schema(engine)
     services = Services(settings=settings, records_engine=engine)
     _wire_staff(services)
+    _wire_eligibility(services)
     _wire_chat(services)
     _wire_wechat(services)
     return services
@@ -51,6 +53,14 @@ def _wire_staff(services: Services) -> None:
     services.staff.ensure_admin(settings.admin_username, settings.admin_password)
     if settings.secret_key == "dev-insecure-change-me":
         log.warning("FAYUAN_SECRET_KEY is the development default: set a random secret in production")
+
+
+def _wire_eligibility(services: Services) -> None:
+    """Regional standards (repo table + overrides staff make through /v1/admin/regions) and the
+    in-chat eligibility dialogue the conversation reads from `extra["eligibility_dialogue"]`."""
+    from assistant.eligibility.standards import StandardsBook
+
+    services.eligibility_standards = StandardsBook(services.records_engine)
 
 
 def _wire_wechat(services: Services) -> None:
