@@ -6,7 +6,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api import auth
-from api.routers import chat, eligibility, health, wechat
+from api.routers import chat, eligibility, handoffs, health, wechat
 from api.services import Services, build_services
 from knowledge.settings import Settings, get_settings
 
@@ -17,13 +17,19 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        worker = getattr(services, "handoff_worker", None)
+        if worker is not None:
+            worker.start()
         yield
+        if worker is not None:
+            worker.stop()
 
     app = FastAPI(title="法援 Fayuan", version="0.1.0", lifespan=lifespan,
                   description="Legal-consultation assistant and statute knowledge base for public legal services")
     app.state.services = services
     app.include_router(health.router)
     app.include_router(auth.router)
+    app.include_router(handoffs.router)
     app.include_router(wechat.router)
     app.include_router(chat.router)
     app.include_router(eligibility.router)

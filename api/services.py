@@ -21,6 +21,10 @@ class Services:
     records_engine: Engine
     knowledge: Any = None            # knowledge.types.KnowledgeBase, once loaded
     staff: Any = None                # assistant.staff.accounts.StaffDirectory
+    handoff_desk: Any = None         # assistant.handoff.queue.HandoffQueue (assistant.contracts.HandoffDesk)
+    outbound: Any = None             # assistant.handoff.outbound.OutboundRegistry (staff replies per channel)
+    handoff_worker: Any = None       # assistant.handoff.worker.HandoffWorker (SLA sweep + notification outbox)
+    records: Any = None              # assistant.records.service.ConsultationRecords
     chat_sessions: Any = None        # assistant.sessions.SessionStore
     assistant: Any = None            # assistant.conversation.ConversationService (assistant.contracts.Assistant)
     wechat: Any = None               # assistant.channels.wiring.WeChatChannels (公众号, WeCom)
@@ -39,6 +43,7 @@ def build_services(settings: Settings) -> Services:
     _wire_eligibility(services)
     _wire_chat(services)
     _wire_wechat(services)
+    _wire_handoff(services)
     return services
 
 
@@ -53,6 +58,28 @@ def _wire_staff(services: Services) -> None:
     services.staff.ensure_admin(settings.admin_username, settings.admin_password)
     if settings.secret_key == "dev-insecure-change-me":
         log.warning("FAYUAN_SECRET_KEY is the development default: set a random secret in production")
+
+
+def _wire_handoff(services: Services) -> None:
+    """The handoff queue (HandoffDesk), staff-reply senders per channel, SLA + notification worker."""
+    from assistant.handoff.outbound import OutboundRegistry
+    from assistant.handoff.outbox import OutboxDispatcher
+    from assistant.handoff.queue import HandoffQueue
+    from assistant.handoff.worker import HandoffWorker
+
+    settings = services.settings
+    services.outbound = OutboundRegistry()
+    for channel, messenger in (getattr(services.wechat, "messengers", None) or {}).items():
+        services.outbound.register(channel, messenger)
+    dispatcher = OutboxDispatcher(services.records_engine, settings.notify_webhook_url,
+                                  timeout_s=settings.notify_timeout_s, max_attempts=settings.notify_max_attempts)
+    services.handoff_desk = HandoffQueue(
+        services.records_engine, sla_minutes=settings.handoff_sla_minutes,
+        public_base_url=settings.public_base_url, notify=bool(settings.notify_webhook_url),
+        mentions=settings.notify_mentions, outbound=services.outbound,
+        transcripts=getattr(services, "chat_sessions", None),
+        on_notification=lambda: services.handoff_worker and services.handoff_worker.kick())
+    services.handoff_worker = HandoffWorker(services.handoff_desk, dispatcher, settings.sla_sweep_interval_s)
 
 
 def _wire_eligibility(services: Services) -> None:

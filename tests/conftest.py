@@ -27,3 +27,47 @@ def settings(tmp_path):
     from knowledge.settings import Settings
 
     return Settings(data_dir=tmp_path / "data", model_dir=REPO / "data" / "models")
+
+
+# --- the records database, on SQLite and (when FAYUAN_TEST_POSTGRES_URL is set) PostgreSQL ----------
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def records_db_url(request, tmp_path):
+    """A fresh, empty records database URL: a SQLite file, or a throw-away schema on the test
+    PostgreSQL server (dropped afterwards). .ci/run sets FAYUAN_TEST_POSTGRES_URL."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{(tmp_path / 'records.sqlite3').as_posix()}"
+        return
+    base = os.environ.get("FAYUAN_TEST_POSTGRES_URL")
+    if not base:
+        pytest.skip("FAYUAN_TEST_POSTGRES_URL is not set (scripts/system-deps.sh starts a server)")
+    import uuid
+
+    from sqlalchemy import create_engine, text
+
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(base)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    sep = "&" if "?" in base else "?"
+    yield f"{base}{sep}options=-csearch_path%3D{schema}"
+    with admin.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+@pytest.fixture
+def records_engine(records_db_url):
+    from assistant.db import create_records_schema
+    from knowledge.database import make_engine
+
+    engine = make_engine(records_db_url)
+    create_records_schema(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def records_settings(settings, records_db_url):
+    """`settings` pointing at the parametrised records database."""
+    return settings.model_copy(update={"database_url": records_db_url})

@@ -1,0 +1,160 @@
+"""Staff API of the handoff queue: /v1/handoffs (every route needs a staff token or session).
+
+Errors: 401 anonymous, 403 wrong role / not the owner, 404 unknown ticket, 409 a state conflict
+(claiming an owned ticket, replying to a closed one), 422 bad input."""
+from __future__ import annotations
+
+from typing import Literal
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from pydantic import BaseModel, Field
+
+from api.auth import require_admin, require_staff, staff_directory
+from api.deps import get_services
+from api.services import Services
+from assistant.handoff.queue import HandoffQueue
+from assistant.handoff.states import (HandoffError, InvalidTicketInput, NotTicketOwner, TicketConflict,
+                                      TicketNotFound)
+from assistant.staff.accounts import StaffMember
+
+router = APIRouter(prefix="/v1/handoffs", tags=["handoff (staff)"], dependencies=[Depends(require_staff)])
+
+Service = Literal["法律援助", "人民调解", "律师咨询", "公证"]
+Priority = Literal["urgent", "high", "normal"]
+
+
+def get_queue(services: Services = Depends(get_services)) -> HandoffQueue:
+    queue = getattr(services, "handoff_desk", None)
+    if queue is None:
+        raise HTTPException(status_code=503, detail="handoff queue not configured")
+    return queue
+
+
+def http_error(exc: HandoffError) -> HTTPException:
+    status = {TicketNotFound: 404, TicketConflict: 409, NotTicketOwner: 403, InvalidTicketInput: 422}
+    return HTTPException(status_code=status.get(type(exc), 400), detail=str(exc))
+
+
+class ReplyBody(BaseModel):
+    text: str = Field(..., min_length=1, max_length=2000)
+
+
+class ResolveBody(BaseModel):
+    outcome: str = Field(..., min_length=1, max_length=200)
+
+
+class NoteBody(BaseModel):
+    note: str = Field("", max_length=200)
+
+
+class AssignBody(BaseModel):
+    username: str = Field(..., min_length=1, max_length=64)
+
+
+class PullBody(BaseModel):
+    session_id: str = Field(..., min_length=1, max_length=64)
+    service: Service = "法律援助"
+    region: str | None = Field(None, max_length=64)
+    priority: Priority = "normal"
+    note: str = Field("", max_length=500)
+
+
+@router.get("")
+def list_tickets(status: str | None = Query(None, max_length=16), service: str | None = Query(None, max_length=16),
+                 region: str | None = Query(None, max_length=64), mine: bool = False,
+                 limit: int = Query(100, ge=1, le=500), offset: int = Query(0, ge=0),
+                 staff: StaffMember = Depends(require_staff), queue: HandoffQueue = Depends(get_queue)) -> dict:
+    try:
+        tickets = queue.list(status=status, service=service, region=region,
+                             owner_id=staff.id if mine else None, limit=limit, offset=offset)
+    except HandoffError as exc:
+        raise http_error(exc) from exc
+    return {"tickets": [t.to_dict() for t in tickets], "count": len(tickets)}
+
+
+@router.post("/pull")
+def pull_conversation(body: PullBody, staff: StaffMember = Depends(require_staff),
+                      queue: HandoffQueue = Depends(get_queue)) -> dict:
+    try:
+        return queue.pull(body.session_id, staff, service=body.service, region=body.region,
+                          priority=body.priority, note=body.note).to_dict()
+    except HandoffError as exc:
+        raise http_error(exc) from exc
+
+
+@router.get("/{ticket_id}")
+def get_ticket(ticket_id: str, queue: HandoffQueue = Depends(get_queue)) -> dict:
+    try:
+        ticket = queue.get(ticket_id)
+        return {**ticket.to_dict(), "events": [e.to_dict() for e in queue.events(ticket_id)],
+                "transcript": queue.transcript(ticket_id)}
+    except HandoffError as exc:
+        raise http_error(exc) from exc
+
+
+@router.post("/{ticket_id}/claim")
+def claim(ticket_id: str, staff: StaffMember = Depends(require_staff), queue: HandoffQueue = Depends(get_queue)) -> dict:
+    try:
+        return queue.claim(ticket_id, staff).to_dict()
+    except HandoffError as exc:
+        raise http_error(exc) from exc
+
+
+@router.post("/{ticket_id}/assign")
+def assign(ticket_id: str, body: AssignBody, request: Request, staff: StaffMember = Depends(require_staff),
+           queue: HandoffQueue = Depends(get_queue)) -> dict:
+    assignee = staff_directory(request.app.state.services).by_username(body.username)
+    if assignee is None:
+        raise HTTPException(status_code=422, detail=f"没有这个工作人员 (no active staff {body.username!r})")
+    try:
+        return queue.assign(ticket_id, staff, assignee).to_dict()
+    except HandoffError as exc:
+        raise http_error(exc) from exc
+
+
+@router.post("/{ticket_id}/reply")
+def reply(ticket_id: str, body: ReplyBody, staff: StaffMember = Depends(require_staff),
+          queue: HandoffQueue = Depends(get_queue)) -> dict:
+    try:
+        result = queue.reply(ticket_id, staff, body.text)
+    except HandoffError as exc:
+        raise http_error(exc) from exc
+    return {"ticket": result.ticket.to_dict(), "delivered": result.delivered, "error": result.error,
+            "message_id": result.message_id}
+
+
+@router.post("/{ticket_id}/resolve")
+def resolve(ticket_id: str, body: ResolveBody, staff: StaffMember = Depends(require_staff),
+            queue: HandoffQueue = Depends(get_queue)) -> dict:
+    try:
+        return queue.resolve(ticket_id, staff, body.outcome).to_dict()
+    except HandoffError as exc:
+        raise http_error(exc) from exc
+
+
+@router.post("/{ticket_id}/hand-back")
+def hand_back(ticket_id: str, body: NoteBody | None = None, staff: StaffMember = Depends(require_staff),
+              queue: HandoffQueue = Depends(get_queue)) -> dict:
+    try:
+        return queue.hand_back(ticket_id, staff, body.note if body else "").to_dict()
+    except HandoffError as exc:
+        raise http_error(exc) from exc
+
+
+@router.post("/{ticket_id}/cancel")
+def cancel(ticket_id: str, body: NoteBody | None = None, staff: StaffMember = Depends(require_staff),
+           queue: HandoffQueue = Depends(get_queue)) -> dict:
+    try:
+        return queue.cancel(ticket_id, staff, body.note if body else "").to_dict()
+    except HandoffError as exc:
+        raise http_error(exc) from exc
+
+
+@router.get("/{ticket_id}/events", dependencies=[Depends(require_admin)])
+def audit_trail(ticket_id: str, queue: HandoffQueue = Depends(get_queue)) -> dict:
+    """The full audit trail (admin only; staff see it on the ticket itself)."""
+    try:
+        queue.get(ticket_id)
+    except HandoffError as exc:
+        raise http_error(exc) from exc
+    return {"events": [e.to_dict() for e in queue.events(ticket_id)]}

@@ -1,0 +1,1 @@
+"""Human handoff: tickets, the staff queue, SLA timers, notifications and outbound replies."""

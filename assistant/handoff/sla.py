@@ -1,0 +1,33 @@
+"""The SLA sweep: a reminder at half time and escalation at the deadline, for tickets still
+waiting for a first human reply. Timers live in the database (due_at, reminded_at), so a restart
+or a second replica changes nothing; each step is a conditional UPDATE and happens once."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from assistant.handoff.models import utcnow
+from assistant.handoff.queue import HandoffQueue
+from assistant.handoff.tickets import as_utc
+
+
+@dataclass
+class SweepResult:
+    reminded: int = 0
+    escalated: int = 0
+
+
+def reminder_time(created_at: datetime, due_at: datetime) -> datetime:
+    created_at, due_at = as_utc(created_at), as_utc(due_at)
+    return created_at + (due_at - created_at) / 2
+
+
+def sweep_sla(queue: HandoffQueue, now: datetime | None = None) -> SweepResult:
+    now = as_utc(now) if now else utcnow()
+    result = SweepResult()
+    for ticket in queue.due_candidates(now):
+        if ticket.due_at <= now:
+            result.escalated += queue.escalate(ticket.id, now)
+        elif ticket.reminded_at is None and reminder_time(ticket.created_at, ticket.due_at) <= now:
+            result.reminded += queue.mark_reminded(ticket.id, now)
+    return result
