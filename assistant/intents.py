@@ -57,12 +57,12 @@ ELIGIBILITY_PATTERN = _rx(r"(申请|办理?|符合|够|能不能|能否|可以|�
                           r"(法律援助|法援)[^，。！？]{0,8}(条件|资格|怎么申请|能申请|申请吗|符合|标准|找谁|去哪)",
                           r"免费(的)?律师", r"请不起律师", r"没钱(请|找)律师")
 GREETING_PATTERN = _rx(r"^(你好|您好|在吗|在不在|哈喽|嗨|hi|hello|hey|早上好|上午好|中午好|下午好|晚上好|早|喂)"
-                       r"[呀啊吗么呢!！~。.,，\s]*$")
+                       r"[呀啊吗么呢!！~。.,，？?\s]*$")
 THANKS_PATTERN = _rx(r"^(谢谢|感谢|多谢|谢了|thanks?|thank you|好的?谢谢|明白了?谢谢|辛苦了|好的|知道了|明白了|懂了|ok)"
                      r"[你您啦了呀啊!！~。.,，\s]*$")
-EXPAND_PATTERN = re.compile(r"第\s*([一二三四五六七八九十\d]{1,3})\s*(点|条建议|步|个)[^\n]{0,12}"
-                            r"(详细|具体|展开|再说|细说|多说|解释|怎么(做|办|弄)|是什么意思)"
-                            r"|(详细|具体|展开|再说|细说)[^\n]{0,6}第\s*([一二三四五六七八九十\d]{1,3})\s*(点|步)")
+EXPAND_PATTERN = re.compile(r"第\s*(?P<n1>[一二三四五六七八九十\d]{1,3})\s*(?:点|条建议|步|个)[^\n]{0,12}"
+                            r"(?:详细|具体|展开|再说|细说|多说|解释|怎么(?:做|办|弄)|是什么意思)"
+                            r"|(?:详细|具体|展开|再说|细说|说说)[^\n]{0,6}第\s*(?P<n2>[一二三四五六七八九十\d]{1,3})\s*(?:点|步)")
 FOLLOW_UP_PATTERN = _rx(r"^(那|那么|那如果|如果|要是|假如|万一|还有|另外|然后呢|那要|那我|那他|那她|那公司|那老板)",
                         r"(呢|那怎么办|怎么办呢)[？?]?$")
 # explicit citation: 法名 + 第X条 (the knowledge base decides whether the law exists)
@@ -136,7 +136,7 @@ def detect_intent(message: str, *, has_topic: bool = False, has_points: bool = F
         return intent(THANKS)
     expand = EXPAND_PATTERN.search(cleaned)
     if expand and has_points:
-        number = _point_number(expand.group(1) or expand.group(5))
+        number = _point_number(expand.group("n1") or expand.group("n2"))
         return intent(EXPAND_POINT, point=number)
     if OFF_TOPIC.search(cleaned) and not LEGAL_CUES.search(OFF_TOPIC.sub("", cleaned)):
         return intent(OUT_OF_SCOPE)

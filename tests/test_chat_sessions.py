@@ -1,0 +1,56 @@
+"""The chat session store on a real SQLite records database: state, transcript, masking."""
+from __future__ import annotations
+
+import pytest
+
+from assistant.sessions import InvalidSessionId, SessionStore, TurnRecord, WebMessenger
+
+
+@pytest.fixture
+def store(settings):
+    from assistant.db import create_records_schema
+    from knowledge.database import make_engine
+
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(settings.resolved_database_url)
+    create_records_schema(engine)
+    return SessionStore(engine)
+
+
+def test_session_state_and_transcript_persist(store):
+    session = store.open(None, channel="h5")
+    assert session.created and len(session.id) >= 16
+    session.state.update({"topic": "公司拖欠工资", "points": [{"text": "协商", "detail": "先协商"}]})
+    store.save_turn(session, [TurnRecord("user", "公司拖欠工资", "legal_question"),
+                              TurnRecord("assistant", "答复", "legal_question",
+                                         [{"law": "劳动合同法", "article_id": "30", "text": "…"}])])
+    again = store.open(session.id)
+    assert not again.created and again.channel == "h5"
+    assert again.state["topic"] == "公司拖欠工资"
+    messages = store.messages(session.id)
+    assert [m.role for m in messages] == ["user", "assistant"]
+    assert messages[1].citations[0]["article_id"] == "30"
+    assert store.messages(session.id, after_id=messages[0].id)[0].role == "assistant"
+
+
+def test_personal_data_is_masked_before_it_is_stored(store):
+    session = store.open("wechat_oa:o6_bmjrPTlm6_2sgVt7hMZOPfL2M", channel="wechat_oa")
+    store.save_turn(session, [TurnRecord("user", "我叫张三，身份证110101199003071234，电话13812345678，月收入3000")])
+    text = store.messages(session.id)[0].text
+    assert "110101199003071234" not in text and "13812345678" not in text
+    assert "张三" in text   # names are not in the masker's scope; numbers are
+
+
+def test_bad_session_ids_are_refused(store):
+    for bad in ("a" * 65, "../etc/passwd", "有中文", "a b", "x;drop"):
+        with pytest.raises(InvalidSessionId):
+            store.open(bad)
+
+
+def test_staff_reply_reaches_the_web_transcript(store):
+    session = store.open(None, channel="h5")
+    store.save_turn(session, [TurnRecord("user", "转人工", "human_request")])
+    WebMessenger(store).send(session.id, "您好，我是法律援助中心的小王，请留个方便联系的时间。")
+    assert store.messages(session.id)[-1].role == "staff"
+    with pytest.raises(KeyError):
+        WebMessenger(store).send("no-such-session", "hi")
