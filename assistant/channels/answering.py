@@ -1,6 +1,7 @@
 """Putting a channel message to the assistant: never raises, and honours the reply budget."""
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Callable
 
@@ -9,6 +10,15 @@ from assistant.channels.reply_text import ANSWER_FAILED, NOT_READY, chat_reply_t
 from assistant.contracts import Assistant
 
 log = logging.getLogger(__name__)
+
+
+def channel_session_id(channel: str, *parts: str) -> str:
+    """A stable session id per person (and per group chat): `wechat_oa:<32 hex>`.
+
+    Hashed so ids stay short and within the session-id alphabet whatever the platform's ids look
+    like, and do not spell out openids/userids; `user_ref` keeps the real id for replies."""
+    digest = hashlib.sha256("\x1f".join((channel, *parts)).encode("utf-8")).hexdigest()[:32]
+    return f"{channel}:{digest}"
 
 
 class ChannelAnswerer:
