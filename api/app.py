@@ -7,6 +7,7 @@ from fastapi import FastAPI
 
 from api import auth
 from api.routers import chat, eligibility, handoffs, health, wechat
+from api.routers import laws, search
 from api.services import Services, build_services
 from knowledge.settings import Settings, get_settings
 
@@ -28,6 +29,8 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
                   description="Legal-consultation assistant and statute knowledge base for public legal services")
     app.state.services = services
     app.include_router(health.router)
+    app.include_router(search.router)
+    app.include_router(laws.router)
     app.include_router(auth.router)
     app.include_router(handoffs.router)
     app.include_router(wechat.router)

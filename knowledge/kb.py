@@ -1,0 +1,144 @@
+"""KnowledgeBase: the one object the assistant and the API use (knowledge.types.KnowledgeBase).
+
+`open_knowledge_base(settings)` opens the serving generation (data/kb/CURRENT) read-only."""
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+
+from ingest.numerals import article_id as make_article_id
+from ingest.numerals import parse_article_label
+from knowledge.catalog import Catalog, normalise_title
+from knowledge.citations import LawNameResolver, parse
+from knowledge.database import make_engine
+from knowledge.docmeta import DocMeta
+from knowledge.generations import current_generation
+from knowledge.lexical import LexicalIndex
+from knowledge.retriever import FusionWeights, Retriever
+from knowledge.settings import Settings
+from knowledge.types import CitationRef, Hit
+from knowledge.vectors import VectorIndex
+
+log = logging.getLogger(__name__)
+
+CATALOG_FILE = "catalog.sqlite3"
+_ARTICLE_ID_RE = re.compile(r"^\d+(?:-\d+)?$")
+
+
+class KnowledgeBaseMissing(RuntimeError):
+    """No complete knowledge-base generation exists yet (run `fayuan ingest`)."""
+
+
+def catalog_for(generation_dir: Path) -> Catalog:
+    return Catalog(make_engine(f"sqlite:///{(generation_dir / CATALOG_FILE).as_posix()}"))
+
+
+def normalise_article_id(value: str) -> str | None:
+    """"38", "10-1", "第三十八条", "第十条之一", "38条" → canonical id; None if not an article."""
+    value = value.strip()
+    if _ARTICLE_ID_RE.match(value):
+        number, _, suffix = value.partition("-")
+        return make_article_id(int(number), int(suffix or 0))
+    try:
+        number, suffix = parse_article_label(value if value.startswith(("第", "笫")) else "第" + value)
+    except ValueError:
+        return None
+    return make_article_id(number, suffix)
+
+
+class FayuanKnowledgeBase:
+    def __init__(self, generation_dir: Path, retriever: Retriever, catalog: Catalog):
+        self.generation_dir = generation_dir
+        self.retriever = retriever
+        self.catalog = catalog
+        self.reload_names()
+
+    def reload_names(self) -> None:
+        self._alias_to_law = self.catalog.alias_map()
+        self._laws = self.catalog.law_rows()
+        self._resolver = LawNameResolver(self._alias_to_law)
+
+    # ---- protocol --------------------------------------------------------------------------
+    def search(self, query: str, k: int = 10, *, kind: str | None = None, level: str | None = None,
+               region: str | None = None, as_of: str | None = None) -> list[Hit]:
+        """Hybrid search; an exact citation in the query ("劳动合同法第38条 …") comes first."""
+        hits = self.retriever.search(query, k, kind=kind, level=level, region=region, as_of=as_of)
+        if kind == "case":
+            return hits
+        cited = [h for ref in parse(query)[:3] if (h := self.lookup(ref, as_of=as_of)) is not None]
+        if not cited:
+            return hits
+        top = max([h.score for h in hits] + [1.0])
+        for h in cited:
+            h.score = round(top + 1.0, 6)
+        keys = {(h.law, h.article_id) for h in cited}
+        return (cited + [h for h in hits if (h.law, h.article_id) not in keys])[:k]
+
+    def lookup(self, citation: str | CitationRef, *, as_of: str | None = None) -> Hit | None:
+        if isinstance(citation, str):
+            refs = parse(citation)
+            if not refs:
+                return None
+            citation = refs[0]
+        return self.get_article(citation.law, citation.article_id, as_of=as_of)
+
+    def get_article(self, law: str, article_id: str, *, as_of: str | None = None) -> Hit | None:
+        law_id = self.law_id(law)
+        aid = normalise_article_id(article_id)
+        if law_id is None or aid is None:
+            return None
+        version = self.catalog.find_version(law_id, as_of)
+        if version is None:
+            return None
+        row = self.catalog.get_article_row(version["id"], aid)
+        if row is None:
+            return None
+        info = self.catalog.docs_for_hits([row["doc_id"]])[row["doc_id"]]
+        return Hit(doc_id=row["doc_id"], score=1.0, **info)
+
+    def resolve_law(self, name: str) -> str | None:
+        law_id = self.law_id(name)
+        return self._laws[law_id]["short_title"] if law_id is not None else None
+
+    # ---- extras ----------------------------------------------------------------------------
+    def law_id(self, name: str) -> int | None:
+        if not name or not name.strip():
+            return None
+        exact = self._alias_to_law.get(normalise_title(name))
+        return exact if exact is not None else self._resolver.resolve(name)
+
+    def verify(self, text: str) -> list[tuple[CitationRef, Hit | None]]:
+        """Every citation in `text` with the article it names (None = not in the knowledge base)."""
+        return [(ref, self.lookup(ref)) for ref in parse(text)]
+
+    def article_detail(self, doc_id: str) -> dict | None:
+        return self.catalog.article_detail(doc_id)
+
+    def search_laws(self, q: str | None, limit: int = 50) -> list[dict]:
+        return self.catalog.search_laws(q, limit)
+
+    def counts(self) -> dict[str, int]:
+        return self.catalog.counts()
+
+
+def open_generation(generation_dir: Path, settings: Settings, embedder=None) -> FayuanKnowledgeBase:
+    from knowledge.embeddings import load_embedder
+
+    catalog = catalog_for(generation_dir)
+    docmeta = DocMeta.load(generation_dir)
+    lexical = LexicalIndex.load(generation_dir)
+    vectors = VectorIndex.open(generation_dir, settings.chroma_url)
+    embedder = embedder or load_embedder(settings.embedding_model, settings.embedding_backend,
+                                         settings.resolved_model_dir)
+    weights = FusionWeights(dense=settings.fusion_dense_weight, lexical=1.0 - settings.fusion_dense_weight)
+    retriever = Retriever(catalog, docmeta, lexical, vectors, embedder, weights)
+    return FayuanKnowledgeBase(generation_dir, retriever, catalog)
+
+
+def open_knowledge_base(settings: Settings, embedder=None) -> FayuanKnowledgeBase:
+    """Open the serving generation; raises KnowledgeBaseMissing when nothing was ingested yet."""
+    generation = current_generation(settings.kb_dir)
+    if generation is None:
+        raise KnowledgeBaseMissing(f"no knowledge base in {settings.kb_dir}; run `fayuan ingest PATH` first")
+    return open_generation(generation, settings, embedder)

@@ -1,0 +1,125 @@
+"""BM25 over jieba tokens with a legal user dictionary and a stop-word list (bm25s).
+
+Index text = law short title + 编/章/节 headings + article text (case: title + section name +
+text). Tokens are cached per text so a small change re-tokenises only its own documents."""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import pickle
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Callable, Iterable
+
+import bm25s
+import jieba
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+DATA = Path(__file__).resolve().parent / "lexicon"
+_TOKEN_RE = re.compile(r"[\u3400-\u9fff]|[A-Za-z0-9]")   # a token must carry a letter, digit or hanzi
+
+jieba.setLogLevel(logging.WARNING)
+
+
+@lru_cache(maxsize=1)
+def stop_words() -> frozenset[str]:
+    words = (DATA / "stopwords.txt").read_text(encoding="utf-8").split()
+    return frozenset(w for w in words if not w.startswith("#"))
+
+
+def legal_terms() -> list[str]:
+    return [w.strip() for w in (DATA / "legal_terms.txt").read_text(encoding="utf-8").splitlines()
+            if w.strip() and not w.startswith("#")]
+
+
+class LegalTokenizer:
+    """jieba search-mode tokens (words plus their sub-words), stop words and punctuation dropped.
+
+    Its own jieba.Tokenizer, so our user words never leak into other users of jieba."""
+
+    def __init__(self, extra_words: Iterable[str] = ()):
+        self._jieba = jieba.Tokenizer()
+        self._jieba.initialize()
+        self.user_words = sorted({*legal_terms(), *(w for w in extra_words if 2 <= len(w) <= 20)})
+        for word in self.user_words:
+            self._jieba.add_word(word, freq=20000)
+        self._stop = stop_words()
+
+    def tokens(self, text: str) -> list[str]:
+        return [t for t in self._jieba.cut_for_search(text)
+                if t not in self._stop and _TOKEN_RE.search(t)]
+
+
+def index_text(title: str, path: list[str], text: str) -> str:
+    return " ".join([title, *path, text])
+
+
+def _text_key(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+class LexicalIndex:
+    """BM25 scores over the documents of one generation, in DocMeta order."""
+
+    DIR = "lexical"
+
+    def __init__(self, bm25: bm25s.BM25, tokenizer: LegalTokenizer,
+                 token_cache: dict[str, list[str]] | None = None):
+        self.bm25 = bm25
+        self.tokenizer = tokenizer
+        self.token_cache = token_cache or {}    # text sha1 -> tokens, saved for the next ingest
+
+    @classmethod
+    def build(cls, texts: list[str], tokenizer: LegalTokenizer, token_cache: dict[str, list[str]],
+              progress: Callable[[int], None] | None = None) -> "LexicalIndex":
+        """Index `texts` (already index_text()-formatted), reusing tokens from `token_cache`
+        (text sha1 → tokens) of the previous generation."""
+        corpus_tokens = []
+        used: dict[str, list[str]] = {}
+        for text in texts:
+            key = _text_key(text)
+            toks = used.get(key) or token_cache.get(key)
+            if toks is None:
+                toks = tokenizer.tokens(text)
+            used[key] = toks
+            corpus_tokens.append(toks)
+            if progress:
+                progress(1)
+        bm25 = bm25s.BM25(k1=1.2, b=0.75)
+        bm25.index(corpus_tokens, show_progress=False)
+        return cls(bm25, tokenizer, used)
+
+    def scores(self, query: str) -> np.ndarray:
+        """BM25 score of every document (0 where no query token occurs)."""
+        tokens = self.tokenizer.tokens(query)
+        if not tokens:
+            return np.zeros(self.bm25.scores["num_docs"], dtype=np.float32)
+        return self.bm25.get_scores(tokens)
+
+    def save(self, folder: Path) -> None:
+        target = folder / self.DIR
+        target.mkdir(parents=True, exist_ok=True)
+        self.bm25.save(str(target))
+        (target / "user_words.json").write_text(json.dumps(self.tokenizer.user_words, ensure_ascii=False),
+                                                encoding="utf-8")
+        with open(target / "tokens.pkl", "wb") as fh:
+            pickle.dump(self.token_cache, fh, protocol=pickle.HIGHEST_PROTOCOL)
+
+    @classmethod
+    def load(cls, folder: Path) -> "LexicalIndex":
+        target = folder / cls.DIR
+        words = json.loads((target / "user_words.json").read_text(encoding="utf-8"))
+        bm25 = bm25s.BM25.load(str(target))
+        return cls(bm25, LegalTokenizer(words))
+
+    @staticmethod
+    def load_token_cache(folder: Path) -> dict[str, list[str]]:
+        path = folder / LexicalIndex.DIR / "tokens.pkl"
+        if not path.exists():
+            return {}
+        with open(path, "rb") as fh:
+            return pickle.load(fh)

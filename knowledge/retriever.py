@@ -1,0 +1,140 @@
+"""Hybrid retrieval: dense (Chroma) + BM25, weighted score fusion after normalisation, filters,
+dedupe. Returns knowledge.types.Hit. Also a thin LangChain BaseRetriever adapter for LLM chains."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from knowledge.catalog import Catalog
+from knowledge.docmeta import DocMeta, SearchFilters
+from knowledge.lexical import LexicalIndex
+from knowledge.types import Hit
+from knowledge.vectors import VectorIndex, chroma_where
+
+MODES = ("hybrid", "dense", "lexical")
+
+
+@dataclass
+class FusionWeights:
+    dense: float = 0.6
+    lexical: float = 0.4
+    candidates: int = 100          # taken from each side before fusion
+
+
+def _min_max(scores: dict[str, float]) -> dict[str, float]:
+    if not scores:
+        return {}
+    values = np.fromiter(scores.values(), dtype=np.float64)
+    low, high = float(values.min()), float(values.max())
+    span = high - low
+    if span <= 1e-12:
+        return {d: 1.0 for d in scores}
+    return {d: (s - low) / span for d, s in scores.items()}
+
+
+class Retriever:
+    def __init__(self, catalog: Catalog, docmeta: DocMeta, lexical: LexicalIndex, vectors: VectorIndex,
+                 embedder, weights: FusionWeights | None = None):
+        self.catalog = catalog
+        self.docmeta = docmeta
+        self.lexical = lexical
+        self.vectors = vectors
+        self.embedder = embedder
+        self.weights = weights or FusionWeights()
+
+    # ---- the two sides --------------------------------------------------------------------
+    def lexical_scores(self, query: str, mask: np.ndarray, n: int) -> dict[str, float]:
+        scores = self.lexical.scores(query)
+        scores = np.where(mask, scores, 0.0)
+        n = min(n, len(scores))
+        if n == 0:
+            return {}
+        top = np.argpartition(-scores, n - 1)[:n]
+        return {self.docmeta.doc_ids[i]: float(scores[i]) for i in top if scores[i] > 0}
+
+    def dense_scores(self, query: str, filters: SearchFilters, mask: np.ndarray, n: int) -> dict[str, float]:
+        """Dense candidates passing `mask`: unfiltered ANN queries over-fetched and filtered here;
+        a Chroma `where` query only when that leaves too few (very selective filters)."""
+        vector = self.embedder.embed_queries([query])[0]
+        include_history = filters.as_of is not None
+        fetch = n if filters.is_default else n * 5
+        position = self.docmeta.position
+
+        def kept(matches):
+            return {m.doc_id: m.similarity for m in matches
+                    if m.doc_id in position and mask[position[m.doc_id]]}
+
+        result = kept(self.vectors.query(vector, fetch, include_history=include_history))
+        wanted = min(n, int(mask.sum()))
+        if len(result) < wanted // 2:
+            where = chroma_where(filters)
+            result.update(kept(self.vectors.query(vector, n, include_history=include_history, where=where)))
+        return dict(sorted(result.items(), key=lambda kv: -kv[1])[:n])
+
+    # ---- public ------------------------------------------------------------------------------
+    def search(self, query: str, k: int = 10, *, kind: str | None = None, level: str | None = None,
+               region: str | None = None, as_of: str | None = None, national_only: bool = False,
+               mode: str = "hybrid") -> list[Hit]:
+        if mode not in MODES:
+            raise ValueError(f"mode must be one of {MODES}")
+        query = query.strip()
+        if not query:
+            return []
+        filters = SearchFilters(kind=kind, level=level, region=region, as_of=as_of, national_only=national_only)
+        mask = self.docmeta.mask(filters)
+        n = max(self.weights.candidates, k)
+        fused: dict[str, float] = {}
+        if mode in ("hybrid", "lexical"):
+            lexical = self.lexical_scores(query, mask, n)
+            weight = 1.0 if mode == "lexical" else self.weights.lexical
+            for doc_id, s in _min_max(lexical).items():
+                fused[doc_id] = fused.get(doc_id, 0.0) + weight * s
+        if mode in ("hybrid", "dense"):
+            dense = self.dense_scores(query, filters, mask, n)
+            weight = 1.0 if mode == "dense" else self.weights.dense
+            for doc_id, s in _min_max(dense).items():
+                fused[doc_id] = fused.get(doc_id, 0.0) + weight * s
+        ranked = sorted(fused.items(), key=lambda kv: -kv[1])
+        return self._hits(ranked, k)
+
+    def _hits(self, ranked: list[tuple[str, float]], k: int) -> list[Hit]:
+        """Hits for the best `k` distinct documents: one per (law, article) or (case, section)."""
+        hits: list[Hit] = []
+        seen: set[tuple] = set()
+        start = 0
+        while len(hits) < k and start < len(ranked):
+            batch = ranked[start:start + 2 * k]
+            start += len(batch)
+            info = self.catalog.docs_for_hits([d for d, _ in batch])
+            for doc_id, score in batch:
+                row = info.get(doc_id)
+                if row is None:
+                    continue
+                key = ((row["law"], row["article_id"]) if row["kind"] == "statute"
+                       else (row["case_title"], row["section"]))
+                if key in seen:
+                    continue
+                seen.add(key)
+                hits.append(Hit(doc_id=doc_id, score=round(score, 6), **row))
+                if len(hits) == k:
+                    break
+        return hits
+
+
+def as_langchain_retriever(retriever: Retriever, k: int = 5, **filters):
+    """LangChain BaseRetriever over `retriever` (documents carry the Hit fields as metadata)."""
+    from langchain_core.callbacks import CallbackManagerForRetrieverRun
+    from langchain_core.documents import Document
+    from langchain_core.retrievers import BaseRetriever
+
+    class FayuanRetriever(BaseRetriever):
+        search_kwargs: dict
+
+        def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun
+                                    ) -> list[Document]:
+            hits = retriever.search(query, **self.search_kwargs)
+            return [Document(page_content=h.text, metadata={**h.to_dict(), "citation": h.citation})
+                    for h in hits]
+
+    return FayuanRetriever(search_kwargs={"k": k, **filters})
