@@ -34,6 +34,7 @@ DEFAULT_SLA_MINUTES = {"urgent": 30, "high": 120, "normal": 480}
 MAX_SUMMARY_CHARS = 2000
 MAX_REPLY_CHARS = 2000
 MAX_OUTCOME_CHARS = 200
+MAX_NOTE_CHARS = 500
 
 
 def _actor(member: StaffMember | None) -> str:
@@ -93,7 +94,7 @@ class HandoffQueue:
         row = HandoffTicketRow(
             id=new_ticket_id(now), session_id=session_id, channel=channel or "web", user_ref=user_ref,
             trigger=trigger, service=service, region=(region or None), priority=priority, status="pending",
-            summary=mask_pii((summary or "")[:MAX_SUMMARY_CHARS]), facts=facts or {},
+            summary=mask_pii(summary or "")[:MAX_SUMMARY_CHARS], facts=facts or {},
             created_at=now, updated_at=now, due_at=now + timedelta(minutes=self._sla[priority]))
         try:
             with self._sessions.begin() as db:
@@ -180,7 +181,7 @@ class HandoffQueue:
         with self._sessions.begin() as db:
             db.execute(update(HandoffTicketRow).where(HandoffTicketRow.id == ticket_id)
                        .values(first_reply_at=func.coalesce(HandoffTicketRow.first_reply_at, now), updated_at=now))
-            self._audit(db, ticket_id, _actor(staff), "reply", ticket.status, ticket.status, text[:200], now)
+            self._audit(db, ticket_id, _actor(staff), "reply", ticket.status, ticket.status, text, now)
         message_id = self._store_in_transcript(ticket, text)
         delivered, error = True, ""
         if self.outbound.needs_sending(ticket.channel):
@@ -198,7 +199,7 @@ class HandoffQueue:
         outcome = (outcome or "").strip()
         if not outcome:
             raise InvalidTicketInput("请填写办理结果 (outcome is required)")
-        return self._close(ticket_id, staff, "resolve", "resolved", outcome[:MAX_OUTCOME_CHARS])
+        return self._close(ticket_id, staff, "resolve", "resolved", outcome)
 
     def hand_back(self, ticket_id: str, staff: StaffMember, note: str = "") -> TicketView:
         """Staff give the conversation back to the bot (the ticket closes as resolved)."""
@@ -219,7 +220,7 @@ class HandoffQueue:
             if changed != 1:
                 raise TicketConflict("工单刚被其他人处理，请刷新 (ticket changed)")
             self._audit(db, ticket_id, _actor(actor) if actor else "person", "cancel", current.status,
-                        "cancelled", reason[:200], now)
+                        "cancelled", reason, now)
         return self.get(ticket_id)
 
     def _close(self, ticket_id: str, staff: StaffMember, action: str, status: str, outcome: str,
@@ -231,12 +232,12 @@ class HandoffQueue:
                                  .where(HandoffTicketRow.id == ticket_id,
                                         HandoffTicketRow.owner_id == current.owner_id,
                                         HandoffTicketRow.status == current.status)
-                                 .values(status=status, outcome=mask_pii(outcome), closed_at=now,
+                                 .values(status=status, outcome=mask_pii(outcome)[:MAX_OUTCOME_CHARS], closed_at=now,
                                          updated_at=now)).rowcount
             if changed != 1:
                 raise TicketConflict("工单刚被其他人处理，请刷新 (ticket changed)")
             self._audit(db, ticket_id, _actor(staff), action, current.status, status,
-                        (note or outcome)[:200], now)
+                        note or outcome, now)
         return self.get(ticket_id)
 
     # --- SLA (called by assistant.handoff.sla) ------------------------------------------------------
@@ -367,7 +368,8 @@ class HandoffQueue:
     def _audit(self, db: Session, ticket_id: str, actor: str, action: str, from_status: str | None,
                to_status: str | None, note: str, now: datetime) -> None:
         db.add(HandoffEventRow(ticket_id=ticket_id, at=now, actor=actor, action=action,
-                               from_status=from_status, to_status=to_status, note=mask_pii(note or "")))
+                               from_status=from_status, to_status=to_status,
+                               note=mask_pii(note or "")[:MAX_NOTE_CHARS]))  # mask first, then cut
 
     def _enqueue(self, db: Session, ticket: TicketView, kind: str, now: datetime) -> None:
         if not self._notify:
