@@ -1,0 +1,89 @@
+"""Chat grounding on the STARD dev-share questions, asked through POST /v1/chat (TestClient).
+
+    python -m evals.chat [--limit 200] [--data-dir data]
+
+Reports: citations that do not exist in the knowledge base (must be 0; checked by looking each
+one up and comparing its text), share of questions with at least one gold article among the
+answer's citations (target ≥ 60%), intents, 不确定 answers. Writes data/evals/chat.json."""
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+from evals.common_chat import gold_keys, load_questions, write_result
+
+
+def run(limit: int, data_dir: Path | None) -> dict:
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+    from api.services import build_services
+    from knowledge.kb import open_knowledge_base
+    from knowledge.settings import Settings
+
+    base = Settings() if data_dir is None else Settings(data_dir=data_dir)
+    records = Path(tempfile.mkdtemp(prefix="fayuan-chat-eval-")) / "records.sqlite3"
+    settings = base.model_copy(update={"database_url": f"sqlite:///{records.as_posix()}"})
+    services = build_services(settings)
+    services.knowledge = services.knowledge or open_knowledge_base(settings)
+    kb = services.knowledge
+    client = TestClient(create_app(services=services))
+
+    questions = load_questions(limit)
+    intents, statuses = Counter(), Counter()
+    with_gold = with_citation = uncertain = citations_total = 0
+    not_in_kb: list[dict] = []
+    per_question_ms: list[float] = []
+    for row in questions:
+        started = time.perf_counter()
+        r = client.post("/v1/chat", json={"message": row["question"]})
+        per_question_ms.append((time.perf_counter() - started) * 1000)
+        statuses[r.status_code] += 1
+        if r.status_code != 200:
+            continue
+        body = r.json()
+        intents[body["intent"]] += 1
+        uncertain += "不确定" in body["answer"]
+        cited = set()
+        for c in body["citations"]:
+            citations_total += 1
+            if c.get("law"):
+                hit = kb.get_article(c["law"], c["article_id"])
+                if hit is None or hit.text != c["text"]:
+                    not_in_kb.append({"id": row["id"], "citation": c.get("label")})
+                cited.add((c["law"], c["article_id"]))
+        with_citation += bool(cited)
+        with_gold += bool(cited & gold_keys(row))
+    n = len(questions)
+    return {
+        "questions": n, "http_status": dict(statuses), "intents": dict(intents.most_common()),
+        "citations": citations_total, "citations_not_in_kb": len(not_in_kb), "not_in_kb_examples": not_in_kb[:10],
+        "answers_with_citation": with_citation, "uncertain_answers": uncertain,
+        "gold_among_citations": with_gold, "gold_share": round(with_gold / n, 4) if n else 0.0,
+        "ms_per_question_median": round(statistics.median(per_question_ms), 1) if per_question_ms else None,
+        "settings": {"chat_search_k": settings.chat_search_k, "chat_max_citations": settings.chat_max_citations},
+    }
+
+
+def main(argv: list[str] | None = None) -> None:
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--limit", type=int, default=200, help="evenly spaced sample of the dev questions")
+    parser.add_argument("--data-dir", type=Path, default=None, help="knowledge base data dir (default: settings)")
+    args = parser.parse_args(argv)
+    result = run(args.limit, args.data_dir)
+    for key in ("questions", "http_status", "citations", "citations_not_in_kb", "answers_with_citation",
+                "uncertain_answers", "gold_among_citations", "gold_share", "ms_per_question_median", "intents"):
+        print(f"{key:24s} {result[key]}")
+    from knowledge.settings import Settings
+
+    print("written to", write_result("chat", result, args.data_dir or Settings().data_dir))
+
+
+if __name__ == "__main__":
+    main()
