@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
@@ -191,3 +192,66 @@ def parse_corpus(root: str | Path,
                 on_error(sf.rel, f"internal error: {type(e).__name__}: {e}")
     if pending:
         yield from _flush_dir(pending, cur_dir or "", root)
+
+
+def corpus_summary(root: str | Path) -> dict:
+    """Parse the whole corpus and return statistics (used by ``python -m ingest.corpus``)."""
+    import collections
+    import time
+
+    errors: list[tuple[str, str]] = []
+    t0, c0 = time.perf_counter(), time.process_time()
+    laws: list[LawRecord] = []
+    cases: list[CaseRecord] = []
+    for r in parse_corpus(root, on_error=lambda p, why: errors.append((p, why))):
+        (cases if isinstance(r, CaseRecord) else laws).append(r)
+    wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+    national = [r for r in laws if r.category != "DLC"]
+    local = [r for r in laws if r.category == "DLC"]
+    warn = collections.Counter()
+    for r in [*laws, *cases]:
+        for w in r.warnings:
+            w = re.sub(r"\s*\(.*$", "", w)
+            warn[w.split(": ", 1)[-1]] += 1
+    return {
+        "files": sum(len(r.source_paths) for r in laws) + len(cases) + len(errors),
+        "national_laws": len(national),
+        "national_articles": sum(len(r.articles) for r in national),
+        "local_laws": len(local),
+        "local_articles": sum(len(r.articles) for r in local),
+        "cases": len(cases),
+        "case_citations": sum(len(c.cited) for c in cases),
+        "no_articles": [r.source_path for r in laws if not r.articles],
+        "errors": errors,
+        "warnings": warn.most_common(),
+        "kinds": collections.Counter(r.kind for r in laws),
+        "wall_seconds": round(wall, 2),
+        "cpu_seconds": round(cpu, 2),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    ap = argparse.ArgumentParser(description="Parse a statute corpus and print statistics.")
+    ap.add_argument("root", nargs="?", default=str(Path(__file__).resolve().parents[1].parent / "shared" / "laws"),
+                    help="corpus root (default: ../shared/laws relative to the repo)")
+    args = ap.parse_args(argv)
+    s = corpus_summary(args.root)
+    print(f"files parsed: {s['files']}  wall {s['wall_seconds']}s  cpu {s['cpu_seconds']}s")
+    print(f"national: {s['national_laws']} instruments, {s['national_articles']} articles")
+    print(f"local (DLC): {s['local_laws']} instruments, {s['local_articles']} articles")
+    print(f"cases: {s['cases']} ({s['case_citations']} cited articles)")
+    print(f"kinds: {dict(s['kinds'])}")
+    print(f"no articles: {len(s['no_articles'])}")
+    print(f"parse errors: {len(s['errors'])}")
+    for p, why in s["errors"]:
+        print(f"  {p}: {why}")
+    print("warnings (files):")
+    for w, n in s["warnings"]:
+        print(f"  {n:5d}  {w}")
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

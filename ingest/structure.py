@@ -45,6 +45,11 @@ COMMENT_RE = re.compile(r"<!--.*?-->", re.S)
 _WS_RE = re.compile(r"[\s\u3000\u00a0]+")
 _CJK_GAP_RE = re.compile(r"(?<=[\u3400-\u9fff（）《》、，])[ ]+(?=[\u3400-\u9fff（）《》、，])")
 _SENT_SPLIT_RE = re.compile(r"(?<=[。；：;:])[\s\u3000]+(?=\S)")
+# a paragraph ending with one of these is complete (otherwise the next one continues it)
+_COMPLETE = set("。；：！？”’」』）)】.;:!?…—-|")
+_ZW = ("\u200b", "\u200c", "\u200d", "\ufeff", "\u2060")
+_PUNCT = set("。，；：、（）()《》“”,.;:！？!?＝=×%％")
+_FORMULA = set("＝=×÷＋+")
 _BOUNDARY = set("。；！？”」』：:;!?")
 # characters after "第X条" that mark an in-text reference rather than a new article
 _REF_FOLLOW = set("、，,和或及至的规第款项中所与以（(）)之）”“》")
@@ -98,12 +103,18 @@ def is_annex_marker(par: str) -> bool:
     return par[:1] == "附" and bool(ANNEX_RE.match(par))
 
 
-def match_article_start(par: str) -> tuple[int, int, str, str] | None:
-    """If the paragraph starts with an article label return (number, suffix, label, rest)."""
+def match_article_start(par: str, relaxed: bool = False) -> tuple[int, int, str, str] | None:
+    """If the paragraph starts with an article label return (number, suffix, label, rest).
+    ``relaxed``: the label need not be followed by whitespace (used for the pieces of a
+    split run-together line, e.g. "第十六条市人民代表大会…")."""
     c = par[:1]
     if c != "第" and c != "笫":
         return None
     m = ARTICLE_START_RE.match(par)
+    if not m and relaxed:
+        m = ARTICLE_ANY_RE.match(par)
+        if m and par[m.end(): m.end() + 1] in _REF_FOLLOW:
+            m = None
     if not m:
         return None
     try:
@@ -225,10 +236,14 @@ class BodyBuilder:
         self.warnings: list[str] = []
         self._typo = 0
         self._runtogether = 0
+        self._joined = 0
+        self._lost_labels = 0
+        self._pending: str | None = None
         self._headings: list[list[str]] = []
 
     # ---- input -----------------------------------------------------------
-    def heading(self, raw: str) -> None:
+    def heading(self, raw: str, rank: int | None = None) -> None:
+        self._flush_pending()
         text = normalise_heading(raw)
         if not text:
             return
@@ -240,7 +255,10 @@ class BodyBuilder:
         if text[:1] == "笫":
             text = "第" + text[1:]
             self._typo += 1
+        forced = rank
         rank, kind = heading_rank(text)
+        if forced is not None and kind == "generic":
+            rank = forced
         if kind == "annex":
             if self.arts:
                 self.in_annex = True
@@ -266,14 +284,38 @@ class BodyBuilder:
 
     def paragraph(self, raw: str) -> None:
         par = raw.strip()
+        if par and (par[0] in _ZW or par[-1] in _ZW):
+            par = par.strip("".join(_ZW) + " \t\u3000")
         if not par:
             return
         if self.in_annex:
             self.annex.append(par)
             return
         if len(par) <= 40 and self._looks_like_heading(par):
+            self._flush_pending()
             self.heading(par)
             return
+        pending = self._pending
+        if pending is not None:
+            self._pending = None
+            if par[0] in "第笫" and match_article_start(par) is not None:
+                # a short title line right before an article: a heading whose
+                # "第X章" label was lost ("不可移动文物")
+                self.heading(pending, rank=max(self.levels) if self.levels else GENERIC_RANK)
+                self._lost_labels += 1
+            else:
+                self._paragraph(pending)
+        if len(par) <= 15 and not any(c in _PUNCT for c in par) and par[0] not in "第笫|":
+            self._pending = par
+            return
+        self._paragraph(par)
+
+    def _flush_pending(self) -> None:
+        if self._pending is not None:
+            p, self._pending = self._pending, None
+            self._paragraph(p)
+
+    def _paragraph(self, par: str) -> None:
         if par[0] == "笫" and ARTICLE_START_RE.match(par):
             par = "第" + par[1:]
             self._typo += 1
@@ -283,11 +325,11 @@ class BodyBuilder:
         parts = split_run_together(par, cur_key)
         if len(parts) > 1:
             self._runtogether += len(parts) - 1
-            for p in parts:
+            for k, p in enumerate(parts):
                 # 款/项 inside a run-together line are separated by whitespace after 。；：
                 sub = _SENT_SPLIT_RE.split(p)
-                for s in sub:
-                    self._one(s.strip())
+                for j, s in enumerate(sub):
+                    self._one(s.strip(), relaxed=(k > 0 and j == 0), no_join=True)
             return
         self._one(par)
 
@@ -305,14 +347,14 @@ class BodyBuilder:
         m = HEADING_RE.match(par)
         return m is not None and "条" not in par[: m.end(2)]
 
-    def _one(self, par: str) -> None:
+    def _one(self, par: str, relaxed: bool = False, no_join: bool = False) -> None:
         if not par:
             return
         if self.arts and is_annex_marker(par):
             self.in_annex = True
             self.annex.append(par)
             return
-        st = match_article_start(par)
+        st = match_article_start(par, relaxed)
         if st is not None:
             num, suf, label, rest = st
             if label[0] == "笫":
@@ -334,6 +376,20 @@ class BodyBuilder:
                 self._pre_all.append(par)
                 return
         a = self.cur
+        m = ITEM_RE.match(par) if par[0] in "（(0123456789一二三四五六七八九十" else None
+        prev = a.lines[-1] if a.lines else ""
+        if (not no_join and m is None and prev and prev[-1] not in _COMPLETE and par[0] != "|"
+                and prev[0] != "|" and (prev[-1] in "，、" or (len(prev) >= 20 and not any(c in _FORMULA for c in prev)))):
+            # a sentence broken over two paragraphs: join it back
+            a.lines[-1] += par
+            if a.clauses:
+                last = a.clauses[-1]
+                if last.items:
+                    last.items[-1].text += par
+                else:
+                    last.text += par
+            self._joined += 1
+            return
         a.lines.append(par)
         m = ITEM_RE.match(par) if par[0] in "（(0123456789一二三四五六七八九十" else None
         if m is not None and not (m.group(3) and not a.clauses):
@@ -345,11 +401,16 @@ class BodyBuilder:
 
     # ---- output ----------------------------------------------------------
     def finish(self) -> BodyResult:
+        self._flush_pending()
         warnings = list(self.warnings)
+        if self._lost_labels:
+            warnings.append(f"unlabelled heading lines taken as headings ({self._lost_labels}x)")
         if self._typo:
             warnings.append(f"fixed 笫 typo for 第 ({self._typo}x)")
         if self._runtogether:
             warnings.append(f"split run-together articles ({self._runtogether} splits)")
+        if self._joined:
+            warnings.append(f"joined broken lines ({self._joined}x)")
         articles: list[ArticleRecord] = []
         seen: dict[str, int] = {}
         dups = 0
@@ -384,6 +445,12 @@ class BodyBuilder:
             prev = k
         if back:
             warnings.append(f"article numbers out of order ({back}x)")
+        nums = sorted({a.number for a in articles})
+        if nums:
+            missing = sorted(set(range(nums[0], nums[-1] + 1)) - set(nums))
+            if missing:
+                shown = "、".join(str(x) for x in missing[:10]) + ("…" if len(missing) > 10 else "")
+                warnings.append(f"article numbers missing ({len(missing)}: {shown})")
         if not articles:
             if self._pre_all:
                 warnings.append("no articles (body kept as preamble)")
