@@ -521,6 +521,10 @@ def _means_test(case: Case, out: Trace) -> str:
     out.means_tested = True
     out.cite(law("第三十四条"), law("第四十一条"))   # art. 41: stated facts / 诚信承诺 suffice
     facts = case.facts
+    if case.region is None and facts.region:   # a region we hold no figures for
+        out.add("threshold_unknown")
+        _note_missing_income(case, out)
+        return REVIEW
     if case.region is None:
         out.need("missing_region", law("第三十八条"))
         _note_missing_income(case, out)

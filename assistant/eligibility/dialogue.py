@@ -1,0 +1,329 @@
+"""The eligibility pre-screen as a conversation ("我能申请法律援助吗").
+
+Contract used by the chat (assistant/conversation.py):
+    EligibilityDialogue(standards).start(message) -> DialogueTurn
+    EligibilityDialogue(standards).answer(state, message) -> DialogueTurn
+`state` is plain JSON (the facts found so far, the question pending); the message text itself is
+never kept. The dialogue asks only for what the rules still need, one short question at a time,
+says why before asking about income, never asks for an ID number, then gives the decision with
+reasons, cited articles, materials and where to apply, and offers to hand the case to staff.
+"""
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from pydantic import ValidationError
+
+from assistant.eligibility.decision import ELIGIBLE, INELIGIBLE
+from assistant.eligibility.engine import as_table, decide
+from assistant.eligibility.explain import PLAIN
+from assistant.eligibility.extract import (
+    extract, find_dibao_ratio, find_household_size, find_matter, find_monthly_income, find_region,
+    spoken_number)
+from assistant.eligibility.facts import EligibilityFacts
+from assistant.privacy import mask_pii
+
+STATE_VERSION = 1
+MAX_QUESTIONS = 8
+
+# question key → (text, what the answer fills)
+QUESTIONS: dict[str, str] = {
+    "matter": "请问是遇到了什么事需要法律帮助？（比如讨薪、工伤、交通事故、离婚、赡养费、被打、家里人被抓……）",
+    "criminal_stage": "案子现在到哪一步了：还在公安、已经到检察院，还是在法院审判？",
+    "criminal_age": "当事人现在多大年纪？（未满18岁的，国家必须派律师）",
+    "criminal_sentence": "办案机关有没有说可能判多重？比如可能判无期徒刑或死刑？",
+    "proof": "您手上有没有能证明这个身份的材料？（比如低保证、残疾证、村（居）委会证明、户口簿和务工证明等）",
+    "region": "您打算在哪个市或县申请？（一般是打官司、仲裁或事情发生的地方，标准按那里算）",
+    "household_size": "家里一起生活的一共有几口人？",
+    "income": ("为了对照当地的经济困难标准，需要了解一下收入（只用于这次判断和办理这件事，不会另作他用）："
+               "全家一起生活的人每月收入加起来大约多少钱？"),
+    "personal_income": ("为了对照当地的经济困难标准，需要了解一下收入（只用于这次判断和办理这件事，不会另作他用）："
+                        "因为对方是家里人，只算您本人的收入——您自己每月收入大约多少钱？"),
+    "residence": "您家是住在城镇还是农村？（两边标准不一样）",
+}
+HEADLINE = {ELIGIBLE: "符合申请条件", INELIGIBLE: "暂时不符合申请条件", "review": "需要法律援助机构工作人员进一步审查"}
+HANDOFF_OFFER = "这只是初步判断，最终由法律援助机构决定。需要我把您的情况整理好转给法律援助中心的工作人员吗？回复“需要”即可。"
+ID_NOTICE = "提醒：为保护您的隐私，聊天里不需要、也请不要发身份证号，我们没有记录它。"
+_ID_LIKE = re.compile(r"\d{15}(?:\d{2}[\dXx])?|\d{6}[ -]?\d{8}[ -]?\d{3}[\dXx]")
+_YES = re.compile(r"^(?:要|需要|好|好的|可以|行|嗯|是|对|麻烦|帮我|转|请).{0,10}$|需要|麻烦你|帮我转|转给")
+_NO = re.compile(r"不用|不要|不需要|算了|先不|没必要")
+_HAS_NOT = re.compile(r"没有|没得|没|无|不(?:是|能|会|清楚)?")
+_STATUS_EXEMPTIONS = {"dibao", "tekun", "low_income_family", "youfu", "judicial_aid"}
+
+
+@dataclass
+class DialogueTurn:
+    reply: str
+    state: dict
+    done: bool
+    decision: dict | None = None
+    handoff_summary: dict | None = None
+    asked: str | None = field(default=None, repr=False)   # the question key (tests, evals)
+
+
+class EligibilityDialogue:
+    def __init__(self, standards, today: dt.date | None = None):
+        self.standards = standards
+        self.today = today
+
+    # ---- contract ---------------------------------------------------------------------------
+    def start(self, message: str) -> DialogueTurn:
+        state = {"v": STATE_VERSION, "facts": {}, "asked": [], "pending": None, "stage": "collect"}
+        notice = self._absorb(state, message)
+        return self._next(state, notice)
+
+    def answer(self, state: dict, message: str) -> DialogueTurn:
+        state = _valid_state(state)
+        if state["stage"] == "offer":
+            return self._offer_answer(state, message)
+        notice = self._absorb(state, message)
+        return self._next(state, notice)
+
+    # ---- reading what the person says -----------------------------------------------------------
+    def _absorb(self, state: dict, message: str) -> str:
+        raw = (message or "")[:2000]
+        notice = ID_NOTICE if _ID_LIKE.search(raw) else ""
+        text = mask_pii(_ID_LIKE.sub("", raw), income=False)   # never parse an ID as an amount
+        table = as_table(self.standards)
+        facts = state["facts"]
+        pending = state.get("pending")
+        if pending:
+            _fill_answer(facts, pending, text, table)
+        _merge(facts, _jsonable(extract(text, table)))
+        state["pending"] = None
+        return notice
+
+    # ---- choosing the next step -----------------------------------------------------------------
+    def _next(self, state: dict, notice: str = "") -> DialogueTurn:
+        facts = self._facts(state)
+        decision = decide(facts, self.standards, today=self.today)
+        question = None if len(state["asked"]) >= MAX_QUESTIONS else self._question(state, facts, decision)
+        if question:
+            state["asked"].append(question)
+            state["pending"] = question
+            reply = "\n".join(filter(None, [notice, _ack(state, facts), QUESTIONS[question]]))
+            return DialogueTurn(reply, state, False, asked=question)
+        state["stage"] = "offer"
+        state["decision"] = decision.api_dict()
+        reply = "\n".join(filter(None, [notice, _decision_text(decision), HANDOFF_OFFER]))
+        return DialogueTurn(reply, state, False, decision=decision.api_dict())
+
+    def _question(self, state: dict, facts: EligibilityFacts, decision) -> str | None:
+        asked = set(state["asked"])
+        missing, reasons = set(decision.missing), set(decision.reasons)
+
+        def ask(key: str, needed: bool) -> bool:
+            return needed and key not in asked
+
+        cr = facts.criminal
+        suspect = cr is not None and cr.role in ("suspect_defendant", None) and facts.matter_type != "criminal_victim"
+        steps = [
+            ("matter", "missing_matter_info" in missing),
+            ("criminal_stage", suspect and decision.decision != ELIGIBLE and cr.stage is None),
+            ("criminal_age", suspect and decision.decision != ELIGIBLE and facts.applicant.age is None),
+            ("criminal_sentence", suspect and decision.decision != ELIGIBLE and cr.possible_sentence is None
+             and "missing_criminal_facts" in missing),
+            ("proof", decision.decision != ELIGIBLE and facts.proof_available is None and _claims_exemption(facts)),
+            ("region", "missing_region" in missing),
+            ("household_size", "missing_household_size" in missing and "threshold_unknown" not in reasons),
+            ("personal_income" if facts.adversary_is_household_member else "income",
+             "missing_income_info" in missing and "threshold_unknown" not in reasons),
+            ("residence", "missing_residence_type" in missing),
+        ]
+        for key, needed in steps:
+            if ask(key, needed):
+                return key
+        return None
+
+    def _facts(self, state: dict) -> EligibilityFacts:
+        raw = copy.deepcopy(state["facts"])
+        raw.setdefault("service", "representation" if raw.get("matter_type") else None)
+        try:
+            return EligibilityFacts.model_validate(raw)
+        except ValidationError as exc:   # drop what does not validate rather than fail the chat
+            for err in exc.errors():
+                _drop(state["facts"], err["loc"])
+            return EligibilityFacts.model_validate({k: v for k, v in state["facts"].items()})
+
+    # ---- after the decision: hand over to staff? -------------------------------------------------
+    def _offer_answer(self, state: dict, message: str) -> DialogueTurn:
+        text = (message or "").strip()
+        decision = state.get("decision")
+        if _YES.search(text) and not _NO.search(text):
+            summary = handoff_summary(self._facts(state), decision)
+            reply = "好的，已把您的情况（事项、家庭人口和收入、初步判断）整理好转交法律援助中心工作人员，他们会尽快联系您。"
+            return DialogueTurn(reply, {**state, "stage": "done"}, True, decision=None, handoff_summary=summary)
+        reply = "好的。需要时可以随时说“转人工”，也可以拨打12348公共法律服务热线。"
+        return DialogueTurn(reply, {**state, "stage": "done"}, True)
+
+
+# ---- helpers -------------------------------------------------------------------------------------
+def _valid_state(state: dict | None) -> dict:
+    if not isinstance(state, dict) or state.get("v") != STATE_VERSION:
+        return {"v": STATE_VERSION, "facts": {}, "asked": [], "pending": None, "stage": "collect"}
+    state = copy.deepcopy(state)
+    state.setdefault("facts", {})
+    state.setdefault("asked", [])
+    state.setdefault("stage", "collect")
+    return state
+
+
+def _jsonable(value):
+    if isinstance(value, Decimal):
+        return str(value.normalize()) if value == value.to_integral() else str(value)
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def _merge(facts: dict, found: dict) -> None:
+    """Add newly found facts; what the person already said is kept (answers fill it directly)."""
+    for key, value in found.items():
+        if isinstance(value, dict) and isinstance(facts.get(key), dict):
+            for sub, subval in value.items():
+                if sub == "statuses":
+                    facts[key]["statuses"] = sorted(set(facts[key].get("statuses", [])) | set(subval))
+                else:
+                    facts[key].setdefault(sub, subval)
+        else:
+            facts.setdefault(key, value)
+
+
+def _drop(facts: dict, loc: tuple) -> None:
+    node = facts
+    for part in loc[:-1]:
+        if not isinstance(node, dict) or part not in node:
+            return
+        node = node[part]
+    if isinstance(node, dict):
+        node.pop(loc[-1], None)
+
+
+def _says_no(text: str) -> bool:
+    return bool(re.match(r"^\s*(?:没有|没得|没|无|不是|不|否)", text)) or bool(re.search(r"没有|没得|拿不出|开不了", text))
+
+
+def _fill_answer(facts: dict, pending: str, text: str, table) -> None:
+    """Read the answer to the question just asked (short answers: '3', '九千', '农村', '有')."""
+    if pending == "matter":
+        if (code := find_matter(text)) and code != "criminal":
+            facts["matter_type"] = code
+        elif code is None:
+            facts["matter_type"] = "other_personal_matter"
+        facts["matter_desc"] = None
+    elif pending == "region":
+        region = find_region(text, table) or table.resolve(text.strip(" 。.，,"))
+        facts["region"] = region or (text.strip(" 。.，,")[:20] if not _says_no(text) and text.strip() else None)
+    elif pending == "household_size":
+        size = find_household_size(text)
+        if size is None and (n := _bare_number(text)) is not None and 1 <= n <= 20:
+            size = int(n)
+        if size:
+            facts["household_size"] = size
+    elif pending in ("income", "personal_income"):
+        key = "applicant_monthly_income" if pending == "personal_income" else "household_monthly_income"
+        ratio = find_dibao_ratio(text)
+        if ratio is not None:
+            facts["per_capita_income_to_dibao_ratio"] = str(ratio)
+            return
+        amount = find_monthly_income(text)
+        if amount is None:
+            amount = _bare_number(text)
+            if amount is not None and re.search(r"年", text):
+                amount = amount / 12
+        if amount is None and re.search(r"没有收入|没收入|没得收入|零|0元", text):
+            amount = Decimal(0)
+        if amount is not None:
+            facts[key] = _jsonable(Decimal(amount))
+    elif pending == "residence":
+        if re.search(r"农村|乡下|村|乡", text):
+            facts["residence_type"] = "rural"
+        elif re.search(r"城|镇|市|县城|社区", text):
+            facts["residence_type"] = "urban"
+    elif pending == "proof":
+        facts["proof_available"] = not _says_no(text)
+    elif pending == "criminal_stage":
+        cr = facts.setdefault("criminal", {"role": "suspect_defendant"})
+        cr["stage"] = ("death_review" if "复核" in text else "trial" if re.search(r"法院|审判|开庭|一审|二审", text)
+                       else "prosecution" if "检察" in text else "investigation" if re.search(r"公安|警察|派出所|看守所|侦查", text)
+                       else cr.get("stage"))
+        if "普通程序" in text:
+            cr["procedure"] = "ordinary"
+    elif pending == "criminal_age":
+        n = _bare_number(text)
+        if n is not None and 0 < n < 120:
+            facts.setdefault("applicant", {})["age"] = int(n)
+    elif pending == "criminal_sentence":
+        cr = facts.setdefault("criminal", {"role": "suspect_defendant"})
+        cr["possible_sentence"] = ("death" if "死刑" in text and not _says_no(text) else
+                                   "life" if "无期" in text and not _says_no(text) else "fixed_term")
+        cr.setdefault("charge", "已说明")
+
+
+def _bare_number(text: str) -> Decimal | None:
+    m = re.search(r"\d[\d,，]*(?:\.\d+)?\s*[万千]?|[一二两三四五六七八九十百千万]+", text)
+    if not m:
+        return None
+    try:
+        return spoken_number(m.group())
+    except (InvalidOperation, ValueError):
+        return None
+
+
+def _claims_exemption(facts: EligibilityFacts) -> bool:
+    ap = facts.applicant
+    if facts.statuses & _STATUS_EXEMPTIONS:
+        return True
+    if ap.no_fixed_income and (ap.disability or (ap.age is not None and (ap.age < 18 or ap.age >= 60))):
+        return True
+    return bool(ap.migrant_worker) and facts.matter_type in ("wage_arrears", "work_injury")
+
+
+def _ack(state: dict, facts: EligibilityFacts) -> str:
+    """A short acknowledgement on the first question (no amounts or personal data echoed)."""
+    if len(state["asked"]) != 1:
+        return ""
+    return "好的，我先帮您初步看看能不能申请法律援助，需要问几个简单的问题。"
+
+
+def _decision_text(decision) -> str:
+    lines = [f"【初步判断】{HEADLINE[decision.decision]}。"]
+    plain = [PLAIN[c] for c in decision.reasons if c in PLAIN]
+    if plain:
+        lines.append("理由：" + "".join(plain))
+    if decision.decision == INELIGIBLE:
+        lines.append("如对不予援助的决定不服，可以向设立法律援助机构的司法局提出异议，之后还可以申请行政复议或提起行政诉讼。")
+    if decision.citations:
+        lines.append("依据：" + "、".join(decision.citations) + "。")
+    if decision.materials:
+        lines.append("需要准备：" + "；".join(f"{i}. {m}" for i, m in enumerate(decision.materials, 1)) + "。")
+    lines.append("去哪里申请：" + decision.where_to_apply + "。")
+    return "\n".join(lines)
+
+
+def handoff_summary(facts: EligibilityFacts, decision: dict | None) -> dict:
+    """The 经济困难状况说明 facts + matter, pre-filled for the legal-aid centre's staff."""
+    ap = facts.applicant
+    flat = {
+        "region": facts.region or "",
+        "事项": facts.matter_desc or facts.matter_type or "",
+        "初步判断": HEADLINE.get((decision or {}).get("decision"), ""),
+        "家庭人口": facts.household_size if facts.household_size is not None else "",
+        "家庭月收入（元）": str(facts.household_monthly_income) if facts.household_monthly_income is not None else "",
+        "本人月收入（元）": str(facts.applicant_monthly_income) if facts.applicant_monthly_income is not None else "",
+        "城乡": {"urban": "城镇", "rural": "农村"}.get(facts.residence_type or "", ""),
+        "特殊身份": "、".join(sorted(facts.statuses)),
+        "农民工": "是" if ap.migrant_worker else "",
+        "有证明材料": "是" if facts.has_proof else "",
+        "紧急": "是" if facts.is_urgent else "",
+    }
+    summary = {k: v for k, v in flat.items() if v != ""}
+    summary["facts"] = _jsonable(facts.model_dump(mode="json", exclude_none=True))
+    summary["decision"] = decision
+    return summary
