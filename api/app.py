@@ -8,6 +8,7 @@ from fastapi import FastAPI
 from api import auth
 from api.routers import chat, eligibility, handoffs, health, wechat
 from api.routers import laws, search
+from api.routers import records
 from api.services import Services, build_services
 from knowledge.settings import Settings, get_settings
 
@@ -33,6 +34,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.include_router(laws.router)
     app.include_router(auth.router)
     app.include_router(handoffs.router)
+    app.include_router(records.router)
     app.include_router(wechat.router)
     app.include_router(chat.router)
     app.include_router(eligibility.router)

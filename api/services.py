@@ -73,11 +73,13 @@ def _wire_staff(services: Services) -> None:
 
 
 def _wire_handoff(services: Services) -> None:
-    """The handoff queue (HandoffDesk), staff-reply senders per channel, SLA + notification worker."""
+    """The handoff queue (HandoffDesk), staff-reply senders per channel, SLA + notification worker,
+    and the consultation records (`services.records.record_turn(...)` once per answered turn)."""
     from assistant.handoff.outbound import OutboundRegistry
     from assistant.handoff.outbox import OutboxDispatcher
     from assistant.handoff.queue import HandoffQueue
     from assistant.handoff.worker import HandoffWorker
+    from assistant.records.service import ConsultationRecords
 
     settings = services.settings
     services.outbound = OutboundRegistry()
@@ -92,6 +94,7 @@ def _wire_handoff(services: Services) -> None:
         transcripts=getattr(services, "chat_sessions", None),
         on_notification=lambda: services.handoff_worker and services.handoff_worker.kick())
     services.handoff_worker = HandoffWorker(services.handoff_desk, dispatcher, settings.sla_sweep_interval_s)
+    services.records = ConsultationRecords(services.records_engine)
 
 
 def _wire_eligibility(services: Services) -> None:

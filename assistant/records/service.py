@@ -1,0 +1,77 @@
+"""Recording consultations and ratings. The chat engineer calls `record_turn` once per answered
+turn; the H5 page (or a channel) posts the person's rating at the end."""
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import sessionmaker
+
+from assistant.privacy import mask_pii
+from assistant.records.models import RATINGS, ConsultationRatingRow, ConsultationRecordRow, utcnow
+
+log = logging.getLogger(__name__)
+
+
+class RecordsError(ValueError):
+    pass
+
+
+class UnknownConsultation(RecordsError):
+    pass
+
+
+def _citation_text(citation) -> str:
+    """Accepts assistant.contracts.Citation, a dict with 'text', or a plain string."""
+    if isinstance(citation, str):
+        return citation
+    if isinstance(citation, dict):
+        return str(citation.get("text") or citation.get("law", "") + citation.get("article_id", ""))
+    return str(getattr(citation, "text", citation))
+
+
+class ConsultationRecords:
+    def __init__(self, engine: Engine):
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    def record_turn(self, session_id: str, *, channel: str, intent: str, citations=(), region: str | None = None,
+                    handoff_ticket_id: str | None = None, eligibility_outcome: str | None = None,
+                    outcome: str | None = None, at: datetime | None = None) -> int:
+        """Record one answered turn; never raises into the conversation (a failure is logged)."""
+        try:
+            with self._sessions.begin() as db:
+                row = ConsultationRecordRow(
+                    session_id=session_id[:64], channel=(channel or "web")[:32], region=(region or None),
+                    intent=(intent or "unknown")[:32], citations=[_citation_text(c)[:120] for c in citations][:20],
+                    handoff_ticket_id=handoff_ticket_id, eligibility_outcome=eligibility_outcome,
+                    outcome=(outcome or None), created_at=at or utcnow())
+                db.add(row)
+                db.flush()
+                return row.id
+        except Exception:  # noqa: BLE001 - recording must not break an answer
+            log.exception("could not record consultation turn of session %s", session_id)
+            return 0
+
+    def rate(self, session_id: str, rating: str, comment: str = "", *, at: datetime | None = None) -> None:
+        if rating not in RATINGS:
+            raise RecordsError(f"评价只能是：{'、'.join(RATINGS)}")
+        with self._sessions.begin() as db:
+            last = db.scalar(select(ConsultationRecordRow).where(ConsultationRecordRow.session_id == session_id)
+                             .order_by(ConsultationRecordRow.id.desc()).limit(1))
+            if last is None:
+                raise UnknownConsultation("没有找到这次咨询，无法评价")
+            row = db.get(ConsultationRatingRow, session_id)
+            if row is None:
+                row = ConsultationRatingRow(session_id=session_id)
+                db.add(row)
+            row.rating, row.comment = rating, mask_pii(comment or "")[:500]
+            row.region, row.created_at = last.region, at or utcnow()
+
+    def turns(self, session_id: str) -> list[dict]:
+        with self._sessions() as db:
+            rows = db.scalars(select(ConsultationRecordRow).where(ConsultationRecordRow.session_id == session_id)
+                              .order_by(ConsultationRecordRow.id)).all()
+            return [{"intent": r.intent, "channel": r.channel, "region": r.region, "citations": r.citations,
+                     "handoff_ticket_id": r.handoff_ticket_id, "eligibility_outcome": r.eligibility_outcome,
+                     "outcome": r.outcome} for r in rows]
