@@ -100,9 +100,11 @@ def _wire_handoff(services: Services) -> None:
 def _wire_eligibility(services: Services) -> None:
     """Regional standards (repo table + overrides staff make through /v1/admin/regions) and the
     in-chat eligibility dialogue the conversation reads from `extra["eligibility_dialogue"]`."""
+    from assistant.eligibility.dialogue import EligibilityDialogue
     from assistant.eligibility.standards import StandardsBook
 
     services.eligibility_standards = StandardsBook(services.records_engine)
+    services.extra["eligibility_dialogue"] = EligibilityDialogue(services.eligibility_standards)
 
 
 def _wire_wechat(services: Services) -> None:

@@ -35,6 +35,7 @@ QUESTIONS: dict[str, str] = {
     "matter": "请问是遇到了什么事需要法律帮助？（比如讨薪、工伤、交通事故、离婚、赡养费、被打、家里人被抓……）",
     "criminal_stage": "案子现在到哪一步了：还在公安、已经到检察院，还是在法院审判？",
     "criminal_age": "当事人现在多大年纪？（未满18岁的，国家必须派律师）",
+    "child_age": "孩子现在多大年纪？",
     "criminal_sentence": "办案机关有没有说可能判多重？比如可能判无期徒刑或死刑？",
     "proof": "您手上有没有能证明这个身份的材料？（比如低保证、残疾证、村（居）委会证明、户口簿和务工证明等）",
     "region": "您打算在哪个市或县申请？（一般是打官司、仲裁或事情发生的地方，标准按那里算）",
@@ -52,7 +53,6 @@ _ID_LIKE = re.compile(r"\d{15}(?:\d{2}[\dXx])?|\d{6}[ -]?\d{8}[ -]?\d{3}[\dXx]")
 _YES = re.compile(r"^(?:要|需要|好|好的|可以|行|嗯|是|对|麻烦|帮我|转|请).{0,10}$|需要|麻烦你|帮我转|转给")
 _NO = re.compile(r"不用|不要|不需要|算了|先不|没必要")
 _HAS_NOT = re.compile(r"没有|没得|没|无|不(?:是|能|会|清楚)?")
-_STATUS_EXEMPTIONS = {"dibao", "tekun", "low_income_family", "youfu", "judicial_aid"}
 
 
 @dataclass
@@ -127,8 +127,11 @@ class EligibilityDialogue:
             ("criminal_age", suspect and decision.decision != ELIGIBLE and facts.applicant.age is None),
             ("criminal_sentence", suspect and decision.decision != ELIGIBLE and cr.possible_sentence is None
              and "missing_criminal_facts" in missing),
-            ("proof", decision.decision != ELIGIBLE and facts.proof_available is None and _claims_exemption(facts)),
-            ("region", "missing_region" in missing),
+            ("child_age", state["facts"].get("applicant", {}).get("applies_for_child") is True
+             and facts.applicant.age is None),
+            ("proof", decision.decision != ELIGIBLE and facts.proof_available is None
+             and self._proof_would_decide(facts)),
+            ("region", facts.region is None and decision.decision != ELIGIBLE),
             ("household_size", "missing_household_size" in missing and "threshold_unknown" not in reasons),
             ("personal_income" if facts.adversary_is_household_member else "income",
              "missing_income_info" in missing and "threshold_unknown" not in reasons),
@@ -138,6 +141,11 @@ class EligibilityDialogue:
             if ask(key, needed):
                 return key
         return None
+
+    def _proof_would_decide(self, facts: EligibilityFacts) -> bool:
+        """Ask for proof only when having it would make the case eligible (an art. 42 exemption)."""
+        with_proof = facts.model_copy(update={"proof_available": True})
+        return decide(with_proof, self.standards, today=self.today).decision == ELIGIBLE
 
     def _facts(self, state: dict) -> EligibilityFacts:
         raw = copy.deepcopy(state["facts"])
@@ -174,7 +182,7 @@ def _valid_state(state: dict | None) -> dict:
 
 def _jsonable(value):
     if isinstance(value, Decimal):
-        return str(value.normalize()) if value == value.to_integral() else str(value)
+        return format(value.normalize(), "f")
     if isinstance(value, dict):
         return {k: _jsonable(v) for k, v in value.items()}
     if isinstance(value, list):
@@ -219,7 +227,8 @@ def _fill_answer(facts: dict, pending: str, text: str, table) -> None:
         facts["matter_desc"] = None
     elif pending == "region":
         region = find_region(text, table) or table.resolve(text.strip(" 。.，,"))
-        facts["region"] = region or (text.strip(" 。.，,")[:20] if not _says_no(text) and text.strip() else None)
+        unsure = _says_no(text) or re.search(r"不确定|不知道|不清楚|没想好|不晓得", text)
+        facts["region"] = region or (text.strip(" 。.，,")[:20] if not unsure and text.strip() else None)
     elif pending == "household_size":
         size = find_household_size(text)
         if size is None and (n := _bare_number(text)) is not None and 1 <= n <= 20:
@@ -255,7 +264,7 @@ def _fill_answer(facts: dict, pending: str, text: str, table) -> None:
                        else cr.get("stage"))
         if "普通程序" in text:
             cr["procedure"] = "ordinary"
-    elif pending == "criminal_age":
+    elif pending in ("criminal_age", "child_age"):
         n = _bare_number(text)
         if n is not None and 0 < n < 120:
             facts.setdefault("applicant", {})["age"] = int(n)
@@ -274,15 +283,6 @@ def _bare_number(text: str) -> Decimal | None:
         return spoken_number(m.group())
     except (InvalidOperation, ValueError):
         return None
-
-
-def _claims_exemption(facts: EligibilityFacts) -> bool:
-    ap = facts.applicant
-    if facts.statuses & _STATUS_EXEMPTIONS:
-        return True
-    if ap.no_fixed_income and (ap.disability or (ap.age is not None and (ap.age < 18 or ap.age >= 60))):
-        return True
-    return bool(ap.migrant_worker) and facts.matter_type in ("wage_arrears", "work_injury")
 
 
 def _ack(state: dict, facts: EligibilityFacts) -> str:

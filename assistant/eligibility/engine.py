@@ -416,6 +416,8 @@ def _no_fixed_income_group(case: Case, out: Trace, pending: _Pending) -> bool:
 
 
 def _no_one_supports_minor(case: Case) -> bool:
+    if case.applicant.orphan:
+        return True
     text = case.facts.proof_text + (case.facts.matter_desc or "")
     if any(w in text for w in ("孤儿", "死亡", "双亡", "无人抚养", "事实无人")):
         return True

@@ -233,6 +233,21 @@ _DAYS_LEFT = re.compile(r"(?:还有|只剩|剩)(?P<n>\d+|[一二两三四五六�
 _PRESERVATION = re.compile(r"保全|转移财产|要跑了|卖房")
 
 
+_DOCUMENTS = re.compile(r"低保证|特困证|残疾证|残疾人证|残疾军人证|烈士证明书?|低收入家庭(?:认定)?证明|见义勇为确认书?"
+                        r"|工伤认定书?|户口簿|欠条|考勤表?|劳动合同|(?:村委会|居委会|街道)(?:的)?证明|诊断证明"
+                        r"|(?:批了)?缓交|免交诉讼费|司法救助决定书?|死亡证明")
+
+
+def named_documents(text: str) -> list[str]:
+    """Documents the person says they have (kept as proof of a claimed status)."""
+    out = []
+    for m in _DOCUMENTS.finditer(text):
+        word = m.group()
+        if word not in out and not re.search(r"(?:没有|没得|没|无)$", text[max(0, m.start() - 3):m.start()]):
+            out.append(word)
+    return out
+
+
 def extract(text: str, table: RegionTable) -> dict:
     """Partial facts found in `text` (keys only where something was found)."""
     text = text or ""
@@ -244,7 +259,10 @@ def extract(text: str, table: RegionTable) -> dict:
     _matter_facts(text, facts)
     _people_facts(text, facts, applicant)
     _money_facts(text, facts)
-    if _PROOF.search(text):
+    documents = named_documents(text)
+    if documents:
+        facts["proof_available"] = documents
+    elif _PROOF.search(text):
         facts["proof_available"] = True
     if _COUNSEL.search(text) and not _COUNSEL_ENDED.search(text):
         facts["has_counsel"] = True
@@ -311,8 +329,12 @@ def _people_facts(text: str, facts: dict, applicant: dict) -> None:
     ages = [int(a) for a in ages if a is not None and 0 < a < 120]
     if ages:
         applicant["age"] = ages[0]
-    if re.search(r"孙女|孙子|孩子|娃", text) and re.search(r"替孩子|帮孩子|给孩子|孩子.{0,6}申请", text):
-        applicant.setdefault("age", 10)   # a child applying through a guardian (art. 40)
+    for_child = bool(re.search(r"孙女|孙子|孩子|娃", text) and re.search(r"替(?:孩子|孙)|帮(?:孩子|孙)|给孩子|孩子.{0,6}申请", text))
+    if for_child:
+        applicant["applies_for_child"] = True   # a guardian applying for a child (art. 40); age asked
+    if re.search(r"孤儿|父母都不在|父母双亡|父母都去世|没人管", text) and for_child:
+        applicant["orphan"] = True
+        applicant["no_fixed_income"] = True
     if _MIGRANT.search(without_negations(text)):
         applicant["migrant_worker"] = True
         applicant["hukou"] = "rural"
@@ -324,7 +346,9 @@ def _people_facts(text: str, facts: dict, applicant: dict) -> None:
             facts["residence_type"] = "rural"
         elif _URBAN_HOME.search(text) or re.search(r"(?:北京|上海)户口", text):
             facts["residence_type"] = "urban"
-    if _NO_FIXED_INCOME.search(text):
+    if applicant.get("orphan"):
+        pass   # the guardian's pension is not the child's income
+    elif _NO_FIXED_INCOME.search(text):
         applicant["no_fixed_income"] = True
     elif _HAS_PENSION.search(text) or re.search(r"有收入|打零工|做点零工|有工资|上班", text):
         applicant["no_fixed_income"] = False

@@ -39,6 +39,7 @@ class Applicant(_Lenient):
     no_fixed_income: bool | None = None
     statuses: list[Status] = Field(default_factory=list)
     is_natural_person: bool | None = None
+    orphan: bool | None = None   # a minor nobody supports (孤儿, 事实无人抚养): art. 42(1) is clear
 
     @field_validator("statuses", mode="before")
     @classmethod
