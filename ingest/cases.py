@@ -8,6 +8,7 @@ import re
 from pathlib import Path, PurePosixPath
 
 from .lawrefbook import read_text, rel_posix
+from .metadata import iso
 from .numerals import NUM_CHARS, article_id, cn_to_int
 from .records import CaseRecord, CaseSection, CitedArticle, ParseError
 from .structure import normalise_space, strip_html_comments
@@ -21,6 +22,7 @@ SECTION_WORDS = {
     "案例评析", "办案过程", "审理结果", "裁判依据", "指导意义", "基本事实", "处理情况", "案件焦点",
 }
 
+_DATE_ANY_RE = re.compile(r"(\d{4})\s*[-年./]\s*(\d{1,2})\s*[-月./]\s*(\d{1,2})")
 _N = "[" + NUM_CHARS + "]+"
 _ART = (r"第(" + _N + r")条(?:之(" + _N + r"))?(?:第" + _N + r"款)?(?:第[（(]?" + _N + r"[）)]?项)?")
 _ART_RE = re.compile(_ART)
@@ -159,6 +161,8 @@ def parse_case_text(text: str, rel: str, content_hash: str) -> CaseRecord:
     cur_lines: list[str] = []
     preamble: list[str] = []
     warnings: list[str] = []
+    header: list[str] = []
+    in_header = "INFO END" in text
 
     def close():
         if cur_name is not None:
@@ -168,6 +172,14 @@ def parse_case_text(text: str, rel: str, content_hash: str) -> CaseRecord:
         s = raw.strip()
         if not s:
             continue
+        if in_header and heading is not None:
+            if "INFO END" in s:
+                in_header = False
+                continue
+            if s[0] != "#":
+                header.append(strip_html_comments(s).strip())
+                continue
+            in_header = False  # a heading before the marker ends the header
         if "<!--" in s:
             s = strip_html_comments(s).strip()
             if not s:
@@ -215,6 +227,12 @@ def parse_case_text(text: str, rel: str, content_hash: str) -> CaseRecord:
             keywords = [k for k in re.split(r"[、，,；;\s]+", sec.text.rstrip("。.")) if k]
             break
     cited = extract_citations(text)
+    published = None
+    for h in header:
+        m = _DATE_ANY_RE.search(h)
+        if m:
+            published = iso(*m.groups())
+            break
     return CaseRecord(
         source_path=rel,
         content_hash=content_hash,
@@ -226,4 +244,6 @@ def parse_case_text(text: str, rel: str, content_hash: str) -> CaseRecord:
         keywords=keywords,
         warnings=warnings,
         heading=heading,
+        header="\n".join(h for h in header if h) or None,
+        published_date=published,
     )

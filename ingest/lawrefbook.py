@@ -195,6 +195,12 @@ def build_law_record(*, rel: str, content_hash: str, title: str, subtitle: str |
         effective = version_date
     short = short_title(title)
     warnings = list(body.warnings)
+    body_name = issuing_body_for(events, title, category, parts)
+    if body_name is None and category == "DLC" and (city or province):
+        # no header: local regulations are made by the local people's congress (standing committee)
+        place = city or province
+        body_name = place + ("人民代表大会" if "人民代表大会关于" in title and "常务委员会" not in title
+                             else "人民代表大会常务委员会")
     return LawRecord(
         source_path=rel,
         content_hash=content_hash,
@@ -206,7 +212,7 @@ def build_law_record(*, rel: str, content_hash: str, title: str, subtitle: str |
         level_name=level_name,
         category=category,
         region=reg,
-        issuing_body=issuing_body_for(events, title, category, parts),
+        issuing_body=body_name,
         events=events,
         dates=dates,
         version_date=version_date,

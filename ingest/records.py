@@ -118,3 +118,5 @@ class CaseRecord:
     warnings: list[str] = field(default_factory=list)
     # ---- added fields ----
     heading: str = ""  # the "# " line as written
+    header: str | None = None  # lines between the # line and <!-- INFO END --> (collection, publisher, date)
+    published_date: str | None = None  # ISO date found in the header, if any

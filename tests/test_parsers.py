@@ -270,6 +270,7 @@ def test_case_sections_and_citations():
     assert c.category == "劳动人事"
     assert [s.name for s in c.sections] == ["关键词", "裁判要点", "基本案情", "裁判理由", "典型意义"]
     assert c.keywords == ["民事", "劳动合同", "经济补偿"]
+    assert c.header == "示例劳动人事争议典型案例\n2023-01-05" and c.published_date == "2023-01-05"
     basic = next(s for s in c.sections if s.name == "基本案情")
     assert "FORCE BREAK" not in basic.text and "拖欠工资" in basic.text
     got = [(x.law_title, x.article_id) for x in c.cited]
