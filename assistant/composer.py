@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from assistant.grounding import content_words, shared_words
 from assistant.next_steps import WHERE_TO_ASK, StepTemplate, steps_for
 from knowledge.types import Hit, KnowledgeBase
 
@@ -32,6 +33,7 @@ class ComposerLimits:
     max_citations: int = 5          # articles/cases listed (and expandable) under the answer
     quoted: int = 2                 # of which quoted in the answer text
     quote_chars: int = 90
+    grounding_window: int = 3       # the question must share a word with one of the top hits
 
 
 def article_body(hit: Hit) -> str:
@@ -64,12 +66,15 @@ class OfflineComposer:
         self.limits = limits or ComposerLimits()
 
     # --- answers --------------------------------------------------------------------------
-    def select(self, hits: list[Hit]) -> list[Hit]:
-        """The hits worth citing: strong enough in absolute and relative terms, no duplicates."""
+    def select(self, question: str, hits: list[Hit]) -> list[Hit]:
+        """The hits worth citing: strong enough in absolute and relative terms, sharing words with
+        the question (when it has content words to share), no duplicates. [] = not sure."""
         if not hits:
             return []
         top = max(h.score for h in hits)
         if top < self.limits.min_score:
+            return []
+        if content_words(question) and not any(shared_words(question, h) for h in hits[:self.limits.grounding_window]):
             return []
         floor = max(self.limits.min_score, top * self.limits.relative_floor)
         chosen, seen = [], set()
@@ -81,7 +86,7 @@ class OfflineComposer:
         return chosen[:self.limits.max_citations]
 
     def answer(self, question: str, hits: list[Hit]) -> ComposedAnswer:
-        chosen = self.select(hits)
+        chosen = self.select(question, hits)
         statutes = [h for h in chosen if h.kind == "statute"]
         if not statutes:
             return self.uncertain()

@@ -101,7 +101,7 @@ class ConversationService:
             return self._urgent(session, intent, desk)
         if intent.name == I.HUMAN_REQUEST:
             return self._handoff(session, message, desk)
-        if state.get("flow") == "eligibility" and intent.name not in (I.GREETING, I.OUT_OF_SCOPE):
+        if state.get("flow") == "eligibility" and intent.name not in (I.GREETING, I.OUT_OF_SCOPE, I.STATUTE_LOOKUP):
             return self._eligibility_turn(session, intent.cleaned or message, desk, continuing=True)
         if intent.name == I.GREETING:
             return Outcome(GREETING_TEXT, intent.name)
@@ -210,6 +210,7 @@ class ConversationService:
 
     def _eligibility_turn(self, session: ChatSession, message: str, desk: HandoffDesk | None, *,
                           continuing: bool) -> Outcome:
+        self.kb()   # its decisions cite articles: nothing is said that cannot be verified
         dialogue = self._eligibility()
         if dialogue is None:
             return self._eligibility_fallback()
@@ -221,11 +222,14 @@ class ConversationService:
                                         priority="normal", summary=_summary_text(turn.handoff_summary),
                                         facts=turn.handoff_summary,
                                         region=turn.handoff_summary.get("region"))
-        citations = self._eligibility_citations(turn.decision)
+        reply, citations = turn.reply, self._eligibility_citations(turn.decision)
+        checked = CitationVerifier(self.kb()).verify(reply)   # the same citation check as every answer
+        reply, citations = checked.text, _unique(checked.citations + citations)
         new_state = {"flow": None if turn.done else "eligibility", "flow_state": None if turn.done else turn.state}
         if turn.decision is not None:
             new_state["eligibility_decision"] = turn.decision
-        return Outcome(turn.reply, I.ELIGIBILITY, citations, handoff, substantive=turn.done, state=new_state)
+        return Outcome(reply, I.ELIGIBILITY, citations, handoff, substantive=turn.done or turn.decision is not None,
+                       state=new_state)
 
     def _eligibility_citations(self, decision: dict | None) -> list[Hit]:
         """The decision's cited articles, as the knowledge base has them (missing ones dropped)."""
@@ -281,6 +285,11 @@ def _hit_for(kb: KnowledgeBase, key: dict) -> Hit | None:
     if key.get("law"):
         return kb.get_article(key["law"], key["article_id"])
     return None
+
+
+def _unique(hits: list[Hit]) -> list[Hit]:
+    seen: set[str] = set()
+    return [h for h in hits if not (h.doc_id in seen or seen.add(h.doc_id))]
 
 
 def _trim(hit: Hit) -> str:

@@ -20,6 +20,7 @@ _BARE_ARTICLE = re.compile(rf"(?:该法|本法|同法|此法)?\s*第\s*(?P<num>{
 # a law-like name followed by an article number, for names `parse` might not take as a law
 _ANY_LAW_ARTICLE = re.compile(rf"[\u4e00-\u9fff《》]{{2,40}}(?:法|法典|条例|规定|办法|解释|细则)》?\s*第?\s*{_NUM}\s*条")
 _QUOTE_MIN_OVERLAP = 0.8
+_SAME_LAW = {"该法", "本法", "同法", "此法", "上述法", "前述法"}
 
 
 @dataclass
@@ -91,7 +92,11 @@ class CitationVerifier:
             start = masked.find(ref.raw, cursor) if ref.raw else -1
             start = cursor if start < 0 else start
             cursor = end = start + len(ref.raw)
-            hit = self.kb.lookup(ref)
+            if ref.law in _SAME_LAW:                      # 该法第X条: the law cited before
+                hit = self.kb.get_article(last_law, ref.article_id) if last_law else None
+            else:
+                hit = self.kb.lookup(ref)
+                start += self._prefix_length(ref)         # keep words parse took as part of the name
             if hit is None:
                 result.removed.append(ref.raw or f"{ref.law}第{ref.article_id}条")
                 return None, last_law
@@ -132,6 +137,16 @@ class CitationVerifier:
                 sentence = sentence[:start] + label + sentence[end:]
         result.citations.extend(hit for _, _, hit in sorted(found, key=lambda f: f[0]))
         return sentence, last_law
+
+    def _prefix_length(self, ref: CitationRef) -> int:
+        """Characters before the real law name in `ref.raw` ("单位违反劳动合同法第38条" → 4)."""
+        raw_law = ref.law
+        if ref.raw.startswith("《") or not ref.raw.startswith(raw_law):
+            return 0
+        for cut in range(len(raw_law) - 1):
+            if self.kb.resolve_law(raw_law[cut:]) is not None:
+                return cut
+        return 0
 
     def _bare_article(self, m: re.Match, last_law: str | None) -> Hit | None:
         if last_law is None:

@@ -12,11 +12,13 @@ from pathlib import Path
 
 def chat_services(small_kb, small_kb_settings, records_dir: Path, **overrides):
     """Services built the production way (build_services) on a fresh records database, with the
-    session's small knowledge base loaded."""
+    session's small knowledge base loaded (data_dir points at an empty folder so build_services
+    does not open a second copy of it)."""
     from api.services import build_services
 
     settings = small_kb_settings.model_copy(update={
-        "database_url": f"sqlite:///{(records_dir / 'records.sqlite3').as_posix()}", **overrides})
+        "data_dir": records_dir / "data", "database_url": f"sqlite:///{(records_dir / 'records.sqlite3').as_posix()}",
+        **overrides})
     services = build_services(settings)
     services.knowledge = small_kb
     return services
