@@ -9,6 +9,7 @@ from api import auth
 from api.routers import chat, eligibility, handoffs, health, wechat
 from api.routers import laws, search
 from api.routers import records
+from api.console import pages as console_pages
 from api.services import Services, build_services
 from knowledge.settings import Settings, get_settings
 
@@ -35,6 +36,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.include_router(auth.router)
     app.include_router(handoffs.router)
     app.include_router(records.router)
+    app.include_router(console_pages.router)
     app.include_router(wechat.router)
     app.include_router(chat.router)
     app.include_router(eligibility.router)

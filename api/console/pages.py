@@ -1,0 +1,191 @@
+"""Console pages: login/logout, the queue, a ticket with its actions, regulation lookup, reports.
+
+Every page needs a staff session (otherwise → the login page); every form carries the session's
+CSRF token. Actions redirect back (303) with a message, so a reload never repeats them."""
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+from urllib.parse import quote, urlencode
+
+from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from api.auth import (authenticated_staff, check_csrf, csrf_token_for, end_console_session, staff_directory,
+                      start_console_session)
+from api.console.lookup import regulation_lookup
+from api.console.render import STATUS_FILTERS, TEMPLATES
+from assistant.handoff.states import SERVICES, HandoffError
+from assistant.records.models import RATINGS
+from assistant.records.report import monthly_report
+from assistant.staff.accounts import StaffMember
+
+router = APIRouter(prefix="/console", include_in_schema=False)
+LOGIN_CSRF_COOKIE = "fayuan_login_csrf"
+
+
+def _services(request: Request):
+    return request.app.state.services
+
+
+def _page_staff(request: Request) -> StaffMember:
+    member = authenticated_staff(request)
+    if member is None:
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        raise HTTPException(status_code=303, headers={"Location": f"/console/login?next={quote(target)}"})
+    return member
+
+
+def _render(request: Request, template: str, staff: StaffMember | None, **context) -> HTMLResponse:
+    context.update(staff=staff, csrf_token=csrf_token_for(request))
+    context.setdefault("message", request.query_params.get("msg", "")[:200])
+    context.setdefault("error", request.query_params.get("error", "")[:200])
+    return TEMPLATES.TemplateResponse(request, template, context)
+
+
+def _back(path: str, *, msg: str = "", error: str = "") -> RedirectResponse:
+    query = urlencode({k: v for k, v in (("msg", msg), ("error", error)) if v})
+    return RedirectResponse(f"{path}?{query}" if query else path, status_code=303)
+
+
+def _safe_next(value: str | None) -> str:
+    """Only same-site console paths (no open redirect to another host)."""
+    return value if value and value.startswith("/console/") and not value.startswith("//") else "/console/queue"
+
+
+# --- login ---------------------------------------------------------------------------------------
+
+@router.get("", response_class=HTMLResponse)
+def console_home() -> RedirectResponse:
+    return RedirectResponse("/console/queue", status_code=303)
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_page(request: Request, next: str = "") -> HTMLResponse:
+    token = secrets.token_urlsafe(24)
+    response = _render(request, "console/login.html", None, login_csrf=token, next=_safe_next(next))
+    response.set_cookie(LOGIN_CSRF_COOKIE, token, max_age=1800, httponly=True, samesite="strict", path="/console")
+    return response
+
+
+@router.post("/login")
+def login(request: Request, username: str = Form("", max_length=64), password: str = Form("", max_length=256),
+          csrf_token: str = Form("", max_length=100), next: str = Form("", max_length=300)):
+    expected = request.cookies.get(LOGIN_CSRF_COOKIE)
+    if not expected or not secrets.compare_digest(expected, csrf_token):
+        return _back("/console/login", error="登录页面已过期，请重新登录")
+    member = staff_directory(_services(request)).authenticate(username, password)
+    if member is None:
+        return _back("/console/login", error="用户名或密码错误")
+    response = RedirectResponse(_safe_next(next), status_code=303)
+    start_console_session(response, _services(request), member)
+    response.delete_cookie(LOGIN_CSRF_COOKIE, path="/console")
+    return response
+
+
+@router.post("/logout")
+def logout(request: Request, csrf_token: str = Form("", max_length=100)):
+    _page_staff(request)
+    check_csrf(request, csrf_token)
+    response = _back("/console/login", msg="已退出")
+    end_console_session(response)
+    return response
+
+
+# --- queue and tickets ------------------------------------------------------------------------------
+
+@router.get("/queue", response_class=HTMLResponse)
+def queue_page(request: Request, status: str = "open", service: str = "", region: str = "") -> HTMLResponse:
+    staff = _page_staff(request)
+    filters = {"status": status[:16], "service": service[:16], "region": region.strip()[:64]}
+    try:
+        tickets = _services(request).handoff_desk.list(status=filters["status"] or None,
+                                                       service=filters["service"] or None,
+                                                       region=filters["region"] or None, limit=200)
+        error = ""
+    except HandoffError as exc:
+        tickets, error = [], str(exc)
+    extra = {"error": error} if error else {}
+    return _render(request, "console/queue.html", staff, tickets=tickets, filters=filters,
+                   statuses=STATUS_FILTERS, services_list=SERVICES, **extra)
+
+
+@router.get("/tickets/{ticket_id}", response_class=HTMLResponse)
+def ticket_page(request: Request, ticket_id: str) -> HTMLResponse:
+    staff = _page_staff(request)
+    queue = _services(request).handoff_desk
+    try:
+        ticket = queue.get(ticket_id[:32])
+    except HandoffError:
+        return HTMLResponse("<!doctype html><meta charset='utf-8'><p>没有这个工单。<a href='/console/queue'>返回队列</a>",
+                            status_code=404)
+    return _render(request, "console/ticket.html", staff, t=ticket, events=queue.events(ticket.id),
+                   transcript=queue.transcript(ticket.id),
+                   staff_members=staff_directory(_services(request)).list())
+
+
+@router.post("/tickets/{ticket_id}/{action}")
+def ticket_action(request: Request, ticket_id: str, action: str, csrf_token: str = Form("", max_length=100),
+                  text: str = Form("", max_length=2000), outcome: str = Form("", max_length=200),
+                  note: str = Form("", max_length=200), username: str = Form("", max_length=64)):
+    staff = _page_staff(request)
+    check_csrf(request, csrf_token)
+    queue = _services(request).handoff_desk
+    page = f"/console/tickets/{quote(ticket_id[:32])}"
+    try:
+        if action == "claim":
+            queue.claim(ticket_id, staff)
+            return _back(page, msg="已认领")
+        if action == "reply":
+            result = queue.reply(ticket_id, staff, text)
+            if not result.delivered:
+                return _back(page, error=f"回复已保存，但未能发送到对方：{result.error}")
+            return _back(page, msg="回复已发送")
+        if action == "resolve":
+            queue.resolve(ticket_id, staff, outcome)
+            return _back(page, msg="已办结")
+        if action == "hand-back":
+            queue.hand_back(ticket_id, staff, note)
+            return _back(page, msg="已交还机器人")
+        if action == "cancel":
+            queue.cancel(ticket_id, staff, note)
+            return _back(page, msg="工单已取消")
+        if action == "assign":
+            assignee = staff_directory(_services(request)).by_username(username)
+            if assignee is None:
+                return _back(page, error="没有这个工作人员")
+            queue.assign(ticket_id, staff, assignee)
+            return _back(page, msg=f"已指派给 {assignee.display_name}")
+    except HandoffError as exc:
+        return _back(page, error=str(exc))
+    raise HTTPException(status_code=404, detail="unknown action")
+
+
+# --- regulation lookup and reports -----------------------------------------------------------------
+
+@router.get("/laws", response_class=HTMLResponse)
+def laws_page(request: Request, q: str = "") -> HTMLResponse:
+    staff = _page_staff(request)
+    kb = _services(request).knowledge
+    result = regulation_lookup(kb, q) if kb is not None and q.strip() else None
+    return _render(request, "console/laws.html", staff, q=q[:100], kb_loaded=kb is not None,
+                   article=result.article if result else None, laws=result.laws if result else [],
+                   hits=result.hits if result else [], lookup_error=result.error if result else "")
+
+
+@router.get("/reports", response_class=HTMLResponse)
+def reports_page(request: Request, month: str = "", region: str = "") -> HTMLResponse:
+    from api.routers.records import parse_month
+    from assistant.records.chart import cjk_font
+
+    staff = _page_staff(request)
+    now = datetime.now()
+    try:
+        year, number = parse_month(month) if month else (now.year, now.month)
+        error = ""
+    except HTTPException:
+        (year, number), error = (now.year, now.month), "月份格式应为 2026-03"
+    report = monthly_report(_services(request).records_engine, year, number, region=region.strip()[:64] or None)
+    extra = {"error": error} if error else {}
+    return _render(request, "console/reports.html", staff, report=report, rows=report.regions + [report.total],
+                   region=region.strip()[:64], ratings=RATINGS, chart_chinese=cjk_font() is not None, **extra)
