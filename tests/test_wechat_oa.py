@@ -142,3 +142,19 @@ def test_signature_compare_ignores_hex_case_but_not_content(settings, standin):
     params = plain_params()
     params["signature"] = sign("wrong-token", params["timestamp"], params["nonce"])
     assert client.post("/wechat/oa", params=params, content=text_xml("oCase", "你好", 7002)).status_code == 403
+
+
+def test_handoff_from_the_official_account_and_the_staff_reply_comes_back_by_customer_service(settings, standin):
+    client, services = _app(settings, standin)
+    response = client.post("/wechat/oa", params=plain_params(), content=text_xml("oHelpMe", "转人工", 8001))
+    ticket = services.handoff_desk.active_ticket(services.assistant.calls[0][0])
+    assert ticket is not None and ticket.ticket_id in xmltodict.parse(response.text)["xml"]["Content"]
+    staff = services.staff.add("wang", "wang-password-123", role="staff")
+    services.handoff_desk.claim(ticket.ticket_id, staff)
+    result = services.handoff_desk.reply(ticket.ticket_id, staff, "您好，这里是法律援助中心，请说说具体情况。")
+    assert result.delivered, result.error
+    assert [(m.path, m.touser, m.content) for m in standin.sent] == [
+        ("/cgi-bin/message/custom/send", "oHelpMe", "您好，这里是法律援助中心，请说说具体情况。")]
+    # the person writes again while staff own the conversation: the bot says nothing
+    assert client.post("/wechat/oa", params=plain_params(), content=text_xml("oHelpMe", "好的", 8002)).text == "success"
+    assert len(standin.sent) == 1 and standin.violations == []

@@ -97,12 +97,15 @@ class CountingAssistant:
     """Wraps the real assistant and counts the calls (to prove refused callbacks reach nothing)."""
 
     def __init__(self, inner):
-        self.inner, self.calls, self._lock = inner, [], threading.Lock()
+        self.inner, self.calls, self.replies, self._lock = inner, [], [], threading.Lock()
 
     def reply(self, session_id, message, *, channel="web", user_ref=None) -> ChatReply:
         with self._lock:
             self.calls.append((session_id, message, channel, user_ref))
-        return self.inner.reply(session_id, message, channel=channel, user_ref=user_ref)
+        reply = self.inner.reply(session_id, message, channel=channel, user_ref=user_ref)
+        with self._lock:
+            self.replies.append(reply)
+        return reply
 
 
 class SlowAssistantDouble:
