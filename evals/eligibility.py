@@ -27,6 +27,7 @@ SHARED = Path(os.environ.get("FAYUAN_SHARED_DIR", REPO.parent / "shared"))
 DEFAULT_SCENARIOS = SHARED / "evals" / "eligibility" / "devshare.jsonl"
 GRADER_ONLY = ("threshold_snapshot", "note")
 ELIGIBILITY_CUE = "我能申请法律援助吗？"
+FOLLOW_UP = "那我能申请法律援助吗？"
 
 
 # ---- scoring ----------------------------------------------------------------------------------
@@ -92,7 +93,11 @@ def simulated_answer(question: str, facts: dict) -> str:
     if "需要我把您的情况" in question:
         return "不用了，谢谢"
     if "什么事" in question:
-        return facts.get("matter_desc") or "不好说"
+        if facts.get("matter_desc"):
+            return facts["matter_desc"]
+        if cr:
+            return "家里人被公安抓了" if cr.get("role") == "suspect_defendant" else "我被人打伤了，案子在办"
+        return "不好说"
     if "哪一步" in question:
         return {"investigation": "还在公安", "prosecution": "到检察院了", "trial": "在法院审",
                 "death_review": "死刑复核"}.get(cr.get("stage"), "不清楚")
@@ -133,21 +138,22 @@ def run_dialogue(dialogue, scenario: dict, max_turns: int = 12) -> tuple[dict | 
 
 
 def run_chat(client, services, scenario: dict, max_turns: int = 12) -> tuple[dict | None, int]:
-    """Through POST /v1/chat; the decision is read from the chat session's state."""
+    """Through POST /v1/chat; the decision is read from the chat session's state. When the chat
+    answers the narrative another way first (urgent-risk advice, a legal answer), the person
+    follows up with "那我能申请法律援助吗？" in the same session."""
     facts = scenario["facts"]
-    sid = None
-    message = scenario["narrative"]
+    sid, message, asked_outright = None, scenario["narrative"], False
     for turns in range(1, max_turns + 1):
-        body = {"message": message} if sid is None else {"message": message, "session_id": sid}
-        reply = client.post("/v1/chat", json=body).json()
+        resp = client.post("/v1/chat", json={"message": message, **({"session_id": sid} if sid else {})})
+        reply = resp.json() if resp.status_code == 200 else {}
         sid = reply.get("session_id", sid)
         session = services.chat_sessions.get(sid) if sid else None
         state = session.state if session else {}
         if state.get("eligibility_decision"):
             return state["eligibility_decision"], turns
-        if reply.get("intent") != "eligibility" and turns == 1:
-            message = scenario["narrative"] + ELIGIBILITY_CUE   # the person asks outright
-            sid = None
+        if reply.get("intent") != "eligibility" and not asked_outright:
+            asked_outright = True
+            message = FOLLOW_UP if sid else scenario["narrative"] + ELIGIBILITY_CUE
             continue
         message = simulated_answer(reply.get("answer", ""), facts)
     return None, max_turns

@@ -178,7 +178,7 @@ _MATTERS: list[tuple[str, str]] = [   # first match wins: specific before genera
     (r"房东|租房|租金|退租", "lease_contract"),
     (r"狗咬|被.{0,4}咬|被打|打伤", "personal_injury_other"),
 ]
-_CONSULT_ONLY = re.compile(r"就想(?:先)?问问|想先问问|只是问问|免费问问|免费咨询|想咨询一下")
+_CONSULT_ONLY = re.compile(r"就想(?:先)?问问|想先问问|只是问问|免费问问|免费咨询|想咨询一下|给问吗|能咨询吗")
 
 
 _NEGATED = re.compile(r"不是[^，。,；;！？!?）)]{0,8}")
@@ -275,7 +275,7 @@ def extract(text: str, table: RegionTable) -> dict:
 
 
 def _matter_facts(text: str, facts: dict) -> None:
-    if _CONSULT_ONLY.search(text) and not re.search(r"申请法律援助|法律援助能|派律师|代理", text):
+    if _CONSULT_ONLY.search(text) and not re.search(r"派律师|代理|打官司|起诉|告他|告她|仲裁", text):
         facts["service"] = "consultation"
         facts["proceeding"] = "consultation"
     matter = find_matter(text)
