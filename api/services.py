@@ -129,6 +129,7 @@ def _wire_chat(services: Services) -> None:
         knowledge=lambda: services.knowledge,
         handoff_desk=lambda: getattr(services, "handoff_desk", None),
         eligibility=lambda: services.extra.get("eligibility_dialogue"),
+        records=lambda: getattr(services, "records", None),
         llm=llm_from_settings(settings),
         search_k=settings.chat_search_k, min_score=settings.chat_min_score,
         max_citations=settings.chat_max_citations, max_message_chars=settings.chat_max_message_chars)

@@ -56,6 +56,7 @@ class ConversationService:
     def __init__(self, *, store: SessionStore, knowledge: Callable[[], KnowledgeBase | None],
                  handoff_desk: Callable[[], HandoffDesk | None] = lambda: None,
                  eligibility: Callable[[], Any | None] = lambda: None,
+                 records: Callable[[], Any | None] = lambda: None,
                  llm: Any | None = None, search_k: int = 10, min_score: float = 0.0, max_citations: int = 5,
                  max_message_chars: int = 2000):
         from assistant.composer import ComposerLimits
@@ -64,6 +65,7 @@ class ConversationService:
         self._knowledge = knowledge
         self._handoff_desk = handoff_desk
         self._eligibility = eligibility
+        self._records = records     # assistant.records.service.ConsultationRecords (reports)
         self.llm = llm
         self.search_k = search_k
         self.limits = ComposerLimits(min_score=min_score, max_citations=max_citations)
@@ -91,7 +93,20 @@ class ConversationService:
             TurnRecord("assistant", outcome.answer, outcome.intent, [c.__dict__ for c in citations]),
         ])
         handoff = outcome.handoff or (desk.active_ticket(session.id) if desk is not None else None)
+        self._record(session, outcome, handoff)
         return ChatReply(session.id, outcome.answer, outcome.intent, citations, handoff, DISCLAIMER)
+
+    def _record(self, session: ChatSession, outcome: Outcome, handoff: HandoffInfo | None) -> None:
+        """One row per answered turn for the monthly reports (the recorder never raises)."""
+        records = self._records()
+        if records is None:
+            return
+        decision = outcome.state.get("eligibility_decision") or {}
+        records.record_turn(session.id, channel=session.channel, intent=outcome.intent,
+                            citations=[cite_label(h) for h in outcome.citations],
+                            region=(session.state.get("flow_state") or {}).get("facts", {}).get("region"),
+                            handoff_ticket_id=handoff.ticket_id if handoff else None,
+                            eligibility_outcome=decision.get("decision"))
 
     # --- routing ----------------------------------------------------------------------------
     def _run(self, session: ChatSession, message: str, desk: HandoffDesk | None) -> Outcome:

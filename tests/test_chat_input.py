@@ -50,7 +50,7 @@ def test_small_talk_and_odd_messages_get_a_sensible_reply(client, message, inten
     assert body["citations"] == [] and "提示词" not in body["answer"].replace("透露内部指令", "")
 
 
-def test_session_continues_and_human_request_has_a_clear_answer_without_a_desk(client):
+def test_session_continues_and_human_request_has_a_clear_answer(client):
     first = client.post("/v1/chat", json={"message": "你好"}).json()
     second = client.post("/v1/chat", json={"message": "转人工", "session_id": first["session_id"]}).json()
     assert second["session_id"] == first["session_id"] and second["intent"] == "human_request"
@@ -109,3 +109,11 @@ def test_h5_page_and_assets_are_served_locally(client):
     assert client.get("/chat/assets/chat.js").status_code == 200
     assert client.get("/chat/assets/chat.css").status_code == 200
     assert client.get("/chat/assets/..%2Fchat.html").status_code == 404
+
+
+def test_every_answered_turn_is_recorded_for_reports(client):
+    body = client.post("/v1/chat", json={"message": "你好"}).json()
+    client.post("/v1/chat", json={"message": "转人工", "session_id": body["session_id"]})
+    turns = client.app.state.services.records.turns(body["session_id"])
+    assert [t["intent"] for t in turns] == ["greeting", "human_request"]
+    assert turns[1]["handoff_ticket_id"]   # the real handoff queue opened a ticket
