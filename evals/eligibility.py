@@ -159,6 +159,29 @@ def run_chat(client, services, scenario: dict, max_turns: int = 12) -> tuple[dic
     return None, max_turns
 
 
+# ---- a small knowledge base of the cited instruments (the chat verifies every citation) -----------
+def citation_kb_settings(root: Path, records_url: str):
+    """Settings over a knowledge base of exactly the instruments the pre-screen cites, built once
+    under `root` (incremental re-ingest afterwards) from ../shared/laws."""
+    import shutil
+
+    from assistant.eligibility.sources import MIRROR_PATHS
+    from ingest.pipeline import IngestPipeline
+    from knowledge.settings import Settings
+
+    laws = root / "laws"
+    for rel in MIRROR_PATHS.values():
+        src, dst = SHARED / "laws" / rel, laws / rel
+        if not dst.is_file():
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(src, dst)
+    settings = Settings(data_dir=root / "data", model_dir=REPO / "data" / "models", laws_dir=laws,
+                        database_url=records_url)
+    if not (settings.kb_dir / "CURRENT").exists():
+        IngestPipeline(settings, show_progress=False).ingest_folder(laws)
+    return settings
+
+
 # ---- main ---------------------------------------------------------------------------------------
 def load(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -180,7 +203,10 @@ def main(argv: list[str] | None = None) -> int:
 
     scenarios = load(args.scenarios)
     with tempfile.TemporaryDirectory() as tmp:
-        app = create_app(Settings(data_dir=Path(tmp) / "data"))
+        records_url = f"sqlite:///{Path(tmp) / 'records.sqlite3'}"
+        settings = (Settings(data_dir=Path(tmp) / "data") if args.no_chat
+                    else citation_kb_settings(args.out.parent / "eligibility-kb", records_url))
+        app = create_app(settings)
         services = app.state.services
         client = TestClient(app)
         facts_rows, dialogue_rows, chat_rows, turns = [], [], [], {"dialogue": [], "chat": []}
