@@ -305,7 +305,8 @@ class BodyBuilder:
                 self._lost_labels += 1
             else:
                 self._paragraph(pending)
-        if len(par) <= 15 and not any(c in _PUNCT for c in par) and par[0] not in "第笫|":
+        if len(par) <= 15 and not any(c in _PUNCT for c in par) and par[0] not in "第笫|" \
+                and not is_annex_marker(par):
             self._pending = par
             return
         self._paragraph(par)
@@ -350,6 +351,9 @@ class BodyBuilder:
     def _one(self, par: str, relaxed: bool = False, no_join: bool = False) -> None:
         if not par:
             return
+        if self.in_annex:
+            self.annex.append(par)
+            return
         if self.arts and is_annex_marker(par):
             self.in_annex = True
             self.annex.append(par)
@@ -379,7 +383,7 @@ class BodyBuilder:
         m = ITEM_RE.match(par) if par[0] in "（(0123456789一二三四五六七八九十" else None
         prev = a.lines[-1] if a.lines else ""
         if (not no_join and m is None and prev and prev[-1] not in _COMPLETE and par[0] != "|"
-                and prev[0] != "|" and (prev[-1] in "，、" or (len(prev) >= 20 and not any(c in _FORMULA for c in prev)))):
+                and prev[0] != "|" and len(prev) >= 20 and not any(c in _FORMULA for c in prev)):
             # a sentence broken over two paragraphs: join it back
             a.lines[-1] += par
             if a.clauses:

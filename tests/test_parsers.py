@@ -206,6 +206,23 @@ def test_local_regulation_region_and_future_status():
     assert r.status == "尚未生效"
 
 
+def test_broken_lines_lost_heading_labels_and_tables():
+    r = law("行政法规/示例设施管理条例(2019-03-02).md")
+    assert (r.kind, r.level, r.issuing_body) == ("administrative_regulation", 3, "国务院")
+    by = {a.article_id: a for a in r.articles}
+    # a sentence broken over two paragraphs is joined back into one 款
+    assert by["1"].text == "为了加强示例设施的管理，保障设施安全运行，根据有关法律的规定，制定本条例。"
+    assert len(by["1"].clauses) == 1
+    # short list lines of the official layout are kept as written
+    assert by["2"].text == "设施管理委员会由下列人员组成：\n主任，\n副主任若干人，\n委员若干人。"
+    # a short unpunctuated line right before an article is a heading whose 第X章 label was lost
+    assert by["3"].path == ["设施保护"]
+    assert by["4"].text == "本条例自2019年5月1日起施行。"
+    assert r.annex.startswith("附表一\n示例设施收费标准表\n| 项目 | 标准 |")
+    assert r.preamble is None  # zero-width-space line ignored
+    assert r.effective_date == "2019-05-01"
+
+
 @pytest.mark.parametrize(
     "rel,reason",
     [("其他/无标题文件.md", "title"), ("其他/空文件.md", "empty"), ("其他/编码错误.md", "UTF-8")],
@@ -259,7 +276,7 @@ def test_corpus_scan_and_errors_reported_not_raised():
     assert sorted(p for p, _ in errors) == ["其他/无标题文件.md", "其他/空文件.md", "其他/编码错误.md"]
     assert all(reason for _, reason in errors)
     assert sum(isinstance(r, CaseRecord) for r in recs) == 1
-    assert sum(isinstance(r, LawRecord) for r in recs) == 7
+    assert sum(isinstance(r, LawRecord) for r in recs) == 8
 
 
 # --------------------------------------------------------------------------- cases
