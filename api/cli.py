@@ -29,6 +29,9 @@ def build_parser() -> argparse.ArgumentParser:
     from api import cli_ingest, cli_staff
 
     cli_staff.register(sub)
+    from api import cli_records
+
+    cli_records.register(sub)
     cli_ingest.register(sub)
     return parser
 

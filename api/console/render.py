@@ -24,5 +24,14 @@ def local_time(value: datetime | None) -> str:
     return value.astimezone(CHINA).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
+def local_iso(value: str | None) -> str:
+    """The same for ISO strings (transcript messages arrive as dicts)."""
+    try:
+        return local_time(datetime.fromisoformat(value)) if value else ""
+    except ValueError:
+        return value or ""
+
+
 TEMPLATES.env.filters["local_time"] = local_time
+TEMPLATES.env.filters["local_iso"] = local_iso
 TEMPLATES.env.globals.update(status_labels=STATUS_LABELS, priority_labels=PRIORITY_LABELS, role_labels=ROLE_LABELS)
