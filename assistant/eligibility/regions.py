@@ -212,9 +212,16 @@ class RegionTable:
     entries: dict[str, RegionEntry]
     _names: dict[str, str] = field(default_factory=dict, repr=False)
 
+    _own_names: dict[str, str] = field(default_factory=dict, repr=False)
+
     def __post_init__(self) -> None:
+        # a region's own names first, then the cities a province lists for fallback
         for key, entry in self.entries.items():
-            for name in [key, _bare(key), *entry.aliases, *entry.cities]:
+            for name in [key, _bare(key), *entry.aliases]:
+                self._own_names.setdefault(name, key)
+        self._names.update(self._own_names)
+        for key, entry in self.entries.items():
+            for name in entry.cities:
                 self._names.setdefault(name, key)
 
     @classmethod
@@ -227,6 +234,11 @@ class RegionTable:
             return None
         name = name.strip()
         return self._names.get(name) or self._names.get(_bare(name))
+
+    def resolve_entry(self, name: str) -> str | None:
+        """The entry that `name` itself names (not a province that merely lists it as a city)."""
+        name = name.strip()
+        return self._own_names.get(name) or self._own_names.get(_bare(name))
 
     def chain(self, region: str) -> list[str]:
         out, seen = [], set()

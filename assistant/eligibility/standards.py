@@ -61,7 +61,7 @@ class StandardsBook:
         if self._engine is None:
             raise RuntimeError("standards are read-only without a records database")
         table = self.snapshot()
-        key = table.resolve(region) or region.strip()
+        key = table.resolve_entry(region) or region.strip()
         new = entry.model_dump(mode="json")
         if new["parent"] and new["parent"] not in table.entries:
             raise ValueError(f"parent region '{new['parent']}' is not in the table")
