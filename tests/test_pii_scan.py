@@ -1,0 +1,85 @@
+"""A scripted conversation full of ID numbers, phone numbers and bank cards, through the real app:
+afterwards no unmasked value may be found in the logs, the staff notifications (local robot
+receiver), ticket summaries, audit notes, transcripts or any other text column of the records
+database (the structured `facts` stay, they are staff-only)."""
+from __future__ import annotations
+
+import logging
+import re
+
+from fastapi.testclient import TestClient
+from sqlalchemy import String, Text
+
+from api.app import create_app
+from api.services import build_services
+from assistant.db import RecordsBase
+from assistant.staff.accounts import StaffDirectory
+from tests.handoff_helpers import FAST_HASHER, WebhookReceiver
+
+SECRETS = ["110101199003071234", "11010519491231002X", "13812345678", "13987654321", "6222021234567890123",
+           "010-62345678"]
+SCRIPT = [
+    "你好，我叫张三，身份证号110101199003071234，老板拖欠我三个月工资",
+    "我的电话是 138 1234 5678，也可以打 +86 139-8765-4321",
+    "工资卡号6222 0212 3456 7890 123，单位座机010-62345678",
+    "我妈妈的老身份证11010519491231002X也要用吗",
+    "我要找人工，帮我申请法律援助，电话13812345678",
+    "还在吗？我的电话13987654321",
+]
+UNMASKED = re.compile(r"(?<!\d)(?:\d{17}[\dXx]|1[3-9]\d{9}|\d{16,19})(?!\d)")
+
+
+def _scan(text: str, where: str) -> list[str]:
+    found = [s for s in SECRETS if s in text] + UNMASKED.findall(text)
+    return [f"{where}: {value}" for value in found]
+
+
+def test_scripted_session_leaves_no_unmasked_personal_data(records_settings, caplog):
+    with WebhookReceiver() as robot:
+        settings = records_settings.model_copy(update={"notify_webhook_url": robot.url, "sla_sweep_interval_s": 0,
+                                                       "handoff_sla_minutes": {"normal": 1, "high": 1, "urgent": 1}})
+        services = build_services(settings)
+        services.staff = StaffDirectory(services.records_engine, hasher=FAST_HASHER)
+        services.staff.add("lin", "lin-password")
+        caplog.set_level(logging.DEBUG)
+        with TestClient(create_app(settings, services)) as client:
+            for message in SCRIPT:
+                answer = client.post("/v1/chat", json={"session_id": "pii-scan", "message": message})
+                assert answer.status_code in (200, 503), answer.text
+                for value in SECRETS:
+                    assert value not in answer.text or value in message  # never echoed unmasked
+            ticket_id = services.handoff_desk.active_ticket("pii-scan").ticket_id
+            token = client.post("/v1/auth/token", json={"username": "lin", "password": "lin-password"}).json()
+            headers = {"Authorization": f"Bearer {token['access_token']}"}
+            assert client.post(f"/v1/handoffs/{ticket_id}/claim", headers=headers).status_code == 200
+            reply = client.post(f"/v1/handoffs/{ticket_id}/reply", headers=headers,
+                                json={"text": "已收到，您的号码13812345678我们会回电"})
+            assert reply.status_code == 200
+            logging.getLogger("fayuan.scan").info("ticket for %s, card %s", SECRETS[0], SECRETS[4])
+            # reminder + escalation notifications, then send the outbox
+            from datetime import timedelta
+
+            from assistant.handoff.models import utcnow
+            services.handoff_desk.open("pii-scan-2", trigger="urgent_risk", service="法律援助", priority="urgent",
+                                       summary="他威胁我，电话13987654321", channel="web")
+            services.handoff_worker.run_once(utcnow() + timedelta(seconds=40))
+            services.handoff_worker.run_once(utcnow() + timedelta(minutes=2))
+            ticket = client.get(f"/v1/handoffs/{ticket_id}", headers=headers).json()
+
+    problems = _scan(caplog.text, "log")
+    assert robot.calls, "no notification reached the receiver"
+    for body in robot.raw:
+        problems += _scan(body.decode("utf-8"), "notification")
+    problems += _scan(ticket["summary"], "summary")
+    for event in ticket["events"]:
+        problems += _scan(event["note"], "audit")
+    for message in ticket["transcript"]:
+        problems += _scan(message["text"], "transcript")
+    with services.records_engine.connect() as conn:
+        for table in RecordsBase.metadata.sorted_tables:
+            columns = [c for c in table.columns if isinstance(c.type, (String, Text)) and c.name != "password_hash"]
+            for row in conn.execute(table.select()):
+                for column in columns:
+                    problems += _scan(str(row._mapping[column.name] or ""), f"{table.name}.{column.name}")
+    assert problems == []
+    assert len(robot.calls) >= 3  # new ticket(s), reminder, escalation
