@@ -166,6 +166,43 @@ def parse_law_text(text: str, rel: str, content_hash: str) -> LawRecord:
     )
 
 
+_TITLE_KEY_RE = re.compile(r"[\s\u3000]+")
+
+
+def _tidy_preamble(body, title: str, events: list) -> None:
+    """Drop title lines repeated at the top of the preamble; when the header had no
+    dated events, take them from a "（2010年7月30日…通过 根据…修正）" block there."""
+    lines = body.preamble.split("\n")
+    tkey = _TITLE_KEY_RE.sub("", title)
+    i = 0
+    while i < len(lines) and i < 4:
+        k = _TITLE_KEY_RE.sub("", lines[i])
+        if k and len(k) >= 2 and k in tkey and not k[0] in "（(":
+            i += 1
+        else:
+            break
+    j = i
+    if not events:
+        buf = ""
+        while j < len(lines) and j < i + 4:
+            buf += lines[j]
+            j += 1
+            if buf.rstrip().endswith(("）", ")")):
+                break
+        from .metadata import split_event_text
+
+        cand = buf.strip().lstrip("（(").strip()
+        if cand[:4].isdigit() and buf.strip()[:1] in "（(" and buf.rstrip().endswith(("）", ")")):
+            evs = split_event_text(cand)
+            if evs:
+                events.extend(evs)
+                body.warnings.append("header events taken from the body")
+                i = j
+    if i:
+        rest = "\n".join(lines[i:]).strip()
+        body.preamble = rest or None
+
+
 def build_law_record(*, rel: str, content_hash: str, title: str, subtitle: str | None,
                      header_lines: list[str], body, kind: str | None = None,
                      region: str | None = None, events=None) -> LawRecord:
@@ -173,6 +210,8 @@ def build_law_record(*, rel: str, content_hash: str, title: str, subtitle: str |
     category = parts[0] if len(parts) > 1 else ""
     if events is None:
         events = parse_header_events(header_lines)
+    if body.preamble:
+        _tidy_preamble(body, title, events)
     dates = event_dates(events)
     kind = kind or kind_for(category, title)
     level, level_name = level_for(kind)
