@@ -181,3 +181,14 @@ def test_garbage_ciphertext_with_a_valid_signature_is_refused(safe_app, standin)
     body = f"<xml><Encrypt><![CDATA[{encrypted}]]></Encrypt></xml>"
     assert client.post("/wechat/oa", params=params, content=body).status_code == 400
     assert_nothing_processed(services, standin)
+
+
+def test_invalid_utf8_and_non_numeric_ids_are_refused_with_400(plain_app, standin):
+    client, services = plain_app
+    latin1 = '<?xml version="1.0" encoding="ISO-8859-1"?>' + text_xml("oL", "caf\xe9", 11)
+    assert client.post("/wechat/oa", params=plain_params(), content=latin1.encode("latin-1")).status_code == 400
+    raw = text_xml("oL", "X", 12).replace("X", "\udcff").encode("utf-8", "surrogateescape")   # a lone 0xff byte
+    assert client.post("/wechat/oa", params=plain_params(), content=raw).status_code == 400
+    bad_id = text_xml("oL", "你好", 13).replace("<MsgId>13</MsgId>", "<MsgId>thirteen</MsgId>")
+    assert client.post("/wechat/oa", params=plain_params(), content=bad_id).status_code == 400
+    assert_nothing_processed(services, standin)

@@ -222,3 +222,19 @@ def test_bot_refuses_forged_and_replayed_callbacks(settings, standin, keys):
     params, _ = bot_request(keys["wecom_bot_aes_key"], {})
     assert client.post("/wechat/wecom-bot", params=params, content="{not json").status_code == 400
     assert len(services.assistant.calls) == 1
+
+
+@pytest.mark.parametrize("message", [
+    {"msgid": "x1", "msgtype": "text", "from": "zhangsan", "text": {"content": "你好"}},      # from not an object
+    {"msgid": "x2", "msgtype": "text", "from": {"userid": "zhangsan"}, "text": "你好"},       # text not an object
+    {"msgid": "x3", "msgtype": "stream", "stream": ["id"]},
+    {"msgtype": "text", "from": {"userid": "zhangsan"}, "text": {"content": "你好"}},          # no msgid
+])
+def test_bot_messages_with_wrong_shapes_never_cause_a_server_error(settings, standin, keys, message):
+    client, _ = _app(settings, standin, keys)
+    params, body = bot_request(keys["wecom_bot_aes_key"], message)
+    response = client.post("/wechat/wecom-bot", params=params, content=body)
+    assert response.status_code in (200, 400)
+    if response.status_code == 200 and response.content:
+        reply = decrypt_bot_reply(keys["wecom_bot_aes_key"], response.json())
+        assert reply["msgtype"] == "stream" and reply["stream"]["finish"] is True

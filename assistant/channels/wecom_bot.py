@@ -71,13 +71,13 @@ class WeComBotChannel:
     def _respond(self, message: dict) -> dict | None:
         msgtype = message.get("msgtype")
         if msgtype == "stream":
-            stream_id = str((message.get("stream") or {}).get("id") or "")
+            stream_id = str(_obj(message, "stream").get("id") or "")
             delivery = self.deliveries.by_stream(self.name, stream_id)
             return self._stream_state(delivery) if delivery else stream_reply(stream_id, finish=True, content=EXPIRED)
         if msgtype == "event":
-            event = (message.get("event") or {}).get("eventtype")
+            event = _obj(message, "event").get("eventtype")
             return {"msgtype": "text", "text": {"content": WELCOME}} if event == "enter_chat" else None
-        userid = str((message.get("from") or {}).get("userid") or "")
+        userid = str(_obj(message, "from").get("userid") or "")
         msgid = str(message.get("msgid") or "")
         if not userid or not msgid:
             raise MalformedCallback("from.userid or msgid missing")
@@ -87,7 +87,7 @@ class WeComBotChannel:
         key = f"msg:{msgid}"
         stream_id = secrets.token_hex(16)
         if not self.deliveries.claim(self.name, key, stream_id=stream_id,
-                                     response_url=message.get("response_url")):
+                                     response_url=_text(message.get("response_url"))):
             return self._stream_state(self.deliveries.get(self.name, key))   # a retry: same stream
         question = _question_text(message, msgtype)
         if question is None or not question:
@@ -140,13 +140,24 @@ def _json_object(raw: bytes | str, what: str) -> dict:
     return value
 
 
+def _text(value) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _obj(message: dict, key: str) -> dict:
+    """message[key] when it is a JSON object, else {} (a malformed field reads as missing)."""
+    value = message.get(key)
+    return value if isinstance(value, dict) else {}
+
+
 def _question_text(message: dict, msgtype: str) -> str | None:
     """The question's text with @-mentions removed; None for messages without text (images…)."""
     if msgtype == "text":
-        return strip_mentions(str((message.get("text") or {}).get("content") or ""))
+        return strip_mentions(str(_obj(message, "text").get("content") or ""))
     if msgtype == "mixed":
-        items = (message.get("mixed") or {}).get("msg_item") or []
-        texts = [str((item.get("text") or {}).get("content") or "") for item in items
+        items = _obj(message, "mixed").get("msg_item")
+        items = items if isinstance(items, list) else []
+        texts = [str(_obj(item, "text").get("content") or "") for item in items
                  if isinstance(item, dict) and item.get("msgtype") == "text"]
         return strip_mentions(" ".join(texts)) if texts else None
     return None

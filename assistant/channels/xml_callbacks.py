@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 
 SUCCESS = "success"             # "received, no reply": WeChat neither retries nor shows an error
 PASSIVE_LIMIT_BYTES = 2048
+_NUMERIC_FIELDS = ("MsgId", "CreateTime", "AgentID")
 
 
 @dataclass
@@ -72,12 +73,19 @@ class XmlCallbackChannel:
             xml = self.crypto.decrypt(encrypted)
         else:
             self.guard.check(query.signature, query)
-            xml = body.decode("utf-8", errors="strict") if isinstance(body, bytes) else body
+            xml = body
         fields = parse_flat_xml(xml)   # refuses DTDs/entities before wechatpy's parser sees the text
         if not fields.get("MsgType") or not fields.get("FromUserName"):
             raise MalformedCallback("MsgType or FromUserName missing")
+        if any(fields.get(name) and not fields[name].isdigit() for name in _NUMERIC_FIELDS):
+            raise MalformedCallback("MsgId, CreateTime and AgentID must be numbers")
         if self.agent_id and fields.get("AgentID") and fields["AgentID"] != str(self.agent_id):
             raise ForbiddenCallback("message is for another WeCom agent")
+        if isinstance(xml, bytes):
+            try:
+                xml = xml.decode("utf-8")
+            except UnicodeDecodeError:   # well-formed XML in another declared encoding
+                raise MalformedCallback("message is not UTF-8") from None
         return self.fmt.parse_message(xml)
 
     def _respond(self, message) -> str | None:
