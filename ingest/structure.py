@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from .numerals import NUM_CHARS, article_id, cn_to_int, int_to_cn
+from .numerals import NUM_CHARS, article_id, cn_to_int
 from .records import ArticleRecord, Clause, Item
 
 __all__ = [
@@ -48,7 +48,7 @@ _SENT_SPLIT_RE = re.compile(r"(?<=[。；：;:])[\s\u3000]+(?=\S)")
 # a paragraph ending with one of these is complete (otherwise the next one continues it)
 _COMPLETE = set("。；：！？”’」』）)】.;:!?…—-|")
 _ZW = ("\u200b", "\u200c", "\u200d", "\ufeff", "\u2060")
-_PUNCT = set("。，；：、（）()《》“”,.;:！？!?＝=×%％")
+_PUNCT = set("。，；：、（）()《》“”,.;:！？!?＝=×%％〔〕[]【】")
 _FORMULA = set("＝=×÷＋+")
 _BOUNDARY = set("。；！？”」』：:;!?")
 # characters after "第X条" that mark an in-text reference rather than a new article
@@ -305,7 +305,7 @@ class BodyBuilder:
                 self._lost_labels += 1
             else:
                 self._paragraph(pending)
-        if len(par) <= 15 and not any(c in _PUNCT for c in par) and par[0] not in "第笫|" \
+        if len(par) <= 15 and par[0] not in "第笫|" and not any(c in _PUNCT or c.isdigit() for c in par) \
                 and not is_annex_marker(par):
             self._pending = par
             return
@@ -465,8 +465,3 @@ class BodyBuilder:
         if anx:
             warnings.append("annex kept separately")
         return BodyResult(articles, pre, anx, warnings, self._headings)
-
-
-def label_for(number: int, suffix: int) -> str:
-    s = f"第{int_to_cn(number)}条"
-    return s + f"之{int_to_cn(suffix)}" if suffix else s
