@@ -1,1 +1,14 @@
-"""Ingest: parsers that turn the statute corpus (../shared/laws) and staff uploads into plain records."""
+"""Ingest: parsers that turn the statute corpus (../shared/laws, LawRefBook layout) and
+staff uploads (.docx/.txt from flk.npc.gov.cn) into plain records (ingest.records).
+Parsers know nothing about storage or embeddings.
+
+Public entry points:
+
+- ``ingest.corpus.scan_corpus(root)`` / ``ingest.corpus.parse_corpus(root, on_error=cb)``
+- ``ingest.lawrefbook.parse_law_file(path, root)``
+- ``ingest.cases.parse_case_file(path, root)`` / ``ingest.cases.extract_citations(text)``
+- ``ingest.plaintext.parse_plain_law(path, *, kind=None, region=None)``
+- ``ingest.numerals``: ``cn_to_int``, ``int_to_cn``, ``article_id``, ``parse_article_label``
+
+Command line: ``python -m ingest.corpus [root]`` prints corpus statistics.
+"""

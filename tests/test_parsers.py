@@ -382,6 +382,25 @@ def test_txt_import_utf8_and_gb18030(tmp_path):
     assert any("GB18030" in w for w in r.warnings)
 
 
+def test_plain_judicial_interpretation_header(tmp_path):
+    p = tmp_path / "解释.txt"
+    p.write_text(
+        "最高人民法院关于审理示例纠纷案件\n适用法律问题的解释（一）\n"
+        "（2020年12月25日最高人民法院审判委员会第1825次会议通过，\n自2021年1月1日起施行）\n"
+        "法释〔2020〕26号\n为正确审理示例纠纷案件，制定本解释。\n"
+        "第一条　示例内容。\n第二条　本解释自2021年1月1日起施行。\n",
+        encoding="utf-8",
+    )
+    r = parse_plain_law(p)
+    assert r.title == "最高人民法院关于审理示例纠纷案件适用法律问题的解释（一）"
+    assert r.kind == "judicial_interpretation" and r.issuing_body == "最高人民法院"
+    assert r.dates == {"通过": "2020-12-25", "施行": "2021-01-01"}
+    assert r.effective_date == "2021-01-01"
+    assert r.preamble == "法释〔2020〕26号\n为正确审理示例纠纷案件，制定本解释。"
+    assert "示例纠纷解释一" in r.aliases and "示例纠纷解释（一）" in r.aliases
+    assert [a.article_id for a in r.articles] == ["1", "2"]
+
+
 def test_plain_malformed(tmp_path):
     p = tmp_path / "empty.txt"
     p.write_text("", encoding="utf-8")
