@@ -710,13 +710,16 @@ def _materials(case: Case, out: Trace, decision: str) -> None:
             out.bring("被告人或近亲属提出的法律援助申请（死刑复核阶段须申请）")
         return
     out.bring(*BASE_MATERIALS)
-    if out.means_tested:
+    no_means_test = any(r.startswith(("exempt_", "no_economic_test_")) for r in out.reasons)
+    if out.means_tested or not no_means_test:
         out.bring(HARDSHIP_STATEMENT)
     for code in out.reasons:
         for item in _EXEMPTION_PROOF.get(code, "").split("、") if code in _EXEMPTION_PROOF else ():
             out.bring(item)
     if "exempt_local_rule" in reasons and "major_illness" in case.statuses:
         out.bring("年龄证明（身份证）", "重大疾病诊断证明")
+    if "exempt_local_rule" in reasons and case.applicant.migrant_worker:
+        out.bring(*_EXEMPTION_PROOF["exempt_migrant_wage"].split("、"))
     if case.is_minor:
         out.bring(AGENT_PROOF)
     role = _criminal_role(case)
@@ -728,8 +731,7 @@ def _materials(case: Case, out: Trace, decision: str) -> None:
         out.bring(*case.matter.materials)
     if case.applicant.disability and case.applicant.disability != "mental":
         out.bring("残疾人证")
-    if len(out.materials) <= 3 and role is None:
-        out.bring("与申请事项有关的案件材料")
+    out.bring("与申请事项有关的案件材料")
 
 
 def _where_to_apply(table: RegionTable, region: str | None) -> str:
