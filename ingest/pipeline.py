@@ -87,6 +87,21 @@ def passage_text(doc: IndexDoc) -> str:
     return f"{doc.title} {heading}\n{doc.text}"
 
 
+class _CountingEmbedder:
+    """Passes through to the real embedder, counting the passages the model actually embeds."""
+
+    def __init__(self, inner):
+        self.inner = inner
+        self.passages = 0
+
+    def embed_passages(self, texts, *args, **kwargs):
+        self.passages += len(texts)
+        return self.inner.embed_passages(texts, *args, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self.inner, name)
+
+
 class _Progress:
     """tqdm bars when asked for, silent otherwise (tests, the server)."""
 
@@ -271,40 +286,32 @@ class IngestPipeline:
         self.checkpoint("vectors-partial")
         embedded = 0
         if to_embed:
+            to_embed.sort(key=_embedding_priority)
             embedded = self._embed_and_store(vectors, to_embed)
         return embedded
 
     def _embed_and_store(self, vectors: VectorIndex, docs: list[IndexDoc]) -> int:
-        from knowledge.embeddings import EmbeddingCache, embed_passages_cached
+        """Embed (through the cache) and store; returns how many texts the model actually ran on."""
+        from knowledge.embeddings.cache import EmbeddingCache, embed_passages_cached
 
-        embedder = self.embedder()
-        cache = EmbeddingCache(self.embedding_cache_dir)
-        embedded_before = getattr(cache, "misses", None)
-        chunk = 4096   # store as we go: a long first ingest shows progress in Chroma and the cache
-        computed = 0
+        embedder = _CountingEmbedder(self.embedder())
+        cache = EmbeddingCache(self.settings.resolved_embedding_cache)
+        chunk = 2048   # store as we go: the cache keeps finished chunks if the run is killed
         with self.progress.bar(len(docs), "embed") as bar:
             for start in range(0, len(docs), chunk):
                 part = docs[start:start + chunk]
-                texts = [passage_text(d) for d in part]
-                result = embed_passages_cached(embedder, cache, texts, None)
-                vecs, new = (result if isinstance(result, tuple) else (result, None))
-                computed += new if isinstance(new, int) else 0
+                vecs = np.asarray(embed_passages_cached(embedder, cache, [passage_text(d) for d in part], None),
+                                  dtype=np.float32)
                 for role in (CURRENT, HISTORY):
                     idx = [i for i, d in enumerate(part) if VectorIndex.role_of(d) == role]
                     if idx:
                         vectors.upsert(role, [part[i] for i in idx], vecs[idx])
                 bar.update(len(part))
-                if start == 0:
-                    self.checkpoint("vectors-written")
-        if embedded_before is not None:
-            return cache.misses - embedded_before
-        return computed
+                self.checkpoint("vectors-written")
+        cache.close()
+        return embedder.passages
 
     # ---- helpers -------------------------------------------------------------------------------
-    @property
-    def embedding_cache_dir(self) -> Path:
-        return self.settings.resolved_embedding_cache_dir
-
     def embedder(self):
         if self._embedder is None:
             from knowledge.embeddings import load_embedder
@@ -367,6 +374,16 @@ class IngestPipeline:
         counts = catalog.counts()
         summary.laws, summary.versions, summary.articles = counts["laws"], counts["versions"], counts["articles"]
         summary.cases, summary.case_sections = counts["cases"], counts["case_sections"]
+
+
+def _embedding_priority(doc: IndexDoc) -> int:
+    """National current statutes first, then cases, local rules, older versions: a long first
+    ingest that gets killed has cached what matters most."""
+    if doc.kind == "case":
+        return 1
+    if not doc.current:
+        return 3
+    return 2 if doc.category == "DLC" or doc.region else 0
 
 
 def catalog_doc_ids_for_sources(catalog: Catalog, paths: set[str]) -> set[str]:

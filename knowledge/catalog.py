@@ -355,6 +355,14 @@ class Catalog:
                 articles.c.version_id == version_id, articles.c.article_id == article_id))).first()
             return dict(row._mapping) if row else None
 
+    def case_citations_of(self, case_title: str) -> list[dict]:
+        """The articles a typical case cites: law id (None if not in the catalog), article id, raw."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(case_citations.c.law_id, case_citations.c.article_id, case_citations.c.raw)
+                                .join(cases, cases.c.id == case_citations.c.case_id)
+                                .where(cases.c.title == case_title).order_by(case_citations.c.id))
+            return [dict(r._mapping) for r in rows]
+
     def article_detail(self, doc_id: str) -> dict | None:
         """Label and 款/项 structure of one article."""
         with self.engine.connect() as conn:

@@ -29,9 +29,12 @@ _CITATION_RE = re.compile(rf"{_LAW}\s*{_ARTICLE}")
 # "、第四十六条" / "和第四十七条" continuing the previous citation's law
 _FOLLOW_RE = re.compile(rf"\s*(?:、|，|,|和|及|以及|或者|或|与|至)\s*(?:该法|本法|同法)?\s*{_ARTICLE}")
 
-# words that often precede a law name without being part of it (根据劳动合同法第38条)
-_LEAD_WORDS = ("根据", "依据", "依照", "按照", "参照", "适用", "违反", "对照", "援引", "引用", "按", "依",
-               "据", "是", "的", "在", "了", "和", "与", "及", "或", "见", "有", "为", "以", "并", "即")
+# verbs that often precede a law name without being part of it ("用人单位违反劳动合同法第38条"):
+# the name starts after the last of them; single characters only count at the very start
+_LEAD_VERBS = ("根据", "依据", "依照", "按照", "参照", "适用", "违反", "对照", "援引", "引用", "再看", "参看",
+               "查看", "想问", "咨询", "规定", "符合", "属于", "认为", "主张", "提出", "指出", "请问", "关于")
+_LEAD_CHARS = ("按", "依", "据", "是", "的", "在", "了", "和", "与", "及", "或", "见", "有", "为", "以", "并",
+               "即", "看", "查", "问", "按", "从", "对", "向", "把", "被")
 _VERSION_NOTE_RE = re.compile(r"[（(][^（）()]*[）)]$")
 _PREFIX = "中华人民共和国"
 
@@ -63,13 +66,14 @@ def parse(text: str) -> list[CitationRef]:
 
 
 def _strip_lead_words(name: str) -> str:
-    changed = True
-    while changed:
-        changed = False
-        for word in _LEAD_WORDS:
-            if name.startswith(word) and len(name) - len(word) >= 2:
-                name = name[len(word):]
-                changed = True
+    cut = 0
+    for verb in _LEAD_VERBS:
+        at = name.rfind(verb)
+        if at >= 0 and len(name) - (at + len(verb)) >= 2:
+            cut = max(cut, at + len(verb))
+    name = name[cut:]
+    while len(name) > 3 and name.startswith(_LEAD_CHARS):
+        name = name[1:]
     return name
 
 

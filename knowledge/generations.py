@@ -7,7 +7,7 @@ crash or kill -9 mid-ingest leaves the previous generation serving, untouched.
     data/kb/gen-…/catalog.sqlite3   catalog (knowledge/catalog.py)
     data/kb/gen-…/chroma/           vectors (knowledge/vectors.py)
     data/kb/gen-…/lexical/          BM25 (knowledge/lexical.py)
-    data/kb/embedding-cache/        shared by all generations: nothing is embedded twice
+    data/kb/embeddings.sqlite3      embedding cache shared by all generations: nothing is embedded twice
 """
 from __future__ import annotations
 

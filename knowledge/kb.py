@@ -112,6 +112,15 @@ class FayuanKnowledgeBase:
         """Every citation in `text` with the article it names (None = not in the knowledge base)."""
         return [(ref, self.lookup(ref)) for ref in parse(text)]
 
+    def case_citations(self, case_title: str) -> list[tuple[str, Hit | None]]:
+        """The articles a typical case cites, linked to the catalog (None: not in the knowledge base)."""
+        out = []
+        for row in self.catalog.case_citations_of(case_title):
+            law = self._laws.get(row["law_id"]) if row["law_id"] is not None else None
+            hit = self.get_article(law["short_title"], row["article_id"]) if law else None
+            out.append((row["raw"], hit))
+        return out
+
     def article_detail(self, doc_id: str) -> dict | None:
         return self.catalog.article_detail(doc_id)
 

@@ -33,6 +33,18 @@ def _min_max(scores: dict[str, float]) -> dict[str, float]:
     return {d: (s - low) / span for d, s in scores.items()}
 
 
+def fuse(lexical: dict[str, float], dense: dict[str, float], dense_weight: float) -> dict[str, float]:
+    """Weighted score fusion: each side min-max normalised over its candidates, then
+    dense_weight * dense + (1 - dense_weight) * lexical (a missing side counts 0)."""
+    fused: dict[str, float] = {}
+    for scores, weight in ((lexical, 1.0 - dense_weight), (dense, dense_weight)):
+        if weight <= 0:
+            continue
+        for doc_id, s in _min_max(scores).items():
+            fused[doc_id] = fused.get(doc_id, 0.0) + weight * s
+    return fused
+
+
 class Retriever:
     def __init__(self, catalog: Catalog, docmeta: DocMeta, lexical: LexicalIndex, vectors: VectorIndex,
                  embedder, weights: FusionWeights | None = None):
@@ -84,17 +96,10 @@ class Retriever:
         filters = SearchFilters(kind=kind, level=level, region=region, as_of=as_of, national_only=national_only)
         mask = self.docmeta.mask(filters)
         n = max(self.weights.candidates, k)
-        fused: dict[str, float] = {}
-        if mode in ("hybrid", "lexical"):
-            lexical = self.lexical_scores(query, mask, n)
-            weight = 1.0 if mode == "lexical" else self.weights.lexical
-            for doc_id, s in _min_max(lexical).items():
-                fused[doc_id] = fused.get(doc_id, 0.0) + weight * s
-        if mode in ("hybrid", "dense"):
-            dense = self.dense_scores(query, filters, mask, n)
-            weight = 1.0 if mode == "dense" else self.weights.dense
-            for doc_id, s in _min_max(dense).items():
-                fused[doc_id] = fused.get(doc_id, 0.0) + weight * s
+        lexical = self.lexical_scores(query, mask, n) if mode in ("hybrid", "lexical") else {}
+        dense = self.dense_scores(query, filters, mask, n) if mode in ("hybrid", "dense") else {}
+        dense_weight = {"hybrid": self.weights.dense, "dense": 1.0, "lexical": 0.0}[mode]
+        fused = fuse(lexical, dense, dense_weight)
         ranked = sorted(fused.items(), key=lambda kv: -kv[1])
         return self._hits(ranked, k)
 

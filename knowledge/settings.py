@@ -27,8 +27,9 @@ class Settings(BaseSettings):
     search_default_k: int = 10
     fusion_dense_weight: float = Field(
         0.6, ge=0.0, le=1.0, description="Hybrid search: weight of dense scores (BM25 gets 1 - this), tuned on STARD dev")
-    embedding_cache_dir: Path | None = Field(
-        None, description="Embedding cache shared by all knowledge-base generations; default data_dir/kb/embedding-cache")
+    embedding_cache: Path | None = Field(
+        None, description="Embedding cache file (SQLite) shared by all knowledge-base generations; "
+                          "default data_dir/kb/embeddings.sqlite3")
 
     # --- optional LLM (OpenAI-compatible) -------------------------------------------------
     llm_base_url: str | None = None
@@ -106,8 +107,8 @@ class Settings(BaseSettings):
         return self.data_dir / "kb"
 
     @property
-    def resolved_embedding_cache_dir(self) -> Path:
-        return self.embedding_cache_dir or self.kb_dir / "embedding-cache"
+    def resolved_embedding_cache(self) -> Path:
+        return self.embedding_cache or self.kb_dir / "embeddings.sqlite3"
 
     @property
     def resolved_model_dir(self) -> Path:

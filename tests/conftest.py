@@ -85,7 +85,7 @@ def small_kb_settings(tmp_path_factory, laws_dir):
     root = tmp_path_factory.mktemp("small_kb")
     laws = build_slice(root / "laws", FIXTURES / "laws", laws_dir)
     kb_settings = Settings(data_dir=root / "data", model_dir=REPO / "data" / "models",
-                           embedding_cache_dir=TEST_CACHE, laws_dir=laws)
+                           embedding_cache=TEST_CACHE, laws_dir=laws)
     IngestPipeline(kb_settings).ingest_folder(laws)
     return kb_settings
 

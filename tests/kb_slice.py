@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-TEST_CACHE = REPO / "data" / "test-cache"
+TEST_CACHE = REPO / "data" / "test-cache" / "embeddings.sqlite3"
 
 # relative to ../shared/laws; a mix of laws, regulations, an older+newer version pair and cases
 SLICE = [
