@@ -1,0 +1,122 @@
+"""The national corpus as flat arrays (one row per current article), the lab's unit of retrieval.
+
+Loaded from the serving knowledge base (catalog of data/kb/CURRENT) when one exists, otherwise parsed
+straight from the statute folder with ingest.parse_corpus (same current-version rule as the catalog).
+Either way the result is cached in data/lab/ so the next run starts in a second."""
+from __future__ import annotations
+
+import hashlib
+import pickle
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+
+LOCAL_CATEGORIES = {"DLC"}        # local regulations: outside the national corpus
+
+
+@dataclass
+class LabCorpus:
+    doc_ids: list[str]
+    laws: list[str]                # short title (judicial interpretations: full title)
+    article_ids: list[str]
+    texts: list[str]
+    paths: list[list[str]]
+    levels: list[str]              # 宪法 / 法律 / 行政法规 / 司法解释 / 部门规章 / 其他
+    source: str = ""               # "kb:<generation>" or "parse"
+    _index: dict = field(default_factory=dict, repr=False)
+
+    def __len__(self) -> int:
+        return len(self.doc_ids)
+
+    def position(self, law: str, article_id: str) -> int | None:
+        if not self._index:
+            self._index = {(l, a): i for i, (l, a) in enumerate(zip(self.laws, self.article_ids))}
+        return self._index.get((law, article_id))
+
+    def law_codes(self) -> tuple[np.ndarray, list[str]]:
+        """(code per article, law names) so law-level aggregation is a bincount."""
+        names = sorted(set(self.laws))
+        code = {n: i for i, n in enumerate(names)}
+        return np.array([code[l] for l in self.laws], dtype=np.int32), names
+
+
+def _from_records(laws_dir: Path) -> LabCorpus:
+    from ingest.corpus import parse_corpus
+    from ingest.records import LawRecord
+
+    today = date.today().isoformat()
+    versions: dict[tuple[str, str], list[LawRecord]] = {}
+    for rec in parse_corpus(laws_dir, on_error=lambda *_: None):
+        if isinstance(rec, LawRecord) and rec.category not in LOCAL_CATEGORIES and not rec.region:
+            versions.setdefault((rec.title, rec.region or ""), []).append(rec)
+    out = LabCorpus([], [], [], [], [], [], source="parse")
+    from knowledge.catalog import stable_doc_id
+
+    for recs in versions.values():
+        # the catalog's rule: latest version whose effective date is not after today
+        recs.sort(key=lambda r: (r.effective_date or r.version_date or "0001-01-01", r.version_date or ""))
+        in_force = [r for r in recs if (r.effective_date or r.version_date or "0001-01-01") <= today]
+        if not in_force or in_force[-1].status == "已废止":
+            continue
+        rec = in_force[-1]
+        seen: set[str] = set()
+        for art in rec.articles:
+            if art.article_id in seen:
+                continue
+            seen.add(art.article_id)
+            out.doc_ids.append(stable_doc_id("a", rec.source_path, art.article_id))
+            out.laws.append(rec.short_title)
+            out.article_ids.append(art.article_id)
+            out.texts.append(art.text)
+            out.paths.append(list(art.path))
+            out.levels.append(rec.level_name)
+    return out
+
+
+def _from_generation(generation: Path) -> LabCorpus:
+    from sqlalchemy import select
+
+    from knowledge.catalog import articles, law_versions, laws
+    from knowledge.kb import catalog_for
+
+    catalog = catalog_for(generation)
+    out = LabCorpus([], [], [], [], [], [], source=f"kb:{generation.name}")
+    q = (select(articles.c.doc_id, articles.c.article_id, articles.c.text, articles.c.path_json,
+                laws.c.short_title, laws.c.level_name, laws.c.category, laws.c.region)
+         .join(law_versions, law_versions.c.id == articles.c.version_id)
+         .join(laws, laws.c.id == law_versions.c.law_id)
+         .where(law_versions.c.is_current.is_(True), law_versions.c.status != "已废止")
+         .order_by(articles.c.doc_id))
+    import json
+
+    with catalog.engine.connect() as conn:
+        for r in conn.execute(q):
+            if r.category in LOCAL_CATEGORIES or r.region:
+                continue
+            out.doc_ids.append(r.doc_id)
+            out.laws.append(r.short_title)
+            out.article_ids.append(r.article_id)
+            out.texts.append(r.text)
+            out.paths.append(json.loads(r.path_json))
+            out.levels.append(r.level_name)
+    return out
+
+
+def load_corpus(laws_dir: Path, kb_dir: Path | None, cache_dir: Path, prefer_kb: bool = True) -> LabCorpus:
+    """The national corpus, from the serving KB generation if there is one, else parsed."""
+    from knowledge.generations import current_generation
+
+    generation = current_generation(kb_dir) if (kb_dir and prefer_kb) else None
+    key = f"kb-{generation.name}" if generation else "parse-" + hashlib.sha1(
+        str(Path(laws_dir).resolve()).encode()).hexdigest()[:8]
+    cache = cache_dir / f"corpus-{key}.pkl"
+    if cache.exists():
+        with open(cache, "rb") as fh:
+            return pickle.load(fh)
+    corpus = _from_generation(generation) if generation else _from_records(Path(laws_dir))
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    with open(cache, "wb") as fh:
+        pickle.dump(corpus, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    return corpus

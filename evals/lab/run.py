@@ -1,0 +1,208 @@
+"""Retrieval lab runner: ablation table of ranking pipelines on held-out folds of the STARD dev share.
+
+    python -m evals.lab.run [--folds 5] [--scheme interleaved|blocked] [--no-dense]
+
+Everything is computed once as (questions × articles) matrices; per fold the learned parts
+(neighbour votes, priors, adapter, reranker weights) see the training folds only and the table
+reports the mean over the held-out folds."""
+from __future__ import annotations
+
+import argparse
+import logging
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from evals.lab.corpus import LabCorpus, load_corpus
+from evals.lab.lexical import SparseBM25, bag, corpus_tokens
+from evals.lab.metrics import evaluate, top_k
+from evals.lab.priors import article_counts, article_prior, gold_matrix, law_prior, leave_one_out
+from evals.lab.questions import Question, folds, load_questions
+from evals.lab.training import fit_listwise
+from knowledge.ranking.features import FEATURES, ArticleStatics, ComponentScores, candidate_features
+from knowledge.ranking.scoring import neighbour_votes, normalise_rows, union_top
+
+log = logging.getLogger("evals.lab")
+ROOT = Path(__file__).resolve().parents[2]
+SHARED = ROOT.parent / "shared"
+
+BASE = ("dense", "dense_norm", "bm25_norm")
+LEVELS = ("level_law", "level_judicial", "level_regulation", "level_rule", "level_other")
+# ablation: each row adds one component to the one above
+LADDER: list[tuple[str, tuple[str, ...]]] = [
+    ("learned fusion dense+BM25", BASE),
+    ("+ vocabulary bridge", BASE + ("expansion_norm",)),
+    ("+ law grouping", BASE + ("expansion_norm", "law_dense", "law_bm25")),
+    ("+ level + title match", BASE + ("expansion_norm", "law_dense", "law_bm25", "title_in_query") + LEVELS),
+    ("+ article/law priors", BASE + ("expansion_norm", "law_dense", "law_bm25", "title_in_query") + LEVELS
+     + ("article_prior", "law_prior")),
+    ("+ question neighbours", BASE + ("expansion_norm", "law_dense", "law_bm25", "title_in_query") + LEVELS
+     + ("article_prior", "law_prior", "neighbours", "law_neighbours")),
+    ("+ query adapter (all)", FEATURES),
+]
+# leave-one-out rows: everything except one component
+DROPS: list[tuple[str, tuple[str, ...]]] = [
+    ("all − vocabulary bridge", ("expansion_norm",)),
+    ("all − law grouping", ("law_dense", "law_bm25", "law_neighbours")),
+    ("all − priors", ("article_prior", "law_prior")),
+    ("all − neighbours", ("neighbours", "law_neighbours")),
+    ("all − adapter", ("adapted_norm",)),
+]
+
+
+@dataclass
+class LabData:
+    corpus: LabCorpus
+    questions: list[Question]
+    query_vecs: np.ndarray
+    article_vecs: np.ndarray | None
+    bm25: np.ndarray
+    expansion: np.ndarray
+    dense: np.ndarray | None
+
+    @property
+    def gold(self) -> list[list[int]]:
+        return [q.gold for q in self.questions]
+
+    @property
+    def gold_total(self) -> list[int]:
+        return [q.gold_total for q in self.questions]
+
+
+def load_lab(laws_dir: Path, questions_file: Path, data_dir: Path, use_dense: bool = True) -> LabData:
+    from knowledge.embeddings import load_embedder
+    from knowledge.generations import current_generation
+    from knowledge.lexical import LegalTokenizer
+    from knowledge.ranking.vocabulary import QueryExpander
+    from evals.lab.vectors import article_vectors, question_vectors
+
+    cache = data_dir / "lab"
+    t = time.perf_counter()
+    corpus = load_corpus(laws_dir, data_dir / "kb", cache)
+    questions = load_questions(questions_file, corpus)
+    log.info("corpus %d articles (%s), %d questions  [%.1fs]", len(corpus), corpus.source, len(questions),
+             time.perf_counter() - t)
+    tokenizer = LegalTokenizer(set(corpus.laws))
+    bm25 = SparseBM25(corpus_tokens(corpus, tokenizer, cache))
+    expander = QueryExpander.load()
+    texts = [q.text for q in questions]
+    lexical = bm25.scores([bag(tokenizer.tokens(x)) for x in texts])
+    expansion = bm25.scores([bag(tokenizer.tokens(expander.expand(x))) for x in texts])
+    log.info("BM25 + expansion scored  [%.1fs]", time.perf_counter() - t)
+    embedder = load_embedder()
+    query_vecs = question_vectors(texts, embedder, cache)
+    article_vecs = dense = None
+    generation = current_generation(data_dir / "kb")
+    if use_dense and generation is not None and corpus.source.startswith("kb:"):
+        article_vecs = article_vectors(corpus, generation, cache)
+        dense = query_vecs @ article_vecs.T
+        log.info("dense scored  [%.1fs]", time.perf_counter() - t)
+    else:
+        log.warning("no knowledge-base vectors: dense features are left out")
+    return LabData(corpus, questions, query_vecs, article_vecs, lexical, expansion, dense)
+
+
+def fixed_fusion(data: LabData, dense_weight: float = 0.6) -> np.ndarray:
+    """The retriever's current rule: weighted sum of each side's normalised top-100 scores."""
+    fused = (1 - dense_weight) * np.clip(normalise_rows(data.bm25), 0, None)
+    if data.dense is not None:
+        fused = fused + dense_weight * np.clip(normalise_rows(data.dense), 0, None)
+    return fused
+
+
+def fold_features(data: LabData, train: np.ndarray, rows: np.ndarray, adapted: np.ndarray | None,
+                  is_train: bool, width: int = 600) -> tuple[np.ndarray, np.ndarray]:
+    corpus = data.corpus
+    gold = data.gold
+    G = gold_matrix([gold[i] for i in train], len(corpus))
+    counts = article_counts(G)
+    law_code = ArticleStatics.build(corpus.laws, corpus.levels).law_code
+    statics = ArticleStatics.build(corpus.laws, corpus.levels, article_prior(counts), law_prior(counts, law_code))
+    sims = data.query_vecs[rows] @ data.query_vecs[train].T
+    if is_train:
+        sims[np.arange(len(rows)), np.arange(len(rows))] = -1.0    # rows == train: leave self out
+    votes = neighbour_votes(sims, G)
+    scores = ComponentScores(dense=None if data.dense is None else data.dense[rows],
+                             adapted=adapted, bm25=data.bm25[rows], expansion=data.expansion[rows],
+                             neighbours=votes)
+    sources = [scores.bm25, scores.expansion, votes]
+    depths = [200, 100, 50]
+    if scores.dense is not None:
+        sources.insert(0, scores.dense)
+        depths.insert(0, 300)
+    if adapted is not None:
+        sources.insert(0, adapted)
+        depths.insert(0, 300)
+    candidates = union_top(sources, depths, width)
+    feats = candidate_features([data.questions[i].text for i in rows], scores, statics, candidates)
+    if is_train:
+        leave_one_out(feats, candidates, [gold[i] for i in rows], counts, statics.law_code,
+                      FEATURES.index("article_prior"), FEATURES.index("law_prior"))
+    return feats, candidates
+
+
+def run(data: LabData, k: int = 5, scheme: str = "interleaved", adapter_fn=None) -> list[tuple[str, dict]]:
+    fold = folds(data.questions, k, scheme)
+    results: dict[str, list[dict]] = {}
+
+    def record(name: str, ranked: np.ndarray, test: np.ndarray) -> None:
+        results.setdefault(name, []).append(
+            evaluate(ranked, [data.gold[i] for i in test], [data.gold_total[i] for i in test]))
+
+    for f in range(k):
+        t = time.perf_counter()
+        test, train = np.flatnonzero(fold == f), np.flatnonzero(fold != f)
+        record("BM25 alone", top_k(data.bm25[test], 100), test)
+        if data.dense is not None:
+            record("dense alone", top_k(data.dense[test], 100), test)
+        record("fixed fusion 0.6/0.4 (retriever today)", top_k(fixed_fusion(data)[test], 100), test)
+        adapted_train = adapted_test = None
+        if adapter_fn is not None and data.dense is not None:
+            adapted_train, adapted_test = adapter_fn(data, train, test)
+        Xtr, Ctr = fold_features(data, train, train, adapted_train, True)
+        Xte, Cte = fold_features(data, train, test, adapted_test, False)
+        rows = list(LADDER) + [(name, tuple(x for x in FEATURES if x not in dropped)) for name, dropped in DROPS]
+        for name, allowed in rows:
+            if data.dense is None:
+                allowed = tuple(a for a in allowed if a not in ("dense", "dense_norm", "law_dense", "adapted_norm"))
+            if adapted_test is None:
+                allowed = tuple(a for a in allowed if a != "adapted_norm")
+            model = fit_listwise(Xtr, Ctr, [data.gold[i] for i in train], allowed)
+            record(name, model.order(Xte, Cte)[:, :100], test)
+        log.info("fold %d/%d done [%.1fs]", f + 1, k, time.perf_counter() - t)
+    return [(name, {m: float(np.mean([r[m] for r in rs])) for m in rs[0]}) for name, rs in results.items()]
+
+
+def format_table(rows: list[tuple[str, dict]]) -> str:
+    metrics = list(rows[0][1]) if rows else []
+    head = f"| {'pipeline':40s} | " + " | ".join(f"{m:>6s}" for m in metrics) + " |"
+    line = "|" + "-" * 42 + "|" + "|".join("-" * 8 for _ in metrics) + "|"
+    body = [f"| {name:40s} | " + " | ".join(f"{v[m]:6.3f}" for m in metrics) + " |" for name, v in rows]
+    return "\n".join([head, line, *body])
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--laws", type=Path, default=SHARED / "laws")
+    parser.add_argument("--questions", type=Path, default=SHARED / "evals" / "stard" / "devshare.jsonl")
+    parser.add_argument("--data-dir", type=Path, default=ROOT / "data")
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--scheme", choices=("interleaved", "blocked"), default="interleaved")
+    parser.add_argument("--no-dense", action="store_true")
+    parser.add_argument("--no-adapter", action="store_true")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+    data = load_lab(args.laws, args.questions, args.data_dir, use_dense=not args.no_dense)
+    adapter_fn = None
+    if not args.no_adapter:
+        from evals.lab.adapter import fold_adapter as adapter_fn
+    rows = run(data, args.folds, args.scheme, adapter_fn)
+    print(f"\n{args.folds}-fold held-out means, {args.scheme} folds by question id, {len(data.questions)} questions,"
+          f" {len(data.corpus)} articles ({data.corpus.source})\n")
+    print(format_table(rows))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Ranking components the retriever uses on top of BM25 + dense (issue #3)."""
