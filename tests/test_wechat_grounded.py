@@ -27,11 +27,15 @@ def test_legal_question_over_the_official_account_is_grounded(small_kb, small_kb
     services.assistant = CountingAssistant(services.assistant)
     client = TestClient(create_app(services=services))
 
+    small_kb.search("工资", k=1)                    # load the model first: a cold start takes longer than 4 s
     params, body = encrypted_request(OA_TOKEN, aes_key, standin.appid,
                                      text_xml("oVillager", "公司拖欠我三个月工资不发，怎么办？", 880001))
     response = client.post("/wechat/oa", params=params, content=body)
     assert response.status_code == 200
-    content = decrypt_xml_reply(OA_TOKEN, aes_key, standin.appid, response.text)["Content"]
+    if response.text == "success":                  # a busy machine: past the budget, sent by customer service
+        content = "".join(m.content for m in standin.wait_for_sent(1, timeout=60))
+    else:
+        content = decrypt_xml_reply(OA_TOKEN, aes_key, standin.appid, response.text)["Content"]
 
     chat_reply, = services.assistant.replies
     assert chat_reply.intent == "legal_question" and chat_reply.citations
@@ -42,4 +46,4 @@ def test_legal_question_over_the_official_account_is_grounded(small_kb, small_kb
     assert cited_laws & {"劳动合同法", "劳动法", "劳动争议调解仲裁法"}
     assert any(law in content for law in cited_laws)      # the villager sees where the answer comes from
     assert "仲裁" in content and "12348" in content
-    assert len(content.encode("utf-8")) <= 2048 or standin.wait_for_sent(1)
+    assert standin.violations == []
