@@ -49,7 +49,7 @@ def authenticated_staff(request: Request) -> StaffMember | None:
         if scheme.lower() == "bearer" and credential:
             claims = signer.verify(credential.strip(), API_PURPOSE)
             member = staff_directory(services).get(claims.staff_id)
-        elif request.cookies.get(SESSION_COOKIE):
+        elif request.cookies.get(SESSION_COOKIE) and _cookie_allowed(request):
             claims = signer.verify(request.cookies[SESSION_COOKIE], CONSOLE_PURPOSE)
             member = staff_directory(services).get(claims.staff_id)
             if member is not None:
@@ -58,6 +58,13 @@ def authenticated_staff(request: Request) -> StaffMember | None:
         member = None
     request.state.staff = member
     return member
+
+
+def _cookie_allowed(request: Request) -> bool:
+    """The console cookie authenticates console pages (whose forms carry CSRF tokens) and safe
+    API reads (the report CSV/chart links); changing API calls need a bearer token, so a forged
+    cross-site request can never act with a staff member's cookie."""
+    return request.url.path.startswith("/console") or request.method in ("GET", "HEAD")
 
 
 def require_staff(request: Request) -> StaffMember:

@@ -117,3 +117,25 @@ def test_laws_page_without_knowledge_base_and_reports_page(console):
     assert "月份格式" in client.get("/console/reports", params={"month": "bad"}).text
     # the CSV and chart links work with the console session cookie
     assert client.get("/v1/reports/monthly.csv", params={"month": "2026-03"}).status_code == 200
+
+
+def test_console_cookie_cannot_change_state_through_the_api(console):
+    client, services = console
+    info = services.handoff_desk.open_ticket("web-3", trigger="person_request", service="公证", priority="normal",
+                                             region=None, summary="", facts=None, channel="web", user_ref="web-3")
+    _login(client)
+    assert client.get(f"/v1/handoffs/{info.ticket_id}").status_code == 200  # reads are fine
+    assert client.post(f"/v1/handoffs/{info.ticket_id}/claim").status_code == 401
+    assert services.handoff_desk.get(info.ticket_id).owner_id is None
+
+
+def test_pull_a_bot_conversation_from_the_console(console):
+    client, services = console
+    services.chat_sessions.open("bot-talk", channel="web")
+    _login(client)
+    token = _csrf(client.get("/console/queue").text)
+    pulled = client.post("/console/pull", data={"csrf_token": token, "session_id": "bot-talk", "service": "人民调解"})
+    assert pulled.headers["location"].startswith("/console/tickets/HT")
+    assert services.handoff_desk.human_owns("bot-talk")
+    bad = client.post("/console/pull", data={"csrf_token": token, "session_id": "x", "service": "算命"})
+    assert "error=" in bad.headers["location"]

@@ -161,6 +161,20 @@ def ticket_action(request: Request, ticket_id: str, action: str, csrf_token: str
     raise HTTPException(status_code=404, detail="unknown action")
 
 
+@router.post("/pull")
+def pull_conversation(request: Request, csrf_token: str = Form("", max_length=100),
+                      session_id: str = Form("", max_length=64), service: str = Form("法律援助", max_length=16),
+                      region: str = Form("", max_length=64)):
+    staff = _page_staff(request)
+    check_csrf(request, csrf_token)
+    try:
+        ticket = _services(request).handoff_desk.pull(session_id.strip(), staff, service=service,
+                                                      region=region.strip() or None)
+    except HandoffError as exc:
+        return _back("/console/queue", error=str(exc))
+    return _back(f"/console/tickets/{quote(ticket.id)}", msg="已接管该会话，机器人暂停回复")
+
+
 # --- regulation lookup and reports -----------------------------------------------------------------
 
 @router.get("/laws", response_class=HTMLResponse)
