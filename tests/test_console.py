@@ -139,3 +139,23 @@ def test_pull_a_bot_conversation_from_the_console(console):
     assert services.handoff_desk.human_owns("bot-talk")
     bad = client.post("/console/pull", data={"csrf_token": token, "session_id": "x", "service": "算命"})
     assert "error=" in bad.headers["location"]
+
+
+@pytest.mark.corpus
+def test_regulation_lookup_shows_status_and_dates(settings, small_kb):
+    """Title, citation and keyword searches against the real small knowledge base."""
+    services = build_services(settings)
+    services.knowledge = small_kb
+    services.staff = StaffDirectory(services.records_engine, hasher=FAST_HASHER)
+    services.staff.add("lin", "lin-password")
+    with TestClient(create_app(settings, services), follow_redirects=False) as client:
+        _login(client)
+        by_title = client.get("/console/laws", params={"q": "妇女权益保障法"}).text
+        assert "中华人民共和国妇女权益保障法" in by_title and 'id="laws"' in by_title
+        assert "2023-01-01" in by_title  # the current version's effective date
+        by_number = client.get("/console/laws", params={"q": "劳动合同法第38条"}).text
+        assert 'id="article"' in by_number and "劳动合同法第三十八条" in by_number and "有效" in by_number
+        by_keyword = client.get("/console/laws", params={"q": "拖欠工资 解除劳动合同 经济补偿"}).text
+        assert 'id="hits"' in by_keyword and "劳动合同法" in by_keyword
+        nothing = client.get("/console/laws", params={"q": "第九百九十九条"}).text
+        assert "知识库尚未加载" not in nothing
