@@ -101,6 +101,21 @@ class Settings(BaseSettings):
             raise ValueError("FAYUAN_EMBEDDING_BACKEND must be 'onnx' or 'torch'")
         return value
 
+    @field_validator("notify_webhook_url")
+    @classmethod
+    def _webhook_is_http(cls, value: str | None) -> str | None:
+        if value and not value.startswith(("http://", "https://")):
+            raise ValueError("FAYUAN_NOTIFY_WEBHOOK_URL must be an http(s) URL")
+        return value or None
+
+    @field_validator("handoff_sla_minutes")
+    @classmethod
+    def _sla_for_every_priority(cls, value: dict[str, int]) -> dict[str, int]:
+        if set(value) != {"urgent", "high", "normal"} or any(minutes <= 0 for minutes in value.values()):
+            raise ValueError('FAYUAN_HANDOFF_SLA_MINUTES needs positive minutes for exactly urgent, high and normal, '
+                             'e.g. {"urgent": 30, "high": 120, "normal": 480}')
+        return value
+
     # derived paths --------------------------------------------------------------------------
     @property
     def kb_dir(self) -> Path:

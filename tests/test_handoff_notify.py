@@ -113,3 +113,18 @@ def test_sla_notifications_go_through_the_outbox(records_engine):
     assert "<@lin>" not in robot.calls[0]["markdown"]["content"]  # normal new tickets do not page anyone
     assert all("<@lin>" in c["markdown"]["content"] for c in robot.calls[1:])
     assert all("13812345678" not in c["markdown"]["content"] for c in robot.calls)
+
+
+def test_bad_notification_and_sla_settings_fail_at_start_up():
+    import pytest
+    from pydantic import ValidationError
+
+    from knowledge.settings import Settings
+
+    with pytest.raises(ValidationError, match="FAYUAN_NOTIFY_WEBHOOK_URL"):
+        Settings(notify_webhook_url="qyapi.weixin.qq.com/cgi-bin/webhook/send")
+    with pytest.raises(ValidationError, match="FAYUAN_HANDOFF_SLA_MINUTES"):
+        Settings(handoff_sla_minutes={"urgent": 30, "high": 0, "normal": 480})
+    with pytest.raises(ValidationError, match="FAYUAN_HANDOFF_SLA_MINUTES"):
+        Settings(handoff_sla_minutes={"urgent": 30})
+    assert Settings(notify_webhook_url="").notify_webhook_url is None
