@@ -9,6 +9,8 @@
   var status = document.getElementById("status");
   var lastId = 0;        // newest stored message seen (for polling staff replies)
   var busy = false;
+  var STATUS = { pending: "等待工作人员接入", assigned: "工作人员处理中", escalated: "已加急", resolved: "已办结",
+                 cancelled: "已取消" };
 
   function sessionId() { try { return localStorage.getItem(KEY); } catch (e) { return null; } }
   function keepSession(id) { try { localStorage.setItem(KEY, id); } catch (e) { /* private mode */ } }
@@ -43,7 +45,7 @@
       var note = document.createElement("div");
       note.className = "handoff-note";
       note.setAttribute("data-testid", "handoff-note");
-      note.textContent = "已转人工（编号 " + handoff.ticket_id + "，状态 " + handoff.status + "）";
+      note.textContent = "已转人工（编号 " + handoff.ticket_id + "，" + (STATUS[handoff.status] || handoff.status) + "）";
       div.appendChild(note);
     }
     list.appendChild(div);

@@ -1,0 +1,58 @@
+"""Citation verification against the real small knowledge base: a citation that is not in the
+knowledge base never survives; existing ones are canonical and carry the article's real text."""
+from __future__ import annotations
+
+from assistant.composer import ComposerLimits, OfflineComposer
+from assistant.verify import CitationVerifier, split_sentences
+
+
+def test_existing_citations_are_kept_in_canonical_form(small_kb):
+    result = CitationVerifier(small_kb).verify("根据劳动合同法第38条，您可以解除劳动合同。")
+    assert result.text == "根据《劳动合同法》第三十八条，您可以解除劳动合同。"
+    assert [(h.law, h.article_id) for h in result.citations] == [("劳动合同法", "38")]
+    assert result.citations[0].text == small_kb.get_article("劳动合同法", "38").text
+    assert not result.removed
+
+
+def test_nonexistent_article_law_and_bare_number_are_removed_with_their_claim(small_kb):
+    text = ("《劳动合同法》第三十条规定单位要按时发工资。《劳动合同法》第九百九十九条规定可以索赔十倍。"
+            "《村民发财促进法》第2条规定镇政府必须垫付。该法第777条另有规定。\n可以申请劳动仲裁。")
+    result = CitationVerifier(small_kb).verify(text)
+    for gone in ("九百九十九", "十倍", "村民发财促进法", "垫付", "777"):
+        assert gone not in result.text
+    assert "《劳动合同法》第三十条" in result.text and "可以申请劳动仲裁" in result.text
+    assert len(result.removed) == 3
+    assert {(h.law, h.article_id) for h in result.citations} == {("劳动合同法", "30")}
+
+
+def test_follow_on_articles_resolve_against_the_cited_law(small_kb):
+    result = CitationVerifier(small_kb).verify("见《劳动合同法》第三十八条、第四十六条。同法第四十七条规定了经济补偿的计算。")
+    assert [(h.law, h.article_id) for h in result.citations] == [
+        ("劳动合同法", "38"), ("劳动合同法", "46"), ("劳动合同法", "47")]
+
+
+def test_a_misquote_is_replaced_and_a_true_quote_with_inner_references_is_kept(small_kb):
+    fixed = CitationVerifier(small_kb).verify("《劳动合同法》第三十条规定：“单位可以随意扣发工资。”")
+    assert "随意扣发" not in fixed.text and "劳动报酬" in fixed.text and fixed.corrected
+    real = small_kb.get_article("劳动合同法", "46").text
+    quoted = real[real.index("（"):][:60] if "（" in real else real[:60]
+    kept = CitationVerifier(small_kb).verify(f"《劳动合同法》第四十六条规定：“{quoted}”")
+    assert quoted in kept.text and not kept.removed
+
+
+def test_free_quotes_with_invented_citations_are_removed(small_kb):
+    result = CitationVerifier(small_kb).verify("有人说“《劳动合同法》第五百条规定老板必须道歉”。这不对。")
+    assert "五百" not in result.text and result.text == "这不对。"
+
+
+def test_offline_answers_pass_verification_unchanged(small_kb):
+    composer = OfflineComposer(small_kb, ComposerLimits())
+    question = "单位不和我签劳动合同，能要求双倍工资吗？"
+    composed = composer.answer(question, small_kb.search(question, k=10))
+    assert composed.confident and composed.citations
+    checked = CitationVerifier(small_kb).verify(composed.text)
+    assert checked.text == composed.text and not checked.removed
+
+
+def test_sentences_keep_quotes_whole():
+    assert split_sentences("甲说：“一。二。”乙。\n丙") == ["甲说：“一。二。”乙。", "\n", "丙"]
