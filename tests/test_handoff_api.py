@@ -113,3 +113,11 @@ def test_staff_flow_over_http(api):
 
     events = client.get(f"/v1/handoffs/{ticket_id}/events", headers=tokens["boss"]).json()["events"]
     assert [e["action"] for e in events] == ["open", "claim", "reply", "resolve"]
+
+
+def test_wechat_senders_are_registered_for_staff_replies(settings):
+    configured = settings.model_copy(update={"wechat_token": "tok", "wechat_appid": "wx123", "wechat_secret": "s"})
+    services = build_services(configured)
+    assert "wechat_oa" in services.outbound.channels()
+    assert services.outbound.needs_sending("wechat_oa") and not services.outbound.needs_sending("web")
+    assert services.handoff_desk.outbound is services.outbound
