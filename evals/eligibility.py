@@ -96,7 +96,7 @@ def simulated_answer(question: str, facts: dict) -> str:
         if facts.get("matter_desc"):
             return facts["matter_desc"]
         if cr:
-            return "家里人被公安抓了" if cr.get("role") == "suspect_defendant" else "我被人打伤了，案子在办"
+            return "刑事案件，要辩护律师" if cr.get("role") == "suspect_defendant" else "刑事案件，我是被害人，要代理律师"
         return "不好说"
     if "哪一步" in question:
         return {"investigation": "还在公安", "prosecution": "到检察院了", "trial": "在法院审",
@@ -117,6 +117,9 @@ def simulated_answer(question: str, facts: dict) -> str:
         if own is None and facts.get("household_size") == 1:
             own = facts.get("household_monthly_income")
         return f"我自己一个月{_money(own)}元" if own is not None else "不好说"
+    if "低保标准的几倍" in question:
+        ratio = facts.get("per_capita_income_to_dibao_ratio")
+        return f"大概是低保的{ratio}倍" if ratio is not None else "不清楚"
     if "收入" in question:
         if facts.get("per_capita_income_to_dibao_ratio") is not None:
             return f"人均收入大概是低保的{facts['per_capita_income_to_dibao_ratio']}倍"

@@ -45,6 +45,8 @@ QUESTIONS: dict[str, str] = {
     "personal_income": ("为了对照当地的经济困难标准，需要了解一下收入（只用于这次判断和办理这件事，不会另作他用）："
                         "因为对方是家里人，只算您本人的收入——您自己每月收入大约多少钱？"),
     "residence": "您家是住在城镇还是农村？（两边标准不一样）",
+    "income_ratio": ("当地标准是按低保的倍数算的。为了对照标准，需要了解一下收入（只用于这次判断和办理这件事，不会另作他用）："
+                     "您家人均每月收入大约是当地低保标准的几倍？（村里或社区帮您算过的话直接说就行）"),
 }
 HEADLINE = {ELIGIBLE: "符合申请条件", INELIGIBLE: "暂时不符合申请条件", "review": "需要法律援助机构工作人员进一步审查"}
 HANDOFF_OFFER = "这只是初步判断，最终由法律援助机构决定。需要我把您的情况整理好转给法律援助中心的工作人员吗？回复“需要”即可。"
@@ -132,6 +134,8 @@ class EligibilityDialogue:
             ("proof", decision.decision != ELIGIBLE and facts.proof_available is None
              and self._proof_would_decide(facts)),
             ("region", facts.region is None and decision.decision != ELIGIBLE),
+            ("income_ratio", "threshold_unknown" in reasons and "missing_income_info" in missing
+             and facts.per_capita_income_to_dibao_ratio is None and self._ratio_route(facts)),
             ("household_size", "missing_household_size" in missing and "threshold_unknown" not in reasons),
             ("personal_income" if facts.adversary_is_household_member else "income",
              "missing_income_info" in missing and "threshold_unknown" not in reasons),
@@ -141,6 +145,12 @@ class EligibilityDialogue:
             if ask(key, needed):
                 return key
         return None
+
+    def _ratio_route(self, facts: EligibilityFacts) -> bool:
+        """A 低保-multiple rule without a 低保 figure (江西): income as a multiple of 低保 decides."""
+        table = as_table(self.standards)
+        std = table.standard_for(facts.region, facts.application_date or self.today or dt.date.today())
+        return std is not None and std.is_multiple_of_dibao and std.base_multiplier is not None
 
     def _proof_would_decide(self, facts: EligibilityFacts) -> bool:
         """Ask for proof only when having it would make the case eligible (an art. 42 exemption)."""
@@ -235,7 +245,7 @@ def _fill_answer(facts: dict, pending: str, text: str, table) -> None:
             size = int(n)
         if size:
             facts["household_size"] = size
-    elif pending in ("income", "personal_income"):
+    elif pending in ("income", "personal_income", "income_ratio"):
         key = "applicant_monthly_income" if pending == "personal_income" else "household_monthly_income"
         ratio = find_dibao_ratio(text)
         if ratio is not None:

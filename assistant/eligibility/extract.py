@@ -152,7 +152,7 @@ def find_household_size(text: str) -> int | None:
 # ---- the matter ---------------------------------------------------------------------------------
 _MATTERS: list[tuple[str, str]] = [   # first match wins: specific before general
     (r"国家赔偿", "state_compensation"),
-    (r"死刑复核|(?:老公|丈夫|弟弟|哥哥?|儿子|表弟|姐夫|妹夫)的案子|被(?:公安|警察)?抓|抓走|拘留了|逮捕|涉嫌|判死刑|判无期|犯罪|贩毒|运输毒品|打死|案子(?:已经)?(?:到|在)(?:检察院|法院)", "criminal"),
+    (r"死刑复核|(?:老公|丈夫|弟弟|哥哥?|儿子|表弟|姐夫|妹夫)的案子|被(?:公安|警察)?抓|抓走|拘留了|逮捕|涉嫌|判死刑|判无期|犯罪|贩毒|运输毒品|打死|案子(?:已经)?(?:到|在)(?:检察院|法院)|刑事案|辩护", "criminal"),
     (r"烈士", "martyr_personality_rights"),
     (r"见义勇为|救落水|下河救|救人", "good_samaritan_injury"),
     (r"无民事行为能力|限制民事行为能力", "incapacity_declaration"),
@@ -169,16 +169,16 @@ _MATTERS: list[tuple[str, str]] = [   # first match wins: specific before genera
     (r"医院|诊所|卫生院|手术|打针|误诊|输错|拔牙|医疗", "medical_accident"),
     (r"排污|污染|废水|废气", "environmental_pollution"),
     (r"低保.{0,10}(?:拒|不符合|不批|没批)", "social_assistance"),
-    (r"社保|养老金.{0,6}不给办|断缴|医保", "social_insurance_benefit"),
+    (r"社保|社会保险|养老金.{0,6}不给办|断缴|医保", "social_insurance_benefit"),
     (r"抚恤金", "survivor_benefit"),
     (r"征地|土地|承包地|宅基地", "land_contract_rights"),
     (r"离婚", "divorce_property"),
     (r"借(?:了|给).{0,10}(?:不还|没还)|借钱不还|欠钱不还|借条", "private_loan"),
     (r"遗嘱|遗产|继承", "inheritance"),
-    (r"房东|租房|租金|退租", "lease_contract"),
+    (r"房东|租房|租金|退租|租赁", "lease_contract"),
     (r"狗咬|被.{0,4}咬|被打|打伤", "personal_injury_other"),
 ]
-_CONSULT_ONLY = re.compile(r"就想(?:先)?问问|想先问问|只是问问|免费问问|免费咨询|想咨询一下|给问吗|能咨询吗")
+_CONSULT_ONLY = re.compile(r"咨询$|法律咨询|就想(?:先)?问问|想先问问|只是问问|免费问问|免费咨询|想咨询一下|给问吗|能咨询吗")
 
 
 _NEGATED = re.compile(r"不是[^，。,；;！？!?）)]{0,8}")
