@@ -3,6 +3,7 @@ by the real conversation, subscribe welcome, retries answered once."""
 from __future__ import annotations
 
 import pytest
+import xmltodict
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
@@ -13,8 +14,6 @@ from assistant.channels.wechat_models import ChannelDelivery
 from tests.wechat_helpers import (OA_TOKEN, CountingAssistant, decrypt_xml_reply, encrypted_request, event_xml,
                                   new_aes_key, plain_params, real_assistant, sign, text_xml, wechat_settings)
 from tests.wechat_standin import WeChatApiStandIn
-
-import xmltodict
 
 
 @pytest.fixture

@@ -36,9 +36,11 @@ class WeChatApiStandIn:
     token_requests: int = 0
     valid_tokens: set[str] = field(default_factory=set)
     used_response_codes: set[str] = field(default_factory=set)
+    fail_next: list[int] = field(default_factory=list)   # errcodes to answer the next sends with
+    send_attempts: int = 0
 
     def __post_init__(self):
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()   # _violation is also called with the lock held
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
@@ -89,6 +91,11 @@ class WeChatApiStandIn:
         body = self._json_body(raw, content_type)
         if isinstance(body, str):
             return self._violation(body)
+        with self._lock:
+            self.send_attempts += 1
+            if self.fail_next:
+                errcode = self.fail_next.pop(0)
+                return {"errcode": errcode, "errmsg": "simulated failure"}
         text = body.get("text") if isinstance(body.get("text"), dict) else {}
         content = text.get("content")
         if body.get("msgtype") != "text" or not isinstance(content, str) or not content.strip():

@@ -14,7 +14,8 @@ from sqlalchemy.exc import IntegrityError
 
 from assistant.channels.wechat_models import ChannelDelivery
 
-KEEP_S = 3 * 24 * 3600  # WeChat retries within seconds; three days is ample and bounds the table
+KEEP_S = 24 * 3600  # WeChat retries within seconds, WeCom polls a stream ≤ 6 min; a day bounds the table
+# (and how long a WeCom bot answer is kept here for stream polls)
 
 
 @dataclass

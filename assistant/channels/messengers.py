@@ -4,6 +4,8 @@ replies from the handoff desk. Each class is an `assistant.contracts.OutboundMes
 Texts are split under the per-message byte limit (2048 bytes for both APIs) and sent in order."""
 from __future__ import annotations
 
+import time
+
 import httpx
 
 from assistant.channels.api_client import TokenApiClient, post_json
@@ -12,6 +14,21 @@ from assistant.channels.text_split import split_by_bytes, truncate_to_bytes
 
 TEXT_LIMIT_BYTES = 2048          # 客服消息 / 应用消息 text content
 BOT_MARKDOWN_LIMIT_BYTES = 20480  # 智能机器人 stream / markdown content
+SYSTEM_BUSY = -1                 # WeChat's "系统繁忙，请稍候再试"
+RETRY_DELAYS_S = (1.0, 3.0)
+
+
+def post_with_retry(api: TokenApiClient, path: str, payload: dict, *, sleep=time.sleep) -> dict:
+    """Retry only failures where the message surely was not delivered (connection refused, system
+    busy): retrying a timeout could make the person receive the message twice."""
+    for delay in (*RETRY_DELAYS_S, None):
+        try:
+            return api.post(path, payload)
+        except (httpx.ConnectError, ChannelApiError) as exc:
+            if delay is None or (isinstance(exc, ChannelApiError) and exc.errcode != SYSTEM_BUSY):
+                raise
+            sleep(delay)
+    raise AssertionError("unreachable")
 
 
 class OfficialAccountMessenger:
@@ -22,8 +39,8 @@ class OfficialAccountMessenger:
 
     def send(self, user_ref: str, text: str) -> None:
         for piece in split_by_bytes(text, self.limit_bytes):
-            self.api.post("/cgi-bin/message/custom/send",
-                          {"touser": user_ref, "msgtype": "text", "text": {"content": piece}})
+            post_with_retry(self.api, "/cgi-bin/message/custom/send",
+                            {"touser": user_ref, "msgtype": "text", "text": {"content": piece}})
 
 
 class WeComAppMessenger:
@@ -34,8 +51,8 @@ class WeComAppMessenger:
 
     def send(self, user_ref: str, text: str) -> None:
         for piece in split_by_bytes(text, self.limit_bytes):
-            self.api.post("/cgi-bin/message/send", {"touser": user_ref, "msgtype": "text",
-                                                    "agentid": self.agent_id, "text": {"content": piece}})
+            post_with_retry(self.api, "/cgi-bin/message/send", {"touser": user_ref, "msgtype": "text",
+                                                                "agentid": self.agent_id, "text": {"content": piece}})
 
 
 class WeComBotResponder:
