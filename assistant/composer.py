@@ -85,13 +85,17 @@ class OfflineComposer:
                 chosen.append(hit)
         return chosen[:self.limits.max_citations]
 
-    def answer(self, question: str, hits: list[Hit]) -> ComposedAnswer:
+    def answer(self, question: str, hits: list[Hit], *, already_quoted: set[tuple] = frozenset()) -> ComposedAnswer:
+        """`already_quoted`: (law, article_id) of the previous answer — a follow-up quotes what is new first."""
         chosen = self.select(question, hits)
         statutes = [h for h in chosen if h.kind == "statute"]
         if not statutes:
             return self.uncertain()
+        # quote first what is new (follow-ups) and what shares most words with the question
+        statutes.sort(key=lambda h: ((h.law, h.article_id) in already_quoted, -min(shared_words(question, h), 3)))
         laws = list(dict.fromkeys(h.law for h in statutes))
-        lines = [f"这个问题主要适用《{'》《'.join(laws[:2])}》。"]
+        lead = "接着上面的问题：" if already_quoted else ""
+        lines = [f"{lead}这个问题主要适用《{'》《'.join(laws[:2])}》。"]
         for hit in statutes[:self.limits.quoted]:
             lines.append(f"{cite_label(hit)}规定：“{trim_quote(article_body(hit), self.limits.quote_chars)}”")
         cases = [h for h in chosen if h.kind == "case"]
@@ -114,7 +118,8 @@ class OfflineComposer:
                 text = f"{text}{step.rule.sentence.rstrip('。')}（{rule_label}）。"
                 detail = f"{detail}\n{rule_label}：“{trim_quote(article_body(rule_hit), 160)}”"
                 rule_hits.append(rule_hit)
-            points.append({"text": text, "detail": detail})
+            cites = [{"law": rule_hit.law, "article_id": rule_hit.article_id}] if rule_hit is not None else []
+            points.append({"text": text, "detail": detail, "cites": cites})
         return points, rule_hits
 
     def _rule_article(self, step: StepTemplate) -> Hit | None:

@@ -135,7 +135,10 @@ class ConversationService:
         query = intent.cleaned
         if intent.name == I.FOLLOW_UP:
             query = f"{state['topic']} {intent.cleaned}"
-        return self._answer(query, intent.name, topic=intent.cleaned if intent.name == I.LEGAL_QUESTION else None)
+        if intent.name == I.FOLLOW_UP:
+            quoted = {(c.get("law"), c.get("article_id")) for c in state.get("citations", [])}
+            return self._answer(query, intent.name, topic=None, already_quoted=quoted)
+        return self._answer(query, intent.name, topic=intent.cleaned)
 
     def kb(self) -> KnowledgeBase:
         kb = self._knowledge()
@@ -144,11 +147,11 @@ class ConversationService:
         return kb
 
     # --- flows -------------------------------------------------------------------------------
-    def _answer(self, query: str, intent: str, *, topic: str | None) -> Outcome:
+    def _answer(self, query: str, intent: str, *, topic: str | None, already_quoted: set = frozenset()) -> Outcome:
         kb = self.kb()
         composer = OfflineComposer(kb, self.limits)
         hits = kb.search(query, k=self.search_k)
-        composed = composer.answer(query, hits)
+        composed = composer.answer(query, hits, already_quoted=already_quoted)
         text, citations = self._grounded_text(kb, composer, query, composed)
         state = {"points": composed.points, "uncertain": not composed.confident,
                  "citations": [_cite_key(h) for h in citations]}
@@ -196,9 +199,11 @@ class ConversationService:
 
     def _expand(self, session: ChatSession, number: int) -> Outcome:
         kb = self.kb()
-        text = OfflineComposer(kb, self.limits).expand(session.state.get("points") or [], number)
-        cited = [h for key in session.state.get("citations", []) if (h := _hit_for(kb, key)) is not None]
-        return Outcome(text, I.EXPAND_POINT, cited[:2], substantive=True)
+        points = session.state.get("points") or []
+        text = OfflineComposer(kb, self.limits).expand(points, number)
+        keys = points[number - 1].get("cites", []) if 1 <= number <= len(points) else []
+        cited = [h for key in keys if (h := _hit_for(kb, key)) is not None]
+        return Outcome(text, I.EXPAND_POINT, cited, substantive=True)
 
     def _urgent(self, session: ChatSession, intent: I.Intent, desk: HandoffDesk | None) -> Outcome:
         guidance = GUIDANCE[intent.risk]

@@ -1,6 +1,7 @@
-"""Is a retrieved article about the question at all? A cheap lexical check (jieba words shared by
-the question and the article), used with the retrieval rank: the knowledge base's fused scores
-are normalised per query, so the top hit always scores high even for a question it cannot answer."""
+"""Is a retrieved article about the question at all? A cheap lexical check: the question's words
+(jieba), or the statute words a layperson's word stands for (老板 → 用人单位, 假货 → 商品/欺诈),
+must appear in one of the top hits. Needed because the knowledge base's fused scores are
+normalised per query: the top hit scores high even for a question the corpus cannot answer."""
 from __future__ import annotations
 
 import re
@@ -16,15 +17,49 @@ _FILLER = frozenset("""
 """.split())
 _WORD = re.compile(r"[\u4e00-\u9fff]{2,}|[A-Za-z]{3,}")
 
+# everyday word (or part of one) → words the statutes use for it
+LAY_TERMS: dict[str, tuple[str, ...]] = {
+    "老板": ("用人单位", "雇主", "经营者"), "公司": ("用人单位", "公司", "企业"), "厂": ("用人单位", "企业"),
+    "单位": ("用人单位",), "工资": ("劳动报酬", "工资"), "工钱": ("劳动报酬", "工资"), "薪": ("劳动报酬", "工资"),
+    "欠薪": ("劳动报酬", "拖欠"), "讨薪": ("劳动报酬", "拖欠"), "加班": ("加班", "延长工作时间"),
+    "干活": ("劳动", "工作"), "打工": ("劳动者", "劳动"), "上班": ("劳动", "工作"), "工地": ("劳动", "工伤", "施工"),
+    "辞退": ("解除劳动合同", "解除"), "开除": ("解除劳动合同", "解除"), "炒": ("解除劳动合同",),
+    "合同": ("合同",), "社保": ("社会保险",), "伤": ("伤害", "工伤", "伤亡", "受伤", "人身"),
+    "假货": ("商品", "欺诈", "质量", "假冒"), "商家": ("经营者",), "卖家": ("经营者", "销售者"), "店": ("经营者",),
+    "网上": ("网络",), "网购": ("网络", "商品"), "东西": ("商品",), "退款": ("退货", "退款", "返还", "退回"),
+    "退钱": ("退货", "退款", "返还"), "退货": ("退货",), "骗": ("欺诈", "诈骗"),
+    "老公": ("配偶", "夫妻", "家庭"), "丈夫": ("配偶", "夫妻", "家庭"), "老婆": ("配偶", "夫妻", "家庭"),
+    "妻子": ("配偶", "夫妻", "家庭"), "孩子": ("子女", "未成年"), "爸妈": ("父母",), "老人": ("老年人", "赡养"),
+    "打": ("暴力", "殴打", "伤害"), "离婚": ("离婚",), "彩礼": ("彩礼", "婚约财产"), "借钱": ("借款", "债务"),
+    "欠钱": ("借款", "债务"), "还钱": ("借款", "债务", "偿还"), "房东": ("出租人", "租赁"), "租": ("租赁",),
+    "狗": ("动物", "饲养"), "猫": ("动物", "饲养"), "咬": ("动物", "饲养"), "车祸": ("交通事故", "机动车"),
+    "撞": ("交通事故", "机动车"), "偷": ("盗窃",), "律师": ("律师", "法律援助"), "法援": ("法律援助",),
+    "没钱": ("经济困难",), "穷": ("经济困难",), "被抓": ("拘留", "羁押", "逮捕"), "坐牢": ("有期徒刑", "刑罚"),
+    "宅基地": ("宅基地",), "地": ("土地", "承包"), "拆迁": ("征收", "补偿"),
+}
+_LAY_SINGLE = frozenset(k for k in LAY_TERMS if len(k) == 1)
+
 
 @lru_cache(maxsize=4096)
 def content_words(text: str) -> frozenset[str]:
     import jieba
 
-    return frozenset(w for w in jieba.lcut_for_search(text) if _WORD.fullmatch(w) and w not in _FILLER)
+    return frozenset(w for w in jieba.lcut_for_search(text)
+                     if (_WORD.fullmatch(w) and w not in _FILLER) or w in _LAY_SINGLE)
+
+
+@lru_cache(maxsize=4096)
+def _forms(word: str) -> tuple[str, ...]:
+    """The word itself (when it is a real word) and the statute words its lay parts stand for."""
+    forms = [word] if len(word) > 1 else []
+    for lay, legal in LAY_TERMS.items():
+        if lay in word:
+            forms.extend(legal)
+    return tuple(dict.fromkeys(forms))
 
 
 def shared_words(question: str, hit: Hit) -> int:
-    """How many of the question's content words the hit's text, law title or headings contain."""
+    """How many of the question's words the hit's text, law title or headings contain (directly
+    or through the statute words of a lay term)."""
     haystack = "".join([hit.text or "", hit.law or "", hit.case_title or "", *hit.path])
-    return sum(1 for w in content_words(question) if w in haystack)
+    return sum(1 for w in content_words(question) if any(form in haystack for form in _forms(w)))

@@ -70,9 +70,12 @@ def test_follow_up_and_expand_use_the_session(client, small_kb):
     assert follow["citations"] and {c.get("law") for c in follow["citations"]} & {"劳动合同法", "劳动法",
                                                                                   "劳动争议调解仲裁法"}
     assert_citations_real(follow, small_kb)
+    assert follow["answer"].startswith("接着上面的问题")
     expand = ask(client, "第二点再说详细点", sid)
     assert expand["intent"] == "expand_point"
     assert expand["answer"].startswith("第2点") and "具体来说" in expand["answer"]
+    if small_kb.get_article("劳动争议调解仲裁法", "27") is not None:   # point 2 rests on the time-limit article
+        assert [(c["law"], c["article_id"]) for c in expand["citations"]] == [("劳动争议调解仲裁法", "27")]
     assert len(expand["answer"]) > 40
     beyond = ask(client, "第九点再说详细点", sid)
     assert "只有" in beyond["answer"]
@@ -94,9 +97,16 @@ def test_statute_lookup_never_invents(client, message, says):
     assert body["citations"] == [] and says in body["answer"]
 
 
-def test_weak_retrieval_is_honest(client):
-    body = ask(client, "我家的猫丢了怎么办")
+@pytest.mark.parametrize("message", ["我家的猫丢了怎么办", "今天股市怎么样"])
+def test_weak_retrieval_is_honest(client, message):
+    body = ask(client, message)
     assert "不确定" in body["answer"] and "转人工" in body["answer"] and body["citations"] == []
+
+
+def test_lay_words_still_find_the_statute(client, small_kb):
+    body = ask(client, "网上买的东西是假货，商家不退款")
+    assert "不确定" not in body["answer"]
+    assert "消费者权益保护法" in {c.get("law") for c in body["citations"]}
 
 
 def test_injection_and_mixed_language_get_a_legal_answer(client, small_kb):
