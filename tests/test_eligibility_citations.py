@@ -51,6 +51,10 @@ def grid():
         yield {"region": region, "proceeding": "criminal", "matter_type": "criminal_defense",
                "applicant": {"age": cr.get("age_now") or 30, "disability": disability}, "criminal": cr,
                "household_size": 1, "household_monthly_income": 9000}
+    for region, desc in itertools.product(["上海市", "北京市"], ["疫情导致生活困难", "再审改判无罪后请求国家赔偿"]):
+        yield {"region": region, "application_date": "2024-09-01", "matter_type": "state_compensation",
+               "matter_desc": desc, "household_size": 1, "household_monthly_income": 9000,
+               "applicant": {"statuses": ["major_illness"], "no_fixed_income": True}, "proof_available": True}
     devshare = SHARED / "evals" / "eligibility" / "devshare.jsonl"
     if devshare.is_file():
         for line in devshare.read_text(encoding="utf-8").splitlines():

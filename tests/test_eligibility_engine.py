@@ -271,3 +271,26 @@ def test_invalid_facts_name_the_field(changes, field):
 def test_grader_metadata_and_unknown_keys_are_ignored():
     f = EligibilityFacts.model_validate({**BASE, "threshold_snapshot": {"value": 1}, "note": "x", "foo": 1})
     assert decide(f, BOOK, today=dt.date(2024, 9, 1)).decision == "eligible"
+
+
+def test_local_and_purpose_rules_beyond_the_national_list():
+    dv = run(matter_type="personal_injury_other", applicant={"statuses": ["dv_victim"]},
+             adversary_is_household_member=True, household_monthly_income=40000)
+    assert dv.decision == "eligible" and "no_economic_test_domestic_violence" in dv.reasons
+    acquitted = run(matter_type="state_compensation", matter_desc="再审改判无罪后请求国家赔偿", household_monthly_income=40000)
+    assert "no_economic_test_retrial_acquittal_compensation" in acquitted.reasons
+    epidemic = run(matter_type="lease_contract", matter_desc="疫情导致生活困难", household_monthly_income=40000)
+    assert epidemic.decision == "review"   # ordinary lease: outside the lists first
+    covid_wages = run(matter_type="wage_arrears", matter_desc="疫情导致生活困难", household_monthly_income=40000)
+    assert covid_wages.decision == "review" and "上海市公共卫生应急管理条例第七十六条" in covid_wages.citations
+    ill = run(region="北京市", application_date="2025-06-01", applicant={"statuses": ["major_illness"], "no_fixed_income": True},
+              proof_available=["诊断证明"])
+    assert ill.decision == "eligible" and "北京市法律援助条例第十九条" in ill.citations
+
+
+@pytest.mark.parametrize("assets, expected", [
+    ({"significant": False, "houses": 2}, "eligible"), ({"urban_houses": 2}, "review"), ("无", "eligible"),
+    (["两套房"], "review"), (0, "eligible"),
+])
+def test_asset_shapes(assets, expected):
+    assert run(household_monthly_income=3000, assets=assets).decision == expected

@@ -18,7 +18,7 @@ from assistant.eligibility.explain import explain
 from assistant.eligibility.facts import EligibilityFacts
 from assistant.eligibility.local_rules import (
     BEIJING_DIRECT_HARDSHIP, BEIJING_MINOR_EXEMPT, HANGZHOU_CRIMINAL_EXEMPT, HANGZHOU_EXEMPT,
-    SHANDONG_JUDICIAL_AID, SHANDONG_MAY_ACCEPT, Local)
+    SHANDONG_JUDICIAL_AID, SHANDONG_MAY_ACCEPT, SHANGHAI_PUBLIC_HEALTH, Local)
 from assistant.eligibility.matters import Matter, classify
 from assistant.eligibility.regions import RegionStandard, RegionTable
 
@@ -299,10 +299,12 @@ def _no_economic_test(case: Case, out: Trace) -> str | None:
     if m.has("good_samaritan") or ("good_samaritan" in st and m.has("personal_injury")):
         out.add("no_economic_test_good_samaritan", law("第三十二条"), case.local.good_samaritan())
         return ELIGIBLE
-    if m.has("retrial_acquittal"):
+    if m.has("retrial_acquittal") or (m.has("state_compensation") and "无罪" in (case.facts.matter_desc or "")):
         out.add("no_economic_test_retrial_acquittal_compensation", law("第三十二条"), law("第三十一条"))
         return ELIGIBLE
-    if m.has("dv") or ("dv_victim" in st and (m.code.startswith("divorce") or m.has("support"))):
+    related = m.code.startswith(("divorce", "custody")) or m.has("support", "personal_injury") \
+        or bool(case.facts.adversary_is_household_member)
+    if m.has("dv") or ("dv_victim" in st and related):   # claims arising from the abuse itself
         out.add("no_economic_test_domestic_violence", law("第三十二条"), SUPPORT_DV_LAW)
         out.cite(case.local.scope_citation(m) if not case.local.is_("杭州市") else None)
         return ELIGIBLE
@@ -392,6 +394,10 @@ def _local_exemption(case: Case, out: Trace) -> bool:
 def _no_fixed_income_group(case: Case, out: Trace, pending: _Pending) -> bool:
     """Art. 42(1): 无固定生活来源的未成年人、老年人、残疾人 — with proof."""
     ap = case.applicant
+    if (case.local.is_("北京市") and ap.no_fixed_income and "major_illness" in case.statuses
+            and case.facts.has_proof and not (case.is_minor or case.is_elderly or ap.disability)):
+        out.add("exempt_local_rule", law("第四十二条"), BEIJING_DIRECT_HARDSHIP)   # 重大疾病且无固定生活来源
+        return True
     group = ("minor" if case.is_minor else "elderly" if case.is_elderly
              else "disabled" if ap.disability else None)
     if group is None:
@@ -661,9 +667,17 @@ def _compare_ratio_to_multiplier(case: Case, out: Trace, std: RegionStandard) ->
 
 
 # ---- step 7: local "may accept" rules ---------------------------------------------------------
+_PUBLIC_HEALTH = ("疫情", "公共卫生", "新冠", "传染病")
+
+
 def _local_may_accept(case: Case, out: Trace, result: str) -> str:
     if result == ELIGIBLE:
         return result
+    text = case.facts.matter_desc or ""
+    if case.local.is_("上海市") and any(w in text for w in _PUBLIC_HEALTH):
+        # "可以免于经济状况审查" is discretionary: staff decide
+        out.add("no_economic_test_local_rule", SHANGHAI_PUBLIC_HEALTH)
+        return REVIEW
     if case.local.is_("山东省") and "major_illness" in case.statuses:
         out.add("local_may_accept_major_illness", SHANDONG_MAY_ACCEPT)   # 应当受理, aid not guaranteed
         return REVIEW

@@ -114,12 +114,14 @@ class EligibilityFacts(_Lenient):
 
     @property
     def has_assets(self) -> bool:
+        """Assets of note were mentioned (value, text, list, or {"significant": bool, ...})."""
         value = self.assets
-        if value in (None, False, 0, "", [], {}):
-            return False
-        if isinstance(value, str) and value.strip().lower() in {"none", "no", "无", "没有"}:
-            return False
-        return True
+        if isinstance(value, dict):
+            flags = [v for k, v in value.items() if "significant" in str(k)]
+            return bool(flags[0]) if flags else any(bool(v) for v in value.values())
+        if isinstance(value, str):
+            return value.strip().lower() not in {"", "none", "no", "无", "没有", "false"}
+        return bool(value)
 
     @property
     def is_urgent(self) -> bool:

@@ -44,6 +44,7 @@ SHANDONG_JUDICIAL_AID = "山东省法律援助条例第十七条"
 
 # ---- "may accept" rules → review ---------------------------------------------------------
 SHANDONG_MAY_ACCEPT = "山东省法律援助条例第十条"        # 重大疾病、自然灾害、不可抗力
+SHANGHAI_PUBLIC_HEALTH = "上海市公共卫生应急管理条例第七十六条"   # 公共卫生事件致困难：可以免于经济状况审查
 
 # ---- urgency (第四十四条) local equivalents -----------------------------------------------
 ADVANCE_AID = {
