@@ -46,3 +46,13 @@ def test_misconfigured_aes_key_stops_start_up_with_a_clear_error(settings):
     with pytest.raises(ValueError, match="EncodingAESKey"):
         build_services(settings.model_copy(update={"wechat_token": "t", "wechat_appid": "wx1",
                                                    "wechat_aes_key": "not-a-key"}))
+
+
+@pytest.mark.parametrize("update, names", [
+    ({"wecom_token": "t", "wecom_corp_id": "ww1"}, "FAYUAN_WECOM_AES_KEY"),
+    ({"wecom_bot_token": "t"}, "FAYUAN_WECOM_BOT_AES_KEY"),
+    ({"wechat_token": "t", "wechat_aes_key": new_aes_key()}, "FAYUAN_WECHAT_APPID"),
+])
+def test_incomplete_channel_configuration_names_the_missing_setting(settings, update, names):
+    with pytest.raises(ValueError, match=names):
+        build_services(settings.model_copy(update=update))

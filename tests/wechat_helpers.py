@@ -128,7 +128,7 @@ def wechat_settings(settings, standin, **overrides):
         "wechat_api_base": standin.base_url,
         "wecom_token": WECOM_TOKEN, "wecom_corp_id": standin.corp_id, "wecom_secret": standin.corp_secret,
         "wecom_agent_id": str(standin.agent_id), "wecom_api_base": standin.base_url,
-        "wecom_bot_token": BOT_TOKEN,
+        "wecom_aes_key": new_aes_key(), "wecom_bot_token": BOT_TOKEN, "wecom_bot_aes_key": new_aes_key(),
     }
     values.update(overrides)
     return settings.model_copy(update=values)

@@ -51,6 +51,8 @@ class WeChatChannels:
 
 def build_wechat_channels(settings: Settings, engine: Engine,
                           assistant: Callable[[], Assistant | None]) -> WeChatChannels:
+    if not (settings.wechat_token or settings.wecom_token or settings.wecom_bot_token):
+        return WeChatChannels(None, None, None)       # nothing configured: no threads, no HTTP client
     http = httpx.Client(timeout=settings.wechat_http_timeout_s)
     budget = AnswerBudget(settings.wechat_reply_budget_s, settings.wechat_answer_workers)
     answerer = ChannelAnswerer(assistant, budget)
@@ -75,7 +77,10 @@ def build_wechat_channels(settings: Settings, engine: Engine,
             OFFICIAL_ACCOUNT_XML, crypto=crypto, messenger=messengers.get("wechat_oa"))
 
     wecom_app = None
-    if settings.wecom_token and settings.wecom_aes_key and settings.wecom_corp_id:
+    if settings.wecom_token:
+        if not (settings.wecom_aes_key and settings.wecom_corp_id):
+            raise ValueError("FAYUAN_WECOM_TOKEN needs FAYUAN_WECOM_AES_KEY and FAYUAN_WECOM_CORP_ID "
+                             "(WeCom callbacks are always encrypted)")
         if settings.wecom_secret and settings.wecom_agent_id:
             tokens = AccessTokenCache(engine, f"wecom:{settings.wecom_corp_id}:{settings.wecom_agent_id}",
                                       wecom_token_fetcher(http, settings.wecom_api_base,
@@ -88,7 +93,9 @@ def build_wechat_channels(settings: Settings, engine: Engine,
             encrypted_only=True, messenger=messengers.get("wecom"), agent_id=settings.wecom_agent_id)
 
     wecom_bot = None
-    if settings.wecom_bot_token and settings.wecom_bot_aes_key:
+    if settings.wecom_bot_token:
+        if not settings.wecom_bot_aes_key:
+            raise ValueError("FAYUAN_WECOM_BOT_TOKEN needs FAYUAN_WECOM_BOT_AES_KEY (bot callbacks are encrypted)")
         # the bot itself can only answer through its stream/response_url; staff replies to a bot
         # user go out through the self-built app to the same WeCom userid, when it is configured
         if "wecom" in messengers:
