@@ -294,3 +294,17 @@ def test_local_and_purpose_rules_beyond_the_national_list():
 ])
 def test_asset_shapes(assets, expected):
     assert run(household_monthly_income=3000, assets=assets).decision == expected
+
+
+@pytest.mark.parametrize("name, key", [
+    ("潍坊", "潍坊市"), ("潍坊市寿光市", "潍坊市"), ("四川省阿坝州", "阿坝州"), ("广东省中山市", "中山市"),
+    ("青岛", "山东省"), ("南昌", "江西省"), ("贵州省", None),
+])
+def test_region_names_resolve_to_the_nearest_table_entry(name, key):
+    assert BOOK.snapshot().resolve(name) == key
+
+
+def test_hangzhou_group_without_proof_is_named_in_review():
+    d = run(region="杭州市", application_date="2025-06-01", matter_type="medical_accident",
+            applicant={"age": 74, "statuses": ["major_illness"]})
+    assert d.decision == "review" and "exemption_proof_missing" in d.reasons

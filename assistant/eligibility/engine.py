@@ -361,29 +361,33 @@ def _exemptions_then_means_test(case: Case, out: Trace) -> str:
 
 def _exemption(case: Case, out: Trace, pending: _Pending) -> bool:
     """True when an art. 42 (or local 42(4)) exemption applies with proof."""
-    return (_local_exemption(case, out)
+    return (_local_exemption(case, out, pending)
             or _no_fixed_income_group(case, out, pending)
             or _assistance_recipient(case, out, pending)
             or _migrant_worker_claim(case, out, pending)
             or _not_an_exemption(case, out))
 
 
-def _local_exemption(case: Case, out: Trace) -> bool:
+def _local_exemption(case: Case, out: Trace, pending: _Pending) -> bool:
     """杭州条例第十三条 six groups (免予审查经济状况)."""
     if not case.local.is_("杭州市"):
         return False
     m, ap, st = case.matter, case.applicant, case.statuses
-    proof = case.facts.has_proof
     labour = m is not None and (m.has("wage", "work_injury", "labor", "labor_contract", "social_insurance_labor", "social_insurance"))
     vulnerable = ap.gender == "F" or case.is_elderly or case.is_minor or ap.disability or "major_illness" in st
-    groups = [
-        (case.age or 0) >= 70 and "major_illness" in st and proof,              # (一)
-        bool({"military_family", "youfu"} & st) and proof,                        # (二)
-        bool(ap.migrant_worker) and ap.hukou != "urban" and labour and proof,     # (四)
+    needs_proof = [
+        (case.age or 0) >= 70 and "major_illness" in st,                          # (一)
+        bool({"military_family", "youfu"} & st),                                  # (二)
+        bool(ap.migrant_worker) and ap.hukou != "urban" and labour,               # (四)
+    ]
+    by_the_claim = [
         bool(vulnerable) and "dv_victim" in st,                                   # (五)
         m is not None and m.has("support"),                                       # (六)
     ]
-    if any(groups):
+    if any(needs_proof) and not case.facts.has_proof and not any(by_the_claim):
+        pending.proof_missing = True
+        return False
+    if any(needs_proof) or any(by_the_claim):
         out.add("exempt_local_rule", law("第四十二条"), HANGZHOU_EXEMPT)
         if ap.migrant_worker and m is not None and m.has("wage"):
             out.add("exempt_migrant_wage")

@@ -233,7 +233,12 @@ class RegionTable:
         if not name:
             return None
         name = name.strip()
-        return self._names.get(name) or self._names.get(_bare(name))
+        found = self._names.get(name) or self._names.get(_bare(name))
+        if found is None:   # '潍坊市寿光市', '阿坝州汶川县': the most specific known name inside
+            inside = [n for n in self._names if len(n) >= 2 and n in name]
+            # Chinese addresses go from province to county: the rightmost, longest name is nearest
+            found = self._names[max(inside, key=lambda n: (name.rfind(n) + len(n), len(n)))] if inside else None
+        return found
 
     def resolve_entry(self, name: str) -> str | None:
         """The entry that `name` itself names (not a province that merely lists it as a city)."""
