@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import sparse
 
-SMOOTH = 0.1
+from knowledge.ranking.known import SMOOTH, article_prior, law_prior  # noqa: F401  (re-exported for the lab)
 
 
 def gold_matrix(gold: list[list[int]], n_articles: int) -> sparse.csr_matrix:
@@ -17,17 +17,6 @@ def gold_matrix(gold: list[list[int]], n_articles: int) -> sparse.csr_matrix:
 
 def article_counts(gold: sparse.csr_matrix) -> np.ndarray:
     return np.asarray(gold.sum(axis=0)).ravel()
-
-
-def article_prior(counts: np.ndarray) -> np.ndarray:
-    return np.log1p(counts).astype(np.float32)
-
-
-def law_prior(counts: np.ndarray, law_code: np.ndarray) -> np.ndarray:
-    n_laws = int(law_code.max()) + 1
-    per_law = np.bincount(law_code, weights=counts, minlength=n_laws)
-    share = (per_law + SMOOTH) / (per_law.sum() + SMOOTH * n_laws)
-    return np.log(share)[law_code].astype(np.float32)
 
 
 def leave_one_out(features: np.ndarray, candidates: np.ndarray, gold: list[list[int]], counts: np.ndarray,

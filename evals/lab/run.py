@@ -20,9 +20,9 @@ from evals.lab.lexical import SparseBM25, bag, corpus_tokens
 from evals.lab.metrics import evaluate, top_k
 from evals.lab.priors import article_counts, article_prior, gold_matrix, law_prior, leave_one_out
 from evals.lab.questions import Question, folds, load_questions
-from evals.lab.training import fit_listwise
+from evals.lab.training import fit_listwise, sample_negatives
 from knowledge.ranking.features import FEATURES, ArticleStatics, ComponentScores, candidate_features
-from knowledge.ranking.scoring import neighbour_votes, normalise_rows, union_top
+from knowledge.ranking.scoring import Side, neighbour_votes, normalise_rows
 
 log = logging.getLogger("evals.lab")
 ROOT = Path(__file__).resolve().parents[2]
@@ -112,8 +112,12 @@ def fixed_fusion(data: LabData, dense_weight: float = 0.6) -> np.ndarray:
     return fused
 
 
+def _side(rows: np.ndarray | None) -> Side | None:
+    return None if rows is None else Side.from_rows(rows)
+
+
 def fold_features(data: LabData, train: np.ndarray, rows: np.ndarray, adapted: np.ndarray | None,
-                  is_train: bool, width: int = 600) -> tuple[np.ndarray, np.ndarray]:
+                  is_train: bool, width: int = 700) -> tuple[np.ndarray, np.ndarray]:
     corpus = data.corpus
     gold = data.gold
     G = gold_matrix([gold[i] for i in train], len(corpus))
@@ -124,18 +128,10 @@ def fold_features(data: LabData, train: np.ndarray, rows: np.ndarray, adapted: n
     if is_train:
         sims[np.arange(len(rows)), np.arange(len(rows))] = -1.0    # rows == train: leave self out
     votes = neighbour_votes(sims, G)
-    scores = ComponentScores(dense=None if data.dense is None else data.dense[rows],
-                             adapted=adapted, bm25=data.bm25[rows], expansion=data.expansion[rows],
-                             neighbours=votes)
-    sources = [scores.bm25, scores.expansion, votes]
-    depths = [200, 100, 50]
-    if scores.dense is not None:
-        sources.insert(0, scores.dense)
-        depths.insert(0, 300)
-    if adapted is not None:
-        sources.insert(0, adapted)
-        depths.insert(0, 300)
-    candidates = union_top(sources, depths, width)
+    scores = ComponentScores(dense=_side(None if data.dense is None else data.dense[rows]),
+                             adapted=_side(adapted), bm25=_side(data.bm25[rows]),
+                             expansion=_side(data.expansion[rows]), neighbours=_side(votes))
+    candidates = scores.candidates(width)
     feats = candidate_features([data.questions[i].text for i in rows], scores, statics, candidates)
     if is_train:
         leave_one_out(feats, candidates, [gold[i] for i in rows], counts, statics.law_code,
@@ -163,13 +159,14 @@ def run(data: LabData, k: int = 5, scheme: str = "interleaved", adapter_fn=None)
             adapted_train, adapted_test = adapter_fn(data, train, test)
         Xtr, Ctr = fold_features(data, train, train, adapted_train, True)
         Xte, Cte = fold_features(data, train, test, adapted_test, False)
+        sample = sample_negatives(Ctr, [data.gold[i] for i in train])
         rows = list(LADDER) + [(name, tuple(x for x in FEATURES if x not in dropped)) for name, dropped in DROPS]
         for name, allowed in rows:
             if data.dense is None:
                 allowed = tuple(a for a in allowed if a not in ("dense", "dense_norm", "law_dense", "adapted_norm"))
             if adapted_test is None:
                 allowed = tuple(a for a in allowed if a != "adapted_norm")
-            model = fit_listwise(Xtr, Ctr, [data.gold[i] for i in train], allowed)
+            model = fit_listwise(Xtr, Ctr, [data.gold[i] for i in train], allowed, sample=sample)
             record(name, model.order(Xte, Cte)[:, :100], test)
         log.info("fold %d/%d done [%.1fs]", f + 1, k, time.perf_counter() - t)
     return [(name, {m: float(np.mean([r[m] for r in rs])) for m in rs[0]}) for name, rs in results.items()]

@@ -1,46 +1,82 @@
-"""Score arithmetic shared by the product reranker and the retrieval lab. Every function takes
-(n_queries, n_articles) arrays, so the lab scores a whole question set at once and the product
-passes one row."""
+"""Score arithmetic shared by the product reranker and the retrieval lab. Functions take
+(n_queries, n_articles) score rows, so the lab scores a whole question set at once and the product
+passes one row; everything past the first top-k works on the top `depth` entries only."""
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 
-
-def normalise_rows(scores: np.ndarray, depth: int = 100) -> np.ndarray:
-    """Per row: (s - mean of the top `depth`) / (max - that mean). 1 = the row's best, 0 = a typical
-    top-`depth` score, below the depth-th negative; makes BM25 and cosine scores comparable."""
-    scores = np.atleast_2d(scores)
-    n = scores.shape[1]
-    k = min(depth, n)
-    if k == 0:
-        return scores.astype(np.float32)
-    part = np.partition(scores, n - k, axis=1)[:, n - k:]
-    top = part.max(axis=1, keepdims=True)
-    floor = part.mean(axis=1, keepdims=True)
-    return ((scores - floor) / np.maximum(top - floor, 1e-6)).astype(np.float32)
+TOP_DEPTH = 300         # entries per row kept for normalisation, law aggregation and candidates
+                        # (the product's dense side is an ANN top-300, so the lab uses the same)
+NORM_DEPTH = 100
 
 
-class LawGroups:
-    """Articles grouped by law, for law-level aggregation with numpy reduceat (no Python loop)."""
+@dataclass
+class RowTop:
+    """The best `depth` entries of each score row, best first, with the row's normalisation:
+    norm(s) = (s − mean of the top 100) / (max − that mean), 1 = the row's best."""
 
-    def __init__(self, law_code: np.ndarray):
-        self.law_code = np.asarray(law_code, dtype=np.int64)
-        self.order = np.argsort(self.law_code, kind="stable")
-        sorted_codes = self.law_code[self.order]
-        self.starts = np.flatnonzero(np.r_[True, sorted_codes[1:] != sorted_codes[:-1]])
-        self.group_of_sorted = np.cumsum(np.r_[False, sorted_codes[1:] != sorted_codes[:-1]])
-        self.group_of_article = np.empty_like(self.law_code)
-        self.group_of_article[self.order] = self.group_of_sorted
+    idx: np.ndarray        # (n, depth) article positions
+    vals: np.ndarray       # (n, depth) raw scores
+    floor: np.ndarray      # (n, 1)
+    span: np.ndarray       # (n, 1)
 
-    def soft_max(self, scores: np.ndarray, temperature: float = 0.1) -> np.ndarray:
-        """Per article: temperature-scaled log-sum-exp of its law's article scores (a smooth max: a
-        law with several good articles beats one with a single lucky match)."""
-        scores = np.atleast_2d(scores).astype(np.float64)
-        top = scores.max(axis=1, keepdims=True)
-        e = np.exp((scores[:, self.order] - top) / temperature)
-        per_law = np.add.reduceat(e, self.starts, axis=1)
-        law_score = top + temperature * np.log(np.maximum(per_law, 1e-300))
-        return law_score[:, self.group_of_article].astype(np.float32)
+    @classmethod
+    def of(cls, scores: np.ndarray, depth: int = TOP_DEPTH) -> "RowTop":
+        scores = np.atleast_2d(scores)
+        d = min(depth, scores.shape[1])
+        part = np.argpartition(-scores, d - 1, axis=1)[:, :d]
+        vals = np.take_along_axis(scores, part, axis=1)
+        order = np.argsort(-vals, axis=1, kind="stable")
+        idx = np.take_along_axis(part, order, axis=1)
+        vals = np.take_along_axis(vals, order, axis=1).astype(np.float32)
+        floor = vals[:, :NORM_DEPTH].mean(axis=1, keepdims=True)
+        span = np.maximum(vals[:, :1] - floor, 1e-6)
+        return cls(idx, vals, floor, span)
+
+    def norm(self, values: np.ndarray) -> np.ndarray:
+        return ((values - self.floor) / self.span).astype(np.float32)
+
+
+class Side:
+    """One retrieval side (dense, BM25, …) for a batch of questions: its RowTop and its raw score
+    at any article position. Built from full rows (lab, BM25) or from an ANN top list plus a
+    scorer for other positions (product dense side)."""
+
+    def __init__(self, top: RowTop, value_at):
+        self.top = top
+        self._value_at = value_at
+
+    @classmethod
+    def from_rows(cls, scores: np.ndarray, depth: int = TOP_DEPTH) -> "Side":
+        scores = np.atleast_2d(scores)
+        return cls(RowTop.of(scores, depth), lambda at: np.take_along_axis(scores, np.maximum(at, 0), axis=1))
+
+    def at(self, positions: np.ndarray) -> np.ndarray:
+        return self._value_at(positions)
+
+
+def normalise_rows(scores: np.ndarray, depth: int = NORM_DEPTH) -> np.ndarray:
+    """Whole rows normalised as RowTop.norm (for fusion baselines over full rows)."""
+    top = RowTop.of(scores, depth)
+    return top.norm(np.atleast_2d(scores))
+
+
+def law_soft_max(top: RowTop, normalised: bool, law_code: np.ndarray, at: np.ndarray,
+                 temperature: float = 0.1) -> np.ndarray:
+    """Law-level evidence at the positions `at` (n, c): temperature-scaled log-sum-exp over the
+    row's top entries of each article's law (a smooth max: a law with several good articles beats
+    one with a single lucky match). Laws absent from the top get the row's lowest kept score."""
+    vals = top.norm(top.vals) if normalised else top.vals
+    n, depth = vals.shape
+    best = vals[:, :1]
+    mass = np.zeros((n, int(law_code.max()) + 1), dtype=np.float64)
+    rows = np.repeat(np.arange(n), depth)
+    np.add.at(mass, (rows, law_code[top.idx].ravel()), np.exp((vals - best) / temperature).ravel())
+    floor = vals[:, -1:]
+    law_score = np.where(mass > 0, best + temperature * np.log(np.maximum(mass, 1e-300)), floor)
+    return np.take_along_axis(law_score, law_code[np.maximum(at, 0)], axis=1).astype(np.float32)
 
 
 def neighbour_votes(similarities: np.ndarray, neighbour_gold, neighbours: int = 20,
@@ -63,21 +99,15 @@ def neighbour_votes(similarities: np.ndarray, neighbour_gold, neighbours: int = 
     return np.asarray((weights @ neighbour_gold).todense(), dtype=np.float32)
 
 
-def union_top(rows: list[np.ndarray], depths: list[int], width: int) -> np.ndarray:
-    """Candidate positions per query: the union of each score row's top `depth`, padded with −1 to
-    `width` columns (a fixed width keeps the lab vectorised). Order is by first appearance."""
-    n = rows[0].shape[0] if rows else 0
+def union_top(tops: list[RowTop], depths: list[int], width: int) -> np.ndarray:
+    """Candidate positions per query: the union of each side's top `depth`, in order of first
+    appearance, padded with −1 to `width` columns (a fixed width keeps the lab vectorised).
+    Entries scoring 0 or less (no BM25 match, no neighbour vote) are not candidates."""
+    n = tops[0].idx.shape[0] if tops else 0
     out = np.full((n, width), -1, dtype=np.int64)
-    tops = []
-    for scores, depth in zip(rows, depths):
-        d = min(depth, scores.shape[1])
-        if d <= 0:
-            continue
-        part = np.argpartition(-scores, d - 1, axis=1)[:, :d]
-        order = np.argsort(-np.take_along_axis(scores, part, axis=1), axis=1, kind="stable")
-        tops.append(np.take_along_axis(part, order, axis=1))
     for i in range(n):
-        seen = dict.fromkeys(int(p) for t in tops for p in t[i])
+        seen = dict.fromkeys(int(p) for t, d in zip(tops, depths)
+                             for p, v in zip(t.idx[i, :d], t.vals[i, :d]) if v > 0)
         chosen = list(seen)[:width]
         out[i, :len(chosen)] = chosen
     return out

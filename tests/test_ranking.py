@@ -1,0 +1,209 @@
+"""Ranking components for lay questions (knowledge.ranking): vocabulary bridge, score arithmetic,
+features, reranker, adapter, learned files. Small invented arrays; no corpus, no model."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy import sparse
+
+from knowledge.ranking.adapter import AdapterFileError, QueryAdapter
+from knowledge.ranking.features import FEATURES, ArticleStatics, ComponentScores, candidate_features, title_stem
+from knowledge.ranking.known import AnswerCounts, KnownFileError, KnownQuestions, article_prior, law_prior
+from knowledge.ranking.pipeline import (ADAPTER_FILE, COUNTS_FILE, KNOWN_FILE, LEARNED_DIR, RERANKER_FILE,
+                                        IndexKeys, LayRanker)
+from knowledge.ranking.reranker import LinearReranker, RerankerFileError
+from knowledge.ranking.scoring import RowTop, Side, law_soft_max, neighbour_votes, union_top
+from knowledge.ranking.vocabulary import QueryExpander, VocabularyFileError, read_vocabulary
+
+
+# ---- vocabulary bridge ---------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def expander() -> QueryExpander:
+    return QueryExpander.load()
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("老板三个月没发工资我能不能走人还要赔偿", {"劳动报酬", "用人单位", "解除劳动合同"}),
+    ("被邻居家的狗咬了谁来赔", {"饲养动物", "侵权责任"}),
+    ("邻居盖楼挡光了怎么办", {"相邻关系", "采光"}),
+    ("离婚了房子怎么分", {"夫妻共同财产", "分割"}),
+    ("朋友借钱不还可以起诉吗", {"借款合同", "民间借贷"}),
+    ("转错账了对方不退", {"不当得利"}),
+])
+def test_lay_phrases_bring_their_legal_terms(expander, question, expected):
+    assert expected <= set(expander.terms(question))
+
+
+def test_expansion_is_empty_without_lay_phrases_and_skips_words_already_asked(expander):
+    assert expander.expand("第三十八条的适用范围") == ""
+    assert "劳动报酬" not in expander.terms("拖欠劳动报酬怎么办")
+
+
+def test_malformed_vocabulary_line_is_reported_with_its_line_number(tmp_path):
+    path = tmp_path / "vocab.tsv"
+    path.write_text("# comment\n拖欠工资\t劳动报酬\n没有制表符的一行\n", encoding="utf-8")
+    with pytest.raises(VocabularyFileError, match=":3:"):
+        read_vocabulary(path)
+
+
+# ---- score arithmetic ----------------------------------------------------------------------------
+def test_row_top_normalises_best_to_one_and_top_mean_to_zero():
+    scores = np.array([[0.0, 3.0, 1.0, 2.0]], dtype=np.float32)
+    top = RowTop.of(scores, depth=3)
+    assert top.idx.tolist() == [[1, 3, 2]]
+    assert top.norm(top.vals)[0, 0] == pytest.approx(1.0)
+    assert top.norm(np.array([[2.0]]))[0, 0] == pytest.approx(0.0)      # mean of the top 3 is 2
+
+
+def test_law_soft_max_prefers_a_law_with_several_good_articles():
+    law_code = np.array([0, 0, 0, 1, 1])
+    scores = np.array([[0.9, 0.88, 0.87, 0.9, 0.1]], dtype=np.float32)
+    top = RowTop.of(scores, depth=5)
+    at = np.array([[0, 3]])
+    law0, law1 = law_soft_max(top, False, law_code, at)[0]
+    assert law0 > law1
+
+
+def test_neighbour_votes_follow_the_most_similar_known_question():
+    gold = sparse.csr_matrix(np.array([[1, 0, 0], [0, 1, 0], [0, 0, 1]], dtype=np.float32))
+    votes = neighbour_votes(np.array([[0.95, 0.80, 0.10]]), gold, neighbours=2, temperature=0.05)
+    assert votes.shape == (1, 3)
+    assert votes[0, 0] > votes[0, 1] > votes[0, 2] == 0.0
+    assert votes.sum() == pytest.approx(1.0)
+
+
+def test_union_top_dedupes_pads_and_skips_zero_scores():
+    a = RowTop.of(np.array([[0.0, 5.0, 4.0, 0.0]]), depth=4)
+    b = RowTop.of(np.array([[0.0, 1.0, 0.0, 3.0]]), depth=4)
+    out = union_top([a, b], [2, 2], width=5)
+    assert out.tolist() == [[1, 2, 3, -1, -1]]
+
+
+# ---- features and reranker -----------------------------------------------------------------------
+@pytest.fixture()
+def tiny_index():
+    laws = ["劳动合同法", "劳动合同法", "民法典", "民法典"]
+    levels = ["法律", "法律", "法律", "司法解释"]
+    counts = np.array([3.0, 0.0, 1.0, 0.0], dtype=np.float32)
+    statics = ArticleStatics.build(laws, levels)
+    statics.article_prior = article_prior(counts)
+    statics.law_prior = law_prior(counts, statics.law_code)
+    return statics
+
+
+def test_candidate_features_gather_sides_and_zero_the_padding(tiny_index):
+    dense = np.array([[0.80, 0.70, 0.75, 0.60]], dtype=np.float32)
+    bm25 = np.array([[4.0, 0.0, 1.0, 0.0]], dtype=np.float32)
+    scores = ComponentScores(dense=Side.from_rows(dense), bm25=Side.from_rows(bm25))
+    candidates = np.array([[0, 2, -1]])
+    x = candidate_features(["劳动合同到期不续签有补偿吗"], scores, tiny_index, candidates)
+    col = {name: i for i, name in enumerate(FEATURES)}
+    assert x.shape == (1, 3, len(FEATURES))
+    assert x[0, 0, col["dense"]] == pytest.approx(0.80)
+    assert x[0, 0, col["bm25_norm"]] == pytest.approx(1.0)
+    assert x[0, 0, col["title_in_query"]] == 1.0 and x[0, 1, col["title_in_query"]] == 0.0
+    assert x[0, 0, col["article_prior"]] == pytest.approx(np.log1p(3.0))
+    assert x[0, 0, col["level_law"]] == 1.0
+    assert not x[0, 2].any()
+
+
+def test_title_stem_is_what_people_write():
+    assert title_stem("劳动合同法") == "劳动合同"
+    assert title_stem("物业管理条例") == "物业管理"
+    assert title_stem("法") == ""
+
+
+def test_reranker_orders_by_weights_deterministically_and_keeps_padding_last(tmp_path):
+    model = LinearReranker({"dense_norm": 1.0, "article_prior": 0.5})
+    x = np.zeros((1, 4, len(FEATURES)), dtype=np.float32)
+    x[0, :, FEATURES.index("dense_norm")] = [0.2, 0.9, 0.9, 5.0]
+    x[0, :, FEATURES.index("article_prior")] = [1.0, 0.0, 0.0, 0.0]
+    candidates = np.array([[10, 11, 12, -1]])
+    first = model.order(x, candidates)
+    assert first.tolist() == [[11, 12, 10, -1]]            # tie 11/12 keeps candidate order
+    assert (model.order(x, candidates) == first).all()
+    model.save(tmp_path / "r.json")
+    again = LinearReranker.load(tmp_path / "r.json")
+    assert (again.order(x, candidates) == first).all()
+
+
+def test_reranker_file_with_unknown_features_is_refused(tmp_path):
+    path = tmp_path / "r.json"
+    path.write_text('{"weights": {"no_such_feature": 1.0}}', encoding="utf-8")
+    with pytest.raises(RerankerFileError, match="no_such_feature"):
+        LinearReranker.load(path)
+    path.write_text("not json", encoding="utf-8")
+    with pytest.raises(RerankerFileError):
+        LinearReranker.load(path)
+
+
+# ---- adapter and known questions -------------------------------------------------------------------
+def _unit(rng, n, dim):
+    v = rng.normal(size=(n, dim)).astype(np.float32)
+    return v / np.linalg.norm(v, axis=1, keepdims=True)
+
+
+def test_adapter_round_trips_and_changes_scores(tmp_path):
+    rng = np.random.default_rng(1)
+    adapter = QueryAdapter(rng.normal(size=(8, 2)) * 0.5, rng.normal(size=(2, 8)) * 0.5, "m")
+    q = _unit(rng, 3, 8)
+    out = adapter.adapt(q)
+    assert np.allclose(np.linalg.norm(out, axis=1), 1.0, atol=1e-5)
+    assert not np.allclose(out, q)
+    adapter.save(tmp_path / "a.npz")
+    loaded = QueryAdapter.load(tmp_path / "a.npz")
+    assert loaded.model_id == "m"
+    assert np.allclose(loaded.adapt(q), out, atol=1e-2)     # stored as float16
+    with pytest.raises(AdapterFileError):
+        QueryAdapter(np.zeros((8, 2)), np.zeros((3, 8)), "m")
+
+
+def test_known_questions_resolve_only_articles_in_the_index(tmp_path):
+    rng = np.random.default_rng(2)
+    known = KnownQuestions(_unit(rng, 2, 4), [[("民法典", "56")], [("劳动合同法", "38"), ("废止法", "1")]], "m")
+    known.save(tmp_path / "k.npz")
+    loaded = KnownQuestions.load(tmp_path / "k.npz")
+    assert loaded.gold == known.gold
+    g = loaded.gold_matrix({("民法典", "56"): 0, ("劳动合同法", "38"): 2}, 3)
+    assert g.toarray().tolist() == [[1, 0, 0], [0, 0, 1]]
+
+
+def test_answer_counts_round_trip_and_bad_keys(tmp_path):
+    counts = AnswerCounts({("民法典", "1165"): 4, ("最高人民法院关于审理民间借贷案件适用法律若干问题的规定", "25"): 2})
+    counts.save(tmp_path / "c.json")
+    assert AnswerCounts.load(tmp_path / "c.json").counts == counts.counts
+    (tmp_path / "bad.json").write_text('{"no separator": 1}', encoding="utf-8")
+    with pytest.raises(KnownFileError):
+        AnswerCounts.load(tmp_path / "bad.json")
+
+
+# ---- the shipped learned files ----------------------------------------------------------------------
+shipped = pytest.mark.skipif(not (LEARNED_DIR / RERANKER_FILE).exists(), reason="learned files not exported yet")
+
+
+@shipped
+def test_shipped_learned_files_are_small_and_load():
+    for name in (RERANKER_FILE, COUNTS_FILE, KNOWN_FILE, ADAPTER_FILE):
+        assert (LEARNED_DIR / name).stat().st_size < 3 * 1024 * 1024, name
+    ranker = LayRanker.load()
+    assert ranker.counts is not None and ranker.counts.counts[("民法典", "1165")] > 0
+    assert ranker.known is not None and ranker.known.vectors.shape[1] == ranker.adapter.dim
+    assert any(v != 0 for v in ranker.reranker.weights.values())
+
+
+@shipped
+def test_shipped_parts_for_another_model_are_left_out():
+    ranker = LayRanker.load(model_id="some-other-model")
+    assert ranker.known is None and ranker.adapter is None
+    assert ranker.counts is not None                   # priors are keyed by article, not by model
+
+
+@shipped
+def test_bound_ranker_puts_known_answers_at_index_positions():
+    ranker = LayRanker.load()
+    index = IndexKeys([("民法典", "1165"), ("民法典", "99999"), None], ["民法典", "民法典", "某案"],
+                      ["法律", "法律", "案例"])
+    bound = ranker.bind(index)
+    assert bound.statics.article_prior[0] > 0 == bound.statics.article_prior[1]
+    assert bound.known_gold.shape == (len(ranker.known.gold), 3)
+    assert bound.known_gold[:, 0].sum() > 0 and bound.known_gold[:, 2].sum() == 0
