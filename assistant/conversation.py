@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from assistant import intents as I
+from assistant.article_cache import ArticleCaches
 from assistant.composer import DISCLAIMER, OFFER_HUMAN, ComposedAnswer, OfflineComposer, cite_label
 from assistant.contracts import ChatReply, Citation, HandoffDesk, HandoffInfo
 from assistant.sessions import ChatSession, SessionStore, TurnRecord, mask_pii
@@ -66,6 +67,7 @@ class ConversationService:
         self._handoff_desk = handoff_desk
         self._eligibility = eligibility
         self._records = records     # assistant.records.service.ConsultationRecords (reports)
+        self._article_caches = ArticleCaches()
         self.llm = llm
         self.search_k = search_k
         self.limits = ComposerLimits(min_score=min_score, max_citations=max_citations)
@@ -75,14 +77,14 @@ class ConversationService:
     def reply(self, session_id: str | None, message: str, *, channel: str = "web",
               user_ref: str | None = None) -> ChatReply:
         message = (message or "").strip()[:self.max_message_chars]
-        session = self.store.open(session_id, channel=channel, user_ref=user_ref)
+        session = self.store.open(session_id, channel=channel, user_ref=user_ref, persist=False)
         if session.user_ref is None and channel in {"web", "h5", "api"}:
             session.user_ref = session.id   # web staff replies are stored under the session itself
         desk = self._handoff_desk()
-        if desk is not None and desk.human_owns(session.id):
+        ticket = desk.active_ticket(session.id) if desk is not None else None
+        if ticket is not None and desk.human_owns(session.id):
             self.store.save_turn(session, [TurnRecord("user", message, "human_owned")])
-            return ChatReply(session.id, "", "human_owned", handoff=desk.active_ticket(session.id),
-                             disclaimer=DISCLAIMER, silent=True)
+            return ChatReply(session.id, "", "human_owned", handoff=ticket, disclaimer=DISCLAIMER, silent=True)
         outcome = self._run(session, message, desk)
         if outcome.substantive:
             outcome.answer = f"{outcome.answer}\n（{DISCLAIMER}）"
@@ -92,7 +94,7 @@ class ConversationService:
             TurnRecord("user", message, outcome.intent),
             TurnRecord("assistant", outcome.answer, outcome.intent, [c.__dict__ for c in citations]),
         ])
-        handoff = outcome.handoff or (desk.active_ticket(session.id) if desk is not None else None)
+        handoff = outcome.handoff or ticket
         self._record(session, outcome, handoff)
         return ChatReply(session.id, outcome.answer, outcome.intent, citations, handoff, DISCLAIMER)
 
@@ -141,10 +143,11 @@ class ConversationService:
         return self._answer(query, intent.name, topic=intent.cleaned)
 
     def kb(self) -> KnowledgeBase:
+        """The loaded knowledge base, with article lookups memoised (503 when not loaded yet)."""
         kb = self._knowledge()
         if kb is None:
             raise KnowledgeUnavailable("知识库尚未加载，请稍后再试 (knowledge base not loaded yet)")
-        return kb
+        return self._article_caches.for_kb(kb)
 
     # --- flows -------------------------------------------------------------------------------
     def _answer(self, query: str, intent: str, *, topic: str | None, already_quoted: set = frozenset()) -> Outcome:
@@ -207,7 +210,7 @@ class ConversationService:
 
     def _urgent(self, session: ChatSession, intent: I.Intent, desk: HandoffDesk | None) -> Outcome:
         guidance = GUIDANCE[intent.risk]
-        kb = self._knowledge()
+        kb = self.kb() if self._knowledge() is not None else None   # urgent help never waits for it
         citations = [h for c in guidance.citations if kb is not None and (h := kb.lookup(c)) is not None]
         steps = "\n".join(f"{i}. {s}" for i, s in enumerate(guidance.steps, 1))
         handoff = self._open_ticket(desk, session, trigger="urgent_risk", service=guidance.service,
@@ -253,9 +256,9 @@ class ConversationService:
 
     def _eligibility_citations(self, decision: dict | None) -> list[Hit]:
         """The decision's cited articles, as the knowledge base has them (missing ones dropped)."""
-        kb = self._knowledge()
-        if not decision or kb is None:
+        if not decision or self._knowledge() is None:
             return []
+        kb = self.kb()
         cited = decision.get("citations") or []
         hits = []
         for item in cited:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import Engine, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from assistant.session_models import ChatMessageRow, ChatSessionRow, utcnow
@@ -80,23 +81,34 @@ class SessionStore:
     def __init__(self, engine: Engine):
         self._sessions = sessionmaker(engine, expire_on_commit=False)
 
-    def open(self, session_id: str | None, *, channel: str = "web", user_ref: str | None = None) -> ChatSession:
-        """The session with this id (created if new); a fresh id when none is given."""
+    def open(self, session_id: str | None, *, channel: str = "web", user_ref: str | None = None,
+             persist: bool = True) -> ChatSession:
+        """The session with this id (a fresh id when none is given). A new session is written at
+        once, or with `persist=False` by the turn's `save_turn` (one commit per turn)."""
         session_id = check_session_id(session_id) if session_id else new_session_id()
-        with self._sessions.begin() as db:
+        with self._sessions() as db:
             row = db.get(ChatSessionRow, session_id)
             if row is not None:
                 return ChatSession(row.id, row.channel, row.user_ref, dict(row.state or {}))
-            db.add(ChatSessionRow(id=session_id, channel=channel, user_ref=user_ref, state={}))
-        return ChatSession(session_id, channel, user_ref, {}, created=True)
+        session = ChatSession(session_id, channel, user_ref, {}, created=True)
+        if persist:
+            self._write(session, [])
+        return session
 
     def save_turn(self, session: ChatSession, records: list[TurnRecord]) -> list[int]:
         """Append the turn's messages and store the new state in one transaction."""
+        try:
+            return self._write(session, records)
+        except IntegrityError:   # the same new session id was created concurrently: append to it
+            return self._write(session, records)
+
+    def _write(self, session: ChatSession, records: list[TurnRecord]) -> list[int]:
         with self._sessions.begin() as db:
             row = db.get(ChatSessionRow, session.id)
-            if row is None:  # purged between open() and now: recreate rather than lose the turn
+            if row is None:  # new (or purged meanwhile: recreate rather than lose the turn)
                 row = ChatSessionRow(id=session.id, channel=session.channel, user_ref=session.user_ref)
                 db.add(row)
+                db.flush()   # the session row before its messages (foreign key)
             row.state = session.state
             row.user_ref = row.user_ref or session.user_ref
             row.updated_at = utcnow()

@@ -54,3 +54,13 @@ def test_staff_reply_reaches_the_web_transcript(store):
     assert store.messages(session.id)[-1].role == "staff"
     with pytest.raises(KeyError):
         WebMessenger(store).send("no-such-session", "hi")
+
+
+def test_a_new_session_is_written_once_with_its_first_turn(store):
+    first = store.open("h5-abc", channel="h5", persist=False)
+    second = store.open("h5-abc", channel="h5", persist=False)   # a parallel request, same new id
+    assert first.created and second.created and store.get("h5-abc") is None
+    store.save_turn(first, [TurnRecord("user", "一")])
+    store.save_turn(second, [TurnRecord("user", "二")])
+    assert [m.text for m in store.messages("h5-abc")] == ["一", "二"]
+    assert not store.open("h5-abc").created
