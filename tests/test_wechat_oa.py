@@ -157,3 +157,13 @@ def test_handoff_from_the_official_account_and_the_staff_reply_comes_back_by_cus
     # the person writes again while staff own the conversation: the bot says nothing
     assert client.post("/wechat/oa", params=plain_params(), content=text_xml("oHelpMe", "好的", 8002)).text == "success"
     assert len(standin.sent) == 1 and standin.violations == []
+
+
+def test_voice_message_with_speech_recognition_is_answered_like_text(settings, standin):
+    client, services = _app(settings, standin)
+    xml = ("<xml><ToUserName>gh_fayuan</ToUserName><FromUserName>oVoice</FromUserName><CreateTime>1700000000"
+           "</CreateTime><MsgType>voice</MsgType><MediaId>m1</MediaId><Format>amr</Format>"
+           "<Recognition><![CDATA[你好]]></Recognition><MsgId>9001</MsgId></xml>")
+    response = client.post("/wechat/oa", params=plain_params(), content=xml)
+    assert "法援" in xmltodict.parse(response.text)["xml"]["Content"]
+    assert services.assistant.calls[0][1:3] == ("你好", "wechat_oa")
