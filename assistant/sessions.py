@@ -15,7 +15,7 @@ from datetime import datetime
 
 from sqlalchemy import Engine, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import sessionmaker
 
 from assistant.session_models import ChatMessageRow, ChatSessionRow, utcnow
 

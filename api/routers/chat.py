@@ -8,7 +8,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-
 import time
 import uuid
 from collections.abc import Iterator
