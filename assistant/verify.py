@@ -171,7 +171,3 @@ def _mask(text: str, spans: list[tuple[int, int]]) -> str:
 def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
     return any(start < e and end > s for s, e in spans)
 
-
-def verify_citation_refs(kb: KnowledgeBase, refs: list[CitationRef]) -> list[Hit]:
-    """The existing articles among parsed refs (for callers that only need the hits)."""
-    return [hit for ref in refs if (hit := kb.lookup(ref)) is not None]
