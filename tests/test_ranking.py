@@ -184,10 +184,14 @@ shipped = pytest.mark.skipif(not (LEARNED_DIR / RERANKER_FILE).exists(), reason=
 @shipped
 def test_shipped_learned_files_are_small_and_load():
     for name in (RERANKER_FILE, COUNTS_FILE, KNOWN_FILE, ADAPTER_FILE):
-        assert (LEARNED_DIR / name).stat().st_size < 3 * 1024 * 1024, name
+        path = LEARNED_DIR / name
+        assert name == ADAPTER_FILE or path.exists(), name          # the adapter needs article vectors
+        assert not path.exists() or path.stat().st_size < 3 * 1024 * 1024, name
     ranker = LayRanker.load()
     assert ranker.counts is not None and ranker.counts.counts[("民法典", "1165")] > 0
-    assert ranker.known is not None and ranker.known.vectors.shape[1] == ranker.adapter.dim
+    assert ranker.known is not None and ranker.known.vectors.shape == (len(ranker.known.gold), 384)
+    if ranker.adapter is not None:
+        assert ranker.adapter.dim == 384
     assert any(v != 0 for v in ranker.reranker.weights.values())
 
 

@@ -24,6 +24,7 @@ class LabCorpus:
     texts: list[str]
     paths: list[list[str]]
     levels: list[str]              # 宪法 / 法律 / 行政法规 / 司法解释 / 部门规章 / 其他
+    labels: list[str] = field(default_factory=list)   # 第三十八条
     source: str = ""               # "kb:<generation>" or "parse"
     _index: dict = field(default_factory=dict, repr=False)
 
@@ -51,7 +52,7 @@ def _from_records(laws_dir: Path) -> LabCorpus:
     for rec in parse_corpus(laws_dir, on_error=lambda *_: None):
         if isinstance(rec, LawRecord) and rec.category not in LOCAL_CATEGORIES and not rec.region:
             versions.setdefault((rec.title, rec.region or ""), []).append(rec)
-    out = LabCorpus([], [], [], [], [], [], source="parse")
+    out = LabCorpus([], [], [], [], [], [], [], source="parse")
     from knowledge.catalog import stable_doc_id
 
     for recs in versions.values():
@@ -72,6 +73,7 @@ def _from_records(laws_dir: Path) -> LabCorpus:
             out.texts.append(art.text)
             out.paths.append(list(art.path))
             out.levels.append(rec.level_name)
+            out.labels.append(art.label)
     return out
 
 
@@ -82,8 +84,8 @@ def _from_generation(generation: Path) -> LabCorpus:
     from knowledge.kb import catalog_for
 
     catalog = catalog_for(generation)
-    out = LabCorpus([], [], [], [], [], [], source=f"kb:{generation.name}")
-    q = (select(articles.c.doc_id, articles.c.article_id, articles.c.text, articles.c.path_json,
+    out = LabCorpus([], [], [], [], [], [], [], source=f"kb:{generation.name}")
+    q = (select(articles.c.doc_id, articles.c.article_id, articles.c.label, articles.c.text, articles.c.path_json,
                 laws.c.short_title, laws.c.level_name, laws.c.category, laws.c.region)
          .join(law_versions, law_versions.c.id == articles.c.version_id)
          .join(laws, laws.c.id == law_versions.c.law_id)
@@ -101,6 +103,7 @@ def _from_generation(generation: Path) -> LabCorpus:
             out.texts.append(r.text)
             out.paths.append(json.loads(r.path_json))
             out.levels.append(r.level_name)
+            out.labels.append(r.label)
     return out
 
 
@@ -111,7 +114,7 @@ def load_corpus(laws_dir: Path, kb_dir: Path | None, cache_dir: Path, prefer_kb:
     generation = current_generation(kb_dir) if (kb_dir and prefer_kb) else None
     key = f"kb-{generation.name}" if generation else "parse-" + hashlib.sha1(
         str(Path(laws_dir).resolve()).encode()).hexdigest()[:8]
-    cache = cache_dir / f"corpus-{key}.pkl"
+    cache = cache_dir / f"corpus-v2-{key}.pkl"
     if cache.exists():
         with open(cache, "rb") as fh:
             return pickle.load(fh)

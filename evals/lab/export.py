@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from evals.lab.adapter import fold_adapter, train_adapter
-from evals.lab.run import ROOT, SHARED, fold_features, load_lab
+from evals.lab.run import DENSE_FEATURES, ROOT, SHARED, fold_features, load_lab
 from evals.lab.training import fit_listwise, sample_negatives
 from knowledge.ranking.features import FEATURES
 from knowledge.ranking.known import AnswerCounts, KnownQuestions
@@ -37,7 +37,7 @@ def main(argv: list[str] | None = None) -> None:
     model_id = load_embedder().model_id
     data = load_lab(args.laws, args.questions, args.data_dir)
     if data.dense is None:
-        raise SystemExit("the knowledge base has no vectors yet: run the ingest first")
+        log.warning("no article vectors yet: exporting without the dense side and the adapter")
     corpus = data.corpus
     everyone = np.arange(len(data.questions))
     keys = [[(corpus.laws[p], corpus.article_ids[p]) for p in q.gold] for q in data.questions]
@@ -45,15 +45,21 @@ def main(argv: list[str] | None = None) -> None:
 
     AnswerCounts(dict(Counter(k for ks in keys for k in ks))).save(args.out / COUNTS_FILE)
     KnownQuestions(data.query_vecs, keys, model_id).save(args.out / KNOWN_FILE)
-    adapter = train_adapter(data.query_vecs, data.gold, data.article_vecs, data.dense, model_id)
-    adapter.save(args.out / ADAPTER_FILE)
-    cross_fitted, _ = fold_adapter(data, everyone, everyone[:1])
+    cross_fitted = None
+    if data.dense is not None:
+        train_adapter(data.query_vecs, data.gold, data.article_vecs, data.dense, model_id).save(args.out / ADAPTER_FILE)
+        cross_fitted, _ = fold_adapter(data, everyone, everyone[:1])
+    else:
+        (args.out / ADAPTER_FILE).unlink(missing_ok=True)
     features, candidates = fold_features(data, everyone, everyone, cross_fitted, True)
-    model = fit_listwise(features, candidates, data.gold, FEATURES, sample=sample_negatives(candidates, data.gold))
-    model.meta.update({"questions": len(data.questions), "corpus": corpus.source, "model_id": model_id})
+    allowed = FEATURES if data.dense is not None else tuple(f for f in FEATURES if f not in DENSE_FEATURES)
+    model = fit_listwise(features, candidates, data.gold, allowed, sample=sample_negatives(candidates, data.gold))
+    model.meta.update({"questions": len(data.questions), "corpus": corpus.source, "model_id": model_id,
+                       "dense": data.dense is not None})
     model.save(args.out / RERANKER_FILE)
     for name in (RERANKER_FILE, COUNTS_FILE, KNOWN_FILE, ADAPTER_FILE):
-        log.info("%-22s %7.1f KB", name, (args.out / name).stat().st_size / 1024)
+        if (args.out / name).exists():
+            log.info("%-22s %7.1f KB", name, (args.out / name).stat().st_size / 1024)
 
 
 if __name__ == "__main__":

@@ -29,6 +29,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SHARED = ROOT.parent / "shared"
 
 BASE = ("dense", "dense_norm", "bm25_norm")
+DENSE_FEATURES = ("dense", "dense_norm", "law_dense", "adapted_norm")
 LEVELS = ("level_law", "level_judicial", "level_regulation", "level_rule", "level_other")
 # ablation: each row adds one component to the one above
 LADDER: list[tuple[str, tuple[str, ...]]] = [
@@ -76,7 +77,7 @@ def load_lab(laws_dir: Path, questions_file: Path, data_dir: Path, use_dense: bo
     from knowledge.generations import current_generation
     from knowledge.lexical import LegalTokenizer
     from knowledge.ranking.vocabulary import QueryExpander
-    from evals.lab.vectors import article_vectors, question_vectors
+    from evals.lab.vectors import article_vectors, article_vectors_from_cache, question_vectors
 
     cache = data_dir / "lab"
     t = time.perf_counter()
@@ -94,13 +95,20 @@ def load_lab(laws_dir: Path, questions_file: Path, data_dir: Path, use_dense: bo
     embedder = load_embedder()
     query_vecs = question_vectors(texts, embedder, cache)
     article_vecs = dense = None
-    generation = current_generation(data_dir / "kb")
-    if use_dense and generation is not None and corpus.source.startswith("kb:"):
-        article_vecs = article_vectors(corpus, generation, cache)
+    if use_dense:
+        generation = current_generation(data_dir / "kb")
+        if generation is not None and corpus.source.startswith("kb:"):
+            article_vecs = article_vectors(corpus, generation, cache)
+        else:
+            article_vecs, found = article_vectors_from_cache(corpus, data_dir / "kb" / "embeddings.sqlite3",
+                                                             embedder.model_id, cache)
+            if article_vecs is None:
+                log.warning("only %d of %d articles have vectors in the embedding cache", found, len(corpus))
+    if article_vecs is not None:
         dense = query_vecs @ article_vecs.T
         log.info("dense scored  [%.1fs]", time.perf_counter() - t)
     else:
-        log.warning("no knowledge-base vectors: dense features are left out")
+        log.warning("no article vectors: dense features are left out")
     return LabData(corpus, questions, query_vecs, article_vecs, lexical, expansion, dense)
 
 
@@ -163,7 +171,7 @@ def run(data: LabData, k: int = 5, scheme: str = "interleaved", adapter_fn=None)
         rows = list(LADDER) + [(name, tuple(x for x in FEATURES if x not in dropped)) for name, dropped in DROPS]
         for name, allowed in rows:
             if data.dense is None:
-                allowed = tuple(a for a in allowed if a not in ("dense", "dense_norm", "law_dense", "adapted_norm"))
+                allowed = tuple(a for a in allowed if a not in DENSE_FEATURES)
             if adapted_test is None:
                 allowed = tuple(a for a in allowed if a != "adapted_norm")
             model = fit_listwise(Xtr, Ctr, [data.gold[i] for i in train], allowed, sample=sample)

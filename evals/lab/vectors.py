@@ -46,3 +46,35 @@ def article_vectors(corpus: LabCorpus, generation: Path, cache_dir: Path, chroma
         raise RuntimeError(f"{len(corpus) - found} corpus articles have no vector in {generation}")
     np.save(cache, out)
     return out
+
+
+def passage_texts(corpus: LabCorpus) -> list[str]:
+    """The text the ingest embeds per article (ingest.pipeline.passage_text), so cached vectors match."""
+    from ingest.pipeline import passage_text
+    from knowledge.catalog import IndexDoc
+
+    return [passage_text(IndexDoc(doc_id=d, kind="statute", text=t, title=l, path=p, label=lb, level=lv,
+                                  region="", category="", current=True, valid_from="", valid_to=""))
+            for d, t, l, p, lb, lv in zip(corpus.doc_ids, corpus.texts, corpus.laws, corpus.paths,
+                                          corpus.labels, corpus.levels)]
+
+
+def article_vectors_from_cache(corpus: LabCorpus, cache_file: Path, model_id: str, cache_dir: Path
+                               ) -> tuple[np.ndarray | None, int]:
+    """Article vectors from the ingest's embedding cache (national statutes are embedded first, so
+    they are there before a long ingest completes). Returns (vectors or None, how many found)."""
+    from knowledge.embeddings.cache import EmbeddingCache
+
+    saved = cache_dir / f"avec-cache-{len(corpus)}-{hashlib.sha1(model_id.encode()).hexdigest()[:8]}.npy"
+    if saved.exists():
+        return np.load(saved), len(corpus)
+    cache = EmbeddingCache(cache_file)
+    try:
+        hits = cache.get_many(model_id, passage_texts(corpus))
+    finally:
+        cache.close()
+    if len(hits) < len(corpus):
+        return None, len(hits)
+    out = np.stack([hits[i] for i in range(len(corpus))]).astype(np.float32)
+    np.save(saved, out)
+    return out, len(corpus)
