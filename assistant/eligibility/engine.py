@@ -131,7 +131,9 @@ def _petition_or_retrial(case: Case, out: Trace) -> str | None:
 def _criminal_role(case: Case) -> str | None:
     cr, mt = case.facts.criminal, case.facts.matter_type or ""
     if cr and cr.role:
-        return {"suspect": "suspect_defendant", "defendant": "suspect_defendant"}.get(cr.role, cr.role)
+        return {"suspect": "suspect_defendant", "defendant": "suspect_defendant",
+                "suspect_relative": "suspect_defendant", "defendant_relative": "suspect_defendant",
+                "compulsory_medical_respondent": "compulsory_treatment_respondent"}.get(cr.role, cr.role)
     if mt == "compulsory_medical_treatment":
         return "compulsory_treatment_respondent"
     if mt in ("criminal_victim", "private_prosecution", "incidental_civil_action"):

@@ -19,11 +19,11 @@ Disability = Literal["visual", "hearing", "speech", "physical", "mental", "intel
 Status = Literal["dibao", "tekun", "low_income_family", "youfu", "tuopin", "judicial_aid",
                  "military_family", "hero_martyr_relative", "good_samaritan", "dv_victim",
                  "major_illness", "arbitration_fee_waived"]
-CriminalRole = Literal["suspect_defendant", "suspect", "defendant", "victim", "victim_relative",
-                       "private_prosecutor", "incidental_civil_plaintiff",
-                       "compulsory_treatment_respondent", "petitioner"]
+CriminalRole = Literal["suspect_defendant", "suspect", "defendant", "suspect_relative", "defendant_relative",
+                       "victim", "victim_relative", "private_prosecutor", "incidental_civil_plaintiff",
+                       "compulsory_treatment_respondent", "compulsory_medical_respondent", "petitioner"]
 
-_SLUG = r"^[a-z][a-z0-9_]*$"   # open vocabularies (matter_type, proceeding, stage...) are codes
+_SLUG = r"^[a-z0-9][a-z0-9_\-+]*$"   # open vocabularies (matter_type, proceeding, stage...) are codes
 
 
 class _Lenient(BaseModel):
@@ -80,7 +80,7 @@ class EligibilityFacts(_Lenient):
     per_capita_income_to_dibao_ratio: Decimal | None = Field(None, ge=0)
     adversary_is_household_member: bool | None = None
     assets: Any = None
-    proof_available: list[str] | bool | None = None
+    proof_available: list[str] | bool | None = None   # documents at hand ("户口簿") or yes/no
     has_counsel: bool | None = None
     urgency: Urgency = Field(default_factory=Urgency)
     criminal: CriminalFacts | None = None
@@ -90,6 +90,13 @@ class EligibilityFacts(_Lenient):
     @classmethod
     def _none_is_default(cls, value: Any) -> Any:
         return {} if value is None else value
+
+    @field_validator("proof_available", mode="before")
+    @classmethod
+    def _one_document_is_a_list(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [value] if value.strip() else None
+        return value
 
     @field_validator("region", "home_region", mode="before")
     @classmethod
