@@ -76,6 +76,8 @@ HEADLINE = {
 def explain(decision: str, out: Trace, local: Local, centre: str) -> str:
     lines = [HEADLINE[decision]]
     lines += [PLAIN[c] for c in out.reasons if c in PLAIN]
+    if out.threshold and out.threshold.get("value") is not None:
+        lines.append(threshold_sentence(out.threshold))
     if decision == INELIGIBLE:
         cite, days = local.objection()
         extra = f"（本地规定{days}提出，{cite}）" if cite else ""
@@ -83,3 +85,10 @@ def explain(decision: str, out: Trace, local: Local, centre: str) -> str:
                      f"{extra}，对处理结果不服还可以申请行政复议或提起行政诉讼（法律援助法第四十九条）。")
     lines.append(f"最终由法律援助机构决定（一般{local.decision_days()}内答复）。申请地点：{centre}，或拨打12348。")
     return "".join(lines)
+
+
+def threshold_sentence(threshold: dict) -> str:
+    """'当地标准：家庭人均月收入低于3190元。' (the figure and its local wording)."""
+    value, comparison = threshold["value"], threshold.get("comparison")
+    words = {"<": "低于", "<=": "不超过"}.get(comparison, "约")
+    return f"当地标准：家庭人均每月收入{words}{value}元。"
