@@ -128,3 +128,25 @@ def test_bad_notification_and_sla_settings_fail_at_start_up():
     with pytest.raises(ValidationError, match="FAYUAN_HANDOFF_SLA_MINUTES"):
         Settings(handoff_sla_minutes={"urgent": 30})
     assert Settings(notify_webhook_url="").notify_webhook_url is None
+
+
+def test_app_worker_sends_a_new_ticket_notification_at_once(settings):
+    """End to end: a person asks for a human in the chat; the lifespan worker is woken by the new
+    ticket and the robot receives the notification well before the sweep interval."""
+    import time
+
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+
+    with WebhookReceiver() as robot:
+        configured = settings.model_copy(update={"notify_webhook_url": robot.url, "sla_sweep_interval_s": 300})
+        with TestClient(create_app(configured)) as client:
+            answer = client.post("/v1/chat", json={"session_id": "e2e-1", "message": "我要转人工，电话13812345678"})
+            assert answer.status_code == 200 and answer.json()["handoff"]["status"] == "pending"
+            deadline = time.time() + 10
+            while not robot.calls and time.time() < deadline:
+                time.sleep(0.05)
+    assert len(robot.calls) == 1
+    content = robot.calls[0]["markdown"]["content"]
+    assert answer.json()["handoff"]["ticket_id"] in content and "13812345678" not in content
