@@ -211,3 +211,22 @@ def test_bound_ranker_puts_known_answers_at_index_positions():
     assert bound.statics.article_prior[0] > 0 == bound.statics.article_prior[1]
     assert bound.known_gold.shape == (len(ranker.known.gold), 3)
     assert bound.known_gold[:, 0].sum() > 0 and bound.known_gold[:, 2].sum() == 0
+
+
+# ---- against a real knowledge base (small_kb: real catalog, BM25, Chroma, model) ----------------------
+@shipped
+def test_lay_ranker_searches_a_real_index(small_kb):
+    retriever = small_kb.retriever
+    bound = LayRanker.load(model_id=retriever.embedder.model_id).bind(
+        IndexKeys.from_catalog(retriever.catalog, retriever.docmeta.doc_ids))
+    from knowledge.docmeta import SearchFilters
+
+    mask = retriever.docmeta.mask(SearchFilters(kind="statute"))
+    question = "老板三个月没发工资，我能不能辞职还要经济补偿"
+    ranked = bound.search(retriever, question, mask, n=20)
+    assert ranked and len(ranked) <= 20
+    assert all(mask[retriever.docmeta.position[d]] for d, _ in ranked)
+    assert [s for _, s in ranked] == sorted((s for _, s in ranked), reverse=True)
+    assert bound.search(retriever, question, mask, n=20) == ranked          # deterministic
+    info = retriever.catalog.docs_for_hits([d for d, _ in ranked[:5]])
+    assert ("劳动合同法", "38") in {(info[d]["law"], info[d]["article_id"]) for d, _ in ranked[:5]}
