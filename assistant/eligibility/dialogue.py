@@ -175,7 +175,10 @@ class EligibilityDialogue:
             summary = handoff_summary(self._facts(state), decision)
             reply = "好的，已把您的情况（事项、家庭人口和收入、初步判断）整理好转交法律援助中心工作人员，他们会尽快联系您。"
             return DialogueTurn(reply, {**state, "stage": "done"}, True, decision=None, handoff_summary=summary)
-        reply = "好的。需要时可以随时说“转人工”，也可以拨打12348公共法律服务热线。"
+        if not _NO.search(text) and len(text) > 8 and re.search(r"[？?吗呢]|怎么|能不能|可不可以", text):
+            reply = "好的，这次初步判断就到这里。您的新问题请再发一次，我来回答；需要转交工作人员时随时说“转人工”。"
+        else:
+            reply = "好的。需要时可以随时说“转人工”，也可以拨打12348公共法律服务热线。"
         return DialogueTurn(reply, {**state, "stage": "done"}, True)
 
 
