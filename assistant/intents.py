@@ -41,9 +41,10 @@ RISK_PATTERNS: list[tuple[str, re.Pattern]] = [
     ("domestic_violence", _rx(r"家暴", r"家庭暴力", r"(老公|丈夫|男人|老婆|妻子|爸|妈|儿子|女婿|公公|婆婆|对象|男朋友)"
                               r"[^，。！？]{0,6}(打我|打了我|揍我|掐我|踢我|打伤)", r"被(他|她)?(打|殴打|揍)(了|伤|得)",
                               r"经常打我", r"又打我", r"虐待")),
-    ("threat", _rx(r"(要|扬言|说要|威胁)[^，。！？]{0,6}(杀|砍|弄死|打死|捅)", r"人身威胁", r"恐吓", r"跟踪我",
+    ("threat", _rx(r"(要|扬言|说要|威胁)[^，。！？]{0,6}(杀了|杀死|砍死|砍了|弄死|打死|捅死|捅了)", r"(杀|砍|捅)(我|你|他|她)(全家)?",
+                   r"人身威胁", r"恐吓", r"跟踪我",
                    r"堵在家门口", r"(拿|持)(刀|棍|枪)")),
-    ("detention", _rx(r"被(警察|公安|派出所)?(抓|拘|刑拘|拘留|羁押|逮捕|关押|带走)", r"抓走了", r"(警察|公安)[^，。！？]{0,4}带走",
+    ("detention", _rx(r"(?<![会能])被(警察|公安|派出所)?(抓|拘|刑拘|拘留|羁押|逮捕|关押|带走)(?![^，。！？]{0,4}(吗|吧|呢))", r"抓走了", r"(警察|公安)[^，。！？]{0,4}带走",
                       r"看守所", r"关进去了")),
     ("deadline", _rx(r"(还有|只剩|就剩|剩下?)[^，。！？]{0,4}(天|个?星期|周)[^，。！？]{0,8}(时效|期限|到期|过期|截止)",
                      r"(时效|期限|上诉期)[^，。！？]{0,8}(快|马上|就要|即将|明天|后天|今天)[^，。！？]{0,4}(到|过|届满|截止|结束)",
@@ -51,8 +52,9 @@ RISK_PATTERNS: list[tuple[str, re.Pattern]] = [
                      r"时效[^，。！？]{0,4}(还有|只剩)[^，。！？]{0,4}天")),
 ]
 
-HUMAN_PATTERN = _rx(r"转人工", r"人工(客服|服务|咨询|回复)?$", r"^人工", r"找人工", r"要人工", r"真人", r"找(个|一个)?律师",
-                    r"联系律师", r"跟律师(聊|说|谈)", r"律师帮(我|忙)", r"工作人员", r"有人(吗|在吗)")
+HUMAN_PATTERN = _rx(r"转人工", r"^人工(客服|服务|咨询|回复)?[。！!？?]*$", r"^(人工|真人)(客服|服务)", r"找人工", r"要人工",
+                    r"找(个|一个)?真人", r"找(个|一个)?律师", r"联系律师", r"跟律师(聊|说|谈)", r"律师帮(我|忙)",
+                    r"(找|要|转|联系)(个|一个)?工作人员", r"有人(吗|在吗)")
 ELIGIBILITY_PATTERN = _rx(r"(申请|办理?|符合|够|能不能|能否|可以|能)[^，。！？]{0,8}(法律援助|法援)",
                           r"(法律援助|法援)[^，。！？]{0,8}(条件|资格|怎么申请|能申请|申请吗|符合|标准|找谁|去哪)",
                           r"免费(的)?律师", r"请不起律师", r"没钱(请|找)律师")
@@ -76,10 +78,16 @@ LEGAL_CUES = _rx(r"法", r"律", r"合同", r"工资", r"欠薪", r"讨薪", r"�
                  r"房", r"地", r"宅基地", r"承包", r"遗产", r"继承", r"抚养", r"赡养", r"彩礼", r"打", r"伤",
                  r"车祸", r"交通事故", r"骗", r"偷", r"警察", r"派出所", r"法院", r"律师", r"维权", r"投诉", r"商家",
                  r"退款", r"退货", r"假货", r"权利", r"违法", r"犯罪", r"判", r"罚", r"拆迁", r"征地", r"劳动",
-                 r"孩子", r"老人", r"邻居", r"拖欠", r"押金", r"租", r"保险", r"医疗", r"医院", r"事故", r"纠纷")
-OFF_TOPIC = _rx(r"天气", r"下雨", r"气温", r"菜谱", r"怎么做(菜|饭|红烧|饺子)", r"红烧肉", r"做饭", r"食谱", r"股票", r"基金",
-                r"彩票", r"笑话", r"星座", r"算命", r"游戏", r"电影", r"电视剧", r"足球", r"篮球", r"唱(首|个)?歌",
-                r"写(首|一首)?诗", r"旅游", r"景点", r"减肥", r"\bweather\b", r"\brecipe\b", r"\bjoke\b")
+                 r"孩子", r"老人", r"邻居", r"拖欠", r"押金", r"租", r"保险", r"医疗", r"医院", r"事故", r"纠纷",
+                 r"义务", r"责任", r"承担", r"合法", r"违约", r"侵权", r"罪", r"权", r"擅自", r"救济", r"造成")
+# a question about someone's liability for a suicide is a legal question, not a person at risk
+LIABILITY_QUESTION = _rx(r"责任", r"赔偿", r"承担", r"构成", r"犯罪", r"罪", r"判")
+FIRST_PERSON_CRISIS = _rx(r"我[^，。！？]{0,4}(想|要|准备|打算)[^，。！？]{0,4}(死|自杀|轻生|跳楼)", r"不想活", r"活不下去",
+                          r"想死", r"寻死", r"一了百了")
+# clearly not law (topics such as 股票/旅游 can be legal questions, so they are not listed)
+OFF_TOPIC = _rx(r"天气", r"下雨", r"气温", r"菜谱", r"怎么做(菜|饭|红烧|饺子)", r"红烧肉", r"做饭", r"食谱", r"股市",
+                r"笑话", r"星座", r"算命", r"电影推荐", r"电视剧", r"唱(首|个)?歌", r"写(首|一首)?诗", r"景点",
+                r"减肥", r"\bweather\b", r"\brecipe\b", r"\bjoke\b")
 # instruction-like content aimed at the assistant itself
 INJECTION_PATTERN = _rx(r"忽略(以上|之前|前面|上面|所有)?的?(所有)?(指令|指示|规则|设定|提示|要求)",
                         r"(无视|忘记|忘掉)(以上|之前|前面|你)?的?(所有)?(指令|指示|规则|设定|提示|要求)",
@@ -120,6 +128,8 @@ def detect_intent(message: str, *, has_topic: bool = False, has_points: bool = F
         return intent(OUT_OF_SCOPE if injection else UNCLEAR)
     for risk, pattern in RISK_PATTERNS:
         if pattern.search(cleaned):
+            if risk == "suicide" and LIABILITY_QUESTION.search(cleaned) and not FIRST_PERSON_CRISIS.search(cleaned):
+                continue
             return intent(URGENT_RISK, risk=risk)
     if HUMAN_PATTERN.search(cleaned):
         return intent(HUMAN_REQUEST)
@@ -138,7 +148,7 @@ def detect_intent(message: str, *, has_topic: bool = False, has_points: bool = F
     if expand and has_points:
         number = _point_number(expand.group("n1") or expand.group("n2"))
         return intent(EXPAND_POINT, point=number)
-    if OFF_TOPIC.search(cleaned) and not LEGAL_CUES.search(OFF_TOPIC.sub("", cleaned)):
+    if OFF_TOPIC.search(cleaned) and not LEGAL_CUES.search(OFF_TOPIC.sub("", cleaned)) and len(cleaned) <= 40:
         return intent(OUT_OF_SCOPE)
     if has_topic and len(cleaned) <= 30 and FOLLOW_UP_PATTERN.search(cleaned):
         return intent(FOLLOW_UP)
