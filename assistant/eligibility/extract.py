@@ -152,7 +152,7 @@ def find_household_size(text: str) -> int | None:
 # ---- the matter ---------------------------------------------------------------------------------
 _MATTERS: list[tuple[str, str]] = [   # first match wins: specific before general
     (r"国家赔偿", "state_compensation"),
-    (r"死刑复核|(?:老公|丈夫|弟弟|哥哥?|儿子|表弟|姐夫|妹夫)的案子|被(?:公安|警察)?抓|抓走|拘留了|逮捕|涉嫌|判死刑|判无期|犯罪|贩毒|运输毒品|打死|案子(?:已经)?(?:到|在)(?:检察院|法院)|刑事案|辩护", "criminal"),
+    (r"死刑复核|(?:老公|丈夫|弟弟|哥哥?|儿子|表弟|姐夫|妹夫)的案子|被.{0,5}抓(?:走|了|起来)?|抓走|拘留了|逮捕|涉嫌|判死刑|判无期|犯罪|贩毒|运输毒品|打死|案子(?:已经)?(?:到|在)(?:检察院|法院)|刑事案|辩护", "criminal"),
     (r"烈士", "martyr_personality_rights"),
     (r"见义勇为|救落水|下河救|救人", "good_samaritan_injury"),
     (r"无民事行为能力|限制民事行为能力", "incapacity_declaration"),
@@ -308,7 +308,7 @@ def _criminal_facts(text: str) -> dict:
         criminal["procedure"] = "ordinary"
     if re.search(r"限制刑事责任能力|不能完全辨认", text):
         criminal["note"] = "限制刑事责任能力"
-    charge = re.search(r"(故意杀人|故意伤害|盗窃|诈骗|抢劫|贩卖毒品|运输毒品|开设赌场|危险驾驶|寻衅滋事|打架|毒品|打死|打伤|砸)", text)
+    charge = re.search(r"(故意杀人|故意伤害|盗窃|偷东西|诈骗|抢劫|贩卖毒品|运输毒品|开设赌场|危险驾驶|寻衅滋事|打架|毒品|打死|打伤|砸)", text)
     if charge:
         criminal["charge"] = charge.group(1)
     return {"proceeding": "criminal", "service": "representation",
