@@ -27,7 +27,9 @@ _LONG_DIGITS = rf"{_D}{{20,}}"
 _EMAIL = r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+"
 _INCOME = (r"(?P<income_kw>(?:月|年|每月|每年)?(?:收入|工资|薪水|薪资|月薪|年薪|工钱|退休金|养老金|低保金)"
            r"(?:是|为|有|约|大约|大概|只有|才|：|:|\s)*)"
-           r"(?P<income_amt>\d[\d,，.]*)")
+           r"(?P<income_amt>\d+(?:[,，]\d{3})*(?:\.\d+)?)"
+           # a count of months/days/people is no amount: 拖欠工资3个月 stays readable
+           r"(?![\d.]|\s*(?:个|天|年|月|日|号|小时|人|次|岁|周|星期|%|％))")
 
 _PII = re.compile(
     rf"(?<![\dA-Za-z])(?P<id18>{_ID18})(?![\dXxＸｘ])"

@@ -39,6 +39,8 @@ BANK19 = "6222021234567890123"
     ("月收入3000元", "3000"),
     ("年收入大约4.5万", "4.5"),
     ("工资是 2,800 元", "2,800"),
+    ("工资3000，3个月没发", "3000"),
+    ("月收入1,250.50元。", "1,250.50"),
 ])
 def test_personal_numbers_are_masked(raw, secret):
     masked = mask_pii(raw)
@@ -73,6 +75,11 @@ def test_invalid_dates_and_long_runs():
     assert "999999999999999999" not in mask_pii("编号999999999999999999")
     # a run longer than any card is masked as well, never half-masked
     assert "12345678901234567890123" not in mask_pii("x12345678901234567890123")
+
+
+@pytest.mark.parametrize("text", ["拖欠工资3个月", "工资30天没发了", "工资1年多没结", "工资 12 个月"])
+def test_durations_next_to_wage_words_are_not_amounts(text):
+    assert mask_pii(text) == text
 
 
 def test_income_masking_can_be_switched_off():
