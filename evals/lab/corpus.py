@@ -43,6 +43,14 @@ class LabCorpus:
         return np.array([code[l] for l in self.laws], dtype=np.int32), names
 
 
+def sub_corpus(corpus: LabCorpus, keep: list[int]) -> LabCorpus:
+    """The articles at positions `keep`, in that order."""
+    pick = lambda xs: [xs[i] for i in keep]   # noqa: E731
+    return LabCorpus(pick(corpus.doc_ids), pick(corpus.laws), pick(corpus.article_ids), pick(corpus.texts),
+                     pick(corpus.paths), pick(corpus.levels), pick(corpus.labels),
+                     source=f"{corpus.source} subset {len(keep)}/{len(corpus)}")
+
+
 def _from_records(laws_dir: Path) -> LabCorpus:
     from ingest.corpus import parse_corpus
     from ingest.records import LawRecord

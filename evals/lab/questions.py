@@ -27,7 +27,9 @@ def gold_article_id(value) -> str:
     return str(value)        # int 56 -> "56"; "10-1" stays
 
 
-def load_questions(path: Path, corpus: LabCorpus) -> list[Question]:
+def load_questions(path: Path, corpus: LabCorpus, subset: bool = False) -> list[Question]:
+    """`subset`: the corpus is a part of the national corpus; gold articles outside it are dropped
+    (not counted as misses) and questions left without gold are skipped."""
     out = []
     for line in Path(path).read_text(encoding="utf-8").splitlines():
         if not line.strip():
@@ -35,6 +37,10 @@ def load_questions(path: Path, corpus: LabCorpus) -> list[Question]:
         row = json.loads(line)
         wanted = [g for g in row["gold"] if g.get("in_corpus", True)]
         found = [p for g in wanted if (p := corpus.position(g["law"], gold_article_id(g["article"]))) is not None]
+        if subset:
+            if found:
+                out.append(Question(row["id"], row["question"], sorted(set(found)), len(set(found))))
+            continue
         out.append(Question(row["id"], row["question"], sorted(set(found)), len(wanted)))
     return out
 

@@ -72,30 +72,44 @@ class LabData:
         return [q.gold_total for q in self.questions]
 
 
-def load_lab(laws_dir: Path, questions_file: Path, data_dir: Path, use_dense: bool = True) -> LabData:
+def load_lab(laws_dir: Path, questions_file: Path, data_dir: Path, use_dense: bool = True,
+             subset_with_vectors: bool = False) -> LabData:
+    """`subset_with_vectors`: while the ingest is still embedding, restrict the corpus to the
+    articles whose vectors are already cached (a random-like part of the national corpus; the
+    numbers are then an estimate on that part, not the target metric)."""
     from knowledge.embeddings import load_embedder
     from knowledge.generations import current_generation
     from knowledge.lexical import LegalTokenizer
     from knowledge.ranking.vocabulary import QueryExpander
-    from evals.lab.vectors import article_vectors, article_vectors_from_cache, question_vectors
+    from evals.lab.corpus import sub_corpus
+    from evals.lab.vectors import article_vectors, article_vectors_from_cache, cached_article_vectors
 
     cache = data_dir / "lab"
     t = time.perf_counter()
     corpus = load_corpus(laws_dir, data_dir / "kb", cache)
-    questions = load_questions(questions_file, corpus)
+    tokenizer = LegalTokenizer(set(corpus.laws))
+    tokens = corpus_tokens(corpus, tokenizer, cache)
+    embedder = load_embedder()
+    subset_vecs = None
+    if subset_with_vectors:
+        hits = cached_article_vectors(corpus, data_dir / "kb" / "embeddings.sqlite3", embedder.model_id)
+        keep = sorted(hits)
+        subset_vecs = np.stack([hits[i] for i in keep]).astype(np.float32)
+        corpus, tokens = sub_corpus(corpus, keep), [tokens[i] for i in keep]
+    questions = load_questions(questions_file, corpus, subset=subset_with_vectors)
     log.info("corpus %d articles (%s), %d questions  [%.1fs]", len(corpus), corpus.source, len(questions),
              time.perf_counter() - t)
-    tokenizer = LegalTokenizer(set(corpus.laws))
-    bm25 = SparseBM25(corpus_tokens(corpus, tokenizer, cache))
+    bm25 = SparseBM25(tokens)
     expander = QueryExpander.load()
     texts = [q.text for q in questions]
     lexical = bm25.scores([bag(tokenizer.tokens(x)) for x in texts])
     expansion = bm25.scores([bag(tokenizer.tokens(expander.expand(x))) for x in texts])
     log.info("BM25 + expansion scored  [%.1fs]", time.perf_counter() - t)
-    embedder = load_embedder()
-    query_vecs = question_vectors(texts, embedder, cache)
+    query_vecs = question_vectors_by_id(questions_file, [q.qid for q in questions], embedder, cache)
     article_vecs = dense = None
-    if use_dense:
+    if subset_vecs is not None:
+        article_vecs = subset_vecs if use_dense else None
+    elif use_dense:
         generation = current_generation(data_dir / "kb")
         if generation is not None and corpus.source.startswith("kb:"):
             article_vecs = article_vectors(corpus, generation, cache)
@@ -110,6 +124,18 @@ def load_lab(laws_dir: Path, questions_file: Path, data_dir: Path, use_dense: bo
     else:
         log.warning("no article vectors: dense features are left out")
     return LabData(corpus, questions, query_vecs, article_vecs, lexical, expansion, dense)
+
+
+def question_vectors_by_id(questions_file: Path, qids: list[int], embedder, cache: Path) -> np.ndarray:
+    """Vectors of the given questions, computed once for the whole share (cached)."""
+    import json
+
+    from evals.lab.vectors import question_vectors
+
+    rows = [json.loads(line) for line in questions_file.read_text(encoding="utf-8").splitlines() if line.strip()]
+    vectors = question_vectors([r["question"] for r in rows], embedder, cache)
+    row_of = {r["id"]: i for i, r in enumerate(rows)}
+    return vectors[[row_of[q] for q in qids]]
 
 
 def fixed_fusion(data: LabData, dense_weight: float = 0.6) -> np.ndarray:
@@ -197,9 +223,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--scheme", choices=("interleaved", "blocked"), default="interleaved")
     parser.add_argument("--no-dense", action="store_true")
     parser.add_argument("--no-adapter", action="store_true")
+    parser.add_argument("--subset-with-vectors", action="store_true",
+                        help="only the articles already embedded (estimate while the ingest runs)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
-    data = load_lab(args.laws, args.questions, args.data_dir, use_dense=not args.no_dense)
+    data = load_lab(args.laws, args.questions, args.data_dir, use_dense=not args.no_dense,
+                    subset_with_vectors=args.subset_with_vectors)
     adapter_fn = None
     if not args.no_adapter:
         from evals.lab.adapter import fold_adapter as adapter_fn

@@ -59,20 +59,25 @@ def passage_texts(corpus: LabCorpus) -> list[str]:
                                           corpus.labels, corpus.levels)]
 
 
-def article_vectors_from_cache(corpus: LabCorpus, cache_file: Path, model_id: str, cache_dir: Path
-                               ) -> tuple[np.ndarray | None, int]:
-    """Article vectors from the ingest's embedding cache (national statutes are embedded first, so
-    they are there before a long ingest completes). Returns (vectors or None, how many found)."""
+def cached_article_vectors(corpus: LabCorpus, cache_file: Path, model_id: str) -> dict[int, np.ndarray]:
+    """Corpus position → vector for the articles already in the ingest's embedding cache (national
+    statutes are embedded first, so they are there before a long ingest completes)."""
     from knowledge.embeddings.cache import EmbeddingCache
 
+    cache = EmbeddingCache(cache_file)
+    try:
+        return cache.get_many(model_id, passage_texts(corpus))
+    finally:
+        cache.close()
+
+
+def article_vectors_from_cache(corpus: LabCorpus, cache_file: Path, model_id: str, cache_dir: Path
+                               ) -> tuple[np.ndarray | None, int]:
+    """All article vectors from the embedding cache, or (None, how many are there yet)."""
     saved = cache_dir / f"avec-cache-{len(corpus)}-{hashlib.sha1(model_id.encode()).hexdigest()[:8]}.npy"
     if saved.exists():
         return np.load(saved), len(corpus)
-    cache = EmbeddingCache(cache_file)
-    try:
-        hits = cache.get_many(model_id, passage_texts(corpus))
-    finally:
-        cache.close()
+    hits = cached_article_vectors(corpus, cache_file, model_id)
     if len(hits) < len(corpus):
         return None, len(hits)
     out = np.stack([hits[i] for i in range(len(corpus))]).astype(np.float32)
