@@ -30,6 +30,11 @@ class Settings(BaseSettings):
     embedding_cache: Path | None = Field(
         None, description="Embedding cache file (SQLite) shared by all knowledge-base generations; "
                           "default data_dir/kb/embeddings.sqlite3")
+    lay_ranking: bool = Field(
+        True, description="Hybrid search ranks with knowledge.ranking (lay→legal vocabulary bridge, priors, "
+                          "similar known questions, learned reranker); false = plain weighted fusion")
+    lay_ranking_dir: Path | None = Field(
+        None, description="Folder of the learned ranking files; default knowledge/ranking/learned in the package")
 
     # --- optional LLM (OpenAI-compatible) -------------------------------------------------
     llm_base_url: str | None = None
