@@ -20,8 +20,9 @@ PASSWORD = "a-long-test-password-1"
 
 
 @pytest.fixture
-def app(settings):
-    return create_app(settings)
+def app(records_settings):
+    """The real app on a fresh records DB: SQLite, and PostgreSQL when the test server is set."""
+    return create_app(records_settings)
 
 
 @pytest.fixture
@@ -97,7 +98,7 @@ def test_admin_routes_need_login_and_admin_role(client, app):
     assert client.get("/v1/admin/regions/audit", headers=staff).json()["audit"] == []
 
 
-def test_admin_change_is_audited_and_applies_at_once(client, app, settings):
+def test_admin_change_is_audited_and_applies_at_once(client, app, records_settings):
     admin = _token(client, app, "chief", "admin")
     before = client.post("/v1/eligibility", json={"facts": FACTS}).json()
     assert before["decision"] == "ineligible"
@@ -109,7 +110,7 @@ def test_admin_change_is_audited_and_applies_at_once(client, app, settings):
     assert after["decision"] == "eligible" and after["threshold"]["value"] == 4000
 
     # another worker (a second app on the same records DB) sees it without a restart
-    other = TestClient(create_app(settings))
+    other = TestClient(create_app(records_settings))
     assert other.post("/v1/eligibility", json={"facts": FACTS}).json()["decision"] == "eligible"
 
     audit = client.get("/v1/admin/regions/audit", params={"region": "上海"}, headers=admin).json()["audit"]
