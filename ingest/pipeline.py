@@ -296,7 +296,7 @@ class IngestPipeline:
 
         embedder = _CountingEmbedder(self.embedder())
         cache = EmbeddingCache(self.settings.resolved_embedding_cache)
-        chunk = 2048   # store as we go: the cache keeps finished chunks if the run is killed
+        chunk = 512   # store as we go: the cache keeps finished chunks if the run is killed
         with self.progress.bar(len(docs), "embed") as bar:
             for start in range(0, len(docs), chunk):
                 part = docs[start:start + chunk]

@@ -2,6 +2,7 @@
 dedupe. Returns knowledge.types.Hit. Also a thin LangChain BaseRetriever adapter for LLM chains."""
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -54,6 +55,7 @@ class Retriever:
         self.vectors = vectors
         self.embedder = embedder
         self.weights = weights or FusionWeights()
+        self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="bm25")
 
     # ---- the two sides --------------------------------------------------------------------
     def lexical_scores(self, query: str, mask: np.ndarray, n: int) -> dict[str, float]:
@@ -96,8 +98,15 @@ class Retriever:
         filters = SearchFilters(kind=kind, level=level, region=region, as_of=as_of, national_only=national_only)
         mask = self.docmeta.mask(filters)
         n = max(self.weights.candidates, k)
-        lexical = self.lexical_scores(query, mask, n) if mode in ("hybrid", "lexical") else {}
-        dense = self.dense_scores(query, filters, mask, n) if mode in ("hybrid", "dense") else {}
+        if mode == "hybrid":
+            # BM25 runs on a helper thread while the query is embedded (onnxruntime and numpy
+            # release the GIL), so the latency is the slower side, not the sum
+            pending = self._pool.submit(self.lexical_scores, query, mask, n)
+            dense = self.dense_scores(query, filters, mask, n)
+            lexical = pending.result()
+        else:
+            lexical = self.lexical_scores(query, mask, n) if mode == "lexical" else {}
+            dense = self.dense_scores(query, filters, mask, n) if mode == "dense" else {}
         dense_weight = {"hybrid": self.weights.dense, "dense": 1.0, "lexical": 0.0}[mode]
         fused = fuse(lexical, dense, dense_weight)
         ranked = sorted(fused.items(), key=lambda kv: -kv[1])
