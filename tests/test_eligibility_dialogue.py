@@ -177,3 +177,19 @@ def test_an_id_number_typed_in_is_neither_echoed_nor_kept(dialogue):
     turn = dialogue.answer(turn.state, f"{id_number}")
     assert id_number not in turn.reply and id_number not in json.dumps(turn.state, ensure_ascii=False)
     assert turn.state["facts"].get("household_size") is None        # the ID was not read as a number
+
+
+def test_the_rule_is_not_read_as_the_persons_income_or_status():
+    rule = extract("听说标准是低保的两倍，我们算正好卡线上？", TABLE)
+    assert "per_capita_income_to_dibao_ratio" not in rule and "statuses" not in rule.get("applicant", {})
+    own = extract("村干部说我家人均收入是低保的1.6倍左右", TABLE)
+    assert own["per_capita_income_to_dibao_ratio"] == Decimal("1.6")
+    assert "statuses" not in own.get("applicant", {})
+
+
+def test_region_is_asked_even_when_eligible_so_the_person_knows_where_to_apply(dialogue):
+    turn = dialogue.start("我见义勇为救落水的孩子受了伤，对方不赔，能申请法律援助吗")
+    assert turn.asked == "region"
+    done = dialogue.answer(turn.state, "潍坊")
+    assert done.decision["decision"] == "eligible"
+    assert "山东省法律援助条例第九条" in done.decision["citations"] and "潍坊市法律援助中心" in done.reply

@@ -133,7 +133,8 @@ class EligibilityDialogue:
              and facts.applicant.age is None),
             ("proof", decision.decision != ELIGIBLE and facts.proof_available is None
              and self._proof_would_decide(facts)),
-            ("region", facts.region is None and decision.decision != ELIGIBLE),
+            # where to apply, and which local rules apply: asked unless the organs notify the agency
+            ("region", facts.region is None and not _no_application_needed(decision)),
             ("income_ratio", "threshold_unknown" in reasons and "missing_income_info" in missing
              and facts.per_capita_income_to_dibao_ratio is None and self._ratio_route(facts)),
             ("household_size", "missing_household_size" in missing and "threshold_unknown" not in reasons),
@@ -296,6 +297,12 @@ def _bare_number(text: str) -> Decimal | None:
         return spoken_number(m.group())
     except (InvalidOperation, ValueError):
         return None
+
+
+def _no_application_needed(decision) -> bool:
+    """Consultation, or a mandatory defence the organs must notify: no region needed."""
+    return any(r == "consultation_no_means_test" or r.startswith("criminal_mandatory_defense")
+               for r in decision.reasons)
 
 
 def _ack(state: dict, facts: EligibilityFacts) -> str:

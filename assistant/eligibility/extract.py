@@ -111,13 +111,14 @@ _RATIO_PAREN = re.compile(r"[（(]\s*(?P<num>\d+(?:\.\d+)?)\s*倍\s*[）)]")
 
 
 def find_dibao_ratio(text: str) -> Decimal | None:
-    """'人均收入是低保的1.6倍' → 1.6 (江西 scenarios give income as a multiple of 低保)."""
-    paren = _RATIO_PAREN.search(text)
-    if paren and "低保" in text:
-        return Decimal(paren.group("num"))
+    """'人均收入是低保的1.6倍' → 1.6 (江西 scenarios give income as a multiple of 低保). Only
+    the person's income counts: '标准是低保的两倍' describes the rule, not them."""
     m = _RATIO.search(text)
-    if not m:
+    if not m or "收入" not in text[max(0, m.start() - 20):m.start()]:
         return None
+    paren = _RATIO_PAREN.search(text, m.start())
+    if paren:
+        return Decimal(paren.group("num"))
     token = m.group("num")
     if re.fullmatch(r"[\d.]+", token):
         return Decimal(token)
@@ -199,7 +200,7 @@ def find_matter(text: str) -> str | None:
 
 # ---- statuses, people, proof, urgency ------------------------------------------------------------
 _STATUS_PATTERNS = [
-    (r"低保户|吃低保|低保家庭|领低保|低保证|是低保", "dibao"),
+    (r"低保户|吃低保|低保家庭|领低保|低保证|(?:我|家里|我家|俺家|我们|他)是低保(?!的|标准)", "dibao"),
     (r"特困|五保", "tekun"),
     (r"低收入家庭|低边", "low_income_family"),
     (r"残疾军人|伤残军人|伤残退伍|优抚", "youfu"),
