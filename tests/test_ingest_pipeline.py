@@ -184,3 +184,16 @@ def test_cli_ingest_reports_a_summary(corpus, tmp_path):
     missing = subprocess.run([sys.executable, "-m", "api.cli", "ingest", str(tmp_path / "nope")],
                              capture_output=True, text=True, cwd=REPO, timeout=120)
     assert missing.returncode == 2 and "找不到路径" in missing.stderr
+
+
+def test_serve_ingests_only_when_no_knowledge_base_exists(corpus, kb_settings, capsys):
+    from api.cli_ingest import ensure_knowledge_base
+
+    settings = kb_settings.model_copy(update={"laws_dir": corpus})
+    ensure_knowledge_base(settings)
+    first = current_generation(settings.kb_dir)
+    assert first is not None and "articles:" in capsys.readouterr().out
+    ensure_knowledge_base(settings)                          # exists: nothing to do
+    ensure_knowledge_base(settings, force_ingest=True)       # --ingest: incremental, nothing changed
+    assert "nothing changed" in capsys.readouterr().out
+    assert current_generation(settings.kb_dir) == first

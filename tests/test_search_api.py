@@ -98,3 +98,11 @@ def test_search_without_a_knowledge_base_is_503(settings):
     with TestClient(create_app(settings)) as c:
         assert c.get("/v1/search", params={"q": "工资"}).status_code == 503
         assert c.get("/readyz").status_code == 503
+
+
+def test_app_loads_the_knowledge_base_at_start_up(small_kb_settings):
+    from api.app import create_app
+
+    with TestClient(create_app(small_kb_settings)) as c:
+        assert c.get("/readyz").status_code == 200
+        assert c.get("/v1/search", params={"q": "工伤认定", "k": 3}).json()["results"]
