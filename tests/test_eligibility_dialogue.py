@@ -193,3 +193,12 @@ def test_region_is_asked_even_when_eligible_so_the_person_knows_where_to_apply(d
     done = dialogue.answer(turn.state, "潍坊")
     assert done.decision["decision"] == "eligible"
     assert "山东省法律援助条例第九条" in done.decision["citations"] and "潍坊市法律援助中心" in done.reply
+
+
+def test_handoff_summary_income_is_masked_when_rendered_for_notifications(dialogue):
+    from assistant.privacy import mask_pii
+
+    turn = dialogue.start("我在上海，被车撞了，家里两口人，一个月五千，能申请法律援助吗")
+    summary = dialogue.answer(turn.state, "需要").handoff_summary
+    line = "；".join(f"{k}：{v}" for k, v in summary.items() if isinstance(v, (str, int)))
+    assert "5000" in line and "5000" not in mask_pii(line)
