@@ -29,8 +29,8 @@ GREETING_TEXT = ("您好！我是法援助手，可以帮您：\n1. 解答劳动
 THANKS_TEXT = "不客气！还有问题随时问我。拿不准的也可以拨打 12348 法律服务热线。"
 UNCLEAR_TEXT = ("我没看明白您的意思。请用文字说说遇到了什么事，比如“老板拖欠工资三个月怎么办”，"
                 "或者回复“转人工”找工作人员。")
-OUT_OF_SCOPE_TEXT = ("这个问题不在我能回答的范围，我只解答法律方面的问题，比如工资、工伤、婚姻家庭、借钱欠债、"
-                     "消费纠纷等。有法律问题请直接说说您的情况。")
+OUT_OF_SCOPE_TEXT = ("这个问题我不确定能帮上忙：我只解答法律方面的问题，比如工资、工伤、婚姻家庭、借钱欠债、"
+                     "消费纠纷等。如果和法律有关，请换个说法再问，或回复“转人工”找工作人员。")
 INJECTION_TEXT = "我只能按照既定规则解答法律问题，不能更改设定或透露内部指令。有法律问题请直接说说您的情况。"
 NO_HANDOFF_TEXT = ("人工服务暂时没有接通。您可以直接拨打 12348 法律服务热线，或到当地法律援助中心、找村（居）法律顾问"
                    "当面咨询；有紧急危险请拨打 110。")
@@ -86,6 +86,9 @@ class ConversationService:
             self.store.save_turn(session, [TurnRecord("user", message, "human_owned")])
             return ChatReply(session.id, "", "human_owned", handoff=ticket, disclaimer=DISCLAIMER, silent=True)
         outcome = self._run(session, message, desk)
+        for key in ("topic", "story"):   # the state is stored like the transcript: masked
+            if outcome.state.get(key):
+                outcome.state[key] = mask_pii(outcome.state[key])[:300]
         if outcome.substantive:
             outcome.answer = f"{outcome.answer}\n（{DISCLAIMER}）"
         session.state.update(outcome.state)
@@ -159,7 +162,7 @@ class ConversationService:
         state = {"points": composed.points, "uncertain": not composed.confident,
                  "citations": [_cite_key(h) for h in citations]}
         if topic:
-            state["topic"] = topic
+            state["topic"] = state["story"] = topic
         return Outcome(text if composed.confident else composed.text, intent, citations,
                        substantive=True, state=state)
 
@@ -217,7 +220,7 @@ class ConversationService:
                                     priority="urgent", summary=f"紧急情况（{intent.risk}）：{intent.cleaned}")
         tail = "" if handoff is not None else "\n人工服务暂时没有接通，请优先拨打上面的电话。"
         return Outcome(f"请先做这几件事：\n{steps}{tail}", I.URGENT_RISK, citations, handoff, substantive=True,
-                       state={"risk": intent.risk})
+                       state={"risk": intent.risk, "story": intent.cleaned})
 
     def _handoff(self, session: ChatSession, message: str, desk: HandoffDesk | None) -> Outcome:
         trigger = "uncertain_answer" if session.state.get("uncertain") else "person_request"
@@ -238,7 +241,11 @@ class ConversationService:
         if dialogue is None:
             return self._eligibility_fallback()
         state = session.state.get("flow_state") or {}
-        turn = dialogue.answer(state, message) if continuing else dialogue.start(message)
+        if continuing:
+            turn = dialogue.answer(state, message)
+        else:   # what the person already told us in this session counts (no need to repeat it)
+            story = session.state.get("story")
+            turn = dialogue.start(f"{story}。{message}" if story and story not in message else message)
         handoff = None
         if turn.done and turn.handoff_summary:
             handoff = self._open_ticket(desk, session, trigger="eligibility_application", service="法律援助",

@@ -193,3 +193,14 @@ def _staff(services):
     directory = services.staff
     name = f"staff_{secrets.token_hex(3)}"
     return directory.add(name, "correct horse battery staple", role="staff")
+
+
+def test_eligibility_starts_from_what_the_person_already_said_and_state_is_masked(client, services):
+    first = ask(client, "我在工地打工，老板拖欠我八千块工资不给，我电话13812345678")
+    state = services.chat_sessions.get(first["session_id"]).state
+    assert "13812345678" not in str(state) and "拖欠" in state["topic"]
+    asked = ask(client, "那我能申请法律援助吗？", first["session_id"])
+    assert asked["intent"] == "eligibility"
+    assert "遇到了什么事" not in asked["answer"]          # the matter (wages) is already known
+    fresh = ask(client, "我能申请法律援助吗？")
+    assert "遇到了什么事" in fresh["answer"]
