@@ -413,11 +413,12 @@ def _no_fixed_income_group(case: Case, out: Trace, pending: _Pending) -> bool:
         return False
     if not ap.no_fixed_income:
         return False
-    if not case.facts.has_proof:
-        pending.proof_missing = True
-        return False
     if group == "minor" and not _no_one_supports_minor(case):
         pending.minor_family_income = True   # supported by earning parents: unsettled → staff
+        pending.proof_missing = not case.facts.has_proof
+        return False
+    if not case.facts.has_proof:
+        pending.proof_missing = True
         return False
     out.add(f"exempt_no_fixed_income_{group}", law("第四十二条"))
     if group == "minor":
