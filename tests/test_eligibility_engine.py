@@ -308,3 +308,9 @@ def test_hangzhou_group_without_proof_is_named_in_review():
     d = run(region="杭州市", application_date="2025-06-01", matter_type="medical_accident",
             applicant={"age": 74, "statuses": ["major_illness"]})
     assert d.decision == "review" and "exemption_proof_missing" in d.reasons
+
+
+def test_judicial_aid_granted_for_hardship_exempts():
+    d = run(applicant={"statuses": ["judicial_aid"]}, proof_available=["法院因经济困难准予缓交诉讼费的决定"],
+            household_size=1, household_monthly_income=6000)
+    assert d.decision == "eligible" and "exempt_judicial_aid" in d.reasons

@@ -480,6 +480,8 @@ def _judicial_aid_for_case_type_only(case: Case) -> str | None:
     (第四十五条第二项) are granted because of the case type, not hardship."""
     text = case.facts.proof_text + (case.facts.matter_desc or "")
     m = case.matter
+    if "困难" in text:   # granted because of hardship: a real art. 42(2) exemption
+        return None
     if "案件类型" in text:
         return "诉讼费用交纳办法第四十七条" if "缓交" in text else "诉讼费用交纳办法第四十五条"
     if "缓交" in text and m is not None and m.has("personal_injury"):
