@@ -254,10 +254,6 @@ class RegionTable:
             key = self.entries[key].parent
         return out
 
-    def province_of(self, region: str | None) -> str | None:
-        key = self.resolve(region)
-        return self.chain(key)[-1] if key else None
-
     def jurisdictions(self, region: str | None) -> list[str]:
         """The region and its parents, e.g. ['杭州市', '浙江省'] (for local rules)."""
         key = self.resolve(region)
