@@ -116,45 +116,70 @@ class BoundRanker:
             statics.law_prior = law_prior(counts, statics.law_code)
         self.statics = statics
         self.known_gold = ranker.known.gold_matrix(position_of, n) if ranker.known is not None else None
+        self._sizes: dict[str, int] = {}       # collection sizes (a served generation never changes)
 
-    # ---- the sides -----------------------------------------------------------------------------
-    @staticmethod
-    def _ann_side(retriever, vector: np.ndarray, mask: np.ndarray, include_history: bool, n: int) -> Side:
-        """Dense side from the Chroma ANN top list; other positions are scored from their stored
-        vectors (fetched by id) so every candidate has a dense score."""
+    # ---- the dense sides ------------------------------------------------------------------------
+    def _ann(self, retriever, vectors: np.ndarray, mask: np.ndarray, include_history: bool,
+             n: int) -> list[list[tuple[int, float]]]:
+        """Per query vector: the top `n` (position, cosine) passing `mask`, all vectors in one Chroma
+        query per collection (over-fetched 2×, then masked here as the retriever does)."""
+        from knowledge.vectors import CURRENT, HISTORY
+
         position = retriever.docmeta.position
-        matches = retriever.vectors.query(vector, n * 2, include_history=include_history)
-        kept = [(position[m.doc_id], m.similarity) for m in matches
-                if m.doc_id in position and mask[position[m.doc_id]]][:n]
-        idx = np.array([[p for p, _ in kept]], dtype=np.int64).reshape(1, -1)
-        vals = np.array([[s for _, s in kept]], dtype=np.float32).reshape(1, -1)
-        if idx.shape[1] == 0:
-            idx, vals = np.zeros((1, 1), np.int64), np.zeros((1, 1), np.float32)
+        found: list[list[tuple[int, float]]] = [[] for _ in vectors]
+        for role in ((CURRENT, HISTORY) if include_history else (CURRENT,)):
+            collection = retriever.vectors.collections.get(role)
+            size = self._sizes.setdefault(role, collection.count() if collection is not None else 0)
+            if size == 0:
+                continue
+            res = collection.query(query_embeddings=[v.astype(np.float32) for v in vectors],
+                                   n_results=min(2 * n, size), include=["distances"])
+            for j, (ids, dists) in enumerate(zip(res["ids"], res["distances"])):
+                found[j] += [(position[d], 1.0 - float(x)) for d, x in zip(ids, dists)
+                             if d in position and mask[position[d]]]
+        return [sorted(f, key=lambda pv: -pv[1])[:n] for f in found]
+
+    @staticmethod
+    def _ann_top(kept: list[tuple[int, float]]) -> RowTop:
+        idx = np.array([p for p, _ in kept] or [0], dtype=np.int64)[None, :]
+        vals = np.array([v for _, v in kept] or [0.0], dtype=np.float32)[None, :]
         floor = vals[:, :100].mean(axis=1, keepdims=True)
-        top = RowTop(idx, vals, floor, np.maximum(vals[:, :1] - floor, 1e-6))
-        known = dict(kept)
+        return RowTop(idx, vals, floor, np.maximum(vals[:, :1] - floor, 1e-6))
 
-        def value_at(positions: np.ndarray) -> np.ndarray:
-            out = np.zeros(positions.shape, dtype=np.float32)
-            missing = []
-            for j, p in enumerate(positions[0]):
-                if p < 0:
-                    continue
-                if p in known:
-                    out[0, j] = known[p]
-                else:
-                    missing.append(j)
+    def _dense_sides(self, retriever, vectors: np.ndarray, mask: np.ndarray,
+                     include_history: bool) -> list[Side]:
+        """Dense sides (plain and adapted query vector) from the ANN top lists; candidates outside a
+        top list are scored from their stored vectors, fetched once for all sides."""
+        tops = self._ann(retriever, vectors, mask, include_history, TOP_DEPTH)
+        known = [dict(t) for t in tops]
+        stored: dict[int, np.ndarray] = {}
+
+        def fetch(positions: np.ndarray) -> None:
+            missing = {int(p) for p in positions.ravel() if p >= 0 and p not in stored
+                       and any(p not in k for k in known)}
             if missing:
-                ids = [retriever.docmeta.doc_ids[positions[0, j]] for j in missing]
-                stored = _stored_vectors(retriever.vectors, ids)
-                for j, doc_id in zip(missing, ids):
-                    vec = stored.get(doc_id)
-                    if vec is not None:
-                        out[0, j] = float(vec @ vector)
-            return out
+                ids = [retriever.docmeta.doc_ids[p] for p in missing]
+                got = _stored_vectors(retriever.vectors, ids)
+                for p, doc_id in zip(missing, ids):
+                    stored[p] = got.get(doc_id)
 
-        return Side(top, value_at)
+        def side(j: int) -> Side:
+            def value_at(positions: np.ndarray) -> np.ndarray:
+                fetch(positions)
+                out = np.zeros(positions.shape, dtype=np.float32)
+                for (r, c), p in np.ndenumerate(positions):
+                    if p < 0:
+                        continue
+                    if p in known[j]:
+                        out[r, c] = known[j][p]
+                    elif stored.get(p) is not None:
+                        out[r, c] = float(stored[p] @ vectors[j])
+                return out
+            return Side(self._ann_top(tops[j]), value_at)
 
+        return [side(j) for j in range(len(vectors))]
+
+    # ---- search ----------------------------------------------------------------------------------
     def search(self, retriever, query: str, mask: np.ndarray, include_history: bool = False,
                n: int = 100) -> list[tuple[str, float]]:
         """The best `n` documents passing `mask` for `query`, as (doc_id, score), best first."""
@@ -165,12 +190,15 @@ class BoundRanker:
         expansion = ranker.expander.expand(query)
         if expansion:
             scores.expansion = Side.from_rows(np.where(mask, retriever.lexical.scores(expansion), 0.0)[None, :])
-        scores.dense = self._ann_side(retriever, vector, mask, include_history, TOP_DEPTH)
-        if ranker.adapter is not None:
-            adapted = ranker.adapter.adapt(vector[None, :])[0]
-            scores.adapted = self._ann_side(retriever, adapted, mask, include_history, TOP_DEPTH)
+        if ranker.reranker.uses_dense:
+            vectors = [vector] if ranker.adapter is None else [vector, ranker.adapter.adapt(vector[None, :])[0]]
+            sides = self._dense_sides(retriever, np.stack(vectors), mask, include_history)
+            scores.dense = sides[0]
+            scores.adapted = sides[1] if len(sides) > 1 else None
         if self.known_gold is not None:
-            votes = neighbour_votes(vector[None, :] @ ranker.known.vectors.T, self.known_gold)
+            # einsum, not BLAS: multi-threaded OpenBLAS takes 20-40 ms for this tiny product on a busy CPU
+            similarities = np.einsum("kd,d->k", ranker.known.vectors, vector)[None, :]
+            votes = neighbour_votes(similarities, self.known_gold)
             scores.neighbours = Side.from_rows(np.where(mask, votes, 0.0))
         candidates = scores.candidates()
         features = candidate_features([query], scores, self.statics, candidates)

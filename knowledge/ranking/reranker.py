@@ -23,6 +23,11 @@ class LinearReranker:
         self.vector = np.array([self.weights[n] for n in FEATURES], dtype=np.float32)
         self.meta = meta or {}
 
+    @property
+    def uses_dense(self) -> bool:
+        """False for a reranker trained without article vectors: the dense sides are then skipped."""
+        return any(self.weights[n] != 0 for n in ("dense", "dense_norm", "adapted_norm", "law_dense"))
+
     def scores(self, features: np.ndarray) -> np.ndarray:
         """(n, c, F) features → (n, c) scores."""
         return features @ self.vector
