@@ -51,10 +51,10 @@ def build_services(settings: Settings) -> Services:
 def _wire_knowledge(services: Services) -> None:
     """Open the serving knowledge-base generation (data/kb/CURRENT). Missing: knowledge stays None,
     /readyz answers 503 and search 503 until `fayuan ingest` has run."""
-    from knowledge.kb import KnowledgeBaseMissing, open_knowledge_base
+    from knowledge.kb import KnowledgeBaseMissing, LiveKnowledgeBase
 
     try:
-        services.knowledge = open_knowledge_base(services.settings)
+        services.knowledge = LiveKnowledgeBase(services.settings)
     except KnowledgeBaseMissing as exc:
         log.warning("%s", exc)
 

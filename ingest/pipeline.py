@@ -253,7 +253,10 @@ class IngestPipeline:
             catalog.drop_orphan_laws(conn)
             catalog.refresh_validity(conn, affected)
             catalog.link_case_citations(conn)
-            files = outcomes if folder_sync else {**self._recorded_files(conn), **outcomes}
+            recorded = self._recorded_files(conn)
+            if folder_sync:   # the folder replaces its own entries; staff-added files stay
+                recorded = {p: v for p, v in recorded.items() if p.startswith(STAFF_PREFIX)}
+            files = {**recorded, **outcomes}
             catalog.record_source_files(conn, files)
         return changed, affected
 

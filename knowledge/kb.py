@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
+import time
 from pathlib import Path
 
 from ingest.numerals import article_id as make_article_id
@@ -151,3 +153,45 @@ def open_knowledge_base(settings: Settings, embedder=None) -> FayuanKnowledgeBas
     if generation is None:
         raise KnowledgeBaseMissing(f"no knowledge base in {settings.kb_dir}; run `fayuan ingest PATH` first")
     return open_generation(generation, settings, embedder)
+
+
+class LiveKnowledgeBase:
+    """The serving knowledge base for a long-running process: it follows the CURRENT pointer, so
+    a `fayuan ingest` run elsewhere is picked up within `check_every_s` without a restart (and the
+    process never keeps reading a generation a later ingest deletes). Same API as
+    FayuanKnowledgeBase; everything is delegated to the generation in use."""
+
+    def __init__(self, settings: Settings, embedder=None, check_every_s: float = 5.0):
+        self._settings = settings
+        self._kb = open_knowledge_base(settings, embedder)
+        self._embedder = self._kb.retriever.embedder
+        self._check_every_s = check_every_s
+        self._checked = time.monotonic()
+        self._lock = threading.Lock()
+
+    def current(self) -> FayuanKnowledgeBase:
+        now = time.monotonic()
+        if now - self._checked >= self._check_every_s:
+            self._checked = now
+            generation = current_generation(self._settings.kb_dir)
+            if generation is not None and generation != self._kb.generation_dir:
+                with self._lock:
+                    if generation != self._kb.generation_dir:
+                        log.info("knowledge base: switching to %s", generation.name)
+                        self._kb = open_generation(generation, self._settings, self._embedder)
+        return self._kb
+
+    def search(self, query: str, k: int = 10, **filters) -> list[Hit]:
+        return self.current().search(query, k, **filters)
+
+    def lookup(self, citation, *, as_of: str | None = None) -> Hit | None:
+        return self.current().lookup(citation, as_of=as_of)
+
+    def get_article(self, law: str, article_id: str, *, as_of: str | None = None) -> Hit | None:
+        return self.current().get_article(law, article_id, as_of=as_of)
+
+    def resolve_law(self, name: str) -> str | None:
+        return self.current().resolve_law(name)
+
+    def __getattr__(self, name: str):
+        return getattr(self.current(), name)

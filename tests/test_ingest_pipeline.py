@@ -197,3 +197,16 @@ def test_serve_ingests_only_when_no_knowledge_base_exists(corpus, kb_settings, c
     ensure_knowledge_base(settings, force_ingest=True)       # --ingest: incremental, nothing changed
     assert "nothing changed" in capsys.readouterr().out
     assert current_generation(settings.kb_dir) == first
+
+
+def test_live_knowledge_base_follows_a_new_generation(corpus, kb_settings, embedder):
+    from knowledge.kb import LiveKnowledgeBase
+
+    pipeline = IngestPipeline(kb_settings, embedder=embedder)
+    pipeline.ingest_folder(corpus)
+    live = LiveKnowledgeBase(kb_settings, embedder=embedder, check_every_s=0)
+    assert live.get_article("劳动合同法", "38") is not None
+    (corpus / LABOUR_CONTRACT).unlink()
+    pipeline.ingest_folder(corpus)
+    assert live.get_article("劳动合同法", "38") is None          # picked up without a restart
+    assert live.search("工伤认定", 3)[0].law == "工伤保险条例"
