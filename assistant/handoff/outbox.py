@@ -83,24 +83,24 @@ class OutboxDispatcher:
     def _send_one(self, row_id: int, now: datetime, result: DispatchResult) -> None:
         with self._sessions() as db:
             row = db.get(NotificationOutboxRow, row_id)
-            payload = dict(row.payload)
+            payload, attempts, ticket_id = dict(row.payload), row.attempts + 1, row.ticket_id
         error = self._post(payload)
+        # the row is leased to us: write the outcome with one UPDATE (no read-then-write transaction)
+        if error is None:
+            values = {"status": "sent", "sent_at": now, "last_error": ""}
+            result.sent += 1
+        elif attempts >= self._max_attempts:
+            values = {"status": "failed", "last_error": error}
+            result.failed += 1
+            log.error("notification %s for ticket %s given up after %s attempts: %s", row_id, ticket_id, attempts, error)
+        else:
+            values = {"next_attempt_at": now + backoff(attempts), "last_error": error}
+            result.retried += 1
+            log.warning("notification %s for ticket %s failed (attempt %s), will retry: %s",
+                        row_id, ticket_id, attempts, error)
         with self._sessions.begin() as db:
-            row = db.get(NotificationOutboxRow, row_id)
-            row.attempts += 1
-            if error is None:
-                row.status, row.sent_at, row.last_error = "sent", now, ""
-                result.sent += 1
-            elif row.attempts >= self._max_attempts:
-                row.status, row.last_error = "failed", error
-                result.failed += 1
-                log.error("notification %s for ticket %s given up after %s attempts: %s",
-                          row_id, row.ticket_id, row.attempts, error)
-            else:
-                row.next_attempt_at, row.last_error = now + backoff(row.attempts), error
-                result.retried += 1
-                log.warning("notification %s for ticket %s failed (attempt %s), will retry: %s",
-                            row_id, row.ticket_id, row.attempts, error)
+            db.execute(update(NotificationOutboxRow).where(NotificationOutboxRow.id == row_id)
+                       .values(attempts=attempts, **values))
 
     def _post(self, payload: dict) -> str | None:
         """None on success, else a short masked reason."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Callable
 
@@ -242,34 +243,36 @@ class HandoffQueue:
 
     # --- SLA (called by assistant.handoff.sla) ------------------------------------------------------
 
+    # Both start their transaction with the conditional UPDATE (never read-then-write): on SQLite a
+    # read transaction that later writes fails at once if another connection wrote in between.
+
     def mark_reminded(self, ticket_id: str, now: datetime) -> bool:
+        ticket = self.get(ticket_id)
         with self._sessions.begin() as db:
-            row = db.get(HandoffTicketRow, ticket_id)
             changed = db.execute(update(HandoffTicketRow)
                                  .where(HandoffTicketRow.id == ticket_id, HandoffTicketRow.reminded_at.is_(None),
+                                        HandoffTicketRow.status == ticket.status,
                                         HandoffTicketRow.status.in_(("pending", "assigned")))
                                  .values(reminded_at=now)).rowcount
             if changed != 1:
                 return False
-            self._audit(db, ticket_id, "system", "remind", row.status, row.status, "SLA half time", now)
-            self._enqueue(db, TicketView.from_row(row), "reminder", now)
+            self._audit(db, ticket_id, "system", "remind", ticket.status, ticket.status, "SLA half time", now)
+            self._enqueue(db, replace(ticket, reminded_at=now), "reminder", now)
         self._kick()
         return True
 
     def escalate(self, ticket_id: str, now: datetime) -> bool:
+        ticket = self.get(ticket_id)
         with self._sessions.begin() as db:
-            row = db.get(HandoffTicketRow, ticket_id)
-            before = row.status
             changed = db.execute(update(HandoffTicketRow)
-                                 .where(HandoffTicketRow.id == ticket_id, HandoffTicketRow.status == before,
+                                 .where(HandoffTicketRow.id == ticket_id, HandoffTicketRow.status == ticket.status,
                                         HandoffTicketRow.status.in_(("pending", "assigned")),
                                         HandoffTicketRow.first_reply_at.is_(None))
                                  .values(status="escalated", escalated_at=now, updated_at=now)).rowcount
             if changed != 1:
                 return False
-            self._audit(db, ticket_id, "system", "escalate", before, "escalated", "SLA deadline passed", now)
-            db.refresh(row)
-            self._enqueue(db, TicketView.from_row(row), "escalation", now)
+            self._audit(db, ticket_id, "system", "escalate", ticket.status, "escalated", "SLA deadline passed", now)
+            self._enqueue(db, replace(ticket, status="escalated", escalated_at=now), "escalation", now)
         self._kick()
         return True
 

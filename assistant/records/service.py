@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
 from assistant.privacy import mask_pii
@@ -56,17 +57,24 @@ class ConsultationRecords:
     def rate(self, session_id: str, rating: str, comment: str = "", *, at: datetime | None = None) -> None:
         if rating not in RATINGS:
             raise RecordsError(f"评价只能是：{'、'.join(RATINGS)}")
-        with self._sessions.begin() as db:
+        with self._sessions() as db:
             last = db.scalar(select(ConsultationRecordRow).where(ConsultationRecordRow.session_id == session_id)
                              .order_by(ConsultationRecordRow.id.desc()).limit(1))
-            if last is None:
-                raise UnknownConsultation("没有找到这次咨询，无法评价")
-            row = db.get(ConsultationRatingRow, session_id)
-            if row is None:
-                row = ConsultationRatingRow(session_id=session_id)
-                db.add(row)
-            row.rating, row.comment = rating, mask_pii(comment or "")[:500]
-            row.region, row.created_at = last.region, at or utcnow()
+        if last is None:
+            raise UnknownConsultation("没有找到这次咨询，无法评价")
+        values = {"rating": rating, "comment": mask_pii(comment or "")[:500], "region": last.region,
+                  "created_at": at or utcnow()}
+        for _attempt in range(2):  # update, else insert; a racing insert makes the second round update
+            try:
+                with self._sessions.begin() as db:
+                    changed = db.execute(update(ConsultationRatingRow)
+                                         .where(ConsultationRatingRow.session_id == session_id)
+                                         .values(**values)).rowcount
+                    if changed == 0:
+                        db.add(ConsultationRatingRow(session_id=session_id, **values))
+                return
+            except IntegrityError:
+                continue
 
     def turns(self, session_id: str) -> list[dict]:
         with self._sessions() as db:

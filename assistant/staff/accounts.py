@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
@@ -74,17 +74,19 @@ class StaffDirectory:
 
     def authenticate(self, username: str, password: str) -> StaffMember | None:
         """The member if the password is right and the account active; None otherwise."""
-        with self._sessions.begin() as db:
+        with self._sessions() as db:
             row = db.scalar(select(StaffAccountRow).where(StaffAccountRow.username == (username or "")))
-            if row is None or not row.active:
-                self._verify(self._dummy_hash, password or "")
-                return None
-            if not self._verify(row.password_hash, password or ""):
-                return None
-            if self._hasher.check_needs_rehash(row.password_hash):
-                row.password_hash = self._hasher.hash(password)
-            row.last_login_at = utcnow()
-            return _member(row)
+        if row is None or not row.active:
+            self._verify(self._dummy_hash, password or "")
+            return None
+        if not self._verify(row.password_hash, password or ""):
+            return None
+        values = {"last_login_at": utcnow()}
+        if self._hasher.check_needs_rehash(row.password_hash):
+            values["password_hash"] = self._hasher.hash(password)
+        with self._sessions.begin() as db:  # a single UPDATE: safe next to concurrent SQLite writers
+            db.execute(update(StaffAccountRow).where(StaffAccountRow.id == row.id).values(**values))
+        return _member(row)
 
     def _verify(self, password_hash: str, password: str) -> bool:
         try:
