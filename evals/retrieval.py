@@ -18,7 +18,6 @@ from knowledge.docmeta import SearchFilters
 from knowledge.retriever import fuse
 
 KS = (1, 5, 10, 20, 100)
-CANDIDATES = 200
 
 
 def gold_keys(kb, question: dict) -> set[tuple[str, str]]:
@@ -68,11 +67,12 @@ def main(argv: list[str] | None = None) -> int:
     mask = retriever.docmeta.mask(filters)
     questions = [q for q in load_questions(args.limit) if gold_keys(kb, q)]
 
+    candidates = retriever.weights.candidates   # the same candidate depth as /v1/search
     per_question = []   # (lexical scores, dense scores, gold)
     started = time.perf_counter()
     for i, q in enumerate(questions, 1):
-        lexical = retriever.lexical_scores(q["question"], mask, CANDIDATES)
-        dense = retriever.dense_scores(q["question"], filters, mask, CANDIDATES)
+        lexical = retriever.lexical_scores(q["question"], mask, candidates)
+        dense = retriever.dense_scores(q["question"], filters, mask, candidates)
         per_question.append((lexical, dense, gold_keys(kb, q)))
         if i % 100 == 0:
             print(f"  {i}/{len(questions)} questions", file=sys.stderr)
@@ -95,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
     for name, row in {**results, **sweep}.items():
         print(f"{name:<16}" + "".join(f"{row[m]:>9.4f}" for m in [*(f'R@{k}' for k in KS), 'MRR@10']))
     path = write_result("retrieval", {"questions": len(questions), "dense_weight": configured,
-                                      "candidates": CANDIDATES, "results": results, "weight_sweep": sweep,
+                                      "candidates": candidates, "results": results, "weight_sweep": sweep,
                                       "seconds_for_candidates": round(elapsed, 1)})
     print(f"written to {path}")
     return 0
