@@ -7,14 +7,9 @@ from assistant.sessions import InvalidSessionId, SessionStore, TurnRecord, WebMe
 
 
 @pytest.fixture
-def store(settings):
-    from assistant.db import create_records_schema
-    from knowledge.database import make_engine
-
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    engine = make_engine(settings.resolved_database_url)
-    create_records_schema(engine)
-    return SessionStore(engine)
+def store(records_engine):
+    """On SQLite and (when FAYUAN_TEST_POSTGRES_URL is set) PostgreSQL."""
+    return SessionStore(records_engine)
 
 
 def test_session_state_and_transcript_persist(store):
