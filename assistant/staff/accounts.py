@@ -66,11 +66,7 @@ class StaffDirectory:
     def set_password(self, username: str, password: str) -> None:
         if len(password or "") < MIN_PASSWORD_LENGTH:
             raise StaffAccountError(f"password must have at least {MIN_PASSWORD_LENGTH} characters")
-        with self._sessions.begin() as db:
-            row = db.scalar(select(StaffAccountRow).where(StaffAccountRow.username == username))
-            if row is None:
-                raise StaffAccountError(f"no staff account {username!r}")
-            row.password_hash = self._hasher.hash(password)
+        self._update(username, password_hash=self._hasher.hash(password))
 
     def authenticate(self, username: str, password: str) -> StaffMember | None:
         """The member if the password is right and the account active; None otherwise."""
@@ -112,11 +108,14 @@ class StaffDirectory:
             return [_member(r) for r in rows]
 
     def deactivate(self, username: str) -> None:
+        self._update(username, active=False)
+
+    def _update(self, username: str, **values) -> None:
         with self._sessions.begin() as db:
-            row = db.scalar(select(StaffAccountRow).where(StaffAccountRow.username == username))
-            if row is None:
-                raise StaffAccountError(f"no staff account {username!r}")
-            row.active = False
+            changed = db.execute(update(StaffAccountRow).where(StaffAccountRow.username == username)
+                                 .values(**values)).rowcount
+        if changed != 1:
+            raise StaffAccountError(f"no staff account {username!r}")
 
     def ensure_admin(self, username: str | None, password: str | None) -> StaffMember | None:
         """Start-up bootstrap: create the configured admin if it does not exist yet. An existing
