@@ -13,9 +13,9 @@ import numpy as np
 from knowledge.ranking.adapter import QueryAdapter
 
 RANK = 64
-STEPS = 120
+STEPS = 100
 HARD = 10           # dense top-k of each training question in the negative pool
-SAMPLE = 2048       # negatives per step
+SAMPLE = 1024       # negatives per step
 TEMPERATURE = 0.05
 
 

@@ -30,12 +30,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--questions", type=Path, default=SHARED / "evals" / "stard" / "devshare.jsonl")
     parser.add_argument("--data-dir", type=Path, default=ROOT / "data")
     parser.add_argument("--out", type=Path, default=LEARNED_DIR)
+    parser.add_argument("--subset-with-vectors", action="store_true",
+                        help="train on the articles already embedded (while the ingest is still running)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     from knowledge.embeddings import load_embedder
 
     model_id = load_embedder().model_id
-    data = load_lab(args.laws, args.questions, args.data_dir)
+    data = load_lab(args.laws, args.questions, args.data_dir, subset_with_vectors=args.subset_with_vectors)
     if data.dense is None:
         log.warning("no article vectors yet: exporting without the dense side and the adapter")
     corpus = data.corpus

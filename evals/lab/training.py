@@ -9,7 +9,7 @@ from knowledge.ranking.features import FEATURES
 from knowledge.ranking.reranker import LinearReranker
 
 
-def sample_negatives(candidates: np.ndarray, gold: list[list[int]], negatives: int = 160,
+def sample_negatives(candidates: np.ndarray, gold: list[list[int]], negatives: int = 120,
                      seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """Per question the gold candidates plus `negatives` random other candidates (fixed seed):
     (row index, column index) arrays of shape (n, negatives + max gold) for fancy indexing, padded
