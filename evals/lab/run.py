@@ -1,6 +1,6 @@
 """Retrieval lab runner: ablation table of ranking pipelines on held-out folds of the STARD dev share.
 
-    python -m evals.lab.run [--folds 5] [--scheme interleaved|blocked] [--no-dense]
+    python -m evals.lab.run [--folds 5] [--scheme interleaved|blocked] [--no-adapter] [--subset-with-vectors]
 
 Everything is computed once as (questions × articles) matrices; per fold the learned parts
 (neighbour votes, priors, adapter, reranker weights) see the training folds only and the table
@@ -214,6 +214,21 @@ def format_table(rows: list[tuple[str, dict]]) -> str:
     return "\n".join([head, line, *body])
 
 
+def held_out_ablation(folds_k: int = 5, scheme: str = "interleaved", subset_with_vectors: bool = False,
+                      adapter: bool = True, laws_dir: Path = SHARED / "laws",
+                      questions_file: Path = SHARED / "evals" / "stard" / "devshare.jsonl",
+                      data_dir: Path = ROOT / "data") -> tuple[list[tuple[str, dict]], str]:
+    """The ablation table on held-out folds and a one-line description of the setting."""
+    data = load_lab(laws_dir, questions_file, data_dir, subset_with_vectors=subset_with_vectors)
+    adapter_fn = None
+    if adapter:
+        from evals.lab.adapter import fold_adapter as adapter_fn
+    rows = run(data, folds_k, scheme, adapter_fn)
+    about = (f"{folds_k}-fold held-out means, {scheme} folds by question id, {len(data.questions)} questions, "
+             f"{len(data.corpus)} articles ({data.corpus.source})")
+    return rows, about
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--laws", type=Path, default=SHARED / "laws")
@@ -221,20 +236,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--data-dir", type=Path, default=ROOT / "data")
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--scheme", choices=("interleaved", "blocked"), default="interleaved")
-    parser.add_argument("--no-dense", action="store_true")
     parser.add_argument("--no-adapter", action="store_true")
     parser.add_argument("--subset-with-vectors", action="store_true",
                         help="only the articles already embedded (estimate while the ingest runs)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
-    data = load_lab(args.laws, args.questions, args.data_dir, use_dense=not args.no_dense,
-                    subset_with_vectors=args.subset_with_vectors)
-    adapter_fn = None
-    if not args.no_adapter:
-        from evals.lab.adapter import fold_adapter as adapter_fn
-    rows = run(data, args.folds, args.scheme, adapter_fn)
-    print(f"\n{args.folds}-fold held-out means, {args.scheme} folds by question id, {len(data.questions)} questions,"
-          f" {len(data.corpus)} articles ({data.corpus.source})\n")
+    rows, about = held_out_ablation(args.folds, args.scheme, args.subset_with_vectors, not args.no_adapter,
+                                    args.laws, args.questions, args.data_dir)
+    print(f"\n{about}\n")
     print(format_table(rows))
 
 
