@@ -10,7 +10,7 @@ from knowledge.ranking.adapter import AdapterFileError, QueryAdapter
 from knowledge.ranking.features import FEATURES, ArticleStatics, ComponentScores, candidate_features, title_stem
 from knowledge.ranking.known import AnswerCounts, KnownFileError, KnownQuestions, article_prior, law_prior
 from knowledge.ranking.pipeline import (ADAPTER_FILE, COUNTS_FILE, KNOWN_FILE, LEARNED_DIR, RERANKER_FILE,
-                                        IndexKeys, LayRanker)
+                                        IndexKeys, LayRanker, open_bound_ranker)
 from knowledge.ranking.reranker import LinearReranker, RerankerFileError
 from knowledge.ranking.scoring import RowTop, Side, law_soft_max, neighbour_votes, union_top
 from knowledge.ranking.vocabulary import QueryExpander, VocabularyFileError, read_vocabulary
@@ -175,6 +175,15 @@ def test_answer_counts_round_trip_and_bad_keys(tmp_path):
     (tmp_path / "bad.json").write_text('{"no separator": 1}', encoding="utf-8")
     with pytest.raises(KnownFileError):
         AnswerCounts.load(tmp_path / "bad.json")
+
+
+def test_ranking_switched_off_or_unreadable_falls_back_to_plain_fusion(tmp_path, settings):
+    assert open_bound_ranker(settings.model_copy(update={"lay_ranking": False}), None, None, "m") is None
+    (tmp_path / RERANKER_FILE).write_text("{broken", encoding="utf-8")
+    broken = settings.model_copy(update={"lay_ranking_dir": tmp_path})
+    assert open_bound_ranker(broken, None, None, "m") is None
+    assert open_bound_ranker(settings.model_copy(update={"lay_ranking_dir": tmp_path / "missing"}),
+                             None, None, "m") is None
 
 
 # ---- the shipped learned files ----------------------------------------------------------------------

@@ -217,3 +217,17 @@ def _stored_vectors(vectors, doc_ids: list[str]) -> dict[str, np.ndarray]:
     if rest and HISTORY in vectors.collections:
         found.update(vectors.embeddings_of(HISTORY, rest))
     return found
+
+
+def open_bound_ranker(settings, catalog, docmeta, model_id: str) -> BoundRanker | None:
+    """The ranker for one served generation, or None (plain fusion) when switched off in the
+    settings or when its learned files cannot be read (logged, never fatal: search still works)."""
+    if not settings.lay_ranking:
+        return None
+    folder = settings.lay_ranking_dir or LEARNED_DIR
+    try:
+        ranker = LayRanker.load(folder, model_id=model_id)
+    except (OSError, ValueError) as exc:          # RerankerFileError, VocabularyFileError are ValueErrors
+        log.warning("ranking: plain fusion, the ranking files in %s are unusable (%s)", folder, exc)
+        return None
+    return ranker.bind(IndexKeys.from_catalog(catalog, docmeta.doc_ids))
