@@ -193,6 +193,9 @@ def run(data: LabData, k: int = 5, scheme: str = "interleaved", adapter_fn=None)
             adapted_train, adapted_test = adapter_fn(data, train, test)
         Xtr, Ctr = fold_features(data, train, train, adapted_train, True)
         Xte, Cte = fold_features(data, train, test, adapted_test, False)
+        pool = evaluate(Cte, [data.gold[i] for i in test], [data.gold_total[i] for i in test], ks=(Cte.shape[1],))
+        log.info("fold %d: candidate pool (%d wide) holds %.3f of the gold articles", f + 1, Cte.shape[1],
+                 pool[f"R@{Cte.shape[1]}"])
         sample = sample_negatives(Ctr, [data.gold[i] for i in train])
         rows = list(LADDER) + [(name, tuple(x for x in FEATURES if x not in dropped)) for name, dropped in DROPS]
         for name, allowed in rows:
