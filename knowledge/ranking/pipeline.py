@@ -184,12 +184,20 @@ class BoundRanker:
                n: int = 100) -> list[tuple[str, float]]:
         """The best `n` documents passing `mask` for `query`, as (doc_id, score), best first."""
         ranker = self.ranker
-        vector = retriever.embedder.embed_queries([query])[0]
-        bm25 = np.where(mask, retriever.lexical.scores(query), 0.0)[None, :]
-        scores = ComponentScores(bm25=Side.from_rows(bm25))
         expansion = ranker.expander.expand(query)
-        if expansion:
-            scores.expansion = Side.from_rows(np.where(mask, retriever.lexical.scores(expansion), 0.0)[None, :])
+
+        def lexical_sides() -> tuple[Side, Side | None]:
+            bm25 = Side.from_rows(np.where(mask, retriever.lexical.scores(query), 0.0)[None, :])
+            if not expansion:
+                return bm25, None
+            return bm25, Side.from_rows(np.where(mask, retriever.lexical.scores(expansion), 0.0)[None, :])
+
+        # BM25 on the retriever's helper thread while the query is embedded (both release the GIL)
+        pool = getattr(retriever, "_pool", None)
+        pending = pool.submit(lexical_sides) if pool is not None else None
+        vector = retriever.embedder.embed_queries([query])[0]
+        bm25_side, expansion_side = pending.result() if pending is not None else lexical_sides()
+        scores = ComponentScores(bm25=bm25_side, expansion=expansion_side)
         if ranker.reranker.uses_dense:
             vectors = [vector] if ranker.adapter is None else [vector, ranker.adapter.adapt(vector[None, :])[0]]
             sides = self._dense_sides(retriever, np.stack(vectors), mask, include_history)
