@@ -22,7 +22,7 @@ from evals.lab.priors import article_counts, article_prior, gold_matrix, law_pri
 from evals.lab.questions import Question, folds, load_questions
 from evals.lab.training import fit_listwise, sample_negatives
 from knowledge.ranking.features import FEATURES, ArticleStatics, ComponentScores, candidate_features
-from knowledge.ranking.scoring import Side, neighbour_votes, normalise_rows
+from knowledge.ranking.scoring import RowTop, Side, neighbour_votes
 
 log = logging.getLogger("evals.lab")
 ROOT = Path(__file__).resolve().parents[2]
@@ -138,11 +138,32 @@ def question_vectors_by_id(questions_file: Path, qids: list[int], embedder, cach
     return vectors[[row_of[q] for q in qids]]
 
 
-def fixed_fusion(data: LabData, dense_weight: float = 0.6) -> np.ndarray:
-    """The retriever's current rule: weighted sum of each side's normalised top-100 scores."""
-    fused = (1 - dense_weight) * np.clip(normalise_rows(data.bm25), 0, None)
-    if data.dense is not None:
-        fused = fused + dense_weight * np.clip(normalise_rows(data.dense), 0, None)
+def _sparse_rows(top: RowTop, values: np.ndarray, n: int) -> np.ndarray:
+    out = np.zeros((top.idx.shape[0], n), dtype=np.float32)
+    np.put_along_axis(out, top.idx, values, axis=1)
+    return out
+
+
+def fixed_fusion(data: LabData, dense_weight: float = 0.6, depth: int = 100) -> np.ndarray:
+    """The retriever's rule (knowledge.retriever.fuse): each side min-max normalised over its top
+    `depth`, weighted sum, a side's missing document counts 0."""
+    fused = np.zeros_like(data.bm25, dtype=np.float32)
+    for scores, weight in ((data.bm25, 1 - dense_weight), (data.dense, dense_weight)):
+        if scores is None or weight <= 0:
+            continue
+        top = RowTop.of(scores, depth)
+        low, high = top.vals[:, -1:], top.vals[:, :1]
+        fused += weight * _sparse_rows(top, (top.vals - low) / np.maximum(high - low, 1e-12), scores.shape[1])
+    return fused
+
+
+def reciprocal_rank_fusion(data: LabData, k: int = 60, depth: int = 1000) -> np.ndarray:
+    fused = np.zeros_like(data.bm25, dtype=np.float32)
+    for scores in (data.bm25, data.dense):
+        if scores is not None:
+            top = RowTop.of(scores, depth)
+            ranks = np.broadcast_to(np.arange(1, top.idx.shape[1] + 1, dtype=np.float32), top.idx.shape)
+            fused += _sparse_rows(top, 1.0 / (k + ranks), scores.shape[1])
     return fused
 
 
@@ -181,13 +202,15 @@ def run(data: LabData, k: int = 5, scheme: str = "interleaved", adapter_fn=None)
         results.setdefault(name, []).append(
             evaluate(ranked, [data.gold[i] for i in test], [data.gold_total[i] for i in test]))
 
+    fixed, rrf = fixed_fusion(data), reciprocal_rank_fusion(data)
     for f in range(k):
         t = time.perf_counter()
         test, train = np.flatnonzero(fold == f), np.flatnonzero(fold != f)
         record("BM25 alone", top_k(data.bm25[test], 100), test)
         if data.dense is not None:
             record("dense alone", top_k(data.dense[test], 100), test)
-        record("fixed fusion 0.6/0.4 (retriever today)", top_k(fixed_fusion(data)[test], 100), test)
+        record("fixed fusion 0.6/0.4 (retriever today)", top_k(fixed[test], 100), test)
+        record("RRF dense+BM25 (k=60)", top_k(rrf[test], 100), test)
         adapted_train = adapted_test = None
         if adapter_fn is not None and data.dense is not None:
             adapted_train, adapted_test = adapter_fn(data, train, test)
