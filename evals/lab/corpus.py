@@ -1,8 +1,7 @@
 """The national corpus as flat arrays (one row per current article), the lab's unit of retrieval.
 
-Loaded from the serving knowledge base (catalog of data/kb/CURRENT) when one exists, otherwise parsed
-straight from the statute folder with ingest.parse_corpus (same current-version rule as the catalog).
-Either way the result is cached in data/lab/ so the next run starts in a second."""
+Parsed straight from the statute folder with ingest.parse_corpus, with the catalog's current-version
+rule and doc ids (outside DLC/ and 案例/), and cached in data/lab/ so the next run starts in a second."""
 from __future__ import annotations
 
 import hashlib
@@ -85,48 +84,14 @@ def _from_records(laws_dir: Path) -> LabCorpus:
     return out
 
 
-def _from_generation(generation: Path) -> LabCorpus:
-    from sqlalchemy import select
-
-    from knowledge.catalog import articles, law_versions, laws
-    from knowledge.kb import catalog_for
-
-    catalog = catalog_for(generation)
-    out = LabCorpus([], [], [], [], [], [], [], source=f"kb:{generation.name}")
-    q = (select(articles.c.doc_id, articles.c.article_id, articles.c.label, articles.c.text, articles.c.path_json,
-                laws.c.short_title, laws.c.level_name, laws.c.category, laws.c.region)
-         .join(law_versions, law_versions.c.id == articles.c.version_id)
-         .join(laws, laws.c.id == law_versions.c.law_id)
-         .where(law_versions.c.is_current.is_(True), law_versions.c.status != "已废止")
-         .order_by(articles.c.doc_id))
-    import json
-
-    with catalog.engine.connect() as conn:
-        for r in conn.execute(q):
-            if r.category in LOCAL_CATEGORIES or r.region:
-                continue
-            out.doc_ids.append(r.doc_id)
-            out.laws.append(r.short_title)
-            out.article_ids.append(r.article_id)
-            out.texts.append(r.text)
-            out.paths.append(json.loads(r.path_json))
-            out.levels.append(r.level_name)
-            out.labels.append(r.label)
-    return out
-
-
-def load_corpus(laws_dir: Path, kb_dir: Path | None, cache_dir: Path, prefer_kb: bool = True) -> LabCorpus:
-    """The national corpus, from the serving KB generation if there is one, else parsed."""
-    from knowledge.generations import current_generation
-
-    generation = current_generation(kb_dir) if (kb_dir and prefer_kb) else None
-    key = f"kb-{generation.name}" if generation else "parse-" + hashlib.sha1(
-        str(Path(laws_dir).resolve()).encode()).hexdigest()[:8]
-    cache = cache_dir / f"corpus-v2-{key}.pkl"
+def load_corpus(laws_dir: Path, cache_dir: Path) -> LabCorpus:
+    """The national corpus parsed from `laws_dir`, cached in `cache_dir`."""
+    key = hashlib.sha1(str(Path(laws_dir).resolve()).encode()).hexdigest()[:8]
+    cache = cache_dir / f"corpus-v2-parse-{key}.pkl"
     if cache.exists():
         with open(cache, "rb") as fh:
             return pickle.load(fh)
-    corpus = _from_generation(generation) if generation else _from_records(Path(laws_dir))
+    corpus = _from_records(Path(laws_dir))
     cache_dir.mkdir(parents=True, exist_ok=True)
     with open(cache, "wb") as fh:
         pickle.dump(corpus, fh, protocol=pickle.HIGHEST_PROTOCOL)

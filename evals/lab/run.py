@@ -78,15 +78,14 @@ def load_lab(laws_dir: Path, questions_file: Path, data_dir: Path, use_dense: bo
     articles whose vectors are already cached (a random-like part of the national corpus; the
     numbers are then an estimate on that part, not the target metric)."""
     from knowledge.embeddings import load_embedder
-    from knowledge.generations import current_generation
     from knowledge.lexical import LegalTokenizer
     from knowledge.ranking.vocabulary import QueryExpander
     from evals.lab.corpus import sub_corpus
-    from evals.lab.vectors import article_vectors, article_vectors_from_cache, cached_article_vectors
+    from evals.lab.vectors import article_vectors_from_cache, cached_article_vectors
 
     cache = data_dir / "lab"
     t = time.perf_counter()
-    corpus = load_corpus(laws_dir, data_dir / "kb", cache)
+    corpus = load_corpus(laws_dir, cache)
     tokenizer = LegalTokenizer(set(corpus.laws))
     tokens = corpus_tokens(corpus, tokenizer, cache)
     embedder = load_embedder()
@@ -110,14 +109,10 @@ def load_lab(laws_dir: Path, questions_file: Path, data_dir: Path, use_dense: bo
     if subset_vecs is not None:
         article_vecs = subset_vecs if use_dense else None
     elif use_dense:
-        generation = current_generation(data_dir / "kb")
-        if generation is not None and corpus.source.startswith("kb:"):
-            article_vecs = article_vectors(corpus, generation, cache)
-        else:
-            article_vecs, found = article_vectors_from_cache(corpus, data_dir / "kb" / "embeddings.sqlite3",
-                                                             embedder.model_id, cache)
-            if article_vecs is None:
-                log.warning("only %d of %d articles have vectors in the embedding cache", found, len(corpus))
+        article_vecs, found = article_vectors_from_cache(corpus, data_dir / "kb" / "embeddings.sqlite3",
+                                                         embedder.model_id, cache)
+        if article_vecs is None:
+            log.warning("only %d of %d articles have vectors in the embedding cache", found, len(corpus))
     if article_vecs is not None:
         dense = query_vecs @ article_vecs.T
         log.info("dense scored  [%.1fs]", time.perf_counter() - t)

@@ -1,5 +1,5 @@
 """Vectors for the lab: question embeddings (computed once, cached in data/lab/) and article
-vectors read back from the knowledge base's Chroma store (never re-embedded here)."""
+vectors read from the ingest's embedding cache (never embedded here)."""
 from __future__ import annotations
 
 import hashlib
@@ -19,33 +19,6 @@ def question_vectors(texts: list[str], embedder, cache_dir: Path) -> np.ndarray:
     cache_dir.mkdir(parents=True, exist_ok=True)
     np.save(cache, vectors)
     return vectors
-
-
-def article_vectors(corpus: LabCorpus, generation: Path, cache_dir: Path, chroma_url: str | None = None) -> np.ndarray:
-    """(len(corpus), dim) float32 in corpus order, from the generation's `current` collection."""
-    cache = cache_dir / f"avec-{generation.name}-{len(corpus)}.npy"
-    if cache.exists():
-        return np.load(cache)
-    from knowledge.vectors import CURRENT, VectorIndex
-
-    index = VectorIndex.open(generation, chroma_url)
-    collection = index.collections[CURRENT]
-    position = {d: i for i, d in enumerate(corpus.doc_ids)}
-    out: np.ndarray | None = None
-    found = 0
-    for start in range(0, len(corpus), 2000):
-        batch = corpus.doc_ids[start:start + 2000]
-        got = collection.get(ids=batch, include=["embeddings"])
-        emb = np.asarray(got["embeddings"], dtype=np.float32)
-        if out is None:
-            out = np.zeros((len(corpus), emb.shape[1]), dtype=np.float32)
-        for doc_id, vec in zip(got["ids"], emb):
-            out[position[doc_id]] = vec
-            found += 1
-    if found < len(corpus):
-        raise RuntimeError(f"{len(corpus) - found} corpus articles have no vector in {generation}")
-    np.save(cache, out)
-    return out
 
 
 def passage_texts(corpus: LabCorpus) -> list[str]:
