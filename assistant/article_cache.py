@@ -2,7 +2,8 @@
 
 Every answer looks up the same few articles again and again (the time-limit rules, the citations
 it verifies). Within one knowledge-base generation an article never changes, and a re-ingest
-opens a new KnowledgeBase object, which gets a new cache — so caching by object is safe."""
+opens a new KnowledgeBase object, which gets a new cache — so caching by object is safe (the
+conversation passes the generation a `LiveKnowledgeBase` currently serves, not the live wrapper)."""
 from __future__ import annotations
 
 import threading
@@ -36,7 +37,21 @@ class CachedArticles:
         return value
 
     def search(self, query: str, k: int = 10, **filters) -> list[Hit]:
-        return self.kb.search(query, k, **filters)
+        hits = self.kb.search(query, k, **filters)
+        if not filters:
+            self.remember(hits)
+        return hits
+
+    def remember(self, hits: list[Hit]) -> None:
+        """Articles a search just returned exist as they are: verifying their citations needs no query."""
+        with self._lock:
+            for hit in hits:
+                if hit.kind == "statute" and hit.law and hit.article_id:
+                    for key in (("article", hit.law, hit.article_id), ("lookup", hit.law, hit.article_id)):
+                        self._memo[key] = hit
+                        self._memo.move_to_end(key)
+            while len(self._memo) > self._maxsize:
+                self._memo.popitem(last=False)
 
     def lookup(self, citation: str | CitationRef, *, as_of: str | None = None) -> Hit | None:
         if as_of is not None:

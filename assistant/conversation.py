@@ -150,7 +150,9 @@ class ConversationService:
         kb = self._knowledge()
         if kb is None:
             raise KnowledgeUnavailable("知识库尚未加载，请稍后再试 (knowledge base not loaded yet)")
-        return self._article_caches.for_kb(kb)
+        # a live knowledge base follows re-ingests: cache per generation it currently serves
+        generation = kb.current() if callable(getattr(type(kb), "current", None)) else kb
+        return self._article_caches.for_kb(generation)
 
     # --- flows -------------------------------------------------------------------------------
     def _answer(self, query: str, intent: str, *, topic: str | None, already_quoted: set = frozenset()) -> Outcome:

@@ -204,3 +204,13 @@ def test_eligibility_starts_from_what_the_person_already_said_and_state_is_maske
     assert "遇到了什么事" not in asked["answer"]          # the matter (wages) is already known
     fresh = ask(client, "我能申请法律援助吗？")
     assert "遇到了什么事" in fresh["answer"]
+
+
+def test_answers_through_the_live_knowledge_base_the_service_uses(small_kb, small_kb_settings, tmp_path):
+    from knowledge.kb import LiveKnowledgeBase
+
+    services = chat_services(small_kb, small_kb_settings, tmp_path)
+    services.knowledge = LiveKnowledgeBase(small_kb_settings, embedder=small_kb.retriever.embedder)
+    reply = services.assistant.reply(None, WAGES)
+    assert reply.intent == "legal_question" and reply.citations
+    assert all(small_kb.get_article(c.law, c.article_id).text == c.text for c in reply.citations if c.law)

@@ -56,3 +56,16 @@ def test_offline_answers_pass_verification_unchanged(small_kb):
 
 def test_sentences_keep_quotes_whole():
     assert split_sentences("甲说：“一。二。”乙。\n丙") == ["甲说：“一。二。”乙。", "\n", "丙"]
+
+
+def test_article_cache_is_per_knowledge_base_object_and_remembers_search_hits(small_kb):
+    from assistant.article_cache import ArticleCaches
+
+    caches = ArticleCaches()
+    cached = caches.for_kb(small_kb)
+    assert caches.for_kb(small_kb) is cached
+    hits = cached.search("拖欠劳动报酬", k=5)
+    statute = next(h for h in hits if h.kind == "statute")
+    assert cached.get_article(statute.law, statute.article_id) is statute      # no second query
+    assert cached.get_article("劳动合同法", "999") is None
+    assert cached.lookup("劳动合同法第38条").text == small_kb.get_article("劳动合同法", "38").text
