@@ -81,6 +81,8 @@ def test_h5_chat_on_a_phone(served_app):
             page.get_by_test_id("handoff").click()
             expect(page.locator(".msg.user").last).to_have_text("转人工")
             expect(page.locator(".msg.bot").last).to_contain_text("人工", timeout=15_000)
+            page.get_by_test_id("rate").get_by_role("button", name="满意", exact=True).click()
+            expect(page.get_by_test_id("rate")).to_contain_text("感谢")
             page.screenshot(path=str(ARTIFACTS / "chat-h5.png"), full_page=True)
         finally:
             browser.close()

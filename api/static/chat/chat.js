@@ -7,6 +7,7 @@
   var input = document.getElementById("input");
   var send = document.getElementById("send");
   var status = document.getElementById("status");
+  var rate = document.getElementById("rate");
   var lastId = 0;        // newest stored message seen (for polling staff replies)
   var busy = false;
   var STATUS = { pending: "等待工作人员接入", assigned: "工作人员处理中", escalated: "已加急", resolved: "已办结",
@@ -67,6 +68,7 @@
       keepSession(res.body.session_id);
       if (!res.body.silent) add("bot", res.body.answer, res.body.citations, res.body.handoff);
       else status.textContent = "工作人员正在处理，请稍候。";
+      rate.hidden = false;
     }).catch(function () {
       add("bot", "网络不太好，请稍后再试，或拨打 12348 法律服务热线。");
     }).then(function () {
@@ -83,6 +85,7 @@
       return r.ok ? r.json() : null;
     }).then(function (body) {
       if (!body) return;
+      if (body.messages.length) rate.hidden = false;
       body.messages.forEach(function (m) {
         if (!onlyStaff || m.role === "staff") add(m.role, m.text, m.citations);
         lastId = Math.max(lastId, m.id);
@@ -100,6 +103,16 @@
     if (e.key === "Enter" && !e.shiftKey && !e.isComposing) { e.preventDefault(); form.requestSubmit(); }
   });
   document.getElementById("handoff").addEventListener("click", function () { ask("转人工"); });
+  // 满意 / 基本满意 / 不满意 for the consultation records (monthly report)
+  rate.addEventListener("click", function (e) {
+    var rating = e.target.getAttribute && e.target.getAttribute("data-rating");
+    if (!rating || !sessionId()) return;
+    fetch("/v1/consultations/" + encodeURIComponent(sessionId()) + "/rating", {
+      method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ rating: rating })
+    }).then(function (r) { return r.json(); }).then(function (body) {
+      rate.textContent = body.message || body.detail || "感谢您的评价！";
+    }).catch(function () { rate.textContent = "评价没有提交成功，请稍后再试。"; });
+  });
 
   load(false).then(function () {
     setInterval(function () { if (!busy) load(true); }, 5000);
