@@ -137,13 +137,10 @@ class ConversationService:
             return self._statute(intent.cleaned)
         if intent.name == I.ELIGIBILITY:
             return self._eligibility_turn(session, intent.cleaned, desk, continuing=False)
-        query = intent.cleaned
-        if intent.name == I.FOLLOW_UP:
-            query = f"{state['topic']} {intent.cleaned}"
-        if intent.name == I.FOLLOW_UP:
+        if intent.name == I.FOLLOW_UP:   # "那如果公司不给呢？" is about the previous topic
             quoted = {(c.get("law"), c.get("article_id")) for c in state.get("citations", [])}
-            return self._answer(query, intent.name, topic=None, already_quoted=quoted)
-        return self._answer(query, intent.name, topic=intent.cleaned)
+            return self._answer(f"{state['topic']} {intent.cleaned}", intent.name, topic=None, already_quoted=quoted)
+        return self._answer(intent.cleaned, intent.name, topic=intent.cleaned)
 
     def kb(self) -> KnowledgeBase:
         """The loaded knowledge base, with article lookups memoised (503 when not loaded yet)."""
@@ -160,16 +157,14 @@ class ConversationService:
         composer = OfflineComposer(kb, self.limits)
         hits = kb.search(query, k=self.search_k)
         composed = composer.answer(query, hits, already_quoted=already_quoted)
-        text, citations = self._grounded_text(kb, composer, query, composed)
+        text, citations = self._grounded_text(kb, query, composed)
         state = {"points": composed.points, "uncertain": not composed.confident,
                  "citations": [_cite_key(h) for h in citations]}
         if topic:
             state["topic"] = state["story"] = topic
-        return Outcome(text if composed.confident else composed.text, intent, citations,
-                       substantive=True, state=state)
+        return Outcome(text, intent, citations, substantive=True, state=state)
 
-    def _grounded_text(self, kb: KnowledgeBase, composer: OfflineComposer, query: str,
-                       composed: ComposedAnswer) -> tuple[str, list[Hit]]:
+    def _grounded_text(self, kb: KnowledgeBase, query: str, composed: ComposedAnswer) -> tuple[str, list[Hit]]:
         """The LLM's wording when it is configured and survives verification, else the offline text
         (verified too: the same check for every answer)."""
         verifier = CitationVerifier(kb)
