@@ -132,4 +132,5 @@ def _wire_chat(services: Services) -> None:
         records=lambda: getattr(services, "records", None),
         llm=llm_from_settings(settings),
         search_k=settings.chat_search_k, min_score=settings.chat_min_score,
-        max_citations=settings.chat_max_citations, max_message_chars=settings.chat_max_message_chars)
+        max_citations=settings.chat_max_citations, relative_floor=settings.chat_relative_floor,
+        max_message_chars=settings.chat_max_message_chars)

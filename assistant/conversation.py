@@ -59,7 +59,7 @@ class ConversationService:
                  eligibility: Callable[[], Any | None] = lambda: None,
                  records: Callable[[], Any | None] = lambda: None,
                  llm: Any | None = None, search_k: int = 10, min_score: float = 0.0, max_citations: int = 5,
-                 max_message_chars: int = 2000):
+                 relative_floor: float = 0.5, max_message_chars: int = 2000):
         from assistant.composer import ComposerLimits
 
         self.store = store
@@ -70,7 +70,7 @@ class ConversationService:
         self._article_caches = ArticleCaches()
         self.llm = llm
         self.search_k = search_k
-        self.limits = ComposerLimits(min_score=min_score, max_citations=max_citations)
+        self.limits = ComposerLimits(min_score=min_score, max_citations=max_citations, relative_floor=relative_floor)
         self.max_message_chars = max_message_chars
 
     # --- the Assistant contract ---------------------------------------------------------

@@ -66,7 +66,8 @@ def run(limit: int, data_dir: Path | None) -> dict:
         "answers_with_citation": with_citation, "uncertain_answers": uncertain,
         "gold_among_citations": with_gold, "gold_share": round(with_gold / n, 4) if n else 0.0,
         "ms_per_question_median": round(statistics.median(per_question_ms), 1) if per_question_ms else None,
-        "settings": {"chat_search_k": settings.chat_search_k, "chat_max_citations": settings.chat_max_citations},
+        "settings": {"chat_search_k": settings.chat_search_k, "chat_max_citations": settings.chat_max_citations,
+                     "chat_relative_floor": settings.chat_relative_floor},
     }
 
 

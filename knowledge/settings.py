@@ -49,6 +49,8 @@ class Settings(BaseSettings):
     chat_min_score: float = Field(
         0.0, description="Top retrieval score below which the chat says 不确定 instead of answering")
     chat_max_citations: int = Field(5, description="Citations listed (expandable) under one chat answer")
+    chat_relative_floor: float = Field(
+        0.5, ge=0.0, le=1.0, description="Cite a retrieved article only if its score is at least this share of the top hit's")
     chat_max_message_chars: int = Field(
         2000, description="Longer chat messages are refused with 422 (a question, not a document)")
 
