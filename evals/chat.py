@@ -23,6 +23,7 @@ def run(limit: int, data_dir: Path | None) -> dict:
 
     from api.app import create_app
     from api.services import build_services
+    from knowledge.citations import parse
     from knowledge.kb import open_knowledge_base
     from knowledge.settings import Settings
 
@@ -38,6 +39,7 @@ def run(limit: int, data_dir: Path | None) -> dict:
     intents, statuses = Counter(), Counter()
     with_gold = with_citation = uncertain = citations_total = 0
     not_in_kb: list[dict] = []
+    text_not_in_kb: list[dict] = []
     per_question_ms: list[float] = []
     for row in questions:
         started = time.perf_counter()
@@ -57,12 +59,17 @@ def run(limit: int, data_dir: Path | None) -> dict:
                 if hit is None or hit.text != c["text"]:
                     not_in_kb.append({"id": row["id"], "citation": c.get("label")})
                 cited.add((c["law"], c["article_id"]))
+        # independent of the citations list: every 法名+第X条 written in the answer text must exist
+        for ref in parse(body["answer"]):
+            if not ref.law.endswith(("该法", "本法", "同法")) and kb.lookup(ref) is None:   # 本法: the quoted law
+                text_not_in_kb.append({"id": row["id"], "citation": ref.raw})
         with_citation += bool(cited)
         with_gold += bool(cited & gold_keys(row))
     n = len(questions)
     return {
         "questions": n, "http_status": dict(statuses), "intents": dict(intents.most_common()),
         "citations": citations_total, "citations_not_in_kb": len(not_in_kb), "not_in_kb_examples": not_in_kb[:10],
+        "answer_text_citations_not_in_kb": len(text_not_in_kb), "answer_text_examples": text_not_in_kb[:10],
         "answers_with_citation": with_citation, "uncertain_answers": uncertain,
         "gold_among_citations": with_gold, "gold_share": round(with_gold / n, 4) if n else 0.0,
         "ms_per_question_median": round(statistics.median(per_question_ms), 1) if per_question_ms else None,
@@ -78,8 +85,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--data-dir", type=Path, default=None, help="knowledge base data dir (default: settings)")
     args = parser.parse_args(argv)
     result = run(args.limit, args.data_dir)
-    for key in ("questions", "http_status", "citations", "citations_not_in_kb", "answers_with_citation",
-                "uncertain_answers", "gold_among_citations", "gold_share", "ms_per_question_median", "intents"):
+    for key in ("questions", "http_status", "citations", "citations_not_in_kb", "answer_text_citations_not_in_kb",
+                "answers_with_citation",
+                "uncertain_answers", "gold_among_citations", "gold_share", "ms_per_question_median", "intents", "settings"):
         print(f"{key:24s} {result[key]}")
     from knowledge.settings import Settings
 
