@@ -11,7 +11,9 @@ import numpy as np
 from scipy import sparse
 
 ArticleKey = tuple[str, str]      # (law short title, article id)
-SMOOTH = 0.1
+# pseudo-answers per law: 1.0 scores the same as 0.1 on held-out STARD folds (R@10 0.614 both) but
+# penalises laws the share never asked about (工伤保险条例 …) far less: log 2 instead of log 11
+SMOOTH = 1.0
 
 
 class KnownFileError(ValueError):
