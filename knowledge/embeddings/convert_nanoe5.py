@@ -466,6 +466,8 @@ def is_converted(folder: str | os.PathLike, src: str | os.PathLike | None = None
             "1_Pooling/config.json"]
     if not all((folder / n).is_file() for n in need):
         return False
+    if (folder / "model.safetensors").stat().st_size < 100_000_000:  # truncated write
+        return False
     try:
         man = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
