@@ -29,8 +29,8 @@ class ComposedAnswer:
 @dataclass(frozen=True)
 class ComposerLimits:
     min_score: float = 0.0          # below this top score the retrieval is "weak"
-    relative_floor: float = 0.5     # keep hits scoring at least this share of the top hit
-    max_citations: int = 5          # articles/cases listed (and expandable) under the answer
+    relative_floor: float = 0.3     # keep hits scoring at least this share of the top hit
+    max_citations: int = 8          # articles/cases listed (and expandable) under the answer
     quoted: int = 2                 # of which quoted in the answer text
     quote_chars: int = 90
     grounding_window: int = 3       # the question must share a word with one of the top hits

@@ -58,8 +58,8 @@ class ConversationService:
                  handoff_desk: Callable[[], HandoffDesk | None] = lambda: None,
                  eligibility: Callable[[], Any | None] = lambda: None,
                  records: Callable[[], Any | None] = lambda: None,
-                 llm: Any | None = None, search_k: int = 10, min_score: float = 0.0, max_citations: int = 5,
-                 relative_floor: float = 0.5, max_message_chars: int = 2000):
+                 llm: Any | None = None, search_k: int = 10, min_score: float = 0.0, max_citations: int = 8,
+                 relative_floor: float = 0.3, max_message_chars: int = 2000):
         from assistant.composer import ComposerLimits
 
         self.store = store

@@ -84,8 +84,8 @@ class CitationVerifier:
         Quotations are masked while citations are scanned: a quote attached to a verified citation
         is checked against that article's real text (its "本法第X条" belong to that law); any other
         quote is scanned on its own."""
-        quotes = [(m.start(), m.end()) for m in _QUOTE.finditer(sentence)]
-        masked = _mask(sentence, quotes)
+        quotes = [(m.start(), m.end()) for m in QUOTE.finditer(sentence)]
+        masked = mask_spans(sentence, quotes)
         found: list[tuple[int, int, Hit]] = []
         cursor = 0
         for ref in parse(masked):
@@ -156,10 +156,10 @@ class CitationVerifier:
         return self.kb.get_article(last_law, make_article_id(number, suffix))
 
 
-_QUOTE = re.compile(r"[“\"][^“”\"]{1,600}[”\"]")
+QUOTE = re.compile(r"[“\"][^“”\"]{1,600}[”\"]")
 
 
-def _mask(text: str, spans: list[tuple[int, int]]) -> str:
+def mask_spans(text: str, spans: list[tuple[int, int]]) -> str:
     """Blank the inside of each span (same length, so positions stay valid)."""
     chars = list(text)
     for start, end in spans:

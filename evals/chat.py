@@ -23,6 +23,7 @@ def run(limit: int, data_dir: Path | None) -> dict:
 
     from api.app import create_app
     from api.services import build_services
+    from assistant.verify import QUOTE, mask_spans
     from knowledge.citations import parse
     from knowledge.kb import open_knowledge_base
     from knowledge.settings import Settings
@@ -40,6 +41,7 @@ def run(limit: int, data_dir: Path | None) -> dict:
     with_gold = with_citation = uncertain = citations_total = 0
     not_in_kb: list[dict] = []
     text_not_in_kb: list[dict] = []
+    in_quotes = 0
     per_question_ms: list[float] = []
     for row in questions:
         started = time.perf_counter()
@@ -59,10 +61,15 @@ def run(limit: int, data_dir: Path | None) -> dict:
                 if hit is None or hit.text != c["text"]:
                     not_in_kb.append({"id": row["id"], "citation": c.get("label")})
                 cited.add((c["law"], c["article_id"]))
-        # independent of the citations list: every 法名+第X条 written in the answer text must exist
-        for ref in parse(body["answer"]):
-            if not ref.law.endswith(("该法", "本法", "同法")) and kb.lookup(ref) is None:   # 本法: the quoted law
+        # independent of the citations list: every 法名+第X条 the answer itself writes must exist.
+        # Quotations are the articles' own words (verified against the article) and may refer to
+        # other instruments (本解释第一条, 物权法第四十二条): counted apart, for the record.
+        quotes = [(m.start(), m.end()) for m in QUOTE.finditer(body["answer"])]
+        for ref in parse(mask_spans(body["answer"], quotes)):
+            if kb.lookup(ref) is None:
                 text_not_in_kb.append({"id": row["id"], "citation": ref.raw})
+        for start, end in quotes:
+            in_quotes += sum(1 for ref in parse(body["answer"][start:end]) if kb.lookup(ref) is None)
         with_citation += bool(cited)
         with_gold += bool(cited & gold_keys(row))
     n = len(questions)
@@ -70,6 +77,7 @@ def run(limit: int, data_dir: Path | None) -> dict:
         "questions": n, "http_status": dict(statuses), "intents": dict(intents.most_common()),
         "citations": citations_total, "citations_not_in_kb": len(not_in_kb), "not_in_kb_examples": not_in_kb[:10],
         "answer_text_citations_not_in_kb": len(text_not_in_kb), "answer_text_examples": text_not_in_kb[:10],
+        "references_inside_quoted_articles_not_resolved": in_quotes,
         "answers_with_citation": with_citation, "uncertain_answers": uncertain,
         "gold_among_citations": with_gold, "gold_share": round(with_gold / n, 4) if n else 0.0,
         "ms_per_question_median": round(statistics.median(per_question_ms), 1) if per_question_ms else None,

@@ -48,9 +48,11 @@ class Settings(BaseSettings):
     chat_search_k: int = Field(10, description="Articles/cases retrieved per chat question")
     chat_min_score: float = Field(
         0.0, description="Top retrieval score below which the chat says 不确定 instead of answering")
-    chat_max_citations: int = Field(5, description="Citations listed (expandable) under one chat answer")
+    chat_max_citations: int = Field(
+        8, description="Retrieved articles listed (collapsed, expandable) under one chat answer; "
+                       "STARD dev: 5 → 56% with a gold article, 8 → 62%")
     chat_relative_floor: float = Field(
-        0.5, ge=0.0, le=1.0, description="Cite a retrieved article only if its score is at least this share of the top hit's")
+        0.3, ge=0.0, le=1.0, description="Cite a retrieved article only if its score is at least this share of the top hit's")
     chat_max_message_chars: int = Field(
         2000, description="Longer chat messages are refused with 422 (a question, not a document)")
 
