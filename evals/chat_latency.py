@@ -119,7 +119,8 @@ def run(requests: int, concurrency: int, max_seconds: float, data_dir: Path | No
         server.wait(timeout=20)
     return {"sequential": _summary(sequential), "loaded": {**_summary(loaded), "concurrency": concurrency,
             "seconds": round(wall, 2), "requests_per_s": round(len(loaded) / wall, 1)},
-            "http_status": statuses, "cpu_count": os.cpu_count()}
+            "http_status": statuses, "cpu_count": os.cpu_count(),
+            "load_average_1m_after": round(os.getloadavg()[0], 2)}   # other processes share the cores
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -132,7 +133,8 @@ def main(argv: list[str] | None = None) -> None:
     result = run(args.requests, args.concurrency, args.max_seconds, args.data_dir)
     print(f"sequential (warm): {result['sequential']}")
     print(f"loaded:            {result['loaded']}")
-    print(f"http status:       {result['http_status']}")
+    print(f"http status:       {result['http_status']}  (load average {result['load_average_1m_after']} "
+          f"on {result['cpu_count']} cores)")
     from knowledge.settings import Settings
 
     print("written to", write_result("chat_latency", result, args.data_dir or Settings().data_dir))
