@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SHARED = ROOT.parent / "shared"
 
 BASE = ("dense", "dense_norm", "bm25_norm")
-DENSE_FEATURES = ("dense", "dense_norm", "law_dense", "adapted_norm")
+DENSE_FEATURES = ("dense", "dense_norm", "law_dense", "adapted", "adapted_norm", "law_adapted")
 LEVELS = ("level_law", "level_judicial", "level_regulation", "level_rule", "level_other")
 # ablation: each row adds one component to the one above
 LADDER: list[tuple[str, tuple[str, ...]]] = [
@@ -46,10 +46,10 @@ LADDER: list[tuple[str, tuple[str, ...]]] = [
 # leave-one-out rows: everything except one component
 DROPS: list[tuple[str, tuple[str, ...]]] = [
     ("all − vocabulary bridge", ("expansion_norm",)),
-    ("all − law grouping", ("law_dense", "law_bm25", "law_neighbours")),
+    ("all − law grouping", ("law_dense", "law_adapted", "law_bm25", "law_neighbours")),
     ("all − priors", ("article_prior", "law_prior")),
     ("all − neighbours", ("neighbours", "law_neighbours")),
-    ("all − adapter", ("adapted_norm",)),
+    ("all − adapter", ("adapted", "adapted_norm", "law_adapted")),
 ]
 
 
@@ -162,8 +162,8 @@ def reciprocal_rank_fusion(data: LabData, k: int = 60, depth: int = 1000) -> np.
     return fused
 
 
-def _side(rows: np.ndarray | None) -> Side | None:
-    return None if rows is None else Side.from_rows(rows)
+def _side(rows: np.ndarray | None, top_only: bool = False) -> Side | None:
+    return None if rows is None else Side.from_rows(rows, top_only=top_only)
 
 
 def fold_features(data: LabData, train: np.ndarray, rows: np.ndarray, adapted: np.ndarray | None,
@@ -178,8 +178,9 @@ def fold_features(data: LabData, train: np.ndarray, rows: np.ndarray, adapted: n
     if is_train:
         sims[np.arange(len(rows)), np.arange(len(rows))] = -1.0    # rows == train: leave self out
     votes = neighbour_votes(sims, G)
-    scores = ComponentScores(dense=_side(None if data.dense is None else data.dense[rows]),
-                             adapted=_side(adapted), bm25=_side(data.bm25[rows]),
+    # dense sides as the product sees them: ANN top lists only
+    scores = ComponentScores(dense=_side(None if data.dense is None else data.dense[rows], top_only=True),
+                             adapted=_side(adapted, top_only=True), bm25=_side(data.bm25[rows]),
                              expansion=_side(data.expansion[rows]), neighbours=_side(votes))
     candidates = scores.candidates(width)
     feats = candidate_features([data.questions[i].text for i in rows], scores, statics, candidates)
@@ -220,7 +221,7 @@ def run(data: LabData, k: int = 5, scheme: str = "interleaved", adapter_fn=None)
             if data.dense is None:
                 allowed = tuple(a for a in allowed if a not in DENSE_FEATURES)
             if adapted_test is None:
-                allowed = tuple(a for a in allowed if a != "adapted_norm")
+                allowed = tuple(a for a in allowed if a not in ("adapted", "adapted_norm", "law_adapted"))
             model = fit_listwise(Xtr, Ctr, [data.gold[i] for i in train], allowed, sample=sample)
             record(name, model.order(Xte, Cte)[:, :100], test)
         log.info("fold %d/%d done [%.1fs]", f + 1, k, time.perf_counter() - t)

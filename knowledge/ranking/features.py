@@ -12,8 +12,8 @@ import numpy as np
 from knowledge.ranking.scoring import Side, law_soft_max, union_top
 
 FEATURES = (
-    "dense", "dense_norm", "adapted_norm", "bm25_norm", "expansion_norm", "neighbours",
-    "article_prior", "law_prior", "law_dense", "law_bm25", "law_neighbours", "title_in_query",
+    "dense", "dense_norm", "adapted", "adapted_norm", "bm25_norm", "expansion_norm", "neighbours",
+    "article_prior", "law_prior", "law_dense", "law_adapted", "law_bm25", "law_neighbours", "title_in_query",
     "level_law", "level_judicial", "level_regulation", "level_rule", "level_other",
 )
 LEVEL_NAMES = ("level_law", "level_judicial", "level_regulation", "level_rule", "level_other")
@@ -86,7 +86,10 @@ def candidate_features(queries: list[str], scores: ComponentScores, statics: Art
         out[:, :, col["dense_norm"]] = scores.dense.top.norm(raw)
         out[:, :, col["law_dense"]] = law_soft_max(scores.dense.top, True, statics.law_code, candidates)
     if scores.adapted is not None:
-        out[:, :, col["adapted_norm"]] = scores.adapted.top.norm(scores.adapted.at(candidates))
+        raw = scores.adapted.at(candidates)
+        out[:, :, col["adapted"]] = raw
+        out[:, :, col["adapted_norm"]] = scores.adapted.top.norm(raw)
+        out[:, :, col["law_adapted"]] = law_soft_max(scores.adapted.top, True, statics.law_code, candidates)
     if scores.bm25 is not None:
         out[:, :, col["bm25_norm"]] = scores.bm25.top.norm(scores.bm25.at(candidates))
         out[:, :, col["law_bm25"]] = law_soft_max(scores.bm25.top, True, statics.law_code, candidates)

@@ -21,7 +21,7 @@ from knowledge.ranking.features import ArticleStatics, ComponentScores, candidat
 from knowledge.ranking.known import (AnswerCounts, ArticleKey, KnownFileError, KnownQuestions, article_prior,
                                      law_prior)
 from knowledge.ranking.reranker import LinearReranker, RerankerFileError
-from knowledge.ranking.scoring import TOP_DEPTH, RowTop, Side, neighbour_votes
+from knowledge.ranking.scoring import TOP_DEPTH, Side, neighbour_votes
 from knowledge.ranking.vocabulary import QueryExpander
 
 log = logging.getLogger(__name__)
@@ -122,62 +122,31 @@ class BoundRanker:
     def _ann(self, retriever, vectors: np.ndarray, mask: np.ndarray, include_history: bool,
              n: int) -> list[list[tuple[int, float]]]:
         """Per query vector: the top `n` (position, cosine) passing `mask`, all vectors in one Chroma
-        query per collection (over-fetched 2×, then masked here as the retriever does)."""
+        query per collection (over-fetched 2× under a filter, then masked here as the retriever does)."""
         from knowledge.vectors import CURRENT, HISTORY
 
         position = retriever.docmeta.position
         found: list[list[tuple[int, float]]] = [[] for _ in vectors]
         for role in ((CURRENT, HISTORY) if include_history else (CURRENT,)):
             collection = retriever.vectors.collections.get(role)
-            size = self._sizes.setdefault(role, collection.count() if collection is not None else 0)
+            if role not in self._sizes:
+                self._sizes[role] = collection.count() if collection is not None else 0
+            size = self._sizes[role]
             if size == 0:
                 continue
+            fetch = n if mask.all() else 2 * n        # over-fetch only when a filter drops documents
             res = collection.query(query_embeddings=[v.astype(np.float32) for v in vectors],
-                                   n_results=min(2 * n, size), include=["distances"])
+                                   n_results=min(fetch, size), include=["distances"])
             for j, (ids, dists) in enumerate(zip(res["ids"], res["distances"])):
                 found[j] += [(position[d], 1.0 - float(x)) for d, x in zip(ids, dists)
                              if d in position and mask[position[d]]]
         return [sorted(f, key=lambda pv: -pv[1])[:n] for f in found]
 
-    @staticmethod
-    def _ann_top(kept: list[tuple[int, float]]) -> RowTop:
-        idx = np.array([p for p, _ in kept] or [0], dtype=np.int64)[None, :]
-        vals = np.array([v for _, v in kept] or [0.0], dtype=np.float32)[None, :]
-        floor = vals[:, :100].mean(axis=1, keepdims=True)
-        return RowTop(idx, vals, floor, np.maximum(vals[:, :1] - floor, 1e-6))
-
     def _dense_sides(self, retriever, vectors: np.ndarray, mask: np.ndarray,
                      include_history: bool) -> list[Side]:
-        """Dense sides (plain and adapted query vector) from the ANN top lists; candidates outside a
-        top list are scored from their stored vectors, fetched once for all sides."""
+        """Dense sides (plain and adapted query vector) from the ANN top lists alone."""
         tops = self._ann(retriever, vectors, mask, include_history, TOP_DEPTH)
-        known = [dict(t) for t in tops]
-        stored: dict[int, np.ndarray] = {}
-
-        def fetch(positions: np.ndarray) -> None:
-            missing = {int(p) for p in positions.ravel() if p >= 0 and p not in stored
-                       and any(p not in k for k in known)}
-            if missing:
-                ids = [retriever.docmeta.doc_ids[p] for p in missing]
-                got = _stored_vectors(retriever.vectors, ids)
-                for p, doc_id in zip(missing, ids):
-                    stored[p] = got.get(doc_id)
-
-        def side(j: int) -> Side:
-            def value_at(positions: np.ndarray) -> np.ndarray:
-                fetch(positions)
-                out = np.zeros(positions.shape, dtype=np.float32)
-                for (r, c), p in np.ndenumerate(positions):
-                    if p < 0:
-                        continue
-                    if p in known[j]:
-                        out[r, c] = known[j][p]
-                    elif stored.get(p) is not None:
-                        out[r, c] = float(stored[p] @ vectors[j])
-                return out
-            return Side(self._ann_top(tops[j]), value_at)
-
-        return [side(j) for j in range(len(vectors))]
+        return [Side.from_top([p for p, _ in t], [v for _, v in t]) for t in tops]
 
     # ---- search ----------------------------------------------------------------------------------
     def search(self, retriever, query: str, mask: np.ndarray, include_history: bool = False,
@@ -215,16 +184,6 @@ class BoundRanker:
         cands, s = candidates[0][valid], order_scores[valid]
         order = np.argsort(-s, kind="stable")[:n]
         return [(retriever.docmeta.doc_ids[cands[i]], float(s[i])) for i in order]
-
-
-def _stored_vectors(vectors, doc_ids: list[str]) -> dict[str, np.ndarray]:
-    from knowledge.vectors import CURRENT, HISTORY
-
-    found = vectors.embeddings_of(CURRENT, doc_ids)
-    rest = [d for d in doc_ids if d not in found]
-    if rest and HISTORY in vectors.collections:
-        found.update(vectors.embeddings_of(HISTORY, rest))
-    return found
 
 
 def open_bound_ranker(settings, catalog, docmeta, model_id: str) -> BoundRanker | None:

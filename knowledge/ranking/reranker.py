@@ -26,7 +26,8 @@ class LinearReranker:
     @property
     def uses_dense(self) -> bool:
         """False for a reranker trained without article vectors: the dense sides are then skipped."""
-        return any(self.weights[n] != 0 for n in ("dense", "dense_norm", "adapted_norm", "law_dense"))
+        return any(self.weights[n] != 0 for n in ("dense", "dense_norm", "adapted", "adapted_norm", "law_dense",
+                                                  "law_adapted"))
 
     def scores(self, features: np.ndarray) -> np.ndarray:
         """(n, c, F) features → (n, c) scores."""

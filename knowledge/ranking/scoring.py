@@ -49,9 +49,32 @@ class Side:
         self._value_at = value_at
 
     @classmethod
-    def from_rows(cls, scores: np.ndarray, depth: int = TOP_DEPTH) -> "Side":
+    def from_rows(cls, scores: np.ndarray, depth: int = TOP_DEPTH, top_only: bool = False) -> "Side":
+        """`top_only`: positions outside the top `depth` score the row's lowest kept value, as the
+        product's dense sides do (an ANN top list; fetching other vectors cost 30+ ms a query)."""
         scores = np.atleast_2d(scores)
-        return cls(RowTop.of(scores, depth), lambda at: np.take_along_axis(scores, np.maximum(at, 0), axis=1))
+        top = RowTop.of(scores, depth)
+        if top_only:
+            scores = np.repeat(top.vals[:, -1:], scores.shape[1], axis=1)
+            np.put_along_axis(scores, top.idx, top.vals, axis=1)
+        return cls(top, lambda at: np.take_along_axis(scores, np.maximum(at, 0), axis=1))
+
+    @classmethod
+    def from_top(cls, idx: np.ndarray, vals: np.ndarray) -> "Side":
+        """One query's side from a top list alone ((position, score) best first); other positions
+        score the list's lowest value."""
+        idx = np.asarray(idx, dtype=np.int64).reshape(1, -1)
+        vals = np.asarray(vals, dtype=np.float32).reshape(1, -1)
+        if idx.shape[1] == 0:
+            idx, vals = np.zeros((1, 1), np.int64), np.zeros((1, 1), np.float32)
+        floor = vals[:, :NORM_DEPTH].mean(axis=1, keepdims=True)
+        top = RowTop(idx, vals, floor, np.maximum(vals[:, :1] - floor, 1e-6))
+        value = dict(zip(idx[0].tolist(), vals[0].tolist()))
+        lowest = float(vals[0, -1])
+
+        def value_at(at: np.ndarray) -> np.ndarray:
+            return np.array([[value.get(int(p), lowest) for p in row] for row in at], dtype=np.float32)
+        return cls(top, value_at)
 
     def at(self, positions: np.ndarray) -> np.ndarray:
         return self._value_at(positions)
