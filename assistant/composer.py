@@ -52,12 +52,17 @@ def trim_quote(text: str, limit: int) -> str:
     return head.rstrip("，,：:") + "……"
 
 
+def book_title(name: str) -> str:
+    """《title》, with titles inside it in 〈〉 as Chinese typesetting does (and so it parses back)."""
+    return f"《{name.replace('《', '〈').replace('》', '〉')}》"
+
+
 def cite_label(hit: Hit) -> str:
     """《劳动合同法》第三十八条 / 案例《…》（裁判要点）."""
     if hit.kind == "case":
-        return f"案例《{hit.case_title}》（{hit.section}）"
+        return f"案例{book_title(hit.case_title or '')}（{hit.section}）"
     label = hit.citation
-    return f"《{hit.law}》{label[len(hit.law or ''):]}"
+    return f"{book_title(hit.law or '')}{label[len(hit.law or ''):]}"
 
 
 class OfflineComposer:
@@ -95,22 +100,22 @@ class OfflineComposer:
         statutes.sort(key=lambda h: ((h.law, h.article_id) in already_quoted, -min(shared_words(question, h), 3)))
         laws = list(dict.fromkeys(h.law for h in statutes))
         lead = "接着上面的问题：" if already_quoted else ""
-        lines = [f"{lead}这个问题主要适用《{'》《'.join(laws[:2])}》。"]
+        lines = [f"{lead}这个问题主要适用{''.join(book_title(law) for law in laws[:2])}。"]
         for hit in statutes[:self.limits.quoted]:
             lines.append(f"{cite_label(hit)}规定：“{trim_quote(article_body(hit), self.limits.quote_chars)}”")
         cases = [h for h in chosen if h.kind == "case"]
         if cases:
             lines.append(f"可参考{cite_label(cases[0])}。")
-        points, rule_hits = self.next_steps([(h.law, h.path) for h in statutes])
+        points, rule_hits = self.next_steps([(h.law, h.path) for h in statutes], question)
         lines.append("您可以这样做：")
         lines += [f"{i}. {p['text']}" for i, p in enumerate(points, 1)]
         citations = statutes + [h for h in rule_hits if _key(h) not in {_key(s) for s in statutes}] + cases[:1]
         return ComposedAnswer("\n".join(lines), citations, points, confident=True)
 
-    def next_steps(self, laws_with_paths: list[tuple[str, list[str]]]) -> tuple[list[dict], list[Hit]]:
+    def next_steps(self, laws_with_paths: list[tuple[str, list[str]]], question: str = "") -> tuple[list[dict], list[Hit]]:
         """Numbered points for the dispute type; a point's rule sentence only when its article exists."""
         points, rule_hits = [], []
-        for step in (*steps_for(laws_with_paths), WHERE_TO_ASK):
+        for step in (*steps_for(laws_with_paths, question), WHERE_TO_ASK):
             text, detail = step.text, step.detail
             rule_hit = self._rule_article(step)
             if rule_hit is not None:

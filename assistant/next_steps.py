@@ -45,7 +45,7 @@ WORK_INJURY = (
                  "记下受伤的时间、地点、经过和在场的同事，他们可以作证。"),
     StepTemplate("申请工伤认定：单位应当申请；单位不申请的，本人或近亲属可以向社会保险行政部门申请。",
                  "工伤认定后再做劳动能力鉴定，按照伤残等级享受工伤保险待遇；单位没有缴工伤保险的，由单位支付。",
-                 Rule("工伤保险条例", "17", "单位不申请的，本人或近亲属可以在事故伤害发生之日起一年内申请工伤认定。")),
+                 Rule("工伤保险条例", "17", "自己申请的期限是事故伤害发生之日起一年内。")),
     StepTemplate("对待遇有争议的，可以申请劳动仲裁。",
                  "向当地劳动人事争议仲裁委员会书面申请，带上工伤认定书、鉴定结论和费用票据。"),
 )
@@ -100,7 +100,15 @@ STEPS_BY_LAW: dict[str, tuple[StepTemplate, ...]] = {
 FAMILY_HEADINGS = ("婚姻家庭", "继承")
 
 
-def steps_for(laws_with_paths: list[tuple[str, list[str]]]) -> tuple[StepTemplate, ...]:
+INJURY_WORDS = ("工伤", "受伤", "摔伤", "砸伤", "烫伤", "伤残", "职业病", "事故伤害")
+
+
+def steps_for(laws_with_paths: list[tuple[str, list[str]]], question: str = "") -> tuple[StepTemplate, ...]:
+    """The steps for the first cited law with a known kind of dispute (an injury at work counts as
+    工伤 even when the articles found are general labour law)."""
+    if any(w in question for w in INJURY_WORDS) and any(STEPS_BY_LAW.get(law) in (LABOUR, WORK_INJURY)
+                                                        for law, _ in laws_with_paths):
+        return WORK_INJURY
     for law, path in laws_with_paths:
         if law == "民法典" and any(h in p for p in path for h in FAMILY_HEADINGS):
             return FAMILY

@@ -214,3 +214,10 @@ def test_answers_through_the_live_knowledge_base_the_service_uses(small_kb, smal
     reply = services.assistant.reply(None, WAGES)
     assert reply.intent == "legal_question" and reply.citations
     assert all(small_kb.get_article(c.law, c.article_id).text == c.text for c in reply.citations if c.law)
+
+
+def test_injury_at_work_gets_the_work_injury_steps(client, small_kb):
+    body = ask(client, "在工地干活摔伤了，老板不管")
+    assert "工伤认定" in body["answer"] and "劳动仲裁" in body["answer"]
+    if small_kb.get_article("工伤保险条例", "17") is not None:
+        assert "一年内" in body["answer"]

@@ -69,3 +69,26 @@ def test_article_cache_is_per_knowledge_base_object_and_remembers_search_hits(sm
     assert cached.get_article(statute.law, statute.article_id) is statute      # no second query
     assert cached.get_article("劳动合同法", "999") is None
     assert cached.lookup("劳动合同法第38条").text == small_kb.get_article("劳动合同法", "38").text
+
+
+def test_nested_titles_are_written_with_inner_angle_brackets_and_verify():
+    from assistant.composer import book_title, cite_label
+    from knowledge.types import Hit
+
+    title = "最高人民法院关于适用《中华人民共和国民法典》婚姻家庭编的解释（一）"
+    assert book_title(title) == "《最高人民法院关于适用〈中华人民共和国民法典〉婚姻家庭编的解释（一）》"
+    hit = Hit(doc_id="x", kind="statute", text="…", law=title, article_id="82")
+    assert cite_label(hit) == book_title(title) + "第八十二条"
+
+
+def test_a_nested_title_citation_survives_verification(small_kb):
+    from assistant.composer import cite_label
+
+    law = small_kb.resolve_law("最高人民法院关于适用《中华人民共和国示例法典》婚姻家庭编的解释（一）")
+    if law is None:
+        import pytest
+
+        pytest.skip("small_kb has no interpretation with a nested title")
+    hit = small_kb.get_article(law, "1")
+    result = CitationVerifier(small_kb).verify(f"{cite_label(hit)}对此有规定。")
+    assert not result.removed and [h.doc_id for h in result.citations] == [hit.doc_id]
