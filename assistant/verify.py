@@ -95,7 +95,7 @@ class CitationVerifier:
             if ref.law in _SAME_LAW:                      # 该法第X条: the law cited before
                 hit = self.kb.get_article(last_law, ref.article_id) if last_law else None
             else:
-                hit = self.kb.lookup(_outer_title(ref))
+                hit = self.kb.lookup(outer_title(ref))
                 start += self._prefix_length(ref)         # keep words parse took as part of the name
             if hit is None:
                 result.removed.append(ref.raw or f"{ref.law}第{ref.article_id}条")
@@ -168,7 +168,7 @@ def mask_spans(text: str, spans: list[tuple[int, int]]) -> str:
     return "".join(chars)
 
 
-def _outer_title(ref: CitationRef) -> CitationRef:
+def outer_title(ref: CitationRef) -> CitationRef:
     """〈〉 inside a title (our own labels write nested titles that way) back to 《》 for lookup."""
     if "〈" not in ref.law:
         return ref

@@ -23,7 +23,7 @@ def run(limit: int, data_dir: Path | None) -> dict:
 
     from api.app import create_app
     from api.services import build_services
-    from assistant.verify import QUOTE, mask_spans
+    from assistant.verify import QUOTE, mask_spans, outer_title
     from knowledge.citations import parse
     from knowledge.kb import open_knowledge_base
     from knowledge.settings import Settings
@@ -66,7 +66,7 @@ def run(limit: int, data_dir: Path | None) -> dict:
         # other instruments (本解释第一条, 物权法第四十二条): counted apart, for the record.
         quotes = [(m.start(), m.end()) for m in QUOTE.finditer(body["answer"])]
         for ref in parse(mask_spans(body["answer"], quotes)):
-            if kb.lookup(ref) is None:
+            if kb.lookup(outer_title(ref)) is None:     # 《…〈…〉…》: a title inside a title
                 text_not_in_kb.append({"id": row["id"], "citation": ref.raw})
         for start, end in quotes:
             in_quotes += sum(1 for ref in parse(body["answer"][start:end]) if kb.lookup(ref) is None)
