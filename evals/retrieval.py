@@ -67,11 +67,11 @@ def main(argv: list[str] | None = None) -> int:
     mask = retriever.docmeta.mask(filters)
     questions = [q for q in load_questions(args.limit) if gold_keys(kb, q)]
 
-    candidates = retriever.weights.candidates   # the same candidate depth as /v1/search
+    candidates = retriever.weights.candidates   # the same candidate depths as /v1/search
     per_question = []   # (lexical scores, dense scores, gold)
     started = time.perf_counter()
     for i, q in enumerate(questions, 1):
-        lexical = retriever.lexical_scores(q["question"], mask, candidates)
+        lexical = retriever.lexical_scores(q["question"], mask, retriever.weights.lexical_candidates)
         dense = retriever.dense_scores(q["question"], filters, mask, candidates)
         per_question.append((lexical, dense, gold_keys(kb, q)))
         if i % 100 == 0:
@@ -94,8 +94,9 @@ def main(argv: list[str] | None = None) -> int:
     print(header)
     for name, row in {**results, **sweep}.items():
         print(f"{name:<16}" + "".join(f"{row[m]:>9.4f}" for m in [*(f'R@{k}' for k in KS), 'MRR@10']))
+    depths = {"dense": candidates, "lexical": retriever.weights.lexical_candidates}
     path = write_result("retrieval", {"questions": len(questions), "dense_weight": configured,
-                                      "candidates": candidates, "results": results, "weight_sweep": sweep,
+                                      "candidates": depths, "results": results, "weight_sweep": sweep,
                                       "seconds_for_candidates": round(elapsed, 1)})
     print(f"written to {path}")
     return 0

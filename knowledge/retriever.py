@@ -2,6 +2,7 @@
 dedupe. Returns knowledge.types.Hit. Also a thin LangChain BaseRetriever adapter for LLM chains."""
 from __future__ import annotations
 
+import math
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -20,30 +21,38 @@ MODES = ("hybrid", "dense", "lexical")
 class FusionWeights:
     dense: float = 0.6
     lexical: float = 0.4
-    candidates: int = 100          # taken from each side before fusion
+    candidates: int = 100          # dense candidates (Chroma top-n) before fusion
+    lexical_candidates: int = 300  # BM25 candidates: deeper is nearly free and helps (+0.002 R@10 on STARD dev)
+    missing: float = -3.0          # z-score given to a document the other side did not return
 
 
-def _min_max(scores: dict[str, float]) -> dict[str, float]:
+def _z_scores(scores: dict[str, float]) -> dict[str, float]:
+    """Standardise one side's candidate scores (BM25 and cosine live on different scales).
+    On STARD dev z-scores beat min-max by ~0.004 R@10 / MRR@10 (evals.retrieval, 2026-11-28)."""
     if not scores:
         return {}
     values = np.fromiter(scores.values(), dtype=np.float64)
-    low, high = float(values.min()), float(values.max())
-    span = high - low
-    if span <= 1e-12:
-        return {d: 1.0 for d in scores}
-    return {d: (s - low) / span for d, s in scores.items()}
+    mean, std = float(values.mean()), float(values.std())
+    if std <= 1e-12:
+        return {d: 0.0 for d in scores}
+    return {d: (s - mean) / std for d, s in scores.items()}
 
 
-def fuse(lexical: dict[str, float], dense: dict[str, float], dense_weight: float) -> dict[str, float]:
-    """Weighted score fusion: each side min-max normalised over its candidates, then
-    dense_weight * dense + (1 - dense_weight) * lexical (a missing side counts 0)."""
-    fused: dict[str, float] = {}
-    for scores, weight in ((lexical, 1.0 - dense_weight), (dense, dense_weight)):
-        if weight <= 0:
-            continue
-        for doc_id, s in _min_max(scores).items():
-            fused[doc_id] = fused.get(doc_id, 0.0) + weight * s
-    return fused
+def _bounded(fused: float) -> float:
+    """Public scores stay in 0..1 (callers threshold them): a logistic of the fused z-score,
+    monotonic, so the ranking is unchanged."""
+    return 1.0 / (1.0 + math.exp(-fused))
+
+
+def fuse(lexical: dict[str, float], dense: dict[str, float], dense_weight: float,
+         missing: float = FusionWeights.missing) -> dict[str, float]:
+    """Weighted score fusion: each side z-normalised over its candidates, then
+    dense_weight * dense + (1 - dense_weight) * lexical; a document one side did not return gets
+    `missing` for that side (only sides with a positive weight count)."""
+    sides = [(s, w) for s, w in ((_z_scores(lexical), 1.0 - dense_weight), (_z_scores(dense), dense_weight))
+             if w > 0]
+    docs = set().union(*(s for s, _ in sides)) if sides else set()
+    return {d: sum(w * s.get(d, missing) for s, w in sides) for d in docs}
 
 
 class Retriever:
@@ -98,17 +107,18 @@ class Retriever:
         filters = SearchFilters(kind=kind, level=level, region=region, as_of=as_of, national_only=national_only)
         mask = self.docmeta.mask(filters)
         n = max(self.weights.candidates, k)
+        n_lexical = max(self.weights.lexical_candidates, k)
         if mode == "hybrid":
             # BM25 runs on a helper thread while the query is embedded (onnxruntime and numpy
             # release the GIL), so the latency is the slower side, not the sum
-            pending = self._pool.submit(self.lexical_scores, query, mask, n)
+            pending = self._pool.submit(self.lexical_scores, query, mask, n_lexical)
             dense = self.dense_scores(query, filters, mask, n)
             lexical = pending.result()
         else:
-            lexical = self.lexical_scores(query, mask, n) if mode == "lexical" else {}
+            lexical = self.lexical_scores(query, mask, n_lexical) if mode == "lexical" else {}
             dense = self.dense_scores(query, filters, mask, n) if mode == "dense" else {}
         dense_weight = {"hybrid": self.weights.dense, "dense": 1.0, "lexical": 0.0}[mode]
-        fused = fuse(lexical, dense, dense_weight)
+        fused = fuse(lexical, dense, dense_weight, self.weights.missing)
         ranked = sorted(fused.items(), key=lambda kv: -kv[1])
         return self._hits(ranked, k)
 
@@ -130,7 +140,7 @@ class Retriever:
                 if key in seen:
                     continue
                 seen.add(key)
-                hits.append(Hit(doc_id=doc_id, score=round(score, 6), **row))
+                hits.append(Hit(doc_id=doc_id, score=round(_bounded(score), 6), **row))
                 if len(hits) == k:
                     break
         return hits
