@@ -6,6 +6,7 @@ import shutil
 import subprocess
 import sys
 import textwrap
+import uuid
 from pathlib import Path
 
 import pytest
@@ -73,7 +74,8 @@ def test_changed_file_re_embeds_only_its_new_texts(corpus, kb_settings, embedder
     first = pipeline.ingest_folder(corpus)
     path = corpus / LABOUR_CONTRACT
     text = path.read_text(encoding="utf-8")
-    marker = "测试修改条文内容：用人单位应当按月足额支付劳动报酬。"
+    # unique per run: the embedding cache persists between test sessions
+    marker = f"测试修改条文内容{uuid.uuid4().hex[:8]}：用人单位应当按月足额支付劳动报酬。"
     assert "第三十条 " in text
     path.write_text(text.replace("第三十条 ", "第三十条 " + marker, 1), encoding="utf-8")
     second = pipeline.ingest_folder(corpus)
