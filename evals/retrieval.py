@@ -57,6 +57,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--limit", type=int, help="only the first N questions")
     parser.add_argument("--weights", default="", help="extra dense weights to try, e.g. 0.4,0.5,0.7")
+    parser.add_argument("--no-ablation", action="store_true",
+                        help="skip the lay ranking's held-out k-fold ablation (evals.lab; takes minutes)")
     args = parser.parse_args(argv)
 
     kb = open_kb()
@@ -88,6 +90,12 @@ def main(argv: list[str] | None = None) -> int:
 
     results = {"hybrid": run(configured), "bm25": run(0.0), "dense": run(1.0)}
     sweep = {f"hybrid@{w:.2f}": run(w) for w in weights if w != configured}
+    if retriever.ranker is not None:
+        # in-sample: the ranker's learned files were fitted on this share (held-out numbers: ablation below)
+        from evals.lab.product import lay_ranking_rankings
+
+        rankings, _ = lay_ranking_rankings(retriever, questions, lambda q: gold_keys(kb, q), mask)
+        results["lay ranking*"] = metrics(rankings)
 
     header = f"{'retriever':<16}" + "".join(f"{m:>9}" for m in [*(f'R@{k}' for k in KS), 'MRR@10'])
     print(f"STARD dev, national corpus, {len(questions)} questions, configured dense weight {configured}")
@@ -95,7 +103,14 @@ def main(argv: list[str] | None = None) -> int:
     for name, row in {**results, **sweep}.items():
         print(f"{name:<16}" + "".join(f"{row[m]:>9.4f}" for m in [*(f'R@{k}' for k in KS), 'MRR@10']))
     depths = {"dense": candidates, "lexical": retriever.weights.lexical_candidates}
-    path = write_result("retrieval", {"questions": len(questions), "dense_weight": configured,
+    if retriever.ranker is not None:
+        print("* lay ranking = knowledge.ranking as served, fitted on this share (in-sample)")
+    ablation = None
+    if not args.no_ablation:
+        from evals.lab.product import print_held_out_ablation
+
+        ablation = print_held_out_ablation()
+    path = write_result("retrieval", {"ablation": ablation, "questions": len(questions), "dense_weight": configured,
                                       "candidates": depths, "results": results, "weight_sweep": sweep,
                                       "seconds_for_candidates": round(elapsed, 1)})
     print(f"written to {path}")

@@ -17,6 +17,7 @@ from knowledge.database import make_engine
 from knowledge.docmeta import DocMeta
 from knowledge.generations import current_generation
 from knowledge.lexical import LexicalIndex
+from knowledge.ranking.pipeline import open_bound_ranker
 from knowledge.retriever import FusionWeights, Retriever
 from knowledge.settings import Settings
 from knowledge.types import CitationRef, Hit
@@ -144,6 +145,7 @@ def open_generation(generation_dir: Path, settings: Settings, embedder=None) -> 
                                          settings.resolved_model_dir)
     weights = FusionWeights(dense=settings.fusion_dense_weight, lexical=1.0 - settings.fusion_dense_weight)
     retriever = Retriever(catalog, docmeta, lexical, vectors, embedder, weights)
+    retriever.ranker = open_bound_ranker(settings, catalog, docmeta, embedder.model_id)
     return FayuanKnowledgeBase(generation_dir, retriever, catalog)
 
 

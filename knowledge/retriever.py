@@ -64,6 +64,7 @@ class Retriever:
         self.vectors = vectors
         self.embedder = embedder
         self.weights = weights or FusionWeights()
+        self.ranker = None     # knowledge.ranking BoundRanker (lay questions); None = plain weighted fusion
         self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="bm25")
 
     # ---- the two sides --------------------------------------------------------------------
@@ -106,6 +107,9 @@ class Retriever:
             return []
         filters = SearchFilters(kind=kind, level=level, region=region, as_of=as_of, national_only=national_only)
         mask = self.docmeta.mask(filters)
+        if mode == "hybrid" and self.ranker is not None:
+            ranked = self.ranker.search(self, query, mask, include_history=as_of is not None, n=max(2 * k, 50))
+            return self._hits(ranked, k)
         n = max(self.weights.candidates, k)
         n_lexical = max(self.weights.lexical_candidates, k)
         if mode == "hybrid":
