@@ -12,11 +12,15 @@ crash or kill -9 mid-ingest leaves the previous generation serving, untouched.
 from __future__ import annotations
 
 import fcntl
+import gc
+import logging
 import os
 import shutil
 import time
 from contextlib import contextmanager
 from pathlib import Path
+
+log = logging.getLogger(__name__)
 
 POINTER = "CURRENT"
 COMPLETE = "COMPLETE"
@@ -72,8 +76,16 @@ def stale_generations(kb_dir: Path, keep_previous: Path | None = None) -> list[P
     return sorted(p for p in kb_dir.iterdir() if p.is_dir() and p.name.startswith(PREFIX) and p.name not in keep)
 
 
-def remove_generation(path: Path) -> None:
-    shutil.rmtree(path, ignore_errors=True)
+def remove_generation(path: Path, attempts: int = 5) -> None:
+    # A crashed run's Chroma client may still be flushing into its folder for a moment, which
+    # makes one rmtree pass fail on files that appear meanwhile: retry briefly, then say so.
+    for attempt in range(attempts):
+        shutil.rmtree(path, ignore_errors=True)
+        if not path.exists():
+            return
+        gc.collect()
+        time.sleep(0.2 * (attempt + 1))
+    log.warning("could not remove old generation folder %s; the next ingest tries again", path)
 
 
 @contextmanager

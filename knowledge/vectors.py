@@ -63,6 +63,7 @@ class VectorIndex:
     def __init__(self, collections: dict, client):
         self.collections = collections
         self.client = client
+        self._sizes: dict[str, int] = {}
 
     @staticmethod
     def collection_names(generation_name: str, remote: bool) -> dict[str, str]:
@@ -111,7 +112,17 @@ class VectorIndex:
         return CURRENT if doc.current else HISTORY
 
     def count(self) -> int:
-        return sum(c.count() for c in self.collections.values())
+        return sum(self._size(role) for role in self.collections)
+
+    def _size(self, role: str) -> int:
+        # Chroma's count() costs 5-30 ms a call on this corpus; a served generation never changes,
+        # and our own writes below drop the cached value.
+        if role not in self._sizes:
+            self._sizes[role] = self.collections[role].count()
+        return self._sizes[role]
+
+    def _forget_size(self, role: str) -> None:
+        self._sizes.pop(role, None)
 
     def ids_by_role(self) -> dict[str, set[str]]:
         out = {}
@@ -129,6 +140,7 @@ class VectorIndex:
 
     def upsert(self, role: str, docs: list[IndexDoc], embeddings: np.ndarray) -> None:
         collection = self.collections[role]
+        self._forget_size(role)
         for start in range(0, len(docs), _BATCH):
             part = docs[start:start + _BATCH]
             collection.upsert(ids=[d.doc_id for d in part], embeddings=embeddings[start:start + _BATCH],
@@ -147,6 +159,7 @@ class VectorIndex:
             self.collections[role].update(ids=[d.doc_id for d in part], metadatas=[doc_metadata(d) for d in part])
 
     def delete(self, role: str, doc_ids: list[str]) -> None:
+        self._forget_size(role)
         for start in range(0, len(doc_ids), _BATCH):
             self.collections[role].delete(ids=doc_ids[start:start + _BATCH])
 
@@ -156,7 +169,7 @@ class VectorIndex:
         matches: list[DenseMatch] = []
         for role in roles:
             collection = self.collections[role]
-            size = collection.count()
+            size = self._size(role)
             if size == 0:
                 continue
             res = collection.query(query_embeddings=[vector.astype(np.float32)], n_results=min(n, size),
