@@ -95,13 +95,18 @@ def _channel(value: object) -> str:
     return "h5" if value == "h5" else "api"
 
 
+async def _answer_body(request: Request, services: Services):
+    """Validate a /v1/chat body and answer it (raises ChatError for bad input)."""
+    body = await _body(request)
+    message = _check_message(body.get("message"), services.settings.chat_max_message_chars)
+    return await _in_thread(_ask, services, body.get("session_id"), message, _channel(body.get("channel")))
+
+
 @router.post("/v1/chat")
 async def chat(request: Request, services: Services = Depends(get_services)):
     """One question → one grounded answer with verified citations."""
     try:
-        body = await _body(request)
-        message = _check_message(body.get("message"), services.settings.chat_max_message_chars)
-        reply = await _in_thread(_ask, services, body.get("session_id"), message, _channel(body.get("channel")))
+        reply = await _answer_body(request, services)
     except ChatError as err:
         return _error(err)
     return reply_json(reply)
@@ -111,9 +116,7 @@ async def chat(request: Request, services: Services = Depends(get_services)):
 async def chat_stream(request: Request, services: Services = Depends(get_services)):
     """Server-sent events: `meta` (session, intent), `delta` pieces of the answer, `done` (full reply)."""
     try:
-        body = await _body(request)
-        message = _check_message(body.get("message"), services.settings.chat_max_message_chars)
-        reply = await _in_thread(_ask, services, body.get("session_id"), message, _channel(body.get("channel")))
+        reply = await _answer_body(request, services)
     except ChatError as err:
         return _error(err)
     payload = reply_json(reply)
