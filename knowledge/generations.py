@@ -15,6 +15,7 @@ import fcntl
 import gc
 import logging
 import os
+import secrets
 import shutil
 import time
 from contextlib import contextmanager
@@ -42,7 +43,9 @@ def current_generation(kb_dir: Path) -> Path | None:
 def new_generation(kb_dir: Path) -> Path:
     kb_dir.mkdir(parents=True, exist_ok=True)
     stamp = time.strftime("%Y%m%d-%H%M%S")
-    gen = kb_dir / f"{PREFIX}{stamp}-{os.getpid()}"
+    # the random part keeps two runs of one process within one second apart (a crashed run's
+    # partial folder may still be there when the next run starts)
+    gen = kb_dir / f"{PREFIX}{stamp}-{os.getpid()}-{secrets.token_hex(3)}"
     gen.mkdir()
     return gen
 
