@@ -101,6 +101,11 @@ class PiiLogFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         if getattr(record, "_pii_masked", False):
             return True
+        if record.name == "uvicorn.access" and isinstance(record.args, tuple):
+            # uvicorn's AccessFormatter unpacks the args itself: mask them one by one instead
+            record.args = tuple(mask_pii(a) if isinstance(a, str) else a for a in record.args)
+            record._pii_masked = True
+            return True
         try:
             message = record.getMessage()
         except Exception:  # noqa: BLE001 - a bad format string must still be logged, masked

@@ -130,3 +130,19 @@ def test_masking_is_fast():
     per_call_ms = (time.perf_counter() - start) / 200 * 1000
     assert not re.search(r"\d{11}", masked)
     assert per_call_ms < 20  # ~1.5 KB message; generous bound for a shared 2-core box
+
+
+def test_uvicorn_access_records_stay_formattable_and_masked():
+    """uvicorn's access formatter unpacks record.args; masking must keep them a tuple."""
+    import logging
+
+    from uvicorn.logging import AccessFormatter
+
+    from assistant.privacy import PiiLogFilter
+
+    record = logging.LogRecord("uvicorn.access", logging.INFO, __file__, 1, '%s - "%s %s HTTP/%s" %d',
+                               ("127.0.0.1:5000", "GET", "/v1/search?q=13812345678", "1.1", 200), None)
+    PiiLogFilter().filter(record)
+    line = AccessFormatter('%(client_addr)s - "%(request_line)s" %(status_code)s', use_colors=False).format(record)
+    assert "13812345678" not in line
+    assert "/v1/search" in line and "200" in line
