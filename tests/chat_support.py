@@ -24,6 +24,13 @@ def chat_services(small_kb, small_kb_settings, records_dir: Path, **overrides):
     return services
 
 
+def ask_chat(client, message, session_id=None) -> dict:
+    """POST one message to /v1/chat and return the reply body (fails the test on a non-200)."""
+    r = client.post("/v1/chat", json={"message": message, "session_id": session_id})
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
 class StandInLLM:
     """An OpenAI-compatible /v1/chat/completions on 127.0.0.1 returning queued canned replies.
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.chat_support import chat_services
+from tests.chat_support import ask_chat, chat_services
 
 pytestmark = pytest.mark.corpus
 
@@ -23,28 +23,22 @@ def client(services):
     return TestClient(create_app(services=services))
 
 
-def say(client, message, sid=None):
-    r = client.post("/v1/chat", json={"message": message, "session_id": sid})
-    assert r.status_code == 200, r.text
-    return r.json()
-
-
 def test_pre_screen_in_chat_then_handoff_with_summary(client, services):
-    first = say(client, "我能申请法律援助吗？老板拖欠我工资")
+    first = ask_chat(client, "我能申请法律援助吗？老板拖欠我工资")
     sid = first["session_id"]
     assert first["intent"] == "eligibility" and "哪个市" in first["answer"]
     assert "身份证" not in first["answer"]
-    size_q = say(client, "上海", sid)
+    size_q = ask_chat(client, "上海", sid)
     assert "几口人" in size_q["answer"]
-    income_q = say(client, "三口人", sid)
+    income_q = ask_chat(client, "三口人", sid)
     assert "收入" in income_q["answer"] and "不会另作他用" in income_q["answer"]
-    decision = say(client, "一个月九千", sid)
+    decision = ask_chat(client, "一个月九千", sid)
     assert "【初步判断】符合申请条件" in decision["answer"] and "12348" in decision["answer"]
     state = services.chat_sessions.get(sid).state
     assert state["eligibility_decision"]["decision"] == "eligible"
     assert "法律援助法第三十一条" in state["eligibility_decision"]["citations"]
 
-    handed = say(client, "需要", sid)
+    handed = ask_chat(client, "需要", sid)
     assert handed["handoff"] is not None, handed
     ticket = services.handoff_desk.active_ticket(sid)
     assert ticket is not None and ticket.service == "法律援助"
