@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
 from assistant.session_models import ChatMessageRow, ChatSessionRow, utcnow
+from knowledge.database import for_writes
 
 try:  # the handoff engineer's masker (one place for the PII patterns)
     from assistant.privacy import mask_pii
@@ -80,6 +81,8 @@ class TurnRecord:
 class SessionStore:
     def __init__(self, engine: Engine):
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        # writes look the session up first: take the write lock before that read (SQLite)
+        self._write_sessions = sessionmaker(for_writes(engine), expire_on_commit=False)
 
     def open(self, session_id: str | None, *, channel: str = "web", user_ref: str | None = None,
              persist: bool = True) -> ChatSession:
@@ -103,7 +106,7 @@ class SessionStore:
             return self._write(session, records)
 
     def _write(self, session: ChatSession, records: list[TurnRecord]) -> list[int]:
-        with self._sessions.begin() as db:
+        with self._write_sessions.begin() as db:
             row = db.get(ChatSessionRow, session.id)
             if row is None:  # new (or purged meanwhile: recreate rather than lose the turn)
                 row = ChatSessionRow(id=session.id, channel=session.channel, user_ref=session.user_ref)
@@ -120,7 +123,7 @@ class SessionStore:
 
     def add_message(self, session_id: str, role: str, text: str) -> int:
         """Append one message outside a bot turn (a staff reply shown on the H5 page)."""
-        with self._sessions.begin() as db:
+        with self._write_sessions.begin() as db:
             if db.get(ChatSessionRow, session_id) is None:
                 raise KeyError(session_id)
             row = ChatMessageRow(session_id=session_id, role=role, text=mask_pii(text), citations=[])

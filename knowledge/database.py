@@ -1,12 +1,30 @@
 """SQLAlchemy engine factory shared by the catalog and the records database.
 
 SQLite gets WAL and a busy timeout so several readers and one writer (ingest, API workers) can
-share a file without 'database is locked'; PostgreSQL is a plain URL change."""
+share a file without 'database is locked'; PostgreSQL is a plain URL change.
+
+Transactions that read and then write (the chat session store: look the session up, then insert
+it or append to it) must take SQLite's write lock up front: pysqlite only sends BEGIN right before
+the first INSERT/UPDATE, so two threads can both read "no such session" and both insert it (the
+loser's turn fails with a UNIQUE error). `for_writes(engine)` gives an engine whose transactions
+start with BEGIN IMMEDIATE (they queue on the busy timeout instead); plain reads stay as they
+are, never waiting for a writer."""
 from __future__ import annotations
 
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
+
+
+_IMMEDIATE = "fayuan_sqlite_immediate"
+
+
+def for_writes(engine: Engine) -> Engine:
+    """The same engine (same pool) whose transactions take the write lock at BEGIN on SQLite;
+    unchanged on PostgreSQL (row locks and unique constraints do the job there)."""
+    if engine.dialect.name != "sqlite":
+        return engine
+    return engine.execution_options(**{_IMMEDIATE: True})
 
 
 def make_engine(url: str, **kwargs) -> Engine:
@@ -23,6 +41,11 @@ def make_engine(url: str, **kwargs) -> Engine:
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.execute("PRAGMA foreign_keys=ON")
             cur.close()
+
+        @event.listens_for(engine, "begin")
+        def _sqlite_begin(conn):  # noqa: ANN001
+            if conn.get_execution_options().get(_IMMEDIATE):
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
     return create_engine(url, pool_pre_ping=True, **kwargs)

@@ -1,0 +1,63 @@
+"""SQLite write contention: the chat session store reads before it writes. Without BEGIN IMMEDIATE
+two threads opening the same new session both saw "no such session" and one turn failed with a
+UNIQUE error (17 of 180 turns lost in the run that found it); readers must not wait for writers."""
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+
+import pytest
+from sqlalchemy import func, select, text
+
+from assistant.db import create_records_schema
+from assistant.session_models import ChatMessageRow
+from assistant.sessions import SessionStore, TurnRecord
+from knowledge.database import for_writes, make_engine
+
+THREADS, ROUNDS = 6, 25
+
+
+def _engine(tmp_path):
+    engine = make_engine(f"sqlite:///{(tmp_path / 'records.sqlite3').as_posix()}")
+    create_records_schema(engine)
+    return engine
+
+
+def test_concurrent_first_turns_of_one_session_all_land(tmp_path):
+    engine = _engine(tmp_path)
+    store = SessionStore(engine)
+    errors: list[str] = []
+    start = threading.Barrier(THREADS)
+
+    def person(i: int) -> None:
+        for n in range(ROUNDS):
+            start.wait()          # every thread opens the same fresh session at once
+            try:
+                store.save_turn(store.open(f"round-{n}"), [TurnRecord("user", f"第{i}个人的问题")])
+            except Exception as exc:  # noqa: BLE001 - collected and asserted below
+                errors.append(repr(exc))
+
+    threads = [threading.Thread(target=person, args=(i,)) for i in range(THREADS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(ChatMessageRow)).scalar() == THREADS * ROUNDS
+
+
+def test_readers_do_not_wait_for_an_open_write_transaction(tmp_path):
+    engine = _engine(tmp_path)
+    store = SessionStore(engine)
+    store.save_turn(store.open("s1"), [TurnRecord("user", "你好")])
+    with for_writes(engine).begin() as writer:
+        writer.execute(text("SELECT 1"))             # BEGIN IMMEDIATE: the write lock is held
+        started = time.perf_counter()
+        assert [m.text for m in store.messages("s1")] == ["你好"]
+        assert time.perf_counter() - started < 2     # not the 30 s busy timeout
+        other = sqlite3.connect(tmp_path / "records.sqlite3", timeout=0.1)
+        with pytest.raises(sqlite3.OperationalError, match="locked"):   # the write lock really is held
+            other.execute("BEGIN IMMEDIATE")
+        other.close()
