@@ -230,10 +230,15 @@ def build_law_record(*, rel: str, content_hash: str, title: str, subtitle: str |
                     dates["施行"] = d
                     break
     effective, status = effective_and_status(events, dates, title)
-    if effective is None:
+    warnings = list(body.warnings)
+    if version_date and (effective is None or version_date > effective):
+        # The file is a later version than its header says (LawRefBook kept the original
+        # 公布 line and the unamended 施行 article): the version date is the best lower bound.
+        if effective is not None:
+            warnings.append(f"version date {version_date} is later than the header's dates; "
+                            f"effective date taken from the file name, not {effective}")
         effective = version_date
     short = short_title(title)
-    warnings = list(body.warnings)
     body_name = issuing_body_for(events, title, category, parts)
     if body_name is None and category == "DLC" and (city or province):
         # no header: local regulations are made by the local people's congress (standing committee)

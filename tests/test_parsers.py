@@ -471,3 +471,17 @@ def test_real_civil_code_merged(corpus):
     a = next(a for a in code.articles if a.article_id == "1079")
     assert a.path[0] == "婚姻家庭编" and a.path[1] == "第四章 离婚"
     assert code.articles[0].path[0] == "总则" and code.articles[-1].path[0] == "附则"
+
+
+def test_revised_version_without_revision_in_header_takes_the_file_date(tmp_path):
+    # Like 工伤保险条例(2010-12-20).md: header and 施行 article still say 2003/2004.
+    folder = tmp_path / "行政法规"
+    folder.mkdir()
+    (folder / "示例保险条例(2010-12-20).md").write_text(
+        "# 示例保险条例\n\n2003年4月27日 中华人民共和国国务院令第375号公布\n\n<!-- INFO END -->\n\n"
+        "第一条 为了保障示例保险，制定本条例。\n\n第二条 本条例自2004年1月1日起施行。\n",
+        encoding="utf-8")
+    r = parse_law_file(folder / "示例保险条例(2010-12-20).md", tmp_path)
+    assert r.effective_date == "2010-12-20"
+    assert any("2010-12-20" in w and "2004-01-01" in w for w in r.warnings)
+    assert r.status == "有效"
