@@ -20,6 +20,18 @@ EXPAND_POINT = "expand_point"     # "第二点再说详细点"
 FOLLOW_UP = "follow_up"           # "那如果公司不给呢？" (a legal question that leans on the last topic)
 UNCLEAR = "unclear"               # emoji only, punctuation, no words
 
+# How staff pages name the intents (reports, consultation records).
+INTENT_LABELS = {
+    LEGAL_QUESTION: "法律咨询", STATUTE_LOOKUP: "查法条", ELIGIBILITY: "法律援助资格",
+    HUMAN_REQUEST: "转人工", GREETING: "问候", THANKS: "致谢", OUT_OF_SCOPE: "非法律问题",
+    URGENT_RISK: "紧急情况", EXPAND_POINT: "追问要点", FOLLOW_UP: "追问", UNCLEAR: "无法识别",
+}
+
+
+def intent_label(code: str) -> str:
+    """The Chinese name of an intent code; unknown codes (older records) are shown as they are."""
+    return INTENT_LABELS.get(code, code)
+
 
 @dataclass(frozen=True)
 class Intent:

@@ -159,3 +159,15 @@ def test_regulation_lookup_shows_status_and_dates(settings, small_kb):
         assert 'id="hits"' in by_keyword and "劳动合同法" in by_keyword
         nothing = client.get("/console/laws", params={"q": "第九百九十九条"}).text
         assert "知识库尚未加载" not in nothing
+
+
+def test_reports_page_names_intents_and_decisions_in_chinese(console):
+    client, services = console
+    services.records.record_turn("r-1", channel="web", intent="legal_question", region="城关镇")
+    services.records.record_turn("r-2", channel="web", intent="eligibility", region="城关镇",
+                                 eligibility_outcome="eligible")
+    _login(client)
+    month = time.strftime("%Y-%m", time.gmtime())
+    page = client.get("/console/reports", params={"month": month}).text
+    assert "法律咨询 1" in page and "法律援助资格 1" in page and "初筛符合 1" in page
+    assert "legal_question" not in page and ">eligible" not in page

@@ -7,6 +7,8 @@ from pathlib import Path
 from fastapi.templating import Jinja2Templates
 
 from assistant.handoff.tickets import as_utc
+from assistant.eligibility.decision import DECISION_LABELS
+from assistant.intents import intent_label
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parents[1] / "templates"))
 CHINA = timezone(timedelta(hours=8))
@@ -34,4 +36,6 @@ def local_iso(value: str | None) -> str:
 
 TEMPLATES.env.filters["local_time"] = local_time
 TEMPLATES.env.filters["local_iso"] = local_iso
-TEMPLATES.env.globals.update(status_labels=STATUS_LABELS, priority_labels=PRIORITY_LABELS, role_labels=ROLE_LABELS)
+TEMPLATES.env.filters["intent_label"] = intent_label
+TEMPLATES.env.globals.update(status_labels=STATUS_LABELS, priority_labels=PRIORITY_LABELS, role_labels=ROLE_LABELS,
+                            decision_labels=DECISION_LABELS)

@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 
 ELIGIBLE, INELIGIBLE, REVIEW = "eligible", "ineligible", "review"
+DECISION_LABELS = {ELIGIBLE: "初筛符合", INELIGIBLE: "初筛不符合", REVIEW: "需人工审查"}
 LAW = "法律援助法"
 
 
