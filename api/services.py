@@ -29,16 +29,19 @@ class Services:
     assistant: Any = None            # assistant.conversation.ConversationService (assistant.contracts.Assistant)
     wechat: Any = None               # assistant.channels.wiring.WeChatChannels (公众号, WeCom)
     eligibility_standards: Any = None  # assistant.eligibility.standards.StandardsBook (repo table + staff overrides)
+    rate_limiter: Any = None         # assistant.rate_limit.RateLimiter (per-IP, per-user and login counters)
     extra: dict[str, Any] = field(default_factory=dict)
 
 
 def build_services(settings: Settings) -> Services:
     from assistant.db import create_records_schema
+    from assistant.rate_limit import MemoryRateLimiter
 
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     engine = make_engine(settings.resolved_database_url)
     create_records_schema(engine)
     services = Services(settings=settings, records_engine=engine)
+    services.rate_limiter = MemoryRateLimiter()   # one process; a shared (Redis) RateLimiter would go here
     _wire_staff(services)
     _wire_knowledge(services)
     _wire_eligibility(services)
@@ -112,7 +115,8 @@ def _wire_wechat(services: Services) -> None:
     from assistant.channels.wiring import build_wechat_channels
 
     services.wechat = build_wechat_channels(services.settings, services.records_engine,
-                                            lambda: getattr(services, "assistant", None))
+                                            lambda: getattr(services, "assistant", None),
+                                            limiter=services.rate_limiter)
 
 
 def _wire_chat(services: Services) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -101,13 +102,78 @@ class Settings(BaseSettings):
     wecom_bot_stream_deadline_s: float = Field(
         330.0, description="WeCom bot: after this long the stream is closed and the answer goes to response_url")
 
+    # --- limits (api/limits.py, assistant/rate_limit.py): rates are "N/period", e.g. 20/min, 5/10s, 1000/h
+    rate_limits_enabled: bool = Field(
+        True, description="Per-IP and per-user rate limits (429 + Retry-After); load tests from one IP may turn them off")
+    rate_chat_per_user: str = Field("20/min", description="Chat messages per chat session (/v1/chat, stream, completions)")
+    rate_chat_per_ip: str = Field(
+        "300/min", description="Chat messages per client IP (a village may share one IP)")
+    rate_chat_read_per_ip: str = Field(
+        "1200/min", description="Transcript reads per client IP (the H5 page polls every 5 s)")
+    rate_search_per_ip: str = Field("300/min", description="/v1/search and /v1/laws requests per client IP")
+    rate_eligibility_per_ip: str = Field("120/min", description="/v1/eligibility requests per client IP")
+    rate_callback_per_ip: str = Field(
+        "3000/min", description="WeChat/WeCom callbacks per IP, before the signature check (WeChat's servers "
+                                "deliver every user's messages, so keep this high)")
+    rate_callback_per_user: str = Field(
+        "20/min", description="Questions per WeChat openid / WeCom userid; over it the user gets a polite text reply")
+    trusted_proxies: list[str] = Field(
+        default_factory=list, description="Reverse proxies (IPs or CIDRs, JSON list) whose X-Forwarded-For is "
+                                          "believed; empty = the TCP peer is the client")
+    max_body_bytes: int = Field(
+        65536, ge=1024, description="Request bodies above this are refused with 413 before parsing (chunked too)")
+    chat_max_history_messages: int = Field(
+        100, ge=1, description="/v1/chat/completions: most entries accepted in `messages`")
+    chat_max_history_chars: int = Field(
+        20000, ge=100, description="/v1/chat/completions: most characters of text across all `messages`")
+    login_max_failures: int = Field(
+        5, ge=1, description="Failed staff logins per username within the window before 429 (a success resets)")
+    login_max_failures_per_ip: int = Field(
+        20, ge=1, description="Failed staff logins per client IP within the window before 429")
+    login_failure_window_s: float = Field(900.0, gt=0, description="Window of the staff login throttle, in seconds")
+
     log_level: str = Field("INFO", description="Logging level (logs are PII-masked)")
+    # --- observability (docs/operations.md) ---------------------------------------------------
+    log_format: Literal["json", "text"] = Field(
+        "json", description="`fayuan serve` log lines: json (one object per line, with request_id) or text")
+    access_log: bool = Field(True, description="One log line per HTTP request (method, path, route, status, duration_ms)")
+    metrics_enabled: bool = Field(True, description="Serve Prometheus metrics at /metrics (false = 404)")
+    metrics_token: str | None = Field(
+        None, description="When set, /metrics needs `Authorization: Bearer <token>`; unset = open (keep the port "
+                          "private or block /metrics at the reverse proxy)")
+    test_pause_at: str | None = Field(
+        None, description="Crash tests only: the ingest pauses at this pipeline stage (parse, catalog, vectors-written, "
+                          "before-publish) and writes data_dir/kb/test-paused-at, so a test can kill -9 it there")
 
     @field_validator("embedding_backend")
     @classmethod
     def _known_backend(cls, value: str) -> str:
         if value not in {"onnx", "torch"}:
             raise ValueError("FAYUAN_EMBEDDING_BACKEND must be 'onnx' or 'torch'")
+        return value
+
+    @field_validator("rate_chat_per_user", "rate_chat_per_ip", "rate_chat_read_per_ip", "rate_search_per_ip",
+                     "rate_eligibility_per_ip", "rate_callback_per_ip", "rate_callback_per_user")
+    @classmethod
+    def _is_rate(cls, value: str, info) -> str:
+        from assistant.rate_limit import Rate
+
+        try:
+            Rate.parse(value)
+        except ValueError as exc:
+            raise ValueError(f"FAYUAN_{info.field_name.upper()}: {exc}") from None
+        return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxies_are_networks(cls, value: list[str]) -> list[str]:
+        import ipaddress
+
+        for item in value:
+            try:
+                ipaddress.ip_network(item, strict=False)
+            except ValueError:
+                raise ValueError(f"FAYUAN_TRUSTED_PROXIES: {item!r} is not an IP address or CIDR network") from None
         return value
 
     @field_validator("notify_webhook_url")

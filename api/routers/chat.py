@@ -17,6 +17,7 @@ from fastapi import APIRouter, Depends, Header, Request
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response, StreamingResponse
 
 from api.deps import get_services
+from api.limits import check_user_rate
 from api.services import Services
 from assistant.composer import cite_label
 from assistant.contracts import ChatReply
@@ -99,6 +100,7 @@ async def _answer_body(request: Request, services: Services):
     """Validate a /v1/chat body and answer it (raises ChatError for bad input)."""
     body = await _body(request)
     message = _check_message(body.get("message"), services.settings.chat_max_message_chars)
+    check_user_rate(request, "chat", body.get("session_id"))
     return await _in_thread(_ask, services, body.get("session_id"), message, _channel(body.get("channel")))
 
 
@@ -157,11 +159,29 @@ def _last_user_text(messages: object) -> str:
         raise ChatError(422, "messages 必须是非空列表 (messages must be a non-empty list)")
     for item in reversed(messages):
         if isinstance(item, dict) and item.get("role") == "user":
-            content = item.get("content")
-            if isinstance(content, list):   # [{"type": "text", "text": "..."}]
-                content = "".join(p.get("text", "") for p in content if isinstance(p, dict))
-            return content if isinstance(content, str) else ""
+            return _content_text(item.get("content"))
     raise ChatError(422, "messages 里没有用户消息 (no user message)")
+
+
+def _check_history(messages: object, settings) -> None:
+    """Front ends send the whole conversation; only the last user message is answered, but an
+    endless history is refused rather than carried around."""
+    if not isinstance(messages, list):
+        return                                   # _last_user_text explains what is expected
+    if len(messages) > settings.chat_max_history_messages:
+        raise ChatError(422, f"对话记录太长（{len(messages)} 条），请开始新的对话 "
+                             f"(more than {settings.chat_max_history_messages} messages)")
+    total = sum(len(_content_text(m.get("content"))) for m in messages if isinstance(m, dict))
+    if total > settings.chat_max_history_chars:
+        raise ChatError(422, f"对话记录太长（{total} 字），请开始新的对话 "
+                             f"(messages longer than {settings.chat_max_history_chars} characters in total)")
+
+
+def _content_text(content: object) -> str:
+    """An OpenAI message content: a string, or parts [{"type": "text", "text": "..."}]."""
+    if isinstance(content, list):
+        return "".join(p.get("text", "") for p in content if isinstance(p, dict) and isinstance(p.get("text"), str))
+    return content if isinstance(content, str) else ""
 
 
 def _facade_session(user: object, header: str | None) -> str | None:
@@ -186,8 +206,10 @@ async def chat_completions(request: Request, services: Services = Depends(get_se
     """Fayuan as an OpenAI-compatible "model" for existing chat front ends."""
     try:
         body = await _body(request)
+        _check_history(body.get("messages"), services.settings)
         message = _check_message(_last_user_text(body.get("messages")), services.settings.chat_max_message_chars)
         session_id = _facade_session(body.get("user"), x_session_id)
+        check_user_rate(request, "chat", session_id)
         reply = await _in_thread(_ask, services, session_id, message, "api")
     except ChatError as err:
         return JSONResponse({"detail": err.reason, "error": {"message": err.reason, "type": "invalid_request_error"

@@ -6,8 +6,10 @@ import logging
 from collections.abc import Callable
 
 from assistant.channels.answer_budget import AnswerBudget
-from assistant.channels.reply_text import ANSWER_FAILED, NOT_READY, chat_reply_text
+from assistant.channels.reply_text import ANSWER_FAILED, NOT_READY, RATE_LIMITED, chat_reply_text
 from assistant.contracts import Assistant
+from assistant.privacy import mask_pii
+from assistant.rate_limit import Rate, RateLimiter
 
 log = logging.getLogger(__name__)
 
@@ -22,9 +24,11 @@ def channel_session_id(channel: str, *parts: str) -> str:
 
 
 class ChannelAnswerer:
-    def __init__(self, assistant: Callable[[], Assistant | None], budget: AnswerBudget):
+    def __init__(self, assistant: Callable[[], Assistant | None], budget: AnswerBudget, *,
+                 limiter: RateLimiter | None = None, user_rate: Rate | None = None):
         self._assistant = assistant      # looked up per call: the assistant may load after start-up
         self.budget = budget
+        self._limiter, self._user_rate = limiter, user_rate   # per-user question limit (None: no limit)
 
     def ask(self, session_id: str, text: str, *, channel: str, user_ref: str) -> str:
         """The text to send back ("" when staff own the conversation and the bot stays silent)."""
@@ -40,5 +44,16 @@ class ChannelAnswerer:
 
     def ask_within_budget(self, session_id: str, text: str, *, channel: str, user_ref: str,
                           on_late: Callable[[str], None]) -> str | None:
-        """The answer if ready within the budget; otherwise None, and `on_late(answer)` later."""
+        """The answer if ready within the budget; otherwise None, and `on_late(answer)` later.
+        A user over the per-user rate gets a polite refusal at once (the callback still succeeds)."""
+        if self._over_limit(channel, user_ref):
+            return RATE_LIMITED
         return self.budget.run(lambda: self.ask(session_id, text, channel=channel, user_ref=user_ref), on_late)
+
+    def _over_limit(self, channel: str, user_ref: str) -> bool:
+        if self._limiter is None or self._user_rate is None:
+            return False
+        if self._limiter.hit(f"user:{channel}:{user_ref}", self._user_rate).allowed:
+            return False
+        log.info("%s: %s is over the per-user rate %s", channel, mask_pii(user_ref), self._user_rate)
+        return True

@@ -16,6 +16,7 @@ EMPTY_QUESTION = "请用文字描述您的问题，例如：老板拖欠工资�
 ANSWER_FAILED = "抱歉，系统暂时无法回答，请稍后再试，或拨打12348公共法律服务热线。"
 NOT_READY = "抱歉，法援服务正在启动，请稍后再试。"
 STILL_WORKING = "问题较复杂，正在整理答复，稍后发送给您。"
+RATE_LIMITED = "您发消息太频繁了，请稍等一两分钟再提问。如有紧急情况请拨打 12348 或 110。"
 
 
 def chat_reply_text(reply: ChatReply) -> str | None:

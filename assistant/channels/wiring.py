@@ -26,6 +26,7 @@ from assistant.channels.nonce_registry import NonceRegistry
 from assistant.channels.wecom_bot import WeComBotChannel
 from assistant.channels.xml_callbacks import XmlCallbackChannel, XmlFormat
 from assistant.contracts import Assistant, OutboundMessenger
+from assistant.rate_limit import Rate, RateLimiter
 from knowledge.settings import Settings
 
 OFFICIAL_ACCOUNT_XML = XmlFormat(wechatpy.parse_message, TextReply)
@@ -49,13 +50,16 @@ class WeChatChannels:
             self.http.close()
 
 
-def build_wechat_channels(settings: Settings, engine: Engine,
-                          assistant: Callable[[], Assistant | None]) -> WeChatChannels:
+def build_wechat_channels(settings: Settings, engine: Engine, assistant: Callable[[], Assistant | None],
+                          *, limiter: RateLimiter | None = None) -> WeChatChannels:
+    """`limiter` counts questions per openid/userid (FAYUAN_RATE_CALLBACK_PER_USER); None = no limit."""
     if not (settings.wechat_token or settings.wecom_token or settings.wecom_bot_token):
         return WeChatChannels(None, None, None)       # nothing configured: no threads, no HTTP client
     http = httpx.Client(timeout=settings.wechat_http_timeout_s)
     budget = AnswerBudget(settings.wechat_reply_budget_s, settings.wechat_answer_workers)
-    answerer = ChannelAnswerer(assistant, budget)
+    limited = limiter is not None and settings.rate_limits_enabled
+    answerer = ChannelAnswerer(assistant, budget, limiter=limiter if limited else None,
+                               user_rate=Rate.parse(settings.rate_callback_per_user))
     nonces = NonceRegistry(engine, settings.wechat_timestamp_tolerance_s)
     deliveries = DeliveryLog(engine)
     tolerance = settings.wechat_timestamp_tolerance_s

@@ -1,0 +1,186 @@
+"""Request limits, in one ASGI middleware in front of every route:
+
+- the body cap (FAYUAN_MAX_BODY_BYTES): a larger Content-Length is refused with 413 before anything
+  is read, and a body without one (chunked) is counted while the route reads it — the read fails
+  with 413 the moment it goes over, so no route ever parses an oversized body;
+- per-IP rate limits (FAYUAN_RATE_*_PER_IP) on the public routes: chat, transcript reads, search,
+  eligibility and the WeChat callbacks (before their signature check). Staff routes are not limited
+  per IP (the console makes many calls); staff logins have their own throttle (api/auth.py).
+
+Per-user limits need the parsed request (the chat session, the WeChat openid), so the routes ask
+`Limits.check_user` themselves. Refusals are 429 with a plain-Chinese message and Retry-After."""
+from __future__ import annotations
+
+import json
+import logging
+import math
+
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.responses import JSONResponse
+
+from api.client_ip import client_ip, parse_networks
+from assistant.privacy import mask_pii
+from assistant.rate_limit import MemoryRateLimiter, Rate, RateLimiter
+from knowledge.settings import Settings
+
+log = logging.getLogger(__name__)
+
+RATE_LIMITED = "请求太频繁，请稍后再试。如有紧急情况请拨打 12348 或 110。"
+
+
+def too_large_message(limit: int) -> str:
+    return f"请求内容太大（超过 {limit} 字节），请精简后再试 (request body larger than {limit} bytes)"
+
+
+class RateLimited(HTTPException):
+    def __init__(self, retry_after_s: float):
+        self.retry_after = max(1, math.ceil(retry_after_s))
+        super().__init__(429, RATE_LIMITED, headers={"Retry-After": str(self.retry_after)})
+
+
+class BodyTooLarge(HTTPException):
+    """An HTTPException, so FastAPI's body parsing passes it on instead of turning it into a 400."""
+
+    def __init__(self, limit: int):
+        super().__init__(413, too_large_message(limit))
+
+
+def route_group(method: str, path: str) -> str | None:
+    """Which public rate limit a request counts against (None: not limited per IP)."""
+    if path.startswith("/wechat/"):
+        return "callback"
+    if path.startswith(("/v1/search", "/v1/laws")):
+        return "search"
+    if path == "/v1/eligibility":
+        return "eligibility"
+    if path in ("/v1/chat", "/v1/chat/stream", "/v1/chat/completions"):
+        return "chat"
+    if path.startswith(("/v1/chat/", "/v1/consultations/")):   # transcript polls, ratings
+        return "chat_read"
+    return None
+
+
+class Limits:
+    """The limits in force, built from Settings; shared by the middleware and the routes."""
+
+    def __init__(self, settings: Settings, limiter: RateLimiter):
+        self.enabled, self.limiter, self.max_body_bytes = settings.rate_limits_enabled, limiter, settings.max_body_bytes
+        self.proxies = parse_networks(settings.trusted_proxies)
+        self.per_ip = {"chat": settings.rate_chat_per_ip, "chat_read": settings.rate_chat_read_per_ip,
+                       "search": settings.rate_search_per_ip, "eligibility": settings.rate_eligibility_per_ip,
+                       "callback": settings.rate_callback_per_ip}
+        self.per_ip = {group: Rate.parse(text) for group, text in self.per_ip.items()}
+        self.per_user = {"chat": Rate.parse(settings.rate_chat_per_user)}
+
+    def client_ip(self, request: Request) -> str:
+        return client_ip(request.scope, self.proxies)
+
+    def check_ip(self, group: str, ip: str) -> None:
+        self._check(f"ip:{group}:{ip}", self.per_ip[group])
+
+    def check_user(self, group: str, user_key: object) -> None:
+        """Count one request of a user (a chat session id); nothing to count without an id."""
+        if isinstance(user_key, str) and user_key:
+            self._check(f"user:{group}:{user_key}", self.per_user[group])
+
+    def _check(self, key: str, rate: Rate) -> None:
+        if not self.enabled:
+            return
+        decision = self.limiter.hit(key, rate)
+        if not decision.allowed:
+            log.info("rate limit %s hit by %s", rate, mask_pii(key))
+            raise RateLimited(decision.retry_after_s)
+
+
+def limits_of(request: Request) -> Limits | None:
+    return getattr(request.app.state, "limits", None)
+
+
+def check_user_rate(request: Request, group: str, user_key: object) -> None:
+    """For routes: raise RateLimited when this user is over the group's per-user rate."""
+    limits = limits_of(request)
+    if limits is not None:
+        limits.check_user(group, user_key)
+
+
+def error_body(exc: HTTPException) -> dict:
+    """{"detail": …} like every other error, plus an OpenAI-style `error` for chat front ends."""
+    kind = "rate_limit_error" if exc.status_code == 429 else "invalid_request_error"
+    return {"detail": exc.detail, "error": {"message": exc.detail, "type": kind}}
+
+
+class LimitsMiddleware:
+    """Pure ASGI (no BaseHTTPMiddleware): it must see the body as it streams in."""
+
+    def __init__(self, app, limits: Limits):
+        self.app, self.limits = app, limits
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        cap = self.limits.max_body_bytes
+        declared = _content_length(scope)
+        try:
+            if declared is not None and declared > cap:
+                raise BodyTooLarge(cap)
+            group = route_group(scope["method"], scope["path"])
+            if group is not None:
+                self.limits.check_ip(group, client_ip(scope, self.limits.proxies))
+        except HTTPException as exc:
+            await _respond(exc, send)
+            return
+        started = False
+
+        async def capped_receive():
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > cap:
+                    raise BodyTooLarge(cap)
+            return message
+
+        async def tracking_send(message):
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        received = 0
+        try:
+            await self.app(scope, capped_receive, tracking_send)
+        except BodyTooLarge as exc:   # read outside a route (a middleware): answer here if we still can
+            if started:
+                raise
+            await _respond(exc, send)
+
+
+def _content_length(scope) -> int | None:
+    for name, value in scope.get("headers", ()):
+        if name == b"content-length":
+            return int(value) if value.isdigit() else None
+    return None
+
+
+async def _respond(exc: HTTPException, send) -> None:
+    body = json.dumps(error_body(exc), ensure_ascii=False).encode("utf-8")
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    headers += [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in (exc.headers or {}).items()]
+    await send({"type": "http.response.start", "status": exc.status_code, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+async def _limit_error(request: Request, exc: HTTPException) -> JSONResponse:
+    return JSONResponse(error_body(exc), status_code=exc.status_code, headers=exc.headers)
+
+
+def install_limits(app: FastAPI, services) -> Limits:
+    """Wire the limits into `app` (create_app calls this once); `services.rate_limiter` holds the
+    counters (shared with the WeChat channels and the login throttle), made here when missing."""
+    services.rate_limiter = services.rate_limiter or MemoryRateLimiter()
+    limits = Limits(services.settings, services.rate_limiter)
+    app.state.limits = limits
+    app.add_middleware(LimitsMiddleware, limits=limits)
+    app.add_exception_handler(RateLimited, _limit_error)
+    app.add_exception_handler(BodyTooLarge, _limit_error)
+    return limits
