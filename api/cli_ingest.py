@@ -20,9 +20,11 @@ def _settings(data_dir: str | None):
 def run_ingest(settings, path: Path, *, kind: str | None = None, region: str | None = None,
                title: str | None = None, show_progress: bool = True):
     """Ingest a folder or a single .docx/.txt law into settings.data_dir; returns the summary."""
+    from ingest.pause_hook import pause_checkpoint
     from ingest.pipeline import IngestPipeline
 
-    pipeline = IngestPipeline(settings, show_progress=show_progress)
+    pipeline = IngestPipeline(settings, show_progress=show_progress,
+                              checkpoint=pause_checkpoint(settings.test_pause_at, settings.kb_dir))
     if path.is_dir():
         return pipeline.ingest_folder(path)
     return pipeline.ingest_file(path, kind=kind, region=region, title=title)

@@ -148,6 +148,7 @@ class IngestPipeline:
                                                                             bar.update(1))):
                     records.append(rec)
                     bar.update(len(getattr(rec, "source_paths", None) or [rec.source_path]))
+                    self.checkpoint("parse")
             summary.stage_seconds["parse"] = time.perf_counter() - started
             outcomes = {path: (digest, "skipped", skipped.get(path, "no statute or case found"))
                         for path, digest in files.items()}
