@@ -2,19 +2,26 @@
 CSRF tokens for the console's forms, and the `require_staff` / `require_admin` dependencies.
 
 Anonymous → 401 (with `WWW-Authenticate: Bearer`), authenticated but wrong role → 403. Every
-request re-reads the account, so a deactivated account or a changed role takes effect at once."""
+request re-reads the account and the revocations, so a deactivated account, a changed role, a
+logout or an admin's "revoke all sessions" takes effect at once. Failed logins are throttled per
+username and per IP (429)."""
 from __future__ import annotations
 
 import logging
+import time
 
 from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from pydantic import BaseModel, Field
 
 from api.deps import get_services
+from api.limits import RateLimited, request_ip
 from api.services import Services
 from assistant.privacy import mask_pii
+from assistant.rate_limit import MemoryRateLimiter
 from assistant.staff.accounts import StaffDirectory, StaffMember
-from assistant.staff.tokens import InvalidToken, TokenSigner
+from assistant.staff.login_throttle import LoginThrottle
+from assistant.staff.revocations import TokenRevocations
+from assistant.staff.tokens import InvalidToken, TokenClaims, TokenSigner
 
 log = logging.getLogger(__name__)
 
@@ -36,28 +43,73 @@ def token_signer(services: Services) -> TokenSigner:
     return TokenSigner(services.settings.secret_key)
 
 
+def token_revocations(services: Services) -> TokenRevocations:
+    if "token_revocations" not in services.extra:
+        services.extra["token_revocations"] = TokenRevocations(services.records_engine)
+    return services.extra["token_revocations"]
+
+
+def login_throttle(services: Services) -> LoginThrottle:
+    if "login_throttle" not in services.extra:
+        settings = services.settings
+        services.rate_limiter = services.rate_limiter or MemoryRateLimiter()
+        services.extra["login_throttle"] = LoginThrottle(
+            services.rate_limiter, max_failures=settings.login_max_failures,
+            max_failures_per_ip=settings.login_max_failures_per_ip, window_s=settings.login_failure_window_s)
+    return services.extra["login_throttle"]
+
+
+class LoginThrottled(RateLimited):
+    def __init__(self, retry_after_s: float):
+        minutes = max(1, round(retry_after_s / 60))
+        super().__init__(retry_after_s, f"登录失败次数过多，请 {minutes} 分钟后再试 (too many failed logins)")
+
+
+def authenticate_login(request: Request, services: Services, username: str, password: str) -> StaffMember | None:
+    """The member for a right password, None for a wrong one; LoginThrottled (429) after too many
+    failures for this username or from this IP (the password is then not even checked)."""
+    throttle, ip = login_throttle(services), request_ip(request)
+    wait = throttle.retry_after(username, ip)
+    if wait is not None:
+        log.warning("staff login for %s from %s refused: too many failures", mask_pii(username), ip)
+        raise LoginThrottled(wait)
+    member = staff_directory(services).authenticate(username, password)
+    if member is None:
+        throttle.failed(username, ip)
+        log.warning("failed staff login for %s", mask_pii(username))
+        return None
+    throttle.succeeded(username, ip)
+    return member
+
+
 def authenticated_staff(request: Request) -> StaffMember | None:
     """The staff member behind this request (bearer token first, then the console cookie)."""
     if hasattr(request.state, "staff"):
         return request.state.staff
     services: Services = request.app.state.services
-    signer = token_signer(services)
     member = None
-    header = request.headers.get("authorization", "")
-    scheme, _, credential = header.partition(" ")
-    try:
-        if scheme.lower() == "bearer" and credential:
-            claims = signer.verify(credential.strip(), API_PURPOSE)
-            member = staff_directory(services).get(claims.staff_id)
-        elif request.cookies.get(SESSION_COOKIE) and _cookie_allowed(request):
-            claims = signer.verify(request.cookies[SESSION_COOKIE], CONSOLE_PURPOSE)
-            member = staff_directory(services).get(claims.staff_id)
-            if member is not None:
+    claims, purpose = _presented_claims(request, token_signer(services))
+    if claims is not None and not token_revocations(services).is_revoked(claims):
+        member = staff_directory(services).get(claims.staff_id)
+        if member is not None:
+            request.state.staff_claims = claims
+            if purpose == CONSOLE_PURPOSE:
                 request.state.session_nonce = claims.nonce
-    except InvalidToken:
-        member = None
     request.state.staff = member
     return member
+
+
+def _presented_claims(request: Request, signer: TokenSigner) -> tuple[TokenClaims | None, str]:
+    """The verified claims of the bearer token, else of the console cookie, and which it was."""
+    scheme, _, credential = request.headers.get("authorization", "").partition(" ")
+    try:
+        if scheme.lower() == "bearer" and credential:
+            return signer.verify(credential.strip(), API_PURPOSE), API_PURPOSE
+        if request.cookies.get(SESSION_COOKIE) and _cookie_allowed(request):
+            return signer.verify(request.cookies[SESSION_COOKIE], CONSOLE_PURPOSE), CONSOLE_PURPOSE
+    except InvalidToken:
+        pass
+    return None, ""
 
 
 def _cookie_allowed(request: Request) -> bool:
@@ -91,7 +143,11 @@ def start_console_session(response: Response, services: Services, member: StaffM
                         secure=settings.public_base_url.startswith("https://"), path="/")
 
 
-def end_console_session(response: Response) -> None:
+def end_console_session(request: Request, response: Response) -> None:
+    """Logout: the session is revoked on the server (a copied cookie stops working too)."""
+    claims = getattr(request.state, "staff_claims", None)
+    if claims is not None:
+        token_revocations(request.app.state.services).revoke(claims)
     response.delete_cookie(SESSION_COOKIE, path="/")
 
 
@@ -123,10 +179,9 @@ class TokenResponse(BaseModel):
 
 
 @router.post("/token", response_model=TokenResponse)
-def issue_token(body: TokenRequest, services: Services = Depends(get_services)) -> TokenResponse:
-    member = staff_directory(services).authenticate(body.username, body.password)
+def issue_token(body: TokenRequest, request: Request, services: Services = Depends(get_services)) -> TokenResponse:
+    member = authenticate_login(request, services, body.username, body.password)
     if member is None:
-        log.warning("failed staff login for %s", mask_pii(body.username))
         raise HTTPException(status_code=401, detail="用户名或密码错误 (wrong username or password)")
     ttl = services.settings.api_token_ttl_minutes * 60
     token = token_signer(services).issue(member.id, API_PURPOSE, ttl)
@@ -143,3 +198,29 @@ class StaffMe(BaseModel):
 @router.get("/me", response_model=StaffMe)
 def who_am_i(member: StaffMember = Depends(require_staff)) -> StaffMe:
     return StaffMe(id=member.id, username=member.username, role=member.role, display_name=member.display_name)
+
+
+@router.post("/logout", status_code=204)
+def logout(request: Request, member: StaffMember = Depends(require_staff)) -> Response:
+    """Revoke the credential of this request (the bearer token, or the console cookie) for good."""
+    token_revocations(request.app.state.services).revoke(request.state.staff_claims)
+    log.info("staff %s logged out", member.username)
+    return Response(status_code=204)
+
+
+class RevokedSessions(BaseModel):
+    username: str
+    revoked_before: float
+
+
+@router.post("/staff/{username}/revoke", response_model=RevokedSessions)
+def revoke_staff_sessions(username: str, request: Request, admin: StaffMember = Depends(require_admin)
+                          ) -> RevokedSessions:
+    """Admin: end every console session and API token of a staff member issued until now."""
+    member = staff_directory(request.app.state.services).by_username(username[:64])
+    if member is None:
+        raise HTTPException(status_code=404, detail="没有这个工作人员 (no such staff member)")
+    now = time.time()
+    token_revocations(request.app.state.services).revoke_all(member.id, now=now)
+    log.warning("all sessions of staff %s revoked by %s", member.username, admin.username)
+    return RevokedSessions(username=member.username, revoked_before=now)

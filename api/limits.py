@@ -33,9 +33,9 @@ def too_large_message(limit: int) -> str:
 
 
 class RateLimited(HTTPException):
-    def __init__(self, retry_after_s: float):
+    def __init__(self, retry_after_s: float, message: str = RATE_LIMITED):
         self.retry_after = max(1, math.ceil(retry_after_s))
-        super().__init__(429, RATE_LIMITED, headers={"Retry-After": str(self.retry_after)})
+        super().__init__(429, message, headers={"Retry-After": str(self.retry_after)})
 
 
 class BodyTooLarge(HTTPException):
@@ -94,6 +94,12 @@ class Limits:
 
 def limits_of(request: Request) -> Limits | None:
     return getattr(request.app.state, "limits", None)
+
+
+def request_ip(request: Request) -> str:
+    """The client's IP (X-Forwarded-For only from FAYUAN_TRUSTED_PROXIES)."""
+    limits = limits_of(request)
+    return limits.client_ip(request) if limits is not None else (request.client.host if request.client else "unknown")
 
 
 def check_user_rate(request: Request, group: str, user_key: object) -> None:

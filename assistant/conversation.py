@@ -81,7 +81,8 @@ class ConversationService:
         if session.user_ref is None and channel in {"web", "h5", "api"}:
             session.user_ref = session.id   # web staff replies are stored under the session itself
         desk = self._handoff_desk()
-        ticket = desk.active_ticket(session.id) if desk is not None else None
+        # a session id generated just now cannot have a ticket: no query for it
+        ticket = desk.active_ticket(session.id) if desk is not None and session_id else None
         if ticket is not None and desk.human_owns(session.id):
             self.store.save_turn(session, [TurnRecord("user", message, "human_owned")])
             return ChatReply(session.id, "", "human_owned", handoff=ticket, disclaimer=DISCLAIMER, silent=True)

@@ -88,11 +88,13 @@ class SessionStore:
              persist: bool = True) -> ChatSession:
         """The session with this id (a fresh id when none is given). A new session is written at
         once, or with `persist=False` by the turn's `save_turn` (one commit per turn)."""
-        session_id = check_session_id(session_id) if session_id else new_session_id()
-        with self._sessions() as db:
-            row = db.get(ChatSessionRow, session_id)
-            if row is not None:
-                return ChatSession(row.id, row.channel, row.user_ref, dict(row.state or {}))
+        if session_id:
+            with self._sessions() as db:
+                row = db.get(ChatSessionRow, check_session_id(session_id))
+                if row is not None:
+                    return ChatSession(row.id, row.channel, row.user_ref, dict(row.state or {}))
+        else:   # a fresh random id cannot exist yet: no read
+            session_id = new_session_id()
         session = ChatSession(session_id, channel, user_ref, {}, created=True)
         if persist:
             self._write(session, [])

@@ -134,8 +134,12 @@ class FayuanKnowledgeBase:
         return self.catalog.counts()
 
 
+QUERY_CACHE_SIZE = 2048   # query texts whose embeddings are kept in memory (~3 MB)
+
+
 def open_generation(generation_dir: Path, settings: Settings, embedder=None) -> FayuanKnowledgeBase:
     from knowledge.embeddings import load_embedder
+    from knowledge.embeddings.query_cache import with_query_cache
 
     catalog = catalog_for(generation_dir)
     docmeta = DocMeta.load(generation_dir)
@@ -143,6 +147,7 @@ def open_generation(generation_dir: Path, settings: Settings, embedder=None) -> 
     vectors = VectorIndex.open(generation_dir, settings.chroma_url)
     embedder = embedder or load_embedder(settings.embedding_model, settings.embedding_backend,
                                          settings.resolved_model_dir)
+    embedder = with_query_cache(embedder, QUERY_CACHE_SIZE)
     weights = FusionWeights(dense=settings.fusion_dense_weight, lexical=1.0 - settings.fusion_dense_weight)
     retriever = Retriever(catalog, docmeta, lexical, vectors, embedder, weights)
     retriever.ranker = open_bound_ranker(settings, catalog, docmeta, embedder.model_id)

@@ -11,8 +11,8 @@ from urllib.parse import quote, urlencode
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from api.auth import (authenticated_staff, check_csrf, csrf_token_for, end_console_session, staff_directory,
-                      start_console_session)
+from api.auth import (LoginThrottled, authenticate_login, authenticated_staff, check_csrf, csrf_token_for,
+                      end_console_session, staff_directory, start_console_session)
 from api.console.lookup import regulation_lookup
 from api.console.render import STATUS_FILTERS, TEMPLATES
 from assistant.handoff.states import SERVICES, HandoffError
@@ -62,8 +62,12 @@ def console_home() -> RedirectResponse:
 
 @router.get("/login", response_class=HTMLResponse)
 def login_page(request: Request, next: str = "") -> HTMLResponse:
+    return _login_form(request, next)
+
+
+def _login_form(request: Request, next: str, **context) -> HTMLResponse:
     token = secrets.token_urlsafe(24)
-    response = _render(request, "console/login.html", None, login_csrf=token, next=_safe_next(next))
+    response = _render(request, "console/login.html", None, login_csrf=token, next=_safe_next(next), **context)
     response.set_cookie(LOGIN_CSRF_COOKIE, token, max_age=1800, httponly=True, samesite="strict", path="/console")
     return response
 
@@ -74,7 +78,13 @@ def login(request: Request, username: str = Form("", max_length=64), password: s
     expected = request.cookies.get(LOGIN_CSRF_COOKIE)
     if not expected or not secrets.compare_digest(expected, csrf_token):
         return _back("/console/login", error="登录页面已过期，请重新登录")
-    member = staff_directory(_services(request)).authenticate(username, password)
+    try:
+        member = authenticate_login(request, _services(request), username, password)
+    except LoginThrottled as exc:   # the form again, with the reason, as a 429
+        response = _login_form(request, next, error=exc.detail)
+        response.status_code = 429
+        response.headers.update(exc.headers)
+        return response
     if member is None:
         return _back("/console/login", error="用户名或密码错误")
     response = RedirectResponse(_safe_next(next), status_code=303)
@@ -88,7 +98,7 @@ def logout(request: Request, csrf_token: str = Form("", max_length=100)):
     _page_staff(request)
     check_csrf(request, csrf_token)
     response = _back("/console/login", msg="已退出")
-    end_console_session(response)
+    end_console_session(request, response)
     return response
 
 

@@ -21,6 +21,7 @@ class TokenClaims:
     staff_id: int
     nonce: str
     expires_at: float
+    issued_at: float = 0.0   # tokens from before "iat" was signed read as issued at the epoch
 
 
 def _b64(data: bytes) -> str:
@@ -41,9 +42,9 @@ class TokenSigner:
         return _b64(hmac.new(self._key, f"{purpose}.{body}".encode(), hashlib.sha256).digest())
 
     def issue(self, staff_id: int, purpose: str, ttl_seconds: float, *, now: float | None = None) -> str:
-        expires = (time.time() if now is None else now) + ttl_seconds
-        body = _b64(json.dumps({"sub": staff_id, "exp": round(expires, 3), "n": secrets.token_urlsafe(12)},
-                               separators=(",", ":")).encode())
+        issued = time.time() if now is None else now
+        body = _b64(json.dumps({"sub": staff_id, "exp": round(issued + ttl_seconds, 3), "iat": issued,
+                                "n": secrets.token_urlsafe(12)}, separators=(",", ":")).encode())
         return f"{body}.{self._mac(purpose, body)}"
 
     def verify(self, token: str, purpose: str, *, now: float | None = None) -> TokenClaims:
@@ -52,7 +53,7 @@ class TokenSigner:
             raise InvalidToken("bad signature")
         try:
             data = json.loads(_unb64(body))
-            claims = TokenClaims(int(data["sub"]), str(data["n"]), float(data["exp"]))
+            claims = TokenClaims(int(data["sub"]), str(data["n"]), float(data["exp"]), float(data.get("iat", 0.0)))
         except (ValueError, KeyError, TypeError) as exc:
             raise InvalidToken("malformed token") from exc
         if claims.expires_at <= (time.time() if now is None else now):

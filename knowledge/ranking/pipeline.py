@@ -120,13 +120,13 @@ class BoundRanker:
 
     # ---- the dense sides ------------------------------------------------------------------------
     def _ann(self, retriever, vectors: np.ndarray, mask: np.ndarray, include_history: bool,
-             n: int) -> list[list[tuple[int, float]]]:
-        """Per query vector: the top `n` (position, cosine) passing `mask`, all vectors in one Chroma
+             n: int) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Per query vector: the top `n` (positions, cosines) passing `mask`, all vectors in one Chroma
         query per collection (over-fetched 2× under a filter, then masked here as the retriever does)."""
         from knowledge.vectors import CURRENT, HISTORY
 
-        position = retriever.docmeta.position
-        found: list[list[tuple[int, float]]] = [[] for _ in vectors]
+        position = retriever.docmeta.position.get
+        found: list[list[tuple[np.ndarray, np.ndarray]]] = [[] for _ in vectors]
         for role in ((CURRENT, HISTORY) if include_history else (CURRENT,)):
             collection = retriever.vectors.collections.get(role)
             if role not in self._sizes:
@@ -138,15 +138,17 @@ class BoundRanker:
             res = collection.query(query_embeddings=[v.astype(np.float32) for v in vectors],
                                    n_results=min(fetch, size), include=["distances"])
             for j, (ids, dists) in enumerate(zip(res["ids"], res["distances"])):
-                found[j] += [(position[d], 1.0 - float(x)) for d, x in zip(ids, dists)
-                             if d in position and mask[position[d]]]
-        return [sorted(f, key=lambda pv: -pv[1])[:n] for f in found]
+                at = np.fromiter((position(d, -1) for d in ids), dtype=np.int64, count=len(ids))
+                keep = at >= 0
+                keep[keep] = mask[at[keep]]
+                found[j].append((at[keep], 1.0 - np.asarray(dists, dtype=np.float64)[keep]))
+        return [_best_first(parts, n) for parts in found]
 
     def _dense_sides(self, retriever, vectors: np.ndarray, mask: np.ndarray,
                      include_history: bool) -> list[Side]:
         """Dense sides (plain and adapted query vector) from the ANN top lists alone."""
         tops = self._ann(retriever, vectors, mask, include_history, TOP_DEPTH)
-        return [Side.from_top([p for p, _ in t], [v for _, v in t]) for t in tops]
+        return [Side.from_top(at, similarity) for at, similarity in tops]
 
     # ---- search ----------------------------------------------------------------------------------
     def search(self, retriever, query: str, mask: np.ndarray, include_history: bool = False,
@@ -184,6 +186,16 @@ class BoundRanker:
         cands, s = candidates[0][valid], order_scores[valid]
         order = np.argsort(-s, kind="stable")[:n]
         return [(retriever.docmeta.doc_ids[cands[i]], float(s[i])) for i in order]
+
+
+def _best_first(parts: list[tuple[np.ndarray, np.ndarray]], n: int) -> tuple[np.ndarray, np.ndarray]:
+    """(positions, similarities) of the collections' results merged, the best `n` first (stable:
+    equal similarities keep the collections' order)."""
+    if not parts:
+        return np.zeros(0, np.int64), np.zeros(0, np.float64)
+    at, similarity = np.concatenate([a for a, _ in parts]), np.concatenate([s for _, s in parts])
+    order = np.argsort(-similarity, kind="stable")[:n]
+    return at[order], similarity[order]
 
 
 def open_bound_ranker(settings, catalog, docmeta, model_id: str) -> BoundRanker | None:

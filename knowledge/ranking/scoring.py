@@ -129,8 +129,8 @@ def union_top(tops: list[RowTop], depths: list[int], width: int) -> np.ndarray:
     n = tops[0].idx.shape[0] if tops else 0
     out = np.full((n, width), -1, dtype=np.int64)
     for i in range(n):
-        seen = dict.fromkeys(int(p) for t, d in zip(tops, depths)
-                             for p, v in zip(t.idx[i, :d], t.vals[i, :d]) if v > 0)
-        chosen = list(seen)[:width]
+        listed = np.concatenate([t.idx[i, :d][t.vals[i, :d] > 0] for t, d in zip(tops, depths)])
+        _, first = np.unique(listed, return_index=True)
+        chosen = listed[np.sort(first)][:width]      # first appearances, in order
         out[i, :len(chosen)] = chosen
     return out
