@@ -140,8 +140,9 @@ class ConversationService:
             return self._eligibility_turn(session, intent.cleaned, desk, continuing=False)
         if intent.name == I.FOLLOW_UP:   # "那如果公司不给呢？" is about the previous topic
             quoted = {(c.get("law"), c.get("article_id")) for c in state.get("citations", [])}
-            return self._answer(f"{state['topic']} {intent.cleaned}", intent.name, topic=None, already_quoted=quoted)
-        return self._answer(intent.cleaned, intent.name, topic=intent.cleaned)
+            return self._answer(f"{state['topic']} {intent.cleaned}", intent.name, topic=None, already_quoted=quoted,
+                                home_region=_session_region(state))
+        return self._answer(intent.cleaned, intent.name, topic=intent.cleaned, home_region=_session_region(state))
 
     def kb(self) -> KnowledgeBase:
         """The loaded knowledge base, with article lookups memoised (503 when not loaded yet)."""
@@ -153,10 +154,13 @@ class ConversationService:
         return self._article_caches.for_kb(generation)
 
     # --- flows -------------------------------------------------------------------------------
-    def _answer(self, query: str, intent: str, *, topic: str | None, already_quoted: set = frozenset()) -> Outcome:
+    def _answer(self, query: str, intent: str, *, topic: str | None, already_quoted: set = frozenset(),
+                home_region: str | None = None) -> Outcome:
         kb = self.kb()
         composer = OfflineComposer(kb, self.limits)
-        hits = kb.search(query, k=self.search_k)
+        # local regulations only for the asker's region (named in the question or known from the
+        # session); no keyword at all when unknown, so the article cache memoises the hits
+        hits = kb.search(query, k=self.search_k, **({"home_region": home_region} if home_region else {}))
         composed = composer.answer(query, hits, already_quoted=already_quoted)
         text, citations = self._grounded_text(kb, query, composed)
         state = {"points": composed.points, "uncertain": not composed.confident,
@@ -256,6 +260,9 @@ class ConversationService:
         new_state = {"flow": None if turn.done else "eligibility", "flow_state": None if turn.done else turn.state}
         if turn.decision is not None:
             new_state["eligibility_decision"] = turn.decision
+        region = ((turn.state or {}).get("facts") or {}).get("region") or (turn.handoff_summary or {}).get("region")
+        if region:   # kept after the flow ends: later answers prefer this region's local rules
+            new_state["region"] = region
         return Outcome(reply, I.ELIGIBILITY, citations, handoff, substantive=turn.done or turn.decision is not None,
                        state=new_state)
 
@@ -334,3 +341,8 @@ def _with_article_marker(text: str) -> str:
 def _summary_text(summary: dict) -> str:
     parts = [f"{k}：{v}" for k, v in summary.items() if isinstance(v, (str, int, float)) and v != ""]
     return "；".join(parts)[:500] or "法律援助申请"
+
+
+def _session_region(state: dict) -> str | None:
+    """The asker's region as this session knows it (eligibility facts), else None."""
+    return state.get("region") or ((state.get("flow_state") or {}).get("facts") or {}).get("region") or None

@@ -64,9 +64,11 @@ class FayuanKnowledgeBase:
 
     # ---- protocol --------------------------------------------------------------------------
     def search(self, query: str, k: int = 10, *, kind: str | None = None, level: str | None = None,
-               region: str | None = None, as_of: str | None = None) -> list[Hit]:
-        """Hybrid search; an exact citation in the query ("劳动合同法第38条 …") comes first."""
-        hits = self.retriever.search(query, k, kind=kind, level=level, region=region, as_of=as_of)
+               region: str | None = None, as_of: str | None = None, home_region: str | None = None) -> list[Hit]:
+        """Hybrid search; an exact citation in the query ("劳动合同法第38条 …") comes first.
+        `home_region`: the asker's region, whose local regulations are not ranked below national law."""
+        hits = self.retriever.search(query, k, kind=kind, level=level, region=region, as_of=as_of,
+                                     home_region=home_region)
         if kind == "case":
             return hits
         cited = [h for ref in parse(query)[:3] if (h := self.lookup(ref, as_of=as_of)) is not None]

@@ -11,6 +11,7 @@ import numpy as np
 from knowledge.catalog import Catalog
 from knowledge.docmeta import DocMeta, SearchFilters
 from knowledge.lexical import LexicalIndex
+from knowledge.regions import RegionNames, demote_foreign_local
 from knowledge.types import Hit
 from knowledge.vectors import VectorIndex, chroma_where
 
@@ -65,6 +66,7 @@ class Retriever:
         self.embedder = embedder
         self.weights = weights or FusionWeights()
         self.ranker = None     # knowledge.ranking BoundRanker (lay questions); None = plain weighted fusion
+        self.region_names = RegionNames(set(docmeta.regions.tolist()))
         self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="bm25")
 
     # ---- the two sides --------------------------------------------------------------------
@@ -99,7 +101,10 @@ class Retriever:
     # ---- public ------------------------------------------------------------------------------
     def search(self, query: str, k: int = 10, *, kind: str | None = None, level: str | None = None,
                region: str | None = None, as_of: str | None = None, national_only: bool = False,
-               mode: str = "hybrid") -> list[Hit]:
+               mode: str = "hybrid", home_region: str | None = None) -> list[Hit]:
+        """`region` filters (only that region's documents); `home_region` is the asker's region
+        (session, eligibility facts): without it, or a region named in the query, local
+        regulations rank below national law (knowledge.regions)."""
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}")
         query = query.strip()
@@ -109,7 +114,7 @@ class Retriever:
         mask = self.docmeta.mask(filters)
         if mode == "hybrid" and self.ranker is not None:
             ranked = self.ranker.search(self, query, mask, include_history=as_of is not None, n=max(2 * k, 50))
-            return self._hits(ranked, k)
+            return self._hits(self._local_last(ranked, query, region or home_region), k)
         n = max(self.weights.candidates, k)
         n_lexical = max(self.weights.lexical_candidates, k)
         if mode == "hybrid":
@@ -124,7 +129,12 @@ class Retriever:
         dense_weight = {"hybrid": self.weights.dense, "dense": 1.0, "lexical": 0.0}[mode]
         fused = fuse(lexical, dense, dense_weight, self.weights.missing)
         ranked = sorted(fused.items(), key=lambda kv: -kv[1])
-        return self._hits(ranked, k)
+        return self._hits(self._local_last(ranked, query, region or home_region), k)
+
+    def _local_last(self, ranked: list[tuple[str, float]], query: str, home_region: str | None):
+        home = self.region_names.named_in(query) | self.region_names.named_in(home_region)
+        regions, position = self.docmeta.regions, self.docmeta.position
+        return demote_foreign_local(ranked, lambda d: regions[position[d]] if d in position else "", home)
 
     def _hits(self, ranked: list[tuple[str, float]], k: int) -> list[Hit]:
         """Hits for the best `k` distinct documents: one per (law, article) or (case, section)."""

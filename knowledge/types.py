@@ -58,7 +58,10 @@ class CitationRef:
 
 class KnowledgeBase(Protocol):
     def search(self, query: str, k: int = 10, *, kind: str | None = None, level: str | None = None,
-               region: str | None = None, as_of: str | None = None) -> list[Hit]: ...
+               region: str | None = None, as_of: str | None = None, home_region: str | None = None) -> list[Hit]:
+        """`region` filters; `home_region` (the asker's region) only keeps its local regulations
+        from being ranked below national law."""
+        ...
 
     def lookup(self, citation: str | CitationRef, *, as_of: str | None = None) -> Hit | None:
         """Exact citation lookup: '劳动合同法第38条' → that article (None if it does not exist)."""

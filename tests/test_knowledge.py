@@ -28,7 +28,7 @@ def test_case_filter_returns_case_sections(small_kb):
 
 def test_level_and_region_filters(small_kb):
     assert all(h.level == "行政法规" for h in small_kb.search("工伤", 5, level="行政法规"))
-    # the fixture's only local rule takes effect in 2030: not in the default (current) set
+    # the fixtures' 浙江 local rule takes effect in 2030: not in the default (current) set
     assert small_kb.search("养犬", 5, region="浙江") == []
     local = small_kb.search("养犬", 5, region="浙江", as_of="2031-01-01")
     assert local and all("浙江" in h.region for h in local)
