@@ -32,6 +32,9 @@ def build_parser() -> argparse.ArgumentParser:
     from api import cli_records
 
     cli_records.register(sub)
+    from api import cli_backup
+
+    cli_backup.register(sub)
     cli_ingest.register(sub)
     return parser
 
