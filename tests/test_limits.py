@@ -218,3 +218,30 @@ def test_wechat_callbacks_are_limited_per_ip_before_the_signature_check(settings
     forged = {"signature": "0" * 40, "timestamp": "1", "nonce": "n"}
     codes = [client.post("/wechat/oa", params=forged, content="<xml/>").status_code for _ in range(3)]
     assert codes == [403, 403, 429]
+
+
+# --- field caps -------------------------------------------------------------------------------------
+
+def test_eligibility_free_text_fields_are_capped(settings):
+    client, _ = _client(settings)
+    facts = {"facts": {**ELIGIBILITY["facts"], "criminal": {"charge": "盗窃", "note": "长" * 501}}}
+    response = client.post("/v1/eligibility", json=facts)
+    assert response.status_code == 422 and "note" in json.dumps(response.json(), ensure_ascii=False)
+    proofs = {"facts": {**ELIGIBILITY["facts"], "proof_available": ["户口簿"] * 31}}
+    assert client.post("/v1/eligibility", json=proofs).status_code == 422
+
+
+def test_admin_region_edit_fields_are_capped(settings):
+    from assistant.staff.accounts import StaffDirectory
+    from tests.handoff_helpers import FAST_HASHER
+
+    client, services = _client(settings)
+    services.staff = StaffDirectory(services.records_engine, hasher=FAST_HASHER)
+    services.staff.add("boss", "boss-password", role="admin")
+    token = client.post("/v1/auth/token", json={"username": "boss", "password": "boss-password"}).json()
+    headers = {"Authorization": f"Bearer {token['access_token']}"}
+    entry = client.get("/v1/admin/regions/上海市", headers=headers).json()
+    entry.pop("region")
+    entry["standards"][0]["basis"] = "长" * 3001
+    response = client.put("/v1/admin/regions/上海市", json=entry, headers=headers)
+    assert response.status_code == 422 and "basis" in json.dumps(response.json(), ensure_ascii=False)

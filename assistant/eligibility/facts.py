@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -59,8 +59,8 @@ class CriminalFacts(_Lenient):
     possible_sentence: str | None = Field(None, pattern=_SLUG)  # death, life, fixed_term…
     age_at_offence: int | None = Field(None, ge=0, le=130)
     age_now: int | None = Field(None, ge=0, le=130)
-    charge: str | None = None
-    note: str | None = None
+    charge: str | None = Field(None, max_length=100)
+    note: str | None = Field(None, max_length=500)
     retrial_ordered: bool | None = None   # art. 33: court ordered a retrial or procuratorate protested
 
 
@@ -80,7 +80,8 @@ class EligibilityFacts(_Lenient):
     per_capita_income_to_dibao_ratio: Decimal | None = Field(None, ge=0)
     adversary_is_household_member: bool | None = None
     assets: Any = None
-    proof_available: list[str] | bool | None = None   # documents at hand ("户口簿") or yes/no
+    proof_available: Annotated[list[Annotated[str, Field(max_length=40)]], Field(max_length=30)] | bool | None = (
+        None)   # documents at hand ("户口簿") or yes/no
     has_counsel: bool | None = None
     urgency: Urgency = Field(default_factory=Urgency)
     criminal: CriminalFacts | None = None

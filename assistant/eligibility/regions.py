@@ -20,7 +20,7 @@ import json
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -29,12 +29,16 @@ GROUPS = ("disabled", "elderly", "women", "minors", "migrant_workers")
 
 
 # ---- schema of one region entry (the JSON file and the admin API share it) ----------------
+# caps on admin edits (PUT /v1/admin/regions/{region}): several times the longest shipped value
+Name = Annotated[str, Field(max_length=40)]
+
+
 class Source(BaseModel):
     model_config = ConfigDict(extra="allow")
-    title: str = Field(min_length=1)
-    url: str | None = None
-    path: str | None = None
-    published: str | None = None
+    title: str = Field(min_length=1, max_length=300)
+    url: str | None = Field(None, max_length=1000)
+    path: str | None = Field(None, max_length=300)
+    published: str | None = Field(None, max_length=40)
 
 
 class Formula(BaseModel):
@@ -55,7 +59,7 @@ class Formula(BaseModel):
 class ExpenditureRule(BaseModel):
     share: float = Field(gt=0, le=2)
     comparison: Literal["<", "<=", "ambiguous"] = "<"
-    citation: str | None = None
+    citation: str | None = Field(None, max_length=300)
 
 
 class StandardVersion(BaseModel):
@@ -66,14 +70,14 @@ class StandardVersion(BaseModel):
     group_multipliers: dict[str, float] | None = None
     expenditure_rule: ExpenditureRule | None = None
     comparison: Literal["<", "<=", "ambiguous"]
-    wording: str = ""
+    wording: str = Field("", max_length=1000)
     asset_test: bool | None = None
     urban_dibao: float | None = None       # informative only (Guangdong: 低保 is not the standard)
     rural_dibao: float | None = None
-    citation: str | None = None
-    basis: str = ""
-    sources: list[Source] = Field(min_length=1)
-    status: str = "unknown"
+    citation: str | None = Field(None, max_length=300)
+    basis: str = Field("", max_length=3000)
+    sources: list[Source] = Field(min_length=1, max_length=20)
+    status: str = Field("unknown", max_length=60)
     uncertain: bool = True
     stale: bool = False
 
@@ -97,11 +101,11 @@ class StandardVersion(BaseModel):
 class RegionEntry(BaseModel):
     model_config = ConfigDict(extra="forbid")
     level: Literal["province", "city", "county"]
-    parent: str | None = None
-    aliases: list[str] = Field(default_factory=list)
-    cities: list[str] = Field(default_factory=list)
-    legal_aid_centre: str = ""
-    standards: list[StandardVersion] = Field(default_factory=list)
+    parent: Name | None = None
+    aliases: list[Name] = Field(default_factory=list, max_length=200)
+    cities: list[Name] = Field(default_factory=list, max_length=500)
+    legal_aid_centre: str = Field("", max_length=200)
+    standards: list[StandardVersion] = Field(default_factory=list, max_length=100)
 
 
 # ---- the resolved standard the engine uses ------------------------------------------------
