@@ -10,6 +10,8 @@ from api.limits import install_limits
 from api.routers import chat, eligibility, handoffs, health, wechat
 from api.routers import laws, search
 from api.routers import records
+from api.routers import metrics as metrics_route
+from api.observe_middleware import install_observability
 from api.console import pages as console_pages
 from api.services import Services, build_services
 from knowledge.settings import Settings, get_settings
@@ -33,6 +35,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.state.services = services
     install_limits(app, services)   # body cap, per-IP/per-user rate limits (api/limits.py)
     app.include_router(health.router)
+    app.include_router(metrics_route.router)
     app.include_router(search.router)
     app.include_router(laws.router)
     app.include_router(auth.router)
@@ -42,4 +45,5 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.include_router(wechat.router)
     app.include_router(chat.router)
     app.include_router(eligibility.router)
+    install_observability(app, services)   # request ids, /metrics, access log: outermost middleware
     return app

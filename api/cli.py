@@ -10,10 +10,14 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 
     from api.app import create_app
     from api.cli_ingest import ensure_knowledge_base
+    from api.logging_setup import configure_logging
     from knowledge.settings import get_settings
 
-    ensure_knowledge_base(get_settings(), force_ingest=args.ingest)
-    uvicorn.run(create_app(), host=args.host, port=args.port, workers=1)
+    settings = get_settings()
+    log_config = configure_logging(settings.log_format, settings.log_level)
+    ensure_knowledge_base(settings, force_ingest=args.ingest)
+    # the app writes its own access line (with route, request id and duration): uvicorn's is off
+    uvicorn.run(create_app(), host=args.host, port=args.port, workers=1, log_config=log_config, access_log=False)
     return 0
 
 

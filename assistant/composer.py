@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from assistant.grounding import content_words, shared_words
 from assistant.next_steps import WHERE_TO_ASK, StepTemplate, steps_for
+from assistant.telemetry import chat_timer
 from knowledge.types import Hit, KnowledgeBase
 
 DISCLAIMER = "AI 生成，仅供参考，以法律援助机构/律师意见为准。"
@@ -90,6 +91,7 @@ class OfflineComposer:
                 chosen.append(hit)
         return chosen[:self.limits.max_citations]
 
+    @chat_timer("compose")
     def answer(self, question: str, hits: list[Hit], *, already_quoted: set[tuple] = frozenset()) -> ComposedAnswer:
         """`already_quoted`: (law, article_id) of the previous answer — a follow-up quotes what is new first."""
         chosen = self.select(question, hits)

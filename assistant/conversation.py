@@ -16,6 +16,7 @@ from assistant.article_cache import ArticleCaches
 from assistant.composer import DISCLAIMER, OFFER_HUMAN, ComposedAnswer, OfflineComposer, cite_label
 from assistant.contracts import ChatReply, Citation, HandoffDesk, HandoffInfo
 from assistant.sessions import ChatSession, SessionStore, TurnRecord, mask_pii
+from assistant.telemetry import chat_timer
 from assistant.urgent import GUIDANCE
 from assistant.verify import CitationVerifier
 from knowledge.citations import parse
@@ -74,6 +75,7 @@ class ConversationService:
         self.max_message_chars = max_message_chars
 
     # --- the Assistant contract ---------------------------------------------------------
+    @chat_timer("turn")
     def reply(self, session_id: str | None, message: str, *, channel: str = "web",
               user_ref: str | None = None) -> ChatReply:
         message = (message or "").strip()[:self.max_message_chars]
@@ -169,6 +171,7 @@ class ConversationService:
             state["topic"] = state["story"] = topic
         return Outcome(text, intent, citations, substantive=True, state=state)
 
+    @chat_timer("ground")
     def _grounded_text(self, kb: KnowledgeBase, query: str, composed: ComposedAnswer) -> tuple[str, list[Hit]]:
         """The LLM's wording when it is configured and survives verification, else the offline text
         (verified too: the same check for every answer)."""

@@ -17,6 +17,8 @@ import bm25s
 import jieba
 import numpy as np
 
+from knowledge.telemetry import stage_timer
+
 log = logging.getLogger(__name__)
 
 DATA = Path(__file__).resolve().parent / "lexicon"
@@ -93,6 +95,7 @@ class LexicalIndex:
         bm25.index(corpus_tokens, show_progress=False)
         return cls(bm25, tokenizer, used)
 
+    @stage_timer("lexical")
     def scores(self, query: str) -> np.ndarray:
         """BM25 score of every document (0 where no query token occurs)."""
         tokens = self.tokenizer.tokens(query)

@@ -11,6 +11,7 @@ import numpy as np
 from knowledge.catalog import Catalog
 from knowledge.docmeta import DocMeta, SearchFilters
 from knowledge.lexical import LexicalIndex
+from knowledge.telemetry import SEARCH_SECONDS, stage_timer
 from knowledge.regions import RegionNames, demote_foreign_local
 from knowledge.types import Hit
 from knowledge.vectors import VectorIndex, chroma_where
@@ -45,6 +46,7 @@ def _bounded(fused: float) -> float:
     return 1.0 / (1.0 + math.exp(-fused))
 
 
+@stage_timer("fusion")
 def fuse(lexical: dict[str, float], dense: dict[str, float], dense_weight: float,
          missing: float = FusionWeights.missing) -> dict[str, float]:
     """Weighted score fusion: each side z-normalised over its candidates, then
@@ -99,6 +101,7 @@ class Retriever:
         return dict(sorted(result.items(), key=lambda kv: -kv[1])[:n])
 
     # ---- public ------------------------------------------------------------------------------
+    @SEARCH_SECONDS.time()
     def search(self, query: str, k: int = 10, *, kind: str | None = None, level: str | None = None,
                region: str | None = None, as_of: str | None = None, national_only: bool = False,
                mode: str = "hybrid", home_region: str | None = None) -> list[Hit]:
@@ -136,6 +139,7 @@ class Retriever:
         regions, position = self.docmeta.regions, self.docmeta.position
         return demote_foreign_local(ranked, lambda d: regions[position[d]] if d in position else "", home)
 
+    @stage_timer("hits")
     def _hits(self, ranked: list[tuple[str, float]], k: int) -> list[Hit]:
         """Hits for the best `k` distinct documents: one per (law, article) or (case, section)."""
         hits: list[Hit] = []

@@ -14,6 +14,7 @@ import numpy as np
 
 from knowledge.catalog import IndexDoc
 from knowledge.docmeta import SearchFilters
+from knowledge.telemetry import stage_timer
 
 _BATCH = 2000
 
@@ -163,6 +164,7 @@ class VectorIndex:
         for start in range(0, len(doc_ids), _BATCH):
             self.collections[role].delete(ids=doc_ids[start:start + _BATCH])
 
+    @stage_timer("dense")
     def query(self, vector: np.ndarray, n: int, *, include_history: bool = False,
               where: dict | None = None) -> list[DenseMatch]:
         roles = (CURRENT, HISTORY) if include_history else (CURRENT,)

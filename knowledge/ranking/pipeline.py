@@ -11,6 +11,7 @@ switches its side off (its features stay 0) and is logged."""
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from knowledge.ranking.known import (AnswerCounts, ArticleKey, KnownFileError, K
 from knowledge.ranking.reranker import LinearReranker, RerankerFileError
 from knowledge.ranking.scoring import TOP_DEPTH, Side, neighbour_votes
 from knowledge.ranking.vocabulary import QueryExpander
+from knowledge.telemetry import RETRIEVAL_STAGE_SECONDS, stage_timer
 
 log = logging.getLogger(__name__)
 
@@ -119,6 +121,7 @@ class BoundRanker:
         self._sizes: dict[str, int] = {}       # collection sizes (a served generation never changes)
 
     # ---- the dense sides ------------------------------------------------------------------------
+    @stage_timer("dense")
     def _ann(self, retriever, vectors: np.ndarray, mask: np.ndarray, include_history: bool,
              n: int) -> list[tuple[np.ndarray, np.ndarray]]:
         """Per query vector: the top `n` (positions, cosines) passing `mask`, all vectors in one Chroma
@@ -174,6 +177,7 @@ class BoundRanker:
             sides = self._dense_sides(retriever, np.stack(vectors), mask, include_history)
             scores.dense = sides[0]
             scores.adapted = sides[1] if len(sides) > 1 else None
+        started = time.perf_counter()    # the ranking stage: neighbours, features, reranker
         if self.known_gold is not None:
             # einsum, not BLAS: multi-threaded OpenBLAS takes 20-40 ms for this tiny product on a busy CPU
             similarities = np.einsum("kd,d->k", ranker.known.vectors, vector)[None, :]
@@ -185,6 +189,7 @@ class BoundRanker:
         valid = candidates[0] >= 0
         cands, s = candidates[0][valid], order_scores[valid]
         order = np.argsort(-s, kind="stable")[:n]
+        RETRIEVAL_STAGE_SECONDS.labels(stage="ranking").observe(time.perf_counter() - started)
         return [(retriever.docmeta.doc_ids[cands[i]], float(s[i])) for i in order]
 
 

@@ -1,0 +1,157 @@
+"""The app's Prometheus registry: HTTP request counts and latencies by route template, the
+knowledge and assistant timings (knowledge.telemetry, assistant.telemetry), process metrics, and
+gauges read from the databases at scrape time (ServiceStateCollector).
+
+One registry per app (not the global default one), so every app built in a test process starts
+from its own HTTP counters and its own database gauges."""
+from __future__ import annotations
+
+import logging
+import time
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.gc_collector import GCCollector
+from prometheus_client.platform_collector import PlatformCollector
+from prometheus_client.process_collector import ProcessCollector
+from sqlalchemy import func, select
+
+from assistant import telemetry as assistant_telemetry
+from knowledge import telemetry as knowledge_telemetry
+
+log = logging.getLogger(__name__)
+
+# seconds; 0.3 is the chat p95 target
+HTTP_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.3, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
+_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+
+
+class HttpMetrics:
+    """Request counter and latency histogram labelled (method, route template, status class):
+    every label has a fixed set of values, whatever paths and methods clients send."""
+
+    def __init__(self, registry: CollectorRegistry):
+        labels = ["method", "route", "status_class"]
+        self.requests = Counter("fayuan_http_requests", "HTTP requests answered", labels, registry=registry)
+        self.duration = Histogram("fayuan_http_request_duration_seconds",
+                                  "HTTP request duration, first byte in to last byte out", labels,
+                                  buckets=HTTP_BUCKETS, registry=registry)
+        self.in_progress = Gauge("fayuan_http_requests_in_progress", "HTTP requests being handled",
+                                 registry=registry)
+        self._children: dict[tuple, tuple] = {}    # labels → (counter, histogram) children
+
+    def observe(self, method: str, route: str, status: int, seconds: float) -> None:
+        key = (method if method in _METHODS else "other", route,
+               f"{status // 100}xx" if 100 <= status < 600 else "other")
+        children = self._children.get(key)
+        if children is None:
+            children = self._children.setdefault(key, (self.requests.labels(*key), self.duration.labels(*key)))
+        children[0].inc()
+        children[1].observe(seconds)
+
+
+def _serving_generation(knowledge):
+    """The generation a (live) knowledge base serves now, or the knowledge base itself."""
+    current = getattr(type(knowledge), "current", None)
+    return knowledge.current() if callable(current) else knowledge
+
+
+class ServiceStateCollector:
+    """Gauges computed from the records database and the knowledge base when Prometheus scrapes:
+    a few indexed COUNT queries (open tickets, the notification backlog), nothing per request.
+    A database failure makes fayuan_database_up 0 instead of failing the scrape."""
+
+    def __init__(self, services):
+        self._services = services
+        self._kb_counts: tuple[object, dict] | None = None    # (generation dir, catalog counts)
+
+    def collect(self):
+        yield from self._knowledge_base()
+        up = GaugeMetricFamily("fayuan_database_up", "1 when the records database answered this scrape")
+        try:
+            families = list(self._records())
+        except Exception as exc:  # noqa: BLE001 - an unreachable database is what this reports
+            log.warning("metrics: records database query failed: %s", type(exc).__name__)
+            up.add_metric([], 0)
+            yield up
+            return
+        up.add_metric([], 1)
+        yield up
+        yield from families
+
+    def _records(self):
+        from assistant.handoff.models import OPEN_STATUSES, HandoffTicketRow, NotificationOutboxRow
+        from assistant.handoff.tickets import as_utc
+
+        tickets = GaugeMetricFamily("fayuan_handoff_open_tickets",
+                                    "Open handoff tickets by status (pending, assigned, escalated) and priority",
+                                    labels=["status", "priority"])
+        outbox = GaugeMetricFamily("fayuan_notification_outbox",
+                                   "Notification outbox rows not sent: pending (backlog) and failed (given up)",
+                                   labels=["status"])
+        oldest = GaugeMetricFamily("fayuan_notification_outbox_oldest_pending_seconds",
+                                   "Age of the oldest pending notification (0 when none)")
+        with self._services.records_engine.connect() as conn:
+            rows = conn.execute(select(HandoffTicketRow.status, HandoffTicketRow.priority, func.count())
+                                .where(HandoffTicketRow.status.in_(OPEN_STATUSES))
+                                .group_by(HandoffTicketRow.status, HandoffTicketRow.priority)).all()
+            counts = dict(conn.execute(select(NotificationOutboxRow.status, func.count())
+                                       .where(NotificationOutboxRow.status.in_(("pending", "failed")))
+                                       .group_by(NotificationOutboxRow.status)).all())
+            first = conn.execute(select(func.min(NotificationOutboxRow.created_at))
+                                 .where(NotificationOutboxRow.status == "pending")).scalar()
+        for status, priority, n in rows:
+            tickets.add_metric([status, priority], n)
+        for status in ("pending", "failed"):
+            outbox.add_metric([status], counts.get(status, 0))
+        oldest.add_metric([], max(time.time() - as_utc(first).timestamp(), 0.0) if first is not None else 0.0)
+        return tickets, outbox, oldest
+
+    def _knowledge_base(self):
+        loaded = GaugeMetricFamily("fayuan_knowledge_base_loaded", "1 when a knowledge base is being served")
+        knowledge = self._services.knowledge
+        if knowledge is None:
+            loaded.add_metric([], 0)
+            yield loaded
+            return
+        try:
+            generation = _serving_generation(knowledge)
+            folder = getattr(generation, "generation_dir", None)
+            if self._kb_counts is None or self._kb_counts[0] != folder:
+                self._kb_counts = (folder, generation.counts())    # a generation never changes
+            counts = self._kb_counts[1]
+        except Exception as exc:  # noqa: BLE001 - a scrape must not fail on a half-switched generation
+            log.warning("metrics: knowledge base counts failed: %s", type(exc).__name__)
+            loaded.add_metric([], 0)
+            yield loaded
+            return
+        loaded.add_metric([], 1)
+        yield loaded
+        rows = GaugeMetricFamily("fayuan_knowledge_base_rows",
+                                 "Catalog rows of the served generation (laws, versions, articles, cases, case_sections)",
+                                 labels=["table"])
+        for table, n in counts.items():
+            rows.add_metric([table], n)
+        yield rows
+        if folder is not None:
+            info = GaugeMetricFamily("fayuan_knowledge_base_generation", "The served generation (always 1)",
+                                     labels=["generation"])
+            info.add_metric([folder.name], 1)
+            yield info
+
+
+class AppMetrics:
+    """Everything /metrics exposes for one app."""
+
+    def __init__(self, services):
+        self.registry = CollectorRegistry()
+        ProcessCollector(registry=self.registry)
+        PlatformCollector(registry=self.registry)
+        GCCollector(registry=self.registry)
+        self.http = HttpMetrics(self.registry)
+        for metric in knowledge_telemetry.METRICS + assistant_telemetry.METRICS:
+            self.registry.register(metric)
+        self.registry.register(ServiceStateCollector(services))
+
+    def exposition(self) -> bytes:
+        return generate_latest(self.registry)
