@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 
 from api.deps import get_services
 from api.limits import RateLimited, request_ip
+from api.responses import error_responses
 from api.services import Services
 from assistant.privacy import mask_pii
 from assistant.rate_limit import MemoryRateLimiter
@@ -200,7 +201,7 @@ def who_am_i(member: StaffMember = Depends(require_staff)) -> StaffMe:
     return StaffMe(id=member.id, username=member.username, role=member.role, display_name=member.display_name)
 
 
-@router.post("/logout", status_code=204)
+@router.post("/logout", status_code=204, responses=error_responses(401))
 def logout(request: Request, member: StaffMember = Depends(require_staff)) -> Response:
     """Revoke the credential of this request (the bearer token, or the console cookie) for good."""
     token_revocations(request.app.state.services).revoke(request.state.staff_claims)
@@ -213,7 +214,8 @@ class RevokedSessions(BaseModel):
     revoked_before: float
 
 
-@router.post("/staff/{username}/revoke", response_model=RevokedSessions)
+@router.post("/staff/{username}/revoke", response_model=RevokedSessions,
+             responses=error_responses(401, 403, 404, 422))
 def revoke_staff_sessions(username: str, request: Request, admin: StaffMember = Depends(require_admin)
                           ) -> RevokedSessions:
     """Admin: end every console session and API token of a staff member issued until now."""
