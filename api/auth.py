@@ -8,7 +8,6 @@ username and per IP (429)."""
 from __future__ import annotations
 
 import logging
-import time
 
 from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from pydantic import BaseModel, Field
@@ -19,7 +18,7 @@ from api.responses import error_responses
 from api.services import Services
 from assistant.privacy import mask_pii
 from assistant.rate_limit import MemoryRateLimiter
-from assistant.staff.accounts import StaffDirectory, StaffMember
+from assistant.staff.accounts import StaffAccountError, StaffDirectory, StaffMember
 from assistant.staff.login_throttle import LoginThrottle
 from assistant.staff.revocations import TokenRevocations
 from assistant.staff.tokens import InvalidToken, TokenClaims, TokenSigner
@@ -219,10 +218,9 @@ class RevokedSessions(BaseModel):
 def revoke_staff_sessions(username: str, request: Request, admin: StaffMember = Depends(require_admin)
                           ) -> RevokedSessions:
     """Admin: end every console session and API token of a staff member issued until now."""
-    member = staff_directory(request.app.state.services).by_username(username[:64])
-    if member is None:
-        raise HTTPException(status_code=404, detail="没有这个工作人员 (no such staff member)")
-    now = time.time()
-    token_revocations(request.app.state.services).revoke_all(member.id, now=now)
-    log.warning("all sessions of staff %s revoked by %s", member.username, admin.username)
-    return RevokedSessions(username=member.username, revoked_before=now)
+    try:
+        cutoff = staff_directory(request.app.state.services).revoke_sessions(username[:64])
+    except StaffAccountError:
+        raise HTTPException(status_code=404, detail="没有这个工作人员 (no such staff member)") from None
+    log.warning("all sessions of staff %s revoked by %s", mask_pii(username), admin.username)
+    return RevokedSessions(username=username, revoked_before=cutoff)

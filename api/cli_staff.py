@@ -46,28 +46,32 @@ def _cmd_add(args: argparse.Namespace) -> int:
     return 0
 
 
-def _cmd_passwd(args: argparse.Namespace) -> int:
+def _account_command(action, done: str) -> int:
+    """Run `action(directory)`; a refused request is a message and exit status 2, not a traceback."""
     from assistant.staff.accounts import StaffAccountError
 
     try:
-        _directory().set_password(args.username, _read_password())
+        action(_directory())
     except StaffAccountError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    print(f"password of {args.username} changed")
+    print(done)
     return 0
+
+
+def _cmd_passwd(args: argparse.Namespace) -> int:
+    password = _read_password()
+    return _account_command(lambda d: d.set_password(args.username, password),
+                            f"password of {args.username} changed (its sessions and tokens revoked)")
 
 
 def _cmd_disable(args: argparse.Namespace) -> int:
-    from assistant.staff.accounts import StaffAccountError
+    return _account_command(lambda d: d.deactivate(args.username), f"{args.username} deactivated")
 
-    try:
-        _directory().deactivate(args.username)
-    except StaffAccountError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    print(f"{args.username} deactivated")
-    return 0
+
+def _cmd_revoke(args: argparse.Namespace) -> int:
+    return _account_command(lambda d: d.revoke_sessions(args.username),
+                            f"all sessions and tokens of {args.username} revoked")
 
 
 def _cmd_list(_args: argparse.Namespace) -> int:
@@ -90,4 +94,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     disable = staff_sub.add_parser("disable", help="deactivate an account")
     disable.add_argument("username")
     disable.set_defaults(func=_cmd_disable)
+    revoke = staff_sub.add_parser("revoke", help="end every console session and API token of an account")
+    revoke.add_argument("username")
+    revoke.set_defaults(func=_cmd_revoke)
     staff_sub.add_parser("list", help="list active accounts").set_defaults(func=_cmd_list)

@@ -122,3 +122,30 @@ def test_admin_revokes_every_session_and_token_of_a_staff_member(staff_app):
     assert lin_console.get("/console/queue").status_code == 303
     assert client.get("/v1/auth/me", headers=wang_api).status_code == 200             # others untouched
     assert client.get("/v1/auth/me", headers=_token(client, "lin", "lin-password")).status_code == 200
+
+
+def test_a_new_password_ends_the_old_sessions(staff_app):
+    app, services = staff_app
+    client = TestClient(app)
+    old = _token(client, "lin", "lin-password")
+    services.staff.set_password("lin", "new-password-1")
+    assert client.get("/v1/auth/me", headers=old).status_code == 401
+    assert client.get("/v1/auth/me", headers=_token(client, "lin", "new-password-1")).status_code == 200
+
+
+def test_fayuan_staff_revoke_from_the_shell(staff_app, settings):
+    import os
+    import subprocess
+    import sys
+
+    app, _ = staff_app
+    client = TestClient(app)
+    token = _token(client, "lin", "lin-password")
+    env = {**os.environ, "FAYUAN_DATA_DIR": str(settings.data_dir), "FAYUAN_DATABASE_URL": settings.resolved_database_url}
+    done = subprocess.run([sys.executable, "-m", "api.cli", "staff", "revoke", "lin"], env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert client.get("/v1/auth/me", headers=token).status_code == 401
+    unknown = subprocess.run([sys.executable, "-m", "api.cli", "staff", "revoke", "nobody"], env=env,
+                             capture_output=True, text=True, timeout=120)
+    assert unknown.returncode == 2 and "no staff account" in unknown.stderr

@@ -1,8 +1,10 @@
-"""The staff directory: create accounts, check passwords (argon2id), bootstrap the first admin."""
+"""The staff directory: create accounts, check passwords (argon2id), bootstrap the first admin,
+end an account's sessions (a new password does that too)."""
 from __future__ import annotations
 
 import logging
 import re
+import time
 from dataclasses import dataclass
 
 from argon2 import PasswordHasher
@@ -12,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
 from assistant.staff.models import ROLES, StaffAccountRow, utcnow
+from assistant.staff.revocations import TokenRevocations
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +45,7 @@ def _member(row: StaffAccountRow) -> StaffMember:
 class StaffDirectory:
     def __init__(self, engine: Engine, hasher: PasswordHasher | None = None):
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self._revocations = TokenRevocations(engine)
         self._hasher = hasher or PasswordHasher()  # argon2id, RFC 9106 low-memory profile
         # a real hash to verify against for unknown users, so timing does not reveal who exists
         self._dummy_hash = self._hasher.hash("fayuan-no-such-user")
@@ -67,6 +71,18 @@ class StaffDirectory:
         if len(password or "") < MIN_PASSWORD_LENGTH:
             raise StaffAccountError(f"password must have at least {MIN_PASSWORD_LENGTH} characters")
         self._update(username, password_hash=self._hasher.hash(password))
+        self.revoke_sessions(username)   # whoever knew the old password is logged out everywhere
+
+    def revoke_sessions(self, username: str, *, now: float | None = None) -> float:
+        """End every console session and API token of this account issued until now (lost phone,
+        a leaver, a leaked token); returns the cut-off time. Logging in again works."""
+        member = self.by_username(username)
+        if member is None:
+            raise StaffAccountError(f"no staff account {username!r}")
+        cutoff = time.time() if now is None else now
+        self._revocations.revoke_all(member.id, now=cutoff)
+        log.warning("all sessions of staff account %s revoked", username)
+        return cutoff
 
     def authenticate(self, username: str, password: str) -> StaffMember | None:
         """The member if the password is right and the account active; None otherwise."""
