@@ -245,3 +245,23 @@ def test_admin_region_edit_fields_are_capped(settings):
     entry["standards"][0]["basis"] = "长" * 3001
     response = client.put("/v1/admin/regions/上海市", json=entry, headers=headers)
     assert response.status_code == 422 and "basis" in json.dumps(response.json(), ensure_ascii=False)
+
+
+def test_wecom_bot_user_over_the_limit_gets_the_polite_text_as_a_finished_stream(settings, standin):
+    from tests.wechat_helpers import bot_request, decrypt_bot_reply
+
+    configured = wechat_settings(settings, standin, rate_callback_per_user="1/min")
+    client = TestClient(create_app(services=build_services(configured)))
+
+    def ask(msgid, userid):
+        message = {"msgid": msgid, "aibotid": "AIBOT1", "chattype": "single", "from": {"userid": userid},
+                   "msgtype": "text", "text": {"content": "你好"}}
+        params, body = bot_request(configured.wecom_bot_aes_key, message)
+        response = client.post("/wechat/wecom-bot", params=params, content=body)
+        assert response.status_code == 200
+        return decrypt_bot_reply(configured.wecom_bot_aes_key, response.json())["stream"]
+
+    assert ask("b1", "zhangsan")["content"] != WECHAT_RATE_LIMITED
+    refused = ask("b2", "zhangsan")
+    assert refused["finish"] is True and refused["content"] == WECHAT_RATE_LIMITED
+    assert ask("b3", "lisi")["content"] != WECHAT_RATE_LIMITED
