@@ -30,7 +30,8 @@ def run(limit: int, data_dir: Path | None) -> dict:
 
     base = Settings() if data_dir is None else Settings(data_dir=data_dir)
     records = Path(tempfile.mkdtemp(prefix="fayuan-chat-eval-")) / "records.sqlite3"
-    settings = base.model_copy(update={"database_url": f"sqlite:///{records.as_posix()}"})
+    # one client asks every question: per-IP rate limits would refuse most of them (docs/limits.md)
+    settings = base.model_copy(update={"database_url": f"sqlite:///{records.as_posix()}", "rate_limits_enabled": False})
     services = build_services(settings)
     services.knowledge = services.knowledge or open_knowledge_base(settings)
     kb = services.knowledge

@@ -209,7 +209,8 @@ def main(argv: list[str] | None = None) -> int:
         records_url = f"sqlite:///{Path(tmp) / 'records.sqlite3'}"
         settings = (Settings(data_dir=Path(tmp) / "data") if args.no_chat
                     else citation_kb_settings(args.out.parent / "eligibility-kb", records_url))
-        app = create_app(settings)
+        # one client sends every scenario: per-IP rate limits would refuse most of them (docs/limits.md)
+        app = create_app(settings.model_copy(update={"rate_limits_enabled": False}))
         services = app.state.services
         client = TestClient(app)
         facts_rows, dialogue_rows, chat_rows, turns = [], [], [], {"dialogue": [], "chat": []}

@@ -66,7 +66,7 @@ def run(greetings: int, questions: int, data_dir: Path | None) -> dict:
     records = Path(tempfile.mkdtemp(prefix="fayuan-wechat-eval-")) / "records.sqlite3"
     settings = base.model_copy(update={"database_url": f"sqlite:///{records.as_posix()}", "llm_base_url": None,
                                        "wechat_token": TOKEN, "wechat_appid": APPID, "wechat_aes_key": aes_key,
-                                       "wechat_secret": None})
+                                       "wechat_secret": None, "rate_limits_enabled": False})
     services = build_services(settings)
     client = TestClient(create_app(services=services))
     crypto = WeChatCrypto(TOKEN, aes_key, APPID)

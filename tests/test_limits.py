@@ -227,7 +227,7 @@ def test_eligibility_free_text_fields_are_capped(settings):
     facts = {"facts": {**ELIGIBILITY["facts"], "criminal": {"charge": "盗窃", "note": "长" * 501}}}
     response = client.post("/v1/eligibility", json=facts)
     assert response.status_code == 422 and "note" in json.dumps(response.json(), ensure_ascii=False)
-    proofs = {"facts": {**ELIGIBILITY["facts"], "proof_available": ["户口簿"] * 31}}
+    proofs = {"facts": {**ELIGIBILITY["facts"], "proof_available": ["户口簿"] * 101}}
     assert client.post("/v1/eligibility", json=proofs).status_code == 422
 
 
