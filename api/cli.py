@@ -17,7 +17,11 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     log_config = configure_logging(settings.log_format, settings.log_level)
     ensure_knowledge_base(settings, force_ingest=args.ingest)
     # the app writes its own access line (with route, request id and duration): uvicorn's is off
-    uvicorn.run(create_app(), host=args.host, port=args.port, workers=1, log_config=log_config, access_log=False)
+    options = dict(host=args.host, port=args.port, log_config=log_config, access_log=False)
+    if args.workers > 1:   # each worker process builds its own app (and loads the knowledge base)
+        uvicorn.run("api.app:create_app", factory=True, workers=args.workers, **options)
+    else:
+        uvicorn.run(create_app(), workers=1, **options)
     return 0
 
 
@@ -29,6 +33,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--ingest", action="store_true",
                        help="incremental ingest of FAYUAN_LAWS_DIR before serving (always done when no knowledge base exists)")
+    serve.add_argument("--workers", type=int, default=1,
+                       help="worker processes (each holds its own knowledge base in memory, ~1.5 GB; "
+                            "rate limits are counted per process)")
     serve.set_defaults(func=_cmd_serve)
     from api import cli_ingest, cli_staff
 

@@ -142,6 +142,7 @@ QUERY_CACHE_SIZE = 2048   # query texts whose embeddings are kept in memory (~3 
 def open_generation(generation_dir: Path, settings: Settings, embedder=None) -> FayuanKnowledgeBase:
     from knowledge.embeddings import load_embedder
     from knowledge.embeddings.query_cache import with_query_cache
+    from knowledge.hit_rows import CachedHitRows
 
     catalog = catalog_for(generation_dir)
     docmeta = DocMeta.load(generation_dir)
@@ -151,7 +152,7 @@ def open_generation(generation_dir: Path, settings: Settings, embedder=None) -> 
                                          settings.resolved_model_dir)
     embedder = with_query_cache(embedder, QUERY_CACHE_SIZE)
     weights = FusionWeights(dense=settings.fusion_dense_weight, lexical=1.0 - settings.fusion_dense_weight)
-    retriever = Retriever(catalog, docmeta, lexical, vectors, embedder, weights)
+    retriever = Retriever(CachedHitRows(catalog), docmeta, lexical, vectors, embedder, weights)
     retriever.ranker = open_bound_ranker(settings, catalog, docmeta, embedder.model_id)
     return FayuanKnowledgeBase(generation_dir, retriever, catalog)
 
