@@ -16,8 +16,10 @@ from tests.handoff_helpers import FAST_HASHER
 
 
 @pytest.fixture
-def staff_app(settings):
-    services = build_services(settings.model_copy(update={"login_max_failures": 3, "login_max_failures_per_ip": 5}))
+def staff_app(settings, records_db_url):
+    """The app on SQLite and (when FAYUAN_TEST_POSTGRES_URL is set) PostgreSQL records."""
+    services = build_services(settings.model_copy(update={
+        "database_url": records_db_url, "login_max_failures": 3, "login_max_failures_per_ip": 5}))
     services.staff = StaffDirectory(services.records_engine, hasher=FAST_HASHER)
     services.staff.add("lin", "lin-password", display_name="林芳")
     services.staff.add("wang", "wang-password")
@@ -138,10 +140,11 @@ def test_fayuan_staff_revoke_from_the_shell(staff_app, settings):
     import subprocess
     import sys
 
-    app, _ = staff_app
+    app, services = staff_app
     client = TestClient(app)
     token = _token(client, "lin", "lin-password")
-    env = {**os.environ, "FAYUAN_DATA_DIR": str(settings.data_dir), "FAYUAN_DATABASE_URL": settings.resolved_database_url}
+    env = {**os.environ, "FAYUAN_DATA_DIR": str(settings.data_dir),
+           "FAYUAN_DATABASE_URL": services.records_engine.url.render_as_string(hide_password=False)}
     done = subprocess.run([sys.executable, "-m", "api.cli", "staff", "revoke", "lin"], env=env,
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
