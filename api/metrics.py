@@ -66,18 +66,21 @@ class ServiceStateCollector:
         self._kb_counts: tuple[object, dict] | None = None    # (generation dir, catalog counts)
 
     def collect(self):
-        yield from self._knowledge_base()
-        up = GaugeMetricFamily("fayuan_database_up", "1 when the records database answered this scrape")
+        knowledge = self._guarded("knowledge base counts", self._knowledge_base)
+        yield _flag("fayuan_knowledge_base_loaded", "1 when a knowledge base is being served", bool(knowledge))
+        yield from knowledge or ()
+        records = self._guarded("records database query", self._records)
+        yield _flag("fayuan_database_up", "1 when the records database answered this scrape", records is not None)
+        yield from records or ()
+
+    @staticmethod
+    def _guarded(what: str, read) -> list | None:
+        """`read()`'s families, or None when it failed (logged: a scrape never fails)."""
         try:
-            families = list(self._records())
-        except Exception as exc:  # noqa: BLE001 - an unreachable database is what this reports
-            log.warning("metrics: records database query failed: %s", type(exc).__name__)
-            up.add_metric([], 0)
-            yield up
-            return
-        up.add_metric([], 1)
-        yield up
-        yield from families
+            return list(read())
+        except Exception as exc:  # noqa: BLE001 - an unreachable database is what the gauges report
+            log.warning("metrics: %s failed: %s", what, type(exc).__name__)
+            return None
 
     def _records(self):
         from assistant.handoff.models import OPEN_STATUSES, HandoffTicketRow, NotificationOutboxRow
@@ -107,37 +110,33 @@ class ServiceStateCollector:
         oldest.add_metric([], max(time.time() - as_utc(first).timestamp(), 0.0) if first is not None else 0.0)
         return tickets, outbox, oldest
 
-    def _knowledge_base(self):
-        loaded = GaugeMetricFamily("fayuan_knowledge_base_loaded", "1 when a knowledge base is being served")
+    def _knowledge_base(self) -> list:
+        """Row counts and name of the served generation; [] when none is loaded."""
         knowledge = self._services.knowledge
         if knowledge is None:
-            loaded.add_metric([], 0)
-            yield loaded
-            return
-        try:
-            generation = _serving_generation(knowledge)
-            folder = getattr(generation, "generation_dir", None)
-            if self._kb_counts is None or self._kb_counts[0] != folder:
-                self._kb_counts = (folder, generation.counts())    # a generation never changes
-            counts = self._kb_counts[1]
-        except Exception as exc:  # noqa: BLE001 - a scrape must not fail on a half-switched generation
-            log.warning("metrics: knowledge base counts failed: %s", type(exc).__name__)
-            loaded.add_metric([], 0)
-            yield loaded
-            return
-        loaded.add_metric([], 1)
-        yield loaded
+            return []
+        generation = _serving_generation(knowledge)
+        folder = getattr(generation, "generation_dir", None)
+        if self._kb_counts is None or self._kb_counts[0] != folder:
+            self._kb_counts = (folder, generation.counts())    # a generation never changes
         rows = GaugeMetricFamily("fayuan_knowledge_base_rows",
                                  "Catalog rows of the served generation (laws, versions, articles, cases, case_sections)",
                                  labels=["table"])
-        for table, n in counts.items():
+        for table, n in self._kb_counts[1].items():
             rows.add_metric([table], n)
-        yield rows
+        families = [rows]
         if folder is not None:
             info = GaugeMetricFamily("fayuan_knowledge_base_generation", "The served generation (always 1)",
                                      labels=["generation"])
             info.add_metric([folder.name], 1)
-            yield info
+            families.append(info)
+        return families
+
+
+def _flag(name: str, documentation: str, on: bool) -> GaugeMetricFamily:
+    gauge = GaugeMetricFamily(name, documentation)
+    gauge.add_metric([], 1 if on else 0)
+    return gauge
 
 
 class AppMetrics:

@@ -237,6 +237,7 @@ def test_metrics_scrape_survives_an_unreachable_database(settings):
     app.state.services.records_engine = make_engine(f"postgresql+psycopg://u:p@127.0.0.1:{_closed_port()}/x")
     with TestClient(app) as client:
         assert value(client, "fayuan_database_up") == 0
+        assert value(client, "fayuan_knowledge_base_loaded") == 0
         assert samples(client, "fayuan_handoff_open_tickets") == []
 
 
@@ -290,3 +291,44 @@ def _closed_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def test_fayuan_serve_writes_json_lines_for_app_and_uvicorn(tmp_path):
+    """The real `fayuan serve` process: uvicorn's own lines and the app's are JSON, the access line
+    carries the request id the response returned (no knowledge base: it starts in seconds)."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+
+    from tests.conftest import REPO
+
+    port = _closed_port()
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "FAYUAN_DATA_DIR": str(tmp_path / "data"),
+           "FAYUAN_LAWS_DIR": str(tmp_path / "no-laws"), "FAYUAN_LOG_FORMAT": "json", "FAYUAN_SLA_SWEEP_INTERVAL_S": "0"}
+    stderr = tmp_path / "serve.log"
+    with open(stderr, "wb") as out:
+        server = subprocess.Popen([sys.executable, "-m", "api.cli", "serve", "--port", str(port)],
+                                  cwd=REPO, env=env, stdout=out, stderr=out)
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                response = httpx.get(f"http://127.0.0.1:{port}/healthz", headers={"X-Request-ID": "probe-1"}, timeout=2)
+                break
+            except httpx.TransportError:
+                assert server.poll() is None and time.monotonic() < deadline, stderr.read_text(errors="replace")
+                time.sleep(0.3)
+        assert response.headers["x-request-id"] == "probe-1"
+        assert httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=5).status_code == 503
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    lines = [json.loads(line) for line in stderr.read_text(encoding="utf-8").splitlines() if line.strip()]
+    loggers = {line["logger"] for line in lines}
+    assert {"uvicorn.error", "fayuan.access"} <= loggers
+    assert any(line["message"] == "Application startup complete." for line in lines)
+    probe = [line for line in lines if line.get("request_id") == "probe-1"]
+    assert [(p["logger"], p["route"], p["status"]) for p in probe] == [("fayuan.access", "/healthz", 200)]
