@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from assistant.eligibility.models import RegionOverride, RegionStandardAudit
 from assistant.eligibility.regions import RegionEntry, RegionTable, load_base_regions
+from knowledge.database import for_writes
 
 
 @dataclass
@@ -67,7 +68,8 @@ class StandardsBook:
             raise ValueError(f"parent region '{new['parent']}' is not in the table")
         old = table.entries[key].model_dump(mode="json") if key in table.entries else None
         now = dt.datetime.now(dt.timezone.utc)
-        with Session(self._engine) as s, s.begin():
+        # write lock before the read: two admins creating one region must not both insert it
+        with Session(for_writes(self._engine)) as s, s.begin():
             row = s.get(RegionOverride, key)
             if row is None:
                 s.add(RegionOverride(region=key, entry=new, updated_by=actor, updated_at=now))
