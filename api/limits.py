@@ -11,6 +11,7 @@ Per-user limits need the parsed request (the chat session, the WeChat openid), s
 `Limits.check_user` themselves. Refusals are 429 with a plain-Chinese message and Retry-After."""
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import math
@@ -46,7 +47,8 @@ class BodyTooLarge(HTTPException):
 
 
 def route_group(method: str, path: str) -> str | None:
-    """Which public rate limit a request counts against (None: not limited per IP)."""
+    """Which public rate limit a request counts against (None: not limited per IP). Every method of
+    a limited path counts (`method` is part of the signature for callers such as api/openapi_errors)."""
     if path.startswith("/wechat/"):
         return "callback"
     if path.startswith(("/v1/search", "/v1/laws")):
@@ -66,10 +68,10 @@ class Limits:
     def __init__(self, settings: Settings, limiter: RateLimiter):
         self.enabled, self.limiter, self.max_body_bytes = settings.rate_limits_enabled, limiter, settings.max_body_bytes
         self.proxies = parse_networks(settings.trusted_proxies)
-        self.per_ip = {"chat": settings.rate_chat_per_ip, "chat_read": settings.rate_chat_read_per_ip,
-                       "search": settings.rate_search_per_ip, "eligibility": settings.rate_eligibility_per_ip,
-                       "callback": settings.rate_callback_per_ip}
-        self.per_ip = {group: Rate.parse(text) for group, text in self.per_ip.items()}
+        per_ip = {"chat": settings.rate_chat_per_ip, "chat_read": settings.rate_chat_read_per_ip,
+                  "search": settings.rate_search_per_ip, "eligibility": settings.rate_eligibility_per_ip,
+                  "callback": settings.rate_callback_per_ip}
+        self.per_ip = {group: Rate.parse(text) for group, text in per_ip.items()}
         self.per_user = {"chat": Rate.parse(settings.rate_chat_per_user)}
 
     def client_ip(self, request: Request) -> str:
@@ -81,6 +83,8 @@ class Limits:
     def check_user(self, group: str, user_key: object) -> None:
         """Count one request of a user (a chat session id); nothing to count without an id."""
         if isinstance(user_key, str) and user_key:
+            if len(user_key) > 128:   # client-chosen: a long one must not cost more memory than a short one
+                user_key = "sha256:" + hashlib.sha256(user_key.encode("utf-8", "surrogatepass")).hexdigest()
             self._check(f"user:{group}:{user_key}", self.per_user[group])
 
     def _check(self, key: str, rate: Rate) -> None:

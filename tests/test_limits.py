@@ -265,3 +265,14 @@ def test_wecom_bot_user_over_the_limit_gets_the_polite_text_as_a_finished_stream
     refused = ask("b2", "zhangsan")
     assert refused["finish"] is True and refused["content"] == WECHAT_RATE_LIMITED
     assert ask("b3", "lisi")["content"] != WECHAT_RATE_LIMITED
+
+
+def test_long_client_chosen_session_keys_cost_no_more_memory(settings):
+    from api.limits import Limits, RateLimited
+
+    limiter = MemoryRateLimiter()
+    limits = Limits(settings.model_copy(update={"rate_chat_per_user": "1/min"}), limiter)
+    limits.check_user("chat", "x" * 10_000)
+    with pytest.raises(RateLimited):
+        limits.check_user("chat", "x" * 10_000)         # still counted as the same user
+    assert max(len(key) for key in limiter._tat) < 100
