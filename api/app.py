@@ -6,6 +6,8 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api import auth
+from api.allow_header import install_allow_header
+from api.openapi_errors import declare_common_errors
 from api.limits import install_limits
 from api.routers import chat, eligibility, handoffs, health, wechat
 from api.routers import laws, search
@@ -45,5 +47,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.include_router(wechat.router)
     app.include_router(chat.router)
     app.include_router(eligibility.router)
+    install_allow_header(app)       # 405s list every method of the path
+    declare_common_errors(app)      # 400/401/403/413/422/429 from shared machinery, in /openapi.json
     install_observability(app, services)   # request ids, /metrics, access log: outermost middleware
     return app

@@ -178,7 +178,7 @@ class TokenResponse(BaseModel):
     role: str
 
 
-@router.post("/token", response_model=TokenResponse)
+@router.post("/token", response_model=TokenResponse, responses=error_responses(401, 422, 429))
 def issue_token(body: TokenRequest, request: Request, services: Services = Depends(get_services)) -> TokenResponse:
     member = authenticate_login(request, services, body.username, body.password)
     if member is None:

@@ -13,10 +13,13 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-from fastapi import APIRouter, Depends, Header, Request
+from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi import Path as UrlPath
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response, StreamingResponse
 
 from api.deps import get_services
+from api.responses import error_responses
+from api.routers.chat_schema import CHAT_BODY, COMPLETIONS_BODY, COMPLETIONS_RESPONSE, STREAM_RESPONSE
 from api.limits import check_user_rate
 from api.services import Services
 from assistant.composer import cite_label
@@ -31,6 +34,7 @@ STATIC = Path(__file__).resolve().parents[1] / "static" / "chat"
 ASSETS = {"chat.js": "text/javascript", "chat.css": "text/css"}
 WEB_CHANNELS = {"web", "h5", "api"}
 STREAM_PIECE = 24   # characters per SSE delta
+MAX_MESSAGE_ID = 2**63 - 1   # a database BIGINT: a larger `after` overflowed in the driver (500)
 
 
 class ChatError(Exception):
@@ -100,11 +104,18 @@ async def _answer_body(request: Request, services: Services):
     """Validate a /v1/chat body and answer it (raises ChatError for bad input)."""
     body = await _body(request)
     message = _check_message(body.get("message"), services.settings.chat_max_message_chars)
-    check_user_rate(request, "chat", body.get("session_id"))
-    return await _in_thread(_ask, services, body.get("session_id"), message, _channel(body.get("channel")))
+    session_id = _check_session_id(body.get("session_id"))
+    check_user_rate(request, "chat", session_id)
+    return await _in_thread(_ask, services, session_id, message, _channel(body.get("channel")))
 
 
-@router.post("/v1/chat")
+def _check_session_id(value: object) -> str | None:
+    if value is None or (isinstance(value, str) and SESSION_ID_PATTERN.fullmatch(value)):
+        return value
+    raise ChatError(422, "session_id 格式不对，请刷新页面重新开始对话 (invalid session id)")
+
+
+@router.post("/v1/chat", openapi_extra=CHAT_BODY, responses=error_responses(422, 503))
 async def chat(request: Request, services: Services = Depends(get_services)):
     """One question → one grounded answer with verified citations."""
     try:
@@ -114,7 +125,7 @@ async def chat(request: Request, services: Services = Depends(get_services)):
     return reply_json(reply)
 
 
-@router.post("/v1/chat/stream")
+@router.post("/v1/chat/stream", openapi_extra=CHAT_BODY, responses={**STREAM_RESPONSE, **error_responses(422, 503)})
 async def chat_stream(request: Request, services: Services = Depends(get_services)):
     """Server-sent events: `meta` (session, intent), `delta` pieces of the answer, `done` (full reply)."""
     try:
@@ -132,8 +143,10 @@ async def chat_stream(request: Request, services: Services = Depends(get_service
     return StreamingResponse(events(), media_type="text/event-stream", headers={"Cache-Control": "no-cache"})
 
 
-@router.get("/v1/chat/{session_id}/messages")
-def chat_messages(session_id: str, after: int = 0, services: Services = Depends(get_services)):
+@router.get("/v1/chat/{session_id}/messages", responses=error_responses(404, 422))
+def chat_messages(session_id: str = UrlPath(..., json_schema_extra={"pattern": SESSION_ID_PATTERN.pattern}),
+                  after: int = Query(0, le=MAX_MESSAGE_ID, description="Messages after this id"),
+                  services: Services = Depends(get_services)):
     """The transcript of a web session (for the H5 page: history after a reload, staff replies)."""
     if not SESSION_ID_PATTERN.fullmatch(session_id):
         return JSONResponse({"detail": "session_id 格式不对 (invalid session id)"}, status_code=422)
@@ -200,7 +213,8 @@ def _facade_content(reply: ChatReply) -> str:
     return reply.answer + refs
 
 
-@router.post("/v1/chat/completions")
+@router.post("/v1/chat/completions", openapi_extra=COMPLETIONS_BODY,
+             responses={**COMPLETIONS_RESPONSE, **error_responses(422, 503)})
 async def chat_completions(request: Request, services: Services = Depends(get_services),
                            x_session_id: str | None = Header(None)):
     """Fayuan as an OpenAI-compatible "model" for existing chat front ends."""

@@ -9,14 +9,16 @@ PUT  /v1/admin/regions/{region}       replace a region's entry (admin; audited, 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 from typing import Any
 
-from fastapi import APIRouter, Body, Depends, HTTPException, Query
+from fastapi import APIRouter, Body, Depends, HTTPException, Path, Query
 from pydantic import ValidationError
 
 from api.auth import require_admin, require_staff
 from api.deps import get_services
+from api.responses import error_responses, inline_schema, json_body
 from api.services import Services
 from assistant.eligibility.engine import decide
 from assistant.eligibility.facts import EligibilityFacts, validation_reason
@@ -26,6 +28,15 @@ from assistant.staff.accounts import StaffMember
 
 log = logging.getLogger(__name__)
 router = APIRouter(tags=["eligibility"])
+REGION_NAME = {"maxLength": 40, "pattern": r"\S"}
+
+
+def _pre_screen_body() -> dict:
+    """{"facts": {...}} or the facts object itself (then without a "facts" key)."""
+    facts = inline_schema(EligibilityFacts)
+    return json_body({"anyOf": [
+        {"type": "object", "properties": {"facts": facts}, "required": ["facts"]},
+        {"allOf": [facts, {"not": {"required": ["facts"]}}]}]})
 
 
 def standards_book(services: Services = Depends(get_services)) -> StandardsBook:
@@ -39,8 +50,8 @@ def _unprocessable(reason: str) -> HTTPException:
     return HTTPException(status_code=422, detail={"reason": reason})
 
 
-@router.post("/v1/eligibility")
-def pre_screen(body: Any = Body(...), book: StandardsBook = Depends(standards_book)) -> dict:
+@router.post("/v1/eligibility", responses=error_responses(422), openapi_extra=_pre_screen_body())
+def pre_screen(body: Any = Body(..., include_in_schema=False), book: StandardsBook = Depends(standards_book)) -> dict:
     """Body: {"facts": {...}} as in the eligibility scenarios, or the facts object itself."""
     if not isinstance(body, dict):
         raise _unprocessable("body must be a JSON object: {\"facts\": {...}}")
@@ -48,7 +59,9 @@ def pre_screen(body: Any = Body(...), book: StandardsBook = Depends(standards_bo
     if not isinstance(raw, dict):
         raise _unprocessable("facts must be a JSON object")
     try:
-        facts = EligibilityFacts.model_validate(raw)
+        # strict JSON types, as the schema declares: 0 is not false and "3" is not 3 (but JSON's
+        # 3.0 is the integer 3)
+        facts = EligibilityFacts.model_validate_json(json.dumps(_whole_numbers(raw)), strict=True)
     except ValidationError as exc:
         raise _unprocessable(validation_reason(exc)) from None
     return decide(facts, book).api_dict()
@@ -80,7 +93,7 @@ def region_audit(region: str | None = Query(None, max_length=40), limit: int = Q
     return {"audit": [row.to_dict() for row in book.audit(region, limit)]}
 
 
-@router.get("/v1/admin/regions/{region}")
+@router.get("/v1/admin/regions/{region}", responses=error_responses(404))
 def get_region(region: str, book: StandardsBook = Depends(standards_book),
                _staff: StaffMember = Depends(require_staff)) -> dict:
     found = book.entry(region)
@@ -90,8 +103,9 @@ def get_region(region: str, book: StandardsBook = Depends(standards_book),
     return {"region": name, **entry}
 
 
-@router.put("/v1/admin/regions/{region}")
-def put_region(region: str, body: Any = Body(...), book: StandardsBook = Depends(standards_book),
+@router.put("/v1/admin/regions/{region}", responses=error_responses(422),
+         openapi_extra=json_body(inline_schema(RegionEntry)))
+def put_region(region: str = Path(..., json_schema_extra=REGION_NAME), body: Any = Body(..., include_in_schema=False), book: StandardsBook = Depends(standards_book),
                admin: StaffMember = Depends(require_admin)) -> dict:
     if not isinstance(body, dict):
         raise _unprocessable("body must be a region entry object")
@@ -107,6 +121,17 @@ def put_region(region: str, body: Any = Body(...), book: StandardsBook = Depends
         raise _unprocessable(str(exc)) from None
     log.info("regional standard %s changed by %s", saved["region"], admin.username)
     return saved
+
+
+def _whole_numbers(value: Any) -> Any:
+    """3.0 → 3 throughout, as JSON Schema's "integer" counts it."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {key: _whole_numbers(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_whole_numbers(item) for item in value]
+    return value
 
 
 def _iso(value: dt.date | None) -> str | None:

@@ -11,13 +11,15 @@ from pydantic import BaseModel, Field
 
 from api.auth import require_admin, require_staff, staff_directory
 from api.deps import get_services
+from api.responses import error_responses
 from api.services import Services
 from assistant.handoff.queue import HandoffQueue
 from assistant.handoff.states import (HandoffError, InvalidTicketInput, NotTicketOwner, TicketConflict,
                                       TicketNotFound)
 from assistant.staff.accounts import StaffMember
 
-router = APIRouter(prefix="/v1/handoffs", tags=["handoff (staff)"], dependencies=[Depends(require_staff)])
+router = APIRouter(prefix="/v1/handoffs", tags=["handoff (staff)"], dependencies=[Depends(require_staff)],
+                   responses=error_responses(403, 404, 409, 422))
 
 Service = Literal["法律援助", "人民调解", "律师咨询", "公证"]
 Priority = Literal["urgent", "high", "normal"]

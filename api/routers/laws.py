@@ -7,9 +7,13 @@ from fastapi import APIRouter, Depends, HTTPException, Path, Query
 from pydantic import BaseModel
 
 from api.deps import get_knowledge
+from api.responses import error_responses
+from ingest.numerals import NUM_CHARS
 from knowledge.kb import normalise_article_id
 
 router = APIRouter(prefix="/v1/laws", tags=["knowledge"])
+# the shapes normalise_article_id reads ("38", "10-1", "第三十八条之一", "38条"), declared in the schema
+ARTICLE_ID_PATTERN = rf"^\s*(\d+(-\d+)?\s*$|[第笫]?\s*[{NUM_CHARS}]+\s*条)"
 
 
 class LawVersionInfo(BaseModel):
@@ -50,16 +54,17 @@ class ArticleResponse(BaseModel):
     citation: str
 
 
-@router.get("", response_model=LawList)
+@router.get("", response_model=LawList, responses=error_responses(422, 503))
 def list_laws(q: str | None = Query(None, max_length=100, description="Part of a title or alias, e.g. 劳动"),
               limit: int = Query(50, ge=1, le=500), kb=Depends(get_knowledge)) -> LawList:
     return LawList(laws=kb.search_laws(q.strip() if q else None, limit))
 
 
 @router.get("/{law}/articles/{article_id}", response_model=ArticleResponse,
-            responses={404: {"description": "unknown law or article"}})
+            responses=error_responses(404, 422, 503))
 def get_article(law: str = Path(..., max_length=100, description="Short title, full title or alias, e.g. 劳动合同法"),
-                article_id: str = Path(..., max_length=30, description='"38", "10-1" or "第三十八条"'),
+                article_id: str = Path(..., max_length=30, description='"38", "10-1" or "第三十八条"',
+                                      json_schema_extra={"pattern": ARTICLE_ID_PATTERN}),
                 as_of: dt.date | None = Query(None, description="YYYY-MM-DD: the version in force that day"),
                 kb=Depends(get_knowledge)) -> ArticleResponse:
     aid = normalise_article_id(article_id)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Query
 from fastapi.responses import Response
@@ -9,6 +10,7 @@ from pydantic import BaseModel, Field
 
 from api.auth import require_staff
 from api.deps import get_services
+from api.responses import error_responses, file_response
 from api.services import Services
 from assistant.records.chart import report_chart_svg
 from assistant.records.models import RATINGS
@@ -17,6 +19,11 @@ from assistant.records.service import ConsultationRecords, RecordsError, Unknown
 
 router = APIRouter(tags=["records"])
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+# what parse_month accepts, declared in the schema (the route checks it itself, to say why)
+MONTH_PATTERN = r"^(20[0-9]{2}|2100)-(0[1-9]|1[0-2])$"
+Month = Annotated[str, Query(max_length=7, description="YYYY-MM", json_schema_extra={"pattern": MONTH_PATTERN})]
+Region = Annotated[str | None, Query(max_length=64)]
+STAFF_READ = {"dependencies": [Depends(require_staff)], "responses": error_responses(422)}
 
 
 def get_records(services: Services = Depends(get_services)) -> ConsultationRecords:
@@ -27,11 +34,12 @@ def get_records(services: Services = Depends(get_services)) -> ConsultationRecor
 
 
 class RatingBody(BaseModel):
-    rating: str = Field(..., description="满意 / 基本满意 / 不满意", max_length=8)
+    rating: str = Field(..., description="满意 / 基本满意 / 不满意", max_length=8,
+                        json_schema_extra={"enum": list(RATINGS)})
     comment: str = Field("", max_length=500)
 
 
-@router.post("/v1/consultations/{session_id}/rating")
+@router.post("/v1/consultations/{session_id}/rating", responses=error_responses(404, 422))
 def rate_consultation(session_id: str, body: RatingBody, records: ConsultationRecords = Depends(get_records)) -> dict:
     if body.rating not in RATINGS:
         raise HTTPException(status_code=422, detail=f"评价只能是：{'、'.join(RATINGS)}")
@@ -65,16 +73,17 @@ def region_dict(row: RegionMonth) -> dict:
             "satisfaction_rate": row.satisfaction_rate}
 
 
-@router.get("/v1/reports/monthly", dependencies=[Depends(require_staff)])
-def monthly_json(month: str = Query(..., max_length=7), region: str | None = Query(None, max_length=64),
+@router.get("/v1/reports/monthly", **STAFF_READ)
+def monthly_json(month: Month, region: Region = None,
                  services: Services = Depends(get_services)) -> dict:
     report = load_report(services, month, region)
     return {"month": report.label, "regions": [region_dict(r) for r in report.regions],
             "total": region_dict(report.total)}
 
 
-@router.get("/v1/reports/monthly.csv", dependencies=[Depends(require_staff)])
-def monthly_csv(month: str = Query(..., max_length=7), region: str | None = Query(None, max_length=64),
+@router.get("/v1/reports/monthly.csv", response_class=Response, dependencies=STAFF_READ["dependencies"],
+            responses={200: file_response("text/csv"), **STAFF_READ["responses"]})
+def monthly_csv(month: Month, region: Region = None,
                 services: Services = Depends(get_services)) -> Response:
     report = load_report(services, month, region)
     # BOM so that Excel opens the Chinese headers correctly
@@ -82,7 +91,8 @@ def monthly_csv(month: str = Query(..., max_length=7), region: str | None = Quer
                     headers={"Content-Disposition": f'attachment; filename="fayuan-report-{report.label}.csv"'})
 
 
-@router.get("/v1/reports/monthly.svg", dependencies=[Depends(require_staff)])
-def monthly_svg(month: str = Query(..., max_length=7), region: str | None = Query(None, max_length=64),
+@router.get("/v1/reports/monthly.svg", response_class=Response, dependencies=STAFF_READ["dependencies"],
+            responses={200: file_response("image/svg+xml"), **STAFF_READ["responses"]})
+def monthly_svg(month: Month, region: Region = None,
                 services: Services = Depends(get_services)) -> Response:
     return Response(report_chart_svg(load_report(services, month, region)), media_type="image/svg+xml")

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query
 from pydantic import BaseModel
 
 from api.deps import get_knowledge, get_services
+from api.responses import error_responses
 from api.services import Services
 from knowledge.types import Hit
 
@@ -39,9 +40,11 @@ def hit_to_result(hit: Hit) -> SearchResult:
     return SearchResult(**data)
 
 
-@router.get("/search", response_model=SearchResponse, response_model_exclude_none=True)
+@router.get("/search", response_model=SearchResponse, response_model_exclude_none=True,
+            responses=error_responses(422, 503))
 def search(
-    q: str = Query(..., max_length=500, description="Question or keywords, e.g. 公司拖欠工资怎么办"),
+    q: str = Query(..., max_length=500, description="Question or keywords, e.g. 公司拖欠工资怎么办",
+                   json_schema_extra={"pattern": r"\S"}),   # not blank (checked below, with a reason)
     k: int | None = Query(None, ge=1, le=100, description="Number of results (1-100, default 10)"),
     kind: Literal["statute", "case"] | None = Query(None, description="statute or case"),
     level: str | None = Query(None, max_length=20, description="法律 / 行政法规 / 司法解释 / 部门规章 / 地方性法规 …"),

@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import get_services
+from api.routers.wechat_schema import JSON_MESSAGE, MESSAGE_RESPONSES, REFUSALS, VERIFY, XML_MESSAGE
 from api.services import Services
 from assistant.channels.callback_guard import CallbackQuery
 from assistant.channels.errors import CallbackRejected, CallbackTooLarge, ChannelNotConfigured
@@ -77,31 +78,37 @@ async def _receive(path: str, request: Request, services: Services) -> Response:
     return Response(reply.encode("utf-8"), media_type=f"{media_type}; charset=utf-8")
 
 
-@router.get("/oa", response_class=PlainTextResponse, summary="公众号 URL verification")
+@router.get("/oa", response_class=PlainTextResponse, openapi_extra=VERIFY, responses=REFUSALS,
+            summary="公众号 URL verification")
 async def oa_verify(request: Request, services: Services = Depends(get_services)):
     return await _verify("oa", request, services)
 
 
-@router.post("/oa", summary="公众号 messages and events (plaintext or safe mode)")
+@router.post("/oa", openapi_extra=XML_MESSAGE, responses=MESSAGE_RESPONSES,
+             summary="公众号 messages and events (plaintext or safe mode)")
 async def oa_receive(request: Request, services: Services = Depends(get_services)):
     return await _receive("oa", request, services)
 
 
-@router.get("/wecom", response_class=PlainTextResponse, summary="WeCom app URL verification (echostr)")
+@router.get("/wecom", response_class=PlainTextResponse, openapi_extra=VERIFY, responses=REFUSALS,
+            summary="WeCom app URL verification (echostr)")
 async def wecom_verify(request: Request, services: Services = Depends(get_services)):
     return await _verify("wecom", request, services)
 
 
-@router.post("/wecom", summary="WeCom self-built app messages (encrypted XML)")
+@router.post("/wecom", openapi_extra=XML_MESSAGE, responses=MESSAGE_RESPONSES,
+             summary="WeCom self-built app messages (encrypted XML)")
 async def wecom_receive(request: Request, services: Services = Depends(get_services)):
     return await _receive("wecom", request, services)
 
 
-@router.get("/wecom-bot", response_class=PlainTextResponse, summary="WeCom 智能机器人 URL verification")
+@router.get("/wecom-bot", response_class=PlainTextResponse, openapi_extra=VERIFY, responses=REFUSALS,
+            summary="WeCom 智能机器人 URL verification")
 async def wecom_bot_verify(request: Request, services: Services = Depends(get_services)):
     return await _verify("wecom-bot", request, services)
 
 
-@router.post("/wecom-bot", summary="WeCom 智能机器人 messages (encrypted JSON, stream replies)")
+@router.post("/wecom-bot", openapi_extra=JSON_MESSAGE, responses=MESSAGE_RESPONSES,
+             summary="WeCom 智能机器人 messages (encrypted JSON, stream replies)")
 async def wecom_bot_receive(request: Request, services: Services = Depends(get_services)):
     return await _receive("wecom-bot", request, services)

@@ -26,6 +26,10 @@ CriminalRole = Literal["suspect_defendant", "suspect", "defendant", "suspect_rel
 _SLUG = r"^[a-z0-9][a-z0-9_\-+]*$"   # open vocabularies (matter_type, proceeding, stage...) are codes
 
 
+Document = Annotated[str, Field(max_length=40)]            # "户口簿"
+Documents = Annotated[list[Document], Field(max_length=30)]
+
+
 class _Lenient(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
@@ -41,7 +45,7 @@ class Applicant(_Lenient):
     is_natural_person: bool | None = None
     orphan: bool | None = None   # a minor nobody supports (孤儿, 事实无人抚养): art. 42(1) is clear
 
-    @field_validator("statuses", mode="before")
+    @field_validator("statuses", mode="before", json_schema_input_type=list[Status] | None)
     @classmethod
     def _none_is_empty(cls, value: Any) -> Any:
         return [] if value is None else value
@@ -80,19 +84,26 @@ class EligibilityFacts(_Lenient):
     per_capita_income_to_dibao_ratio: Decimal | None = Field(None, ge=0)
     adversary_is_household_member: bool | None = None
     assets: Any = None
-    proof_available: Annotated[list[Annotated[str, Field(max_length=40)]], Field(max_length=30)] | bool | None = (
+    proof_available: Documents | bool | None = (
         None)   # documents at hand ("户口簿") or yes/no
     has_counsel: bool | None = None
     urgency: Urgency = Field(default_factory=Urgency)
     criminal: CriminalFacts | None = None
     home_region: str | None = Field(None, max_length=40)   # where the applicant lives, if elsewhere
 
-    @field_validator("applicant", "urgency", mode="before")
+    # json_schema_input_type: the API's schema (api/routers/eligibility.py) says what these accept
+    @field_validator("applicant", mode="before", json_schema_input_type=Applicant | None)
     @classmethod
-    def _none_is_default(cls, value: Any) -> Any:
+    def _no_applicant_is_default(cls, value: Any) -> Any:
         return {} if value is None else value
 
-    @field_validator("proof_available", mode="before")
+    @field_validator("urgency", mode="before", json_schema_input_type=Urgency | None)
+    @classmethod
+    def _no_urgency_is_default(cls, value: Any) -> Any:
+        return {} if value is None else value
+
+    @field_validator("proof_available", mode="before",
+                     json_schema_input_type=Documents | bool | Document | None)
     @classmethod
     def _one_document_is_a_list(cls, value: Any) -> Any:
         if isinstance(value, str):
