@@ -31,6 +31,8 @@ def _masked(value):
     if value is None or isinstance(value, bool):
         return value
     if isinstance(value, (int, float)):
+        if -1e6 < value < 1e6:     # every kind of personal number has 7 or more digits
+            return value
         text = str(value)
         masked = mask_pii(text)
         return value if masked == text else masked
@@ -56,6 +58,12 @@ def extra_fields(record: logging.LogRecord) -> dict:
     return fields
 
 
+def _message(record: logging.LogRecord) -> str:
+    message = record.getMessage()
+    # PiiLogFilter (the record factory, the handler's filter) already masked msg and args
+    return message if getattr(record, "_pii_masked", False) else mask_pii(message)
+
+
 def _exception_text(formatter: logging.Formatter, record: logging.LogRecord) -> str | None:
     text = record.exc_text
     if record.exc_info:
@@ -71,7 +79,7 @@ class JsonFormatter(logging.Formatter):
             "ts": datetime.fromtimestamp(record.created, timezone.utc).isoformat(timespec="milliseconds"),
             "level": record.levelname,
             "logger": record.name,
-            "message": mask_pii(record.getMessage()),
+            "message": _message(record),
         }
         entry.update(extra_fields(record))
         exception = _exception_text(self, record)
@@ -87,7 +95,7 @@ class TextFormatter(logging.Formatter):
         super().__init__("%(asctime)s %(levelname)s %(name)s %(message)s")
 
     def format(self, record: logging.LogRecord) -> str:
-        record.message = mask_pii(record.getMessage())
+        record.message = _message(record)
         record.asctime = self.formatTime(record)
         line = self.formatMessage(record)
         fields = extra_fields(record)

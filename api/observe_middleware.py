@@ -1,13 +1,16 @@
-"""Per-request observability as a pure ASGI middleware (no BaseHTTPMiddleware: that one costs
-about a millisecond per request and buffers streamed answers): the request id, the HTTP metrics
-and one access log line per request.
+"""Per-request observability as a pure ASGI middleware (not BaseHTTPMiddleware, which runs the
+route in a second task behind a memory stream: slower, and in the way of streamed answers): the
+request id, the HTTP metrics and one access log line per request.
 
 The request id is the caller's X-Request-ID when it is sane (api.request_context), else a new
 one; it is current for every log line written while the request is handled, and returned in the
 X-Request-ID response header. The access line ("fayuan.access", INFO) carries method, path (no
-query string: queries are consultation text), route template, status and duration_ms."""
+query string: queries are consultation text), route template, status and duration_ms. A route
+that raises before answering gets a plain-Chinese 500 with the id here (the exception still goes
+up, so the server logs its traceback — with the id, as the request's context is not left)."""
 from __future__ import annotations
 
+import json
 import logging
 import time
 
@@ -15,6 +18,7 @@ from api.metrics import HttpMetrics
 from api.request_context import RequestContext, enter_request, leave_request, request_id_from, route_template
 
 access_log = logging.getLogger("fayuan.access")
+INTERNAL_ERROR = "服务器出错了，请稍后再试；如需帮助请拨打 12348 (internal server error)"
 
 
 class ObservabilityMiddleware:
@@ -30,12 +34,12 @@ class ObservabilityMiddleware:
         start = time.perf_counter()
         request_id = request_id_from(scope.get("headers") or ())
         id_header = (b"x-request-id", request_id.encode("ascii"))
-        status = 500     # what the client gets when the app raises before answering
+        status, started = 500, False
 
         async def send_with_id(message):
-            nonlocal status
+            nonlocal status, started
             if message["type"] == "http.response.start":
-                status = message["status"]
+                status, started = message["status"], True
                 message["headers"] = [*message.get("headers", ()), id_header]
             await send(message)
 
@@ -43,6 +47,10 @@ class ObservabilityMiddleware:
         self.metrics.in_progress.inc()
         try:
             await self.app(scope, receive, send_with_id)
+        except Exception:
+            if not started:    # a plain answer that still carries the id the person can quote
+                await _send_internal_error(send_with_id, request_id)
+            raise              # uvicorn logs the traceback, still in this request's context (its id)
         finally:
             seconds = time.perf_counter() - start
             self.metrics.in_progress.dec()
@@ -53,7 +61,14 @@ class ObservabilityMiddleware:
                                "%s %s %d", scope["method"][:16], scope["path"][:300], status,
                                extra={"method": scope["method"][:16], "path": scope["path"][:300],
                                       "route": route, "status": status, "duration_ms": round(seconds * 1000, 2)})
-            leave_request(token)
+        leave_request(token)   # (each request runs in its own task: after an error the context just ends)
+
+
+async def _send_internal_error(send, request_id: str) -> None:
+    body = json.dumps({"detail": INTERNAL_ERROR, "request_id": request_id}, ensure_ascii=False).encode()
+    await send({"type": "http.response.start", "status": 500,
+                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+    await send({"type": "http.response.body", "body": body})
 
 
 def install_observability(app, services) -> None:

@@ -122,6 +122,23 @@ def test_pii_in_chat_never_reaches_any_json_log_line(small_kb, small_kb_settings
     assert any(line.get("path") == "/no-such-page/***************0123" for line in lines)
 
 
+def test_a_crashing_route_answers_500_with_the_request_id(settings):
+    app = create_app(settings)
+
+    def boom():
+        raise RuntimeError(f"bug while handling {MOBILE}")
+
+    app.add_api_route("/test-boom/{item}", boom)
+    with captured_logs(JsonFormatter()) as logs, TestClient(app, raise_server_exceptions=False) as client:
+        response = client.get("/test-boom/1")
+        assert value(client, "fayuan_http_requests", route="/test-boom/{item}", status_class="5xx") == 1
+    assert response.status_code == 500
+    assert response.json()["request_id"] == response.headers["x-request-id"]
+    assert "12348" in response.json()["detail"] and MOBILE not in response.text
+    access = next(line for line in json_lines(logs) if line.get("route") == "/test-boom/{item}")
+    assert access["status"] == 500 and access["level"] == "WARNING"
+
+
 def test_text_format_is_masked_and_has_the_request_id(settings):
     with captured_logs(TextFormatter()) as logs, TestClient(create_app(settings)) as client:
         response = client.get(f"/nothing/{MOBILE}", headers={"X-Request-ID": "abc-1"})
