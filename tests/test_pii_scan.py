@@ -5,7 +5,6 @@ database (the structured `facts` stay, they are staff-only)."""
 from __future__ import annotations
 
 import logging
-import re
 
 from fastapi.testclient import TestClient
 from sqlalchemy import String, Text
@@ -13,7 +12,9 @@ from sqlalchemy import String, Text
 from api.app import create_app
 from api.services import build_services
 from assistant.db import RecordsBase
+from assistant.privacy import mask_pii
 from assistant.staff.accounts import StaffDirectory
+from evals.pii_detect import find_leaks, id_check_digit, luhn_check_digit
 from tests.handoff_helpers import FAST_HASHER, WebhookReceiver
 
 SECRETS = ["110101199003071234", "11010519491231002X", "13812345678", "13987654321", "6222021234567890123",
@@ -26,12 +27,19 @@ SCRIPT = [
     "我要找人工，帮我申请法律援助，电话13812345678",
     "还在吗？我的电话13987654321",
 ]
-UNMASKED = re.compile(r"(?<!\d)(?:\d{17}[\dXx]|1[3-9]\d{9}|\d{16,19})(?!\d)")
 
 
 def _scan(text: str, where: str) -> list[str]:
-    found = [s for s in SECRETS if s in text] + UNMASKED.findall(text)
-    return [f"{where}: {value}" for value in found]
+    return [str(leak) for leak in find_leaks(text, where, SECRETS)]
+
+
+def test_the_detector_finds_reformatted_and_checksum_valid_values_but_not_masked_ones():
+    card = "622202123456789012" + luhn_check_digit("622202123456789012")
+    raw = f"身份证11010119900307123{id_check_digit('11010119900307123')}，卡{card[:4]} {card[4:]}，电话138-1234-5678"
+    kinds = sorted(leak.kind for leak in find_leaks(raw, "x", ["+86 138 1234 5678"]))
+    assert kinds == ["card", "id18", "mobile", "planted"]
+    assert find_leaks(mask_pii(raw), "x", ["+86 138 1234 5678"]) == []
+    assert find_leaks("工单 HT20261128-3f2a 于 2026-11-28 12:00 创建", "x") == []
 
 
 def test_scripted_session_leaves_no_unmasked_personal_data(records_settings, caplog):
@@ -83,3 +91,22 @@ def test_scripted_session_leaves_no_unmasked_personal_data(records_settings, cap
                     problems += _scan(str(row._mapping[column.name] or ""), f"{table.name}.{column.name}")
     assert problems == []
     assert len(robot.calls) >= 3  # new ticket(s), reminder, escalation
+
+
+def test_privacy_scan_reports_each_leaked_database_value_and_skips_allowed_columns(tmp_path):
+    import sqlite3
+
+    from evals.privacy_scan import ID18, scan_database
+
+    path = tmp_path / "records.sqlite3"
+    db = sqlite3.connect(path)
+    db.execute("CREATE TABLE chat_messages (text TEXT)")
+    db.execute("CREATE TABLE handoff_tickets (facts JSON, summary TEXT)")
+    db.execute("INSERT INTO chat_messages VALUES (?), (?)", (f"身份证{ID18}", "月收入2317元"))
+    db.execute("INSERT INTO handoff_tickets VALUES (?, ?)", (f'{{"id_number": "{ID18}"}}', mask_pii(f"号码{ID18}")))
+    db.commit()
+    db.close()
+    leaks, scanned, _ = scan_database(path)
+    assert sorted((leak.where, leak.kind) for leak in leaks) == [
+        ("db chat_messages.text", "id18"), ("db chat_messages.text", "income"), ("db chat_messages.text", "planted")]
+    assert scanned == 3          # handoff_tickets.facts is an allowed raw column
