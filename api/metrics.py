@@ -50,7 +50,7 @@ class HttpMetrics:
         children[1].observe(seconds)
 
 
-def _serving_generation(knowledge):
+def serving_generation(knowledge):
     """The generation a (live) knowledge base serves now, or the knowledge base itself."""
     current = getattr(type(knowledge), "current", None)
     return knowledge.current() if callable(current) else knowledge
@@ -115,7 +115,7 @@ class ServiceStateCollector:
         knowledge = self._services.knowledge
         if knowledge is None:
             return []
-        generation = _serving_generation(knowledge)
+        generation = serving_generation(knowledge)
         folder = getattr(generation, "generation_dir", None)
         if self._kb_counts is None or self._kb_counts[0] != folder:
             self._kb_counts = (folder, generation.counts())    # a generation never changes

@@ -14,6 +14,7 @@ from pydantic import BaseModel
 from sqlalchemy import text
 
 from api.deps import get_services
+from api.metrics import serving_generation
 from api.services import Services
 
 router = APIRouter(tags=["ops"])
@@ -36,9 +37,8 @@ def knowledge_base_problem(knowledge) -> str | None:
     """Why the knowledge base cannot serve, or None."""
     if knowledge is None:
         return "knowledge base not loaded (run `fayuan ingest`)"
-    current = getattr(type(knowledge), "current", None)
     try:
-        generation = knowledge.current() if callable(current) else knowledge
+        generation = serving_generation(knowledge)
     except Exception as exc:  # noqa: BLE001 - a failed generation switch is "not ready"
         log.warning("readyz: knowledge base generation could not be opened: %s", exc)
         return f"knowledge base generation could not be opened ({type(exc).__name__})"
