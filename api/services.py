@@ -23,7 +23,7 @@ class Services:
     staff: Any = None                # assistant.staff.accounts.StaffDirectory
     handoff_desk: Any = None         # assistant.handoff.queue.HandoffQueue (assistant.contracts.HandoffDesk)
     outbound: Any = None             # assistant.handoff.outbound.OutboundRegistry (staff replies per channel)
-    handoff_worker: Any = None       # assistant.handoff.worker.HandoffWorker (SLA sweep + notification outbox)
+    handoff_worker: Any = None       # assistant.handoff.worker.HandoffWorker (SLA sweep, notification outbox, retention purge)
     records: Any = None              # assistant.records.service.ConsultationRecords
     chat_sessions: Any = None        # assistant.sessions.SessionStore
     assistant: Any = None            # assistant.conversation.ConversationService (assistant.contracts.Assistant)
@@ -82,6 +82,7 @@ def _wire_handoff(services: Services) -> None:
     from assistant.handoff.outbox import OutboxDispatcher
     from assistant.handoff.queue import HandoffQueue
     from assistant.handoff.worker import HandoffWorker
+    from assistant.records.retention import RetentionJob
     from assistant.records.service import ConsultationRecords
 
     settings = services.settings
@@ -96,7 +97,10 @@ def _wire_handoff(services: Services) -> None:
         mentions=settings.notify_mentions, outbound=services.outbound,
         transcripts=getattr(services, "chat_sessions", None),
         on_notification=lambda: services.handoff_worker and services.handoff_worker.kick())
-    services.handoff_worker = HandoffWorker(services.handoff_desk, dispatcher, settings.sla_sweep_interval_s)
+    retention = RetentionJob(services.records_engine, retention_days=settings.retention_days, key=settings.secret_key,
+                             interval_hours=settings.retention_purge_interval_hours)
+    services.handoff_worker = HandoffWorker(services.handoff_desk, dispatcher, settings.sla_sweep_interval_s,
+                                            housekeeping=[retention])
     services.records = ConsultationRecords(services.records_engine)
 
 

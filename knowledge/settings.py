@@ -71,7 +71,10 @@ class Settings(BaseSettings):
         default_factory=list, description="WeCom userids mentioned in staff notifications, as a JSON list, e.g. [\"zhangsan\", \"@all\"]")
     notify_timeout_s: float = Field(5.0, description="Timeout of a webhook notification call")
     notify_max_attempts: int = Field(8, description="Notification attempts before an outbox row is given up (kept, marked failed)")
-    retention_days: int = Field(180, description="Consultation records older than this are purged")
+    retention_days: int = Field(180, ge=1, description="Consultation records older than this are purged")
+    retention_purge_interval_hours: float = Field(
+        24.0, ge=0, description="The background worker runs the retention purge this often, first right after "
+                                "start-up (0 = never: run `fayuan purge` from cron instead)")
     public_base_url: str = Field("http://127.0.0.1:8000", description="Base URL used in links (console, H5)")
 
     # --- notifications ----------------------------------------------------------------------

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable, Iterable
 from datetime import datetime
 
 from assistant.handoff.outbox import OutboxDispatcher
@@ -17,8 +18,10 @@ log = logging.getLogger(__name__)
 
 
 class HandoffWorker:
-    def __init__(self, queue: HandoffQueue, dispatcher: OutboxDispatcher, interval_s: float):
+    def __init__(self, queue: HandoffQueue, dispatcher: OutboxDispatcher, interval_s: float,
+                 housekeeping: Iterable[Callable[[datetime | None], object]] = ()):
         self._queue = queue
+        self._housekeeping = list(housekeeping)   # e.g. the retention purge; each decides when it is due
         self._dispatcher = dispatcher
         self._interval = interval_s
         self._wake = threading.Event()
@@ -29,6 +32,8 @@ class HandoffWorker:
         sweep_sla(self._queue, now)
         sent = self._dispatcher.dispatch_due(now)
         count_notifications(sent.sent, sent.retried, sent.failed)
+        for job in self._housekeeping:
+            job(now)
 
     def kick(self) -> None:
         self._wake.set()

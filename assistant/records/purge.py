@@ -5,6 +5,8 @@ conversation text and everything that could point at a person goes; the counts s
 - closed handoff tickets closed before the cut-off: summary, facts and user reference emptied,
   the session id replaced by a keyed pseudonym; their audit rows (which quote staff replies) deleted;
 - sent or failed notifications before the cut-off: deleted;
+- WeChat/WeCom delivery rows (sender openid, answer text) before the cut-off: deleted (the channel
+  prunes them after a day itself, but only when new messages arrive);
 - consultation records and ratings: kept for the monthly reports, with the session id replaced by
   the same pseudonym (so distinct-conversation counts stay right) and rating comments emptied.
 Open tickets are never touched. Running it twice changes nothing the second time."""
@@ -18,6 +20,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Engine, delete, select, update
 from sqlalchemy.orm import Session
 
+from assistant.channels.wechat_models import ChannelDelivery
 from assistant.handoff.models import HandoffEventRow, HandoffTicketRow, NotificationOutboxRow, utcnow
 from assistant.handoff.states import CLOSED_STATUSES, OPEN_STATUSES
 from assistant.records.models import ConsultationRatingRow, ConsultationRecordRow
@@ -34,6 +37,7 @@ class PurgeResult:
     tickets_anonymised: int = 0
     audit_events_deleted: int = 0
     notifications_deleted: int = 0
+    channel_deliveries_deleted: int = 0
     records_pseudonymised: int = 0
     ratings_pseudonymised: int = 0
 
@@ -96,6 +100,9 @@ def _purge(db: Session, cutoff: datetime, key: str, result: PurgeResult) -> None
     result.notifications_deleted = db.execute(
         delete(NotificationOutboxRow).where(NotificationOutboxRow.created_at < cutoff,
                                             NotificationOutboxRow.status.in_(("sent", "failed")))
+        .execution_options(synchronize_session=False)).rowcount
+    result.channel_deliveries_deleted = db.execute(
+        delete(ChannelDelivery).where(ChannelDelivery.created_at < cutoff.timestamp())
         .execution_options(synchronize_session=False)).rowcount
 
     records = db.scalars(select(ConsultationRecordRow).where(
