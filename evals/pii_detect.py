@@ -14,11 +14,13 @@ import re
 from dataclasses import dataclass
 
 _JOINED = re.compile(r"(?<=\d)[ \-－]+(?=\d)")
-_ID18 = re.compile(r"(?<![\dA-Za-z])(\d{17}[\dXx])(?![\dA-Za-z])")
-_ID15 = re.compile(r"(?<!\d)(\d{15})(?!\d)")
-_MOBILE = re.compile(r"(?<!\d)(1[3-9]\d{9})(?!\d)")
-_CARD = re.compile(r"(?<!\d)(\d{16,19})(?!\d)")
-_LANDLINE = re.compile(r"(?<![\d*])(0\d{2,3}[-－)）]?[2-9]\d{6,7})(?!\d)")
+# a digit run touching a decimal point is a number (a timestamp, a duration), not an identifier
+_NUM_BEFORE, _NUM_AFTER = r"(?<![\d.])", r"(?!\d|\.\d)"
+_ID18 = re.compile(rf"(?<![\dA-Za-z.])(\d{{17}}[\dXx])(?![\dA-Za-z]|\.\d)")
+_ID15 = re.compile(rf"{_NUM_BEFORE}(\d{{15}}){_NUM_AFTER}")
+_MOBILE = re.compile(rf"{_NUM_BEFORE}(1[3-9]\d{{9}}){_NUM_AFTER}")
+_CARD = re.compile(rf"{_NUM_BEFORE}(\d{{16,19}}){_NUM_AFTER}")
+_LANDLINE = re.compile(rf"(?<![\d*.])(0\d{{2,3}}[-－)）]?[2-9]\d{{6,7}}){_NUM_AFTER}")
 _ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 
 

@@ -96,13 +96,15 @@ def _drive(url: str, admin: dict) -> dict:
         token = client.post("/v1/auth/token", json=admin).json()["access_token"]
         staff = {"Authorization": f"Bearer {token}"}
         tickets = client.get("/v1/handoffs", headers=staff).json()["tickets"]
-        for ticket in tickets:
+        for n, ticket in enumerate(tickets):
             client.post(f"/v1/handoffs/{ticket['id']}/claim", headers=staff)
             client.post(f"/v1/handoffs/{ticket['id']}/reply", headers=staff,
                         json={"text": f"已收到，我们会打您的电话13712345678，请带上身份证{ID18}"})
-            client.post(f"/v1/handoffs/{ticket['id']}/resolve", headers=staff,
-                        json={"outcome": "已电话联系 +86 138 1234 5678"})
-            sent["other"] += 3
+            sent["other"] += 2
+            if n == 0:   # the others stay open: SLA reminders and escalations (--sla-wait)
+                client.post(f"/v1/handoffs/{ticket['id']}/resolve", headers=staff,
+                            json={"outcome": "已电话联系 +86 138 1234 5678"})
+                sent["other"] += 1
         client.post("/v1/consultations/scan-a/rating",
                     json={"rating": "满意", "comment": "谢谢，有事打我电话13712345678"})
         sent["tickets"] = len(tickets)

@@ -39,7 +39,8 @@ def test_the_detector_finds_reformatted_and_checksum_valid_values_but_not_masked
     kinds = sorted(leak.kind for leak in find_leaks(raw, "x", ["+86 138 1234 5678"]))
     assert kinds == ["card", "id18", "mobile", "planted"]
     assert find_leaks(mask_pii(raw), "x", ["+86 138 1234 5678"]) == []
-    assert find_leaks("工单 HT20261128-3f2a 于 2026-11-28 12:00 创建", "x") == []
+    assert find_leaks("工单 HT20261128-3f2a 于 2026-11-28 12:00 创建，seen_at 1764350.0979911314，"
+                      "duration 13812345678.5", "x") == []
 
 
 def test_scripted_session_leaves_no_unmasked_personal_data(records_settings, caplog):
