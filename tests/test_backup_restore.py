@@ -102,3 +102,43 @@ def test_damaged_or_partial_backups_are_refused_and_change_nothing(live_settings
         create_backup(live_settings, backup)
     with pytest.raises(BackupError, match="missing"):
         verify_backup(backup)
+
+
+@pytest.mark.postgres
+def test_postgresql_records_round_trip_through_pg_dump(settings, tmp_path):
+    import os
+    import uuid
+
+    from sqlalchemy import create_engine, text
+
+    from assistant.db import create_records_schema
+    from assistant.sessions import SessionStore, TurnRecord
+    from knowledge.database import make_engine
+
+    base = os.environ.get("FAYUAN_TEST_POSTGRES_URL")
+    if not base or not shutil.which("pg_dump"):
+        pytest.skip("needs FAYUAN_TEST_POSTGRES_URL and pg_dump")
+    name = f"fayuan_backup_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = base.rsplit("/", 1)[0] + "/" + name
+    try:
+        engine = make_engine(url)
+        create_records_schema(engine)
+        store = SessionStore(engine)
+        store.save_turn(store.open("pg-backup"), [TurnRecord("user", "工伤怎么认定")])
+        pg_settings = settings.model_copy(update={"database_url": url})
+        assert create_backup(pg_settings, tmp_path / "backup").records == "pg_dump"
+        with engine.begin() as conn:
+            conn.execute(text("DELETE FROM chat_messages"))
+            conn.execute(text("DROP TABLE handoff_events"))
+        restore_backup(pg_settings, tmp_path / "backup")
+        assert [m.text for m in store.messages("pg-backup")] == ["工伤怎么认定"]
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT count(*) FROM handoff_events")).scalar() == 0
+        engine.dispose()
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
