@@ -65,7 +65,7 @@ def _summary(ms: list[float]) -> dict:
             "max_ms": round(max(ms), 1)}
 
 
-def _wait_ready(server: subprocess.Popen, port: int, timeout_s: float = 180) -> None:
+def _wait_ready(server: subprocess.Popen, port: int, timeout_s: float = 600) -> None:
     async def ping() -> bool:
         try:
             return (await Connection("127.0.0.1", port).request("GET", "/healthz")).status == 200
