@@ -130,8 +130,7 @@ def _backup_records(url: str, dest: Path) -> str:
 
 def libpq_url(url: str) -> str:
     """SQLAlchemy's postgresql+psycopg://… as the postgresql://… that pg_dump/pg_restore read."""
-    scheme, rest = url.split("://", 1)
-    return "postgresql://" + rest
+    return "postgresql://" + url.split("://", 1)[1]
 
 
 def _relative_files(root: Path) -> list[str]:
@@ -196,6 +195,9 @@ def restore_backup(settings: Settings, src: Path, *, force: bool = False) -> dic
     if manifest["records"] == "sqlite" and records_path is None:
         raise BackupError("备份中的记录库是 SQLite，但 FAYUAN_DATABASE_URL 指向别的数据库"
                           " (the backup holds a SQLite records database; FAYUAN_DATABASE_URL is not SQLite)")
+    if manifest["records"] == "pg_dump" and not records_url.startswith("postgresql"):
+        raise BackupError("备份中的记录库是 PostgreSQL 转储，但 FAYUAN_DATABASE_URL 不是 PostgreSQL"
+                          " (the backup holds a PostgreSQL dump; FAYUAN_DATABASE_URL is not PostgreSQL)")
     if records_path is not None and records_path.is_file() and manifest["records"] == "sqlite" and not force:
         raise BackupError(f"记录库已存在，加 --force 才会覆盖 (records database exists; use --force to replace it): "
                           f"{records_path}")
@@ -203,9 +205,8 @@ def restore_backup(settings: Settings, src: Path, *, force: bool = False) -> dic
     kb_dir.mkdir(parents=True, exist_ok=True)
     if manifest["generation"]:
         _restore_generation(src / "kb" / manifest["generation"], kb_dir)
-    for name in ("staff-sources",):
-        if (src / "kb" / name).is_dir():
-            shutil.copytree(src / "kb" / name, kb_dir / name, dirs_exist_ok=True)
+    if (src / "kb" / "staff-sources").is_dir():
+        shutil.copytree(src / "kb" / "staff-sources", kb_dir / "staff-sources", dirs_exist_ok=True)
     if (src / "kb" / "embeddings.sqlite3").is_file():
         _replace_sqlite(src / "kb" / "embeddings.sqlite3", settings.resolved_embedding_cache)
     if manifest["records"] == "sqlite":

@@ -13,7 +13,6 @@ import time
 from dataclasses import dataclass, field
 
 import httpx
-import pytest
 from sqlalchemy import JSON, text
 
 from assistant.db import RecordsBase, create_records_schema
