@@ -96,15 +96,14 @@ def _drive(url: str, admin: dict) -> dict:
         token = client.post("/v1/auth/token", json=admin).json()["access_token"]
         staff = {"Authorization": f"Bearer {token}"}
         tickets = client.get("/v1/handoffs", headers=staff).json()["tickets"]
-        for n, ticket in enumerate(tickets):
+        answered = tickets[:1]   # the others wait for a first reply: SLA reminders and escalations (--sla-wait)
+        for ticket in answered:
             client.post(f"/v1/handoffs/{ticket['id']}/claim", headers=staff)
             client.post(f"/v1/handoffs/{ticket['id']}/reply", headers=staff,
                         json={"text": f"已收到，我们会打您的电话13712345678，请带上身份证{ID18}"})
-            sent["other"] += 2
-            if n == 0:   # the others stay open: SLA reminders and escalations (--sla-wait)
-                client.post(f"/v1/handoffs/{ticket['id']}/resolve", headers=staff,
-                            json={"outcome": "已电话联系 +86 138 1234 5678"})
-                sent["other"] += 1
+            client.post(f"/v1/handoffs/{ticket['id']}/resolve", headers=staff,
+                        json={"outcome": "已电话联系 +86 138 1234 5678"})
+            sent["other"] += 3
         client.post("/v1/consultations/scan-a/rating",
                     json={"rating": "满意", "comment": "谢谢，有事打我电话13712345678"})
         sent["tickets"] = len(tickets)
@@ -129,12 +128,22 @@ def scan_database(path: Path) -> tuple[list[Leak], int, list[str]]:
                         continue
                     text = value if isinstance(value, str) else str(value)
                     values += 1
-                    leaks += find_leaks(text, f"db {table}.{column}", PLANTED) + _income_leaks(text, f"db {table}.{column}")
+                    leaks += _leaks(text, f"db {table}.{column}")
                     if ADDRESS in text:
                         addresses.append(f"{table}.{column}")
     finally:
         db.close()
     return leaks, values, addresses
+
+
+def _leaks(text: str, where: str) -> list[Leak]:
+    """Leaks in one log line, column value or notification body. JSON is read back first: its
+    \\u escapes would hide the 收入/工资 next to an amount (digits are never escaped)."""
+    try:
+        text = json.dumps(json.loads(text), ensure_ascii=False)
+    except ValueError:
+        pass
+    return find_leaks(text, where, PLANTED) + _income_leaks(text, where)
 
 
 def _income_leaks(text: str, where: str) -> list[Leak]:
@@ -178,9 +187,9 @@ def main(argv: list[str] | None = None) -> int:
     leaks: list[Leak] = []
     log_lines = log_path.read_text(encoding="utf-8", errors="replace").splitlines()
     for n, line in enumerate(log_lines, 1):
-        leaks += find_leaks(line, f"log line {n}", PLANTED) + _income_leaks(line, f"log line {n}")
+        leaks += _leaks(line, f"log line {n}")
     for n, body in enumerate(bodies, 1):
-        leaks += find_leaks(body, f"notification {n}", PLANTED) + _income_leaks(body, f"notification {n}")
+        leaks += _leaks(body, f"notification {n}")
     db_leaks, db_values, address_columns = scan_database(database)
     leaks += db_leaks
 

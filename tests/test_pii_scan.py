@@ -4,6 +4,7 @@ receiver), ticket summaries, audit notes, transcripts or any other text column o
 database (the structured `facts` stay, they are staff-only)."""
 from __future__ import annotations
 
+import json
 import logging
 
 from fastapi.testclient import TestClient
@@ -103,7 +104,7 @@ def test_privacy_scan_reports_each_leaked_database_value_and_skips_allowed_colum
     db = sqlite3.connect(path)
     db.execute("CREATE TABLE chat_messages (text TEXT)")
     db.execute("CREATE TABLE handoff_tickets (facts JSON, summary TEXT)")
-    db.execute("INSERT INTO chat_messages VALUES (?), (?)", (f"身份证{ID18}", "月收入2317元"))
+    db.execute("INSERT INTO chat_messages VALUES (?), (?)", (f"身份证{ID18}", json.dumps({"text": "月收入2317元"})))
     db.execute("INSERT INTO handoff_tickets VALUES (?, ?)", (f'{{"id_number": "{ID18}"}}', mask_pii(f"号码{ID18}")))
     db.commit()
     db.close()
