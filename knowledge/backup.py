@@ -72,6 +72,8 @@ def create_backup(settings: Settings, dest: Path, *, embedding_cache: bool = Fal
         "created_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "generation": gen.name if gen else None,
         "records": records,
+        # with a Chroma server the vectors live there: back that server up on its own
+        "vectors": f"not included: Chroma server {settings.chroma_url}" if settings.chroma_url else "in kb/",
         "versions": _versions(),
         "embedding_model": settings.embedding_model,
         "files": files,
