@@ -15,6 +15,10 @@ from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
 
+# the largest integer a SQLite INTEGER / PostgreSQL BIGINT holds: bound ids and offsets taken from
+# requests by it (a larger one overflowed in the driver: a 500)
+MAX_DB_INT = 2**63 - 1
+
 
 _IMMEDIATE = "fayuan_sqlite_immediate"
 

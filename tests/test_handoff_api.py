@@ -98,7 +98,7 @@ def test_staff_flow_over_http(api):
     assert client.post(f"/v1/handoffs/{ticket_id}/claim", headers=wang).status_code == 409
     assert not services.handoff_desk.human_owns("api-1")
 
-    assert client.post(f"/v1/handoffs/{other_id}/assign", json={"username": "ghost"}, headers=lin).status_code == 422
+    assert client.post(f"/v1/handoffs/{other_id}/assign", json={"username": "ghost"}, headers=lin).status_code == 404
     assert client.post(f"/v1/handoffs/{other_id}/assign", json={"username": "wang"}, headers=lin).json()["owner_name"] == "wang"
     assert client.post(f"/v1/handoffs/{other_id}/cancel", json={"note": "x"}, headers=lin).status_code == 409
     back = client.post(f"/v1/handoffs/{other_id}/hand-back", json={"note": "已解答"}, headers=wang).json()

@@ -26,6 +26,7 @@ from assistant.composer import cite_label
 from assistant.contracts import ChatReply
 from assistant.conversation import KnowledgeUnavailable
 from assistant.sessions import SESSION_ID_PATTERN, InvalidSessionId
+from knowledge.database import MAX_DB_INT
 from knowledge.types import Hit
 
 log = logging.getLogger(__name__)
@@ -34,7 +35,6 @@ STATIC = Path(__file__).resolve().parents[1] / "static" / "chat"
 ASSETS = {"chat.js": "text/javascript", "chat.css": "text/css"}
 WEB_CHANNELS = {"web", "h5", "api"}
 STREAM_PIECE = 24   # characters per SSE delta
-MAX_MESSAGE_ID = 2**63 - 1   # a database BIGINT: a larger `after` overflowed in the driver (500)
 
 
 class ChatError(Exception):
@@ -145,7 +145,7 @@ async def chat_stream(request: Request, services: Services = Depends(get_service
 
 @router.get("/v1/chat/{session_id}/messages", responses=error_responses(404, 422))
 def chat_messages(session_id: str = UrlPath(..., json_schema_extra={"pattern": SESSION_ID_PATTERN.pattern}),
-                  after: int = Query(0, le=MAX_MESSAGE_ID, description="Messages after this id"),
+                  after: int = Query(0, le=MAX_DB_INT, description="Messages after this id"),
                   services: Services = Depends(get_services)):
     """The transcript of a web session (for the H5 page: history after a reload, staff replies)."""
     if not SESSION_ID_PATTERN.fullmatch(session_id):

@@ -9,7 +9,6 @@ PUT  /v1/admin/regions/{region}       replace a region's entry (admin; audited, 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 from typing import Any
 
@@ -20,6 +19,7 @@ from api.auth import require_admin, require_staff
 from api.deps import get_services
 from api.responses import error_responses, inline_schema, json_body
 from api.services import Services
+from api.strict_json import validate_strict
 from assistant.eligibility.engine import decide
 from assistant.eligibility.facts import EligibilityFacts, validation_reason
 from assistant.eligibility.regions import RegionEntry
@@ -59,9 +59,7 @@ def pre_screen(body: Any = Body(..., include_in_schema=False), book: StandardsBo
     if not isinstance(raw, dict):
         raise _unprocessable("facts must be a JSON object")
     try:
-        # strict JSON types, as the schema declares: 0 is not false and "3" is not 3 (but JSON's
-        # 3.0 is the integer 3)
-        facts = EligibilityFacts.model_validate_json(json.dumps(_whole_numbers(raw)), strict=True)
+        facts = validate_strict(EligibilityFacts, raw)
     except ValidationError as exc:
         raise _unprocessable(validation_reason(exc)) from None
     return decide(facts, book).api_dict()
@@ -112,7 +110,7 @@ def put_region(region: str = Path(..., json_schema_extra=REGION_NAME), body: Any
     if not region.strip() or len(region) > 40:
         raise _unprocessable("region name must be 1–40 characters")
     try:
-        entry = RegionEntry.model_validate(body)
+        entry = validate_strict(RegionEntry, body)
     except ValidationError as exc:
         raise _unprocessable(validation_reason(exc)) from None
     try:
@@ -121,17 +119,6 @@ def put_region(region: str = Path(..., json_schema_extra=REGION_NAME), body: Any
         raise _unprocessable(str(exc)) from None
     log.info("regional standard %s changed by %s", saved["region"], admin.username)
     return saved
-
-
-def _whole_numbers(value: Any) -> Any:
-    """3.0 → 3 throughout, as JSON Schema's "integer" counts it."""
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, dict):
-        return {key: _whole_numbers(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_whole_numbers(item) for item in value]
-    return value
 
 
 def _iso(value: dt.date | None) -> str | None:

@@ -14,9 +14,11 @@ from api.deps import get_services
 from api.responses import error_responses
 from api.services import Services
 from assistant.handoff.queue import HandoffQueue
+from assistant.handoff.states import STATUSES
 from assistant.handoff.states import (HandoffError, InvalidTicketInput, NotTicketOwner, TicketConflict,
                                       TicketNotFound)
 from assistant.staff.accounts import StaffMember
+from knowledge.database import MAX_DB_INT
 
 router = APIRouter(prefix="/v1/handoffs", tags=["handoff (staff)"], dependencies=[Depends(require_staff)],
                    responses=error_responses(403, 404, 409, 422))
@@ -62,9 +64,10 @@ class PullBody(BaseModel):
 
 
 @router.get("")
-def list_tickets(status: str | None = Query(None, max_length=16), service: str | None = Query(None, max_length=16),
+def list_tickets(status: str | None = Query(None, max_length=16, json_schema_extra={"enum": [*STATUSES, "open"]}),
+                 service: Service | None = None,
                  region: str | None = Query(None, max_length=64), mine: bool = False,
-                 limit: int = Query(100, ge=1, le=500), offset: int = Query(0, ge=0),
+                 limit: int = Query(100, ge=1, le=500), offset: int = Query(0, ge=0, le=MAX_DB_INT),
                  staff: StaffMember = Depends(require_staff), queue: HandoffQueue = Depends(get_queue)) -> dict:
     try:
         tickets = queue.list(status=status, service=service, region=region,
@@ -107,7 +110,7 @@ def assign(ticket_id: str, body: AssignBody, request: Request, staff: StaffMembe
            queue: HandoffQueue = Depends(get_queue)) -> dict:
     assignee = staff_directory(request.app.state.services).by_username(body.username)
     if assignee is None:
-        raise HTTPException(status_code=422, detail=f"没有这个工作人员 (no active staff {body.username!r})")
+        raise HTTPException(status_code=404, detail=f"没有这个工作人员 (no active staff {body.username!r})")
     try:
         return queue.assign(ticket_id, staff, assignee).to_dict()
     except HandoffError as exc:

@@ -10,7 +10,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, field_validator
 
 ResidenceType = Literal["urban", "rural"]
 Service = Literal["representation", "consultation"]
@@ -27,6 +27,9 @@ _SLUG = r"^[a-z0-9][a-z0-9_\-+]*$"   # open vocabularies (matter_type, proceedin
 
 
 Document = Annotated[str, Field(max_length=40)]            # "户口簿"
+# yuan (or a ratio): a number, or its decimal digits as text ("3190.5"); never negative
+Amount = Annotated[Decimal, Field(ge=0), WithJsonSchema(
+    {"anyOf": [{"type": "number", "minimum": 0}, {"type": "string", "pattern": r"^\+?[0-9]+(\.[0-9]+)?$"}]})]
 Documents = Annotated[list[Document], Field(max_length=30)]
 
 
@@ -78,10 +81,10 @@ class EligibilityFacts(_Lenient):
     matter_desc: str | None = Field(None, max_length=500)
     applicant: Applicant = Field(default_factory=Applicant)
     household_size: int | None = Field(None, ge=1, le=50)
-    household_monthly_income: Decimal | None = Field(None, ge=0)
-    applicant_monthly_income: Decimal | None = Field(None, ge=0)
-    household_monthly_expenditure: Decimal | None = Field(None, ge=0)
-    per_capita_income_to_dibao_ratio: Decimal | None = Field(None, ge=0)
+    household_monthly_income: Amount | None = None
+    applicant_monthly_income: Amount | None = None
+    household_monthly_expenditure: Amount | None = None
+    per_capita_income_to_dibao_ratio: Amount | None = None
     adversary_is_household_member: bool | None = None
     assets: Any = None
     proof_available: Documents | bool | None = (

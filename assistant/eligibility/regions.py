@@ -67,7 +67,8 @@ class StandardVersion(BaseModel):
     effective_from: dt.date | None = None
     effective_to: dt.date | None = None
     formula: Formula
-    group_multipliers: dict[str, float] | None = None
+    group_multipliers: dict[str, float] | None = Field(None, json_schema_extra={   # as _known_groups checks
+        "propertyNames": {"enum": list(GROUPS)}, "additionalProperties": {"type": "number", "exclusiveMinimum": 0}})
     expenditure_rule: ExpenditureRule | None = None
     comparison: Literal["<", "<=", "ambiguous"]
     wording: str = Field("", max_length=1000)
