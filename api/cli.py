@@ -51,7 +51,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from knowledge.settings import SettingsError, get_settings
+
     args = build_parser().parse_args(argv)
+    try:
+        get_settings()   # every command runs on the settings: refuse bad ones before any work
+    except SettingsError as exc:
+        print(f"fayuan: {exc}", file=sys.stderr)
+        return 2
     return args.func(args)
 
 

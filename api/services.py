@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from knowledge.database import make_engine
-from knowledge.settings import Settings
+from knowledge.settings import DEV_SECRET_KEY, Settings
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +71,7 @@ def _wire_staff(services: Services) -> None:
     settings = services.settings
     services.staff = StaffDirectory(services.records_engine)
     services.staff.ensure_admin(settings.admin_username, settings.admin_password)
-    if settings.secret_key == "dev-insecure-change-me":
+    if settings.secret_key == DEV_SECRET_KEY:
         log.warning("FAYUAN_SECRET_KEY is the development default: set a random secret in production")
 
 

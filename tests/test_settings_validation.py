@@ -1,0 +1,68 @@
+"""Invalid settings stop `fayuan` at start-up with one clear line per setting (its FAYUAN_* name
+and what is wrong), exit code 2 and no traceback; valid ones pass. Real subprocesses."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from knowledge.settings import Settings, SettingsError, describe_errors, get_settings
+from tests.conftest import REPO
+
+BAD = [
+    ({"FAYUAN_FUSION_DENSE_WEIGHT": "2"}, "FAYUAN_FUSION_DENSE_WEIGHT", "less than or equal to 1"),
+    ({"FAYUAN_SESSION_TTL_MINUTES": "-1"}, "FAYUAN_SESSION_TTL_MINUTES", "greater than 0"),
+    ({"FAYUAN_DATABASE_URL": "nonsense"}, "FAYUAN_DATABASE_URL", "postgresql+psycopg://"),
+    ({"FAYUAN_ENV": "production"}, "FAYUAN_SECRET_KEY", "at least 32 characters"),
+    ({"FAYUAN_ENV": "production", "FAYUAN_SECRET_KEY": "short"}, "FAYUAN_SECRET_KEY", "FAYUAN_ENV=production"),
+    ({"FAYUAN_PUBLIC_BASE_URL": "fayuan.example.cn"}, "FAYUAN_PUBLIC_BASE_URL", "http(s) URL"),
+]
+
+
+def _fayuan(env: dict, tmp_path, *args: str) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("FAYUAN_")}
+    clean.update(env, FAYUAN_DATA_DIR=str(tmp_path / "data"), PYTHONPATH=str(REPO))
+    # run where no .env file can add settings of its own
+    return subprocess.run([sys.executable, "-m", "api.cli", *args], cwd=tmp_path, env=clean,
+                          capture_output=True, text=True, timeout=120)
+
+
+@pytest.mark.parametrize(("env", "name", "reason"), BAD)
+def test_fayuan_serve_refuses_bad_settings_naming_them(env, name, reason, tmp_path):
+    run = _fayuan(env, tmp_path, "serve", "--port", "1")
+    assert run.returncode == 2, run.stderr
+    assert name in run.stderr and reason in run.stderr
+    assert "Traceback" not in run.stderr
+    assert not (tmp_path / "data").exists()   # refused before any work
+
+
+def test_every_bad_setting_is_listed_and_secrets_are_not_echoed(monkeypatch):
+    monkeypatch.setenv("FAYUAN_SECRET_KEY", "tiny-secret-value")
+    monkeypatch.setenv("FAYUAN_ENV", "production")
+    monkeypatch.setenv("FAYUAN_CHAT_MAX_CITATIONS", "-3")
+    monkeypatch.setenv("FAYUAN_LOG_LEVEL", "loud")
+    get_settings.cache_clear()
+    try:
+        with pytest.raises(SettingsError) as caught:
+            get_settings()
+    finally:
+        get_settings.cache_clear()
+    message = str(caught.value)
+    assert "FAYUAN_CHAT_MAX_CITATIONS" in message and "FAYUAN_LOG_LEVEL" in message
+    assert "tiny-secret-value" not in message
+
+
+def test_valid_production_settings_start(tmp_path):
+    run = _fayuan({"FAYUAN_ENV": "production", "FAYUAN_SECRET_KEY": "k" * 40, "FAYUAN_LOG_LEVEL": "warning",
+                   "FAYUAN_DATABASE_URL": f"sqlite:///{(tmp_path / 'r.sqlite3').as_posix()}"},
+                  tmp_path, "purge", "--dry-run")
+    assert run.returncode == 0, run.stderr
+
+
+def test_describe_errors_names_the_variable():
+    with pytest.raises(Exception) as caught:
+        Settings(fusion_dense_weight=2, chat_relative_floor=-1)
+    text = describe_errors(caught.value)
+    assert "FAYUAN_FUSION_DENSE_WEIGHT" in text and "FAYUAN_CHAT_RELATIVE_FLOOR" in text
