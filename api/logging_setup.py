@@ -120,8 +120,14 @@ def logging_config(log_format: str, level: str) -> dict:
         "handlers": {"stderr": {"class": "logging.StreamHandler", "stream": "ext://sys.stderr",
                                 "formatter": "fayuan", "filters": ["pii"]}},
         "root": {"handlers": ["stderr"], "level": level},
-        "loggers": {name: {"handlers": [], "level": level, "propagate": True}
-                    for name in ("uvicorn", "uvicorn.error", "uvicorn.access")},
+        "loggers": {
+            **{name: {"handlers": [], "level": level, "propagate": True}
+               for name in ("uvicorn", "uvicorn.error", "uvicorn.access")},
+            # HTTP clients log every request URL at INFO, and WeChat/WeCom API URLs carry the
+            # access_token in their query string: only their warnings go out
+            **{name: {"handlers": [], "level": "WARNING", "propagate": True}
+               for name in ("httpx", "httpx2", "httpcore")},
+        },
     }
 
 

@@ -153,6 +153,8 @@ def test_logging_config_rejects_an_unknown_format_and_covers_uvicorn():
     config = logging_config("json", "info")
     assert config["root"]["level"] == "INFO"
     assert {"uvicorn", "uvicorn.error", "uvicorn.access"} <= set(config["loggers"])
+    # request URLs of the WeChat APIs hold access tokens: the HTTP client's INFO lines stay out
+    assert config["loggers"]["httpx"]["level"] == "WARNING"
 
 
 # ---- /metrics ------------------------------------------------------------------------------------
