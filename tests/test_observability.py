@@ -139,6 +139,42 @@ def test_a_crashing_route_answers_500_with_the_request_id(settings):
     assert access["status"] == 500 and access["level"] == "WARNING"
 
 
+def test_wechat_answer_threads_log_with_the_callback_request_id():
+    """WeChat answers are computed on worker threads (the 5-second budget); their log lines,
+    late deliveries included, keep the request id of the callback that started them."""
+    import threading
+
+    from api.request_context import RequestContext, enter_request, leave_request
+    from assistant.channels.answer_budget import AnswerBudget
+
+    budget = AnswerBudget(budget_s=0.05, workers=2)
+    release, delivered = threading.Event(), threading.Event()
+    log = logging.getLogger("fayuan.test.wechat")
+
+    def slow_answer():
+        log.info("answering")
+        release.wait(5)
+        return "答复"
+
+    def late(answer):
+        log.info("late delivery of %s", answer)
+        delivered.set()
+
+    with captured_logs(JsonFormatter()) as logs:
+        token = enter_request(RequestContext("wx-cb-1", {}))
+        try:
+            assert budget.run(slow_answer, late) is None       # over budget: delivered later
+            budget.submit(lambda: log.info("split part sent")).result(5)
+        finally:
+            leave_request(token)
+        release.set()
+        assert delivered.wait(5)
+        budget.shutdown()
+    lines = [line for line in json_lines(logs) if line["logger"] == "fayuan.test.wechat"]
+    assert sorted(line["message"] for line in lines) == ["answering", "late delivery of 答复", "split part sent"]
+    assert all(line["request_id"] == "wx-cb-1" for line in lines)
+
+
 def test_text_format_is_masked_and_has_the_request_id(settings):
     with captured_logs(TextFormatter()) as logs, TestClient(create_app(settings)) as client:
         response = client.get(f"/nothing/{MOBILE}", headers={"X-Request-ID": "abc-1"})

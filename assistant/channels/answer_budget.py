@@ -6,6 +6,7 @@ at once) and `on_late` is called with the answer when it is ready — exactly on
 delivers it."""
 from __future__ import annotations
 
+import contextvars
 import logging
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -23,16 +24,18 @@ class AnswerBudget:
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="wechat-answer")
 
     def run(self, job: Callable[[], T], on_late: Callable[[T], None]) -> T | None:
-        future = self._pool.submit(job)
+        # jobs run in the caller's context, so their log lines carry the callback's request id
+        future = self._pool.submit(contextvars.copy_context().run, job)
         try:
             return future.result(timeout=self.budget_s)
         except FutureTimeout:
-            future.add_done_callback(lambda done: self._deliver_late(done, on_late))
+            late = contextvars.copy_context()
+            future.add_done_callback(lambda done: late.run(self._deliver_late, done, on_late))
             return None
 
     def submit(self, job: Callable[[], None]) -> Future:
         """Background work that is not raced against the budget (e.g. sending split answers)."""
-        return self._pool.submit(self._logged(job))
+        return self._pool.submit(contextvars.copy_context().run, self._logged(job))
 
     def shutdown(self, wait: bool = True) -> None:
         self._pool.shutdown(wait=wait)
