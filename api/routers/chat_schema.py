@@ -22,13 +22,12 @@ CHAT_BODY = json_body({
     },
 })
 
-_TEXT_PART = {"type": "object", "required": ["text"],
-              "properties": {"type": {"description": "\"text\" (other parts carry no text and are skipped)"},
-                             "text": MESSAGE_TEXT}}
+# parts [{"type": "text", "text": "..."}]: their texts are joined; parts without a text are skipped
+_TEXT_PARTS = {"type": "array", "minItems": 1, "description": "Parts; the texts are joined",
+               "contains": {"type": "object", "required": ["text"], "properties": {"text": MESSAGE_TEXT}}}
 _USER_MESSAGE = {"type": "object", "required": ["role", "content"],
                  "properties": {"role": {"const": "user"},
-                                "content": {"anyOf": [MESSAGE_TEXT,
-                                                      {"type": "array", "items": _TEXT_PART, "minItems": 1}]}}}
+                                "content": {"anyOf": [MESSAGE_TEXT, _TEXT_PARTS]}}}
 _IS_USER = {"type": "object", "properties": {"role": {"const": "user"}}, "required": ["role"]}
 COMPLETIONS_BODY = json_body({
     "type": "object", "required": ["messages"],
