@@ -93,14 +93,19 @@ def remove_generation(path: Path, attempts: int = 5) -> None:
 
 @contextmanager
 def ingest_lock(kb_dir: Path):
-    """One ingest at a time per folder (the lock dies with the process, so kill -9 is safe)."""
+    """One ingest at a time per folder. The kernel drops an flock when its process dies, so a
+    killed ingest never leaves a stale lock; the pid written into the file only names the holder."""
     kb_dir.mkdir(parents=True, exist_ok=True)
-    fh = open(kb_dir / "ingest.lock", "w")
+    fh = open(kb_dir / "ingest.lock", "a+")   # not "w": a loser must not erase the holder's pid
     try:
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError as exc:
-            raise IngestBusy(f"another ingest is running on {kb_dir}") from exc
+            fh.seek(0)
+            raise IngestBusy(f"another ingest is running on {kb_dir} (pid {fh.read().strip() or '?'})") from exc
+        fh.truncate(0)
+        fh.write(str(os.getpid()))
+        fh.flush()
         yield
     finally:
         fh.close()

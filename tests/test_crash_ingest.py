@@ -83,7 +83,8 @@ def test_kill_9_fayuan_ingest_at_each_stage_keeps_serving_and_recovers(tmp_path)
             assert article.status_code == 200 and article.json()["text"] == original, stage
             search = client.get("/v1/search", params={"q": "劳动合同 书面", "k": 3})
             assert search.status_code == 200 and search.json()["results"], stage
-            with generations.ingest_lock(settings.kb_dir):    # the dead process's lock is gone
+            assert (settings.kb_dir / "ingest.lock").read_text() == str(proc.pid)   # a stale pid…
+            with generations.ingest_lock(settings.kb_dir):    # …but the dead process's lock is gone
                 pass
 
     done = _start_ingest(laws, settings.data_dir, None)

@@ -1,6 +1,8 @@
 """Generation folders and the CURRENT pointer (no model needed)."""
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from knowledge import generations as g
@@ -25,7 +27,7 @@ def test_publish_switches_the_pointer_and_ignores_incomplete_generations(tmp_pat
 
 def test_ingest_lock_is_exclusive(tmp_path):
     with g.ingest_lock(tmp_path):
-        with pytest.raises(g.IngestBusy):
+        with pytest.raises(g.IngestBusy, match=f"pid {os.getpid()}"):   # names the holder
             with g.ingest_lock(tmp_path):
                 pass
     with g.ingest_lock(tmp_path):                         # released
