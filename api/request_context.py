@@ -23,8 +23,9 @@ class RequestContext:
 
     @property
     def route(self) -> str | None:
-        route = self.scope.get("route")
-        return getattr(route, "path", None) if route is not None else None
+        """The matched route's template; None while routing has not matched (yet)."""
+        template = route_template(self.scope)
+        return None if template == UNMATCHED_ROUTE else template
 
 
 _current: ContextVar[RequestContext | None] = ContextVar("fayuan_request", default=None)
