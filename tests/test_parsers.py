@@ -276,7 +276,7 @@ def test_corpus_scan_and_errors_reported_not_raised():
     assert sorted(p for p, _ in errors) == ["其他/无标题文件.md", "其他/空文件.md", "其他/编码错误.md"]
     assert all(reason for _, reason in errors)
     assert sum(isinstance(r, CaseRecord) for r in recs) == 1
-    assert sum(isinstance(r, LawRecord) for r in recs) == 8
+    assert sum(isinstance(r, LawRecord) for r in recs) == 9  # incl. the two DLC local regulations
 
 
 # --------------------------------------------------------------------------- cases
