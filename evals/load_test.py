@@ -253,8 +253,10 @@ async def main_async(args: argparse.Namespace) -> dict:
                     break
                 rate = step_rate
             result["rate_steps"] = steps
-            if not any(s["passed"] for s in steps):
-                raise SystemExit("no step rate passed (chat p95 ≤ 300 ms, 0 errors): try lower rates")
+            if not any(s["passed"] for s in steps):   # still run (errors and memory over time), marked failed
+                rate = args.find_rate[0]
+                print(f"no step rate passed (chat p95 ≤ {CHAT_P95_TARGET_MS:.0f} ms, 0 errors): the main run uses "
+                      f"the lowest, {rate}/s", flush=True)
         rss_log: list[tuple[float, float]] = []
         load_before = os.getloadavg()
         main = await run_phase(port, workload, rate, args.duration, args.max_requests or int(rate * args.duration),
