@@ -35,7 +35,7 @@ _PII = re.compile(
     rf"(?<![\dA-Za-z])(?P<id18>{_ID18})(?![\dXxＸｘ])"
     rf"|(?<!\d)(?P<bank>{_BANK})(?!\d)"
     rf"|(?<!\d)(?P<id15>{_ID15})(?!\d)"
-    rf"|(?<![\d+＋])(?P<mobile>{_MOBILE})(?!\d)"
+    rf"|(?<!\d)(?P<mobile>{_MOBILE})(?!\d)"
     rf"|(?<!\d)(?P<landline>{_LANDLINE})(?!\d)"
     rf"|(?P<long>{_LONG_DIGITS})"
     rf"|(?P<email>{_EMAIL})"
