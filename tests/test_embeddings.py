@@ -6,7 +6,6 @@ Uses the real model: the session fixture runs the idempotent set-up
 from __future__ import annotations
 
 import os
-import time
 from pathlib import Path
 
 import numpy as np
@@ -142,14 +141,12 @@ def test_prefix_defaults():
     assert prefixes_for("BAAI/bge-small-zh-v1.5")[1] == ""
 
 
-def test_setup_is_idempotent_and_quick(model_dir):
+def test_setup_is_idempotent(model_dir):
     from knowledge.embeddings.setup import ensure_model
 
     lines: list[str] = []
-    t0 = time.time()
-    ensure_model(model_dir, log=lines.append)
-    assert time.time() - t0 < 5
-    assert all("present" in line for line in lines), lines
+    ensure_model(model_dir, log=lines.append)  # every part already there: nothing converted again
+    assert lines and all("present" in line for line in lines), lines
 
 
 class _Counting:
@@ -193,16 +190,13 @@ def test_cache_hits_avoid_reembedding(onnx_int8, tmp_path):
         assert len(c2.get_many(onnx_int8.model_id, texts)) == 4
 
 
-def test_cache_is_fast_for_60k(tmp_path):
+def test_cache_round_trips_a_national_corpus_sized_batch(tmp_path):
+    # 60k rows in one put/get (the national corpus size); speed is measured by evals.embedding_speed
     cache = EmbeddingCache(tmp_path / "big.sqlite3")
     texts = [f"第{i}条 测试文本" for i in range(60_000)]
     vecs = np.random.default_rng(0).standard_normal((60_000, 384)).astype(np.float32)
-    t0 = time.time()
     cache.put_many("m", texts, vecs)
-    t1 = time.time()
     got = cache.get_many("m", texts)
-    t2 = time.time()
     assert len(got) == 60_000
     np.testing.assert_array_equal(got[12345], vecs[12345])
-    # generous bounds: a shared 2-core CI machine; typically ~1 s each
-    assert t1 - t0 < 20 and t2 - t1 < 20, (t1 - t0, t2 - t1)
+    np.testing.assert_array_equal(got[59_999], vecs[59_999])
