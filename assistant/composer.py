@@ -98,9 +98,13 @@ class OfflineComposer:
         statutes = [h for h in chosen if h.kind == "statute"]
         if not statutes:
             return self.uncertain()
-        # quote first what is new (follow-ups) and what shares most words with the question
-        statutes.sort(key=lambda h: ((h.law, h.article_id) in already_quoted, -min(shared_words(question, h), 3)))
-        laws = list(dict.fromkeys(h.law for h in statutes))
+        # quote first what is new (follow-ups) and what shares most words with the question; local
+        # rules stay behind national law unless retrieval put one first (the asker's region matched)
+        local_last = statutes[0].region is None
+        statutes.sort(key=lambda h: ((h.law, h.article_id) in already_quoted, local_last and h.region is not None,
+                                     -min(shared_words(question, h), 3)))
+        national = [h.law for h in statutes if h.region is None]
+        laws = list(dict.fromkeys(national if local_last and national else [h.law for h in statutes]))
         lead = "接着上面的问题：" if already_quoted else ""
         lines = [f"{lead}这个问题主要适用{''.join(book_title(law) for law in laws[:2])}。"]
         for hit in statutes[:self.limits.quoted]:

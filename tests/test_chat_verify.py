@@ -92,3 +92,23 @@ def test_a_nested_title_citation_survives_verification(small_kb):
     hit = small_kb.get_article(law, "1")
     result = CitationVerifier(small_kb).verify(f"{cite_label(hit)}对此有规定。")
     assert not result.removed and [h.doc_id for h in result.citations] == [hit.doc_id]
+
+
+def test_a_foreign_local_rule_is_quoted_after_national_law(small_kb):
+    # retrieval ranked national law first (no region known); the local rule shares more words with
+    # the question but must not become the answer's lead
+    from dataclasses import replace
+
+    from knowledge.types import Hit
+
+    question = "用人单位拖欠进城务工人员工资，可以解除劳动合同吗"
+    national = replace(small_kb.get_article("劳动合同法", "38"), score=0.9)
+    local = Hit(doc_id="local:1", kind="statute", score=0.85, law="河南省示例务工人员条例", article_id="5",
+                text="用人单位拖欠进城务工人员工资的，进城务工人员可以解除劳动合同。", level="地方性法规",
+                region="河南省")
+    composed = OfflineComposer(small_kb, ComposerLimits()).answer(question, [national, local])
+    lead, first_quote = composed.text.split("\n")[:2]
+    assert lead == "这个问题主要适用《劳动合同法》。" and first_quote.startswith("《劳动合同法》")
+    # when retrieval put the local rule first (the asker's region), it leads
+    composed = OfflineComposer(small_kb, ComposerLimits()).answer(question, [replace(local, score=0.95), national])
+    assert composed.text.startswith("这个问题主要适用《河南省示例务工人员条例》")

@@ -69,8 +69,12 @@ def test_chat_prefers_the_local_rule_of_the_sessions_region(small_kb, small_kb_s
 
     services = chat_services(small_kb, small_kb_settings, tmp_path)
     with TestClient(create_app(small_kb_settings, services=services)) as client:
-        cited = [c["law"] for c in ask_chat(client, ARREARS)["citations"]] + [LOCAL_LAW]
+        first = ask_chat(client, ARREARS)
+        cited = [c["law"] for c in first["citations"]] + [LOCAL_LAW]
         assert cited[0] != LOCAL_LAW
+        # the answer names and quotes national law first, not the foreign region's rule
+        lead = first["answer"].split("\n", 1)[0]
+        assert "主要适用" in lead and not lead.split("主要适用", 1)[1].startswith("《" + LOCAL_LAW)
         # a session whose region is known (eligibility facts) lets that region's rule come up
         store = services.assistant.store
         session = store.open(None, channel="api")
