@@ -22,6 +22,10 @@ MAX_DB_INT = 2**63 - 1
 
 _IMMEDIATE = "fayuan_sqlite_immediate"
 
+# libpq waits forever for an unreachable PostgreSQL server by default: a request would hang instead
+# of failing (readyz answering 503). A `connect_timeout` in the URL wins over this.
+POSTGRES_CONNECT_TIMEOUT_S = 10
+
 
 def for_writes(engine: Engine) -> Engine:
     """The same engine (same pool) whose transactions take the write lock at BEGIN on SQLite;
@@ -52,4 +56,5 @@ def make_engine(url: str, **kwargs) -> Engine:
                 conn.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    connect_args = {} if "connect_timeout=" in url else {"connect_timeout": POSTGRES_CONNECT_TIMEOUT_S}
+    return create_engine(url, pool_pre_ping=True, connect_args=connect_args, **kwargs)
