@@ -16,6 +16,7 @@ from api.routers import metrics as metrics_route
 from api.observe_middleware import install_observability
 from api.console import pages as console_pages
 from api.services import Services, build_services
+from knowledge import serving_lock
 from knowledge.settings import Settings, get_settings
 
 
@@ -25,12 +26,14 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        serving = serving_lock.hold_while_serving(services.settings.data_dir)   # `fayuan restore` waits for us
         worker = getattr(services, "handoff_worker", None)
         if worker is not None:
             worker.start()
         yield
         if worker is not None:
             worker.stop()
+        serving.close()
 
     app = FastAPI(title="法援 Fayuan", version="0.1.0", lifespan=lifespan,
                   description="Legal-consultation assistant and statute knowledge base for public legal services")

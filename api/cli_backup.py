@@ -23,6 +23,7 @@ def _cmd_backup(args: argparse.Namespace) -> int:
 def _cmd_restore(args: argparse.Namespace) -> int:
     from knowledge.backup import BackupError, restore_backup, verify_backup
     from knowledge.generations import IngestBusy
+    from knowledge.serving_lock import ServiceRunning
     from knowledge.settings import get_settings
 
     try:
@@ -36,6 +37,9 @@ def _cmd_restore(args: argparse.Namespace) -> int:
     except IngestBusy as exc:
         print(f"导入任务正在运行，请稍后再恢复 (an ingest is running; restore later): {exc}", file=sys.stderr)
         return 3
+    except ServiceRunning as exc:
+        print(exc, file=sys.stderr)
+        return 3
     verb = "verified" if args.verify_only else "restored"
     print(f"{verb}: {args.src} (created {manifest['created_at']}, generation {manifest['generation']}, "
           f"records {manifest['records']}, {len(manifest['files'])} files)")
@@ -48,7 +52,7 @@ def register(sub) -> None:
     backup.add_argument("--embedding-cache", action="store_true",
                         help="include the embedding cache (large; saves re-embedding after a rebuild)")
     backup.set_defaults(func=_cmd_backup)
-    restore = sub.add_parser("restore", help="restore a backup into FAYUAN_DATA_DIR (stop the service first)")
+    restore = sub.add_parser("restore", help="restore a backup into FAYUAN_DATA_DIR (refused while the service runs)")
     restore.add_argument("src", help="a folder written by `fayuan backup`")
     restore.add_argument("--force", action="store_true", help="replace an existing records database")
     restore.add_argument("--verify-only", action="store_true", help="check the manifest and checksums, change nothing")

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
-from knowledge import generations
+from knowledge import generations, serving_lock
 from knowledge.settings import Settings
 
 MANIFEST = "manifest.json"
@@ -188,10 +188,15 @@ def verify_backup(src: Path) -> dict:
 
 
 def restore_backup(settings: Settings, src: Path, *, force: bool = False) -> dict:
-    """Put a verified backup back into settings.data_dir (stop the service first). An existing
-    records database is only replaced with `force`."""
+    """Put a verified backup back into settings.data_dir; refused (ServiceRunning) while a service
+    has the folder open. An existing records database is only replaced with `force`."""
     src = Path(src)
     manifest = verify_backup(src)
+    with serving_lock.no_service_running(settings.data_dir):
+        return _restore_verified(settings, src, manifest, force)
+
+
+def _restore_verified(settings: Settings, src: Path, manifest: dict, force: bool) -> dict:
     records_url = settings.resolved_database_url
     records_path = Path(records_url.split("///", 1)[-1]) if records_url.startswith("sqlite") else None
     if manifest["records"] == "sqlite" and records_path is None:

@@ -16,6 +16,7 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from knowledge.backup import MANIFEST, BackupError, create_backup, restore_backup, verify_backup
 from knowledge.generations import current_generation
+from knowledge.serving_lock import ServiceRunning
 from tests.conftest import REPO
 
 QUERY = {"q": "公司拖欠工资怎么办", "k": 5}
@@ -105,6 +106,28 @@ def test_damaged_or_partial_backups_are_refused_and_change_nothing(live_settings
 
 
 @pytest.mark.postgres
+def test_restore_is_refused_while_the_service_runs(live_settings, tmp_path):
+    backup = tmp_path / "backup"
+    records = live_settings.data_dir / "fayuan.sqlite3"
+    with TestClient(create_app(live_settings)) as client:
+        client.post("/v1/chat", json={"session_id": "before-backup", "message": "加班费怎么算"})
+        assert create_backup(live_settings, backup).records == "sqlite"      # backing up a running service is fine
+        client.post("/v1/chat", json={"session_id": "after-backup", "message": "加班费怎么算"})
+        with pytest.raises(ServiceRunning, match="请先停止服务"):
+            restore_backup(live_settings, backup, force=True)
+        cli = subprocess.run([sys.executable, "-m", "api.cli", "restore", str(backup), "--force"], cwd=REPO,
+                             env={"FAYUAN_DATA_DIR": str(live_settings.data_dir), "PATH": "/usr/bin:/bin",
+                                  "HF_HUB_OFFLINE": "1"}, capture_output=True, text=True, timeout=120)
+        assert cli.returncode == 3 and "请先停止服务" in cli.stderr
+        # nothing was swapped under the running service: its newest conversation is still there
+        assert client.get("/v1/chat/after-backup/messages").json()["messages"]
+    assert records.is_file()
+    restore_backup(live_settings, backup, force=True)         # stopped: the restore goes ahead
+    with TestClient(create_app(live_settings)) as client:
+        assert client.get("/v1/chat/after-backup/messages").status_code == 404   # the backup's state
+        assert client.get("/v1/chat/before-backup/messages").json()["messages"]
+
+
 def test_postgresql_records_round_trip_through_pg_dump(settings, tmp_path):
     import os
     import uuid
