@@ -8,6 +8,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import Engine, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from assistant.eligibility.models import RegionOverride, RegionStandardAudit
@@ -61,6 +62,14 @@ class StandardsBook:
         """Create or replace a region's entry; append the audit row in the same transaction."""
         if self._engine is None:
             raise RuntimeError("standards are read-only without a records database")
+        try:
+            return self._put_once(region, entry, actor)
+        except IntegrityError:
+            # PostgreSQL cannot lock a row that does not exist yet: when two admins create the same
+            # region at once, the loser's INSERT fails. Its edit is then an update of the winner's.
+            return self._put_once(region, entry, actor)
+
+    def _put_once(self, region: str, entry: RegionEntry, actor: str) -> dict:
         table = self.snapshot()
         key = table.resolve_entry(region) or region.strip()
         new = entry.model_dump(mode="json")
