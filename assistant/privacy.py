@@ -1,4 +1,5 @@
-"""Masking of personal data (身份证号, phone numbers, bank cards, e-mails, income amounts).
+"""Masking of personal data (身份证号, phone numbers, bank cards, e-mails, income amounts, the
+house-level part of addresses).
 
 `mask_pii` is applied to everything that leaves the records database in readable form: logs,
 staff notifications, ticket summaries. One combined regular expression scans the text once; the
@@ -31,6 +32,15 @@ _INCOME = (r"(?P<income_kw>(?:月|年|每月|每年)?(?:收入|工资|薪水|薪
            # a count of months/days/people is no amount: 拖欠工资3个月 stays readable
            r"(?![\d.]|\s*(?:个|天|年|月|日|号|小时|人|次|岁|周|星期|%|％))")
 
+# the house-level part of an address: numbers right after a street/village/estate word and ending
+# in a unit (文三路478号5幢2单元301室 → 文三路*号*幢*单元*室, 李庄村5组 → 李庄村*组). The cue is
+# required so that dates (每月15号) and legal numbering (第3组) stay readable; the place names stay,
+# they are what routes a question to the right legal-aid centre.
+_ADDR_CUE = r"[路街道巷弄村屯庄区园寓厦苑里]"   # last character of 路/大道/小区/花园/公寓/大厦… (a fixed-width look-behind)
+_ADDR_UNIT = r"(?:号楼|号院|号|栋|幢|座|单元|室|楼|层|组|队|排)"
+_ADDR_DETAIL = rf"(?:{_D}+(?:[-－]{_D}+)*{_ADDR_UNIT})+"
+_ADDR_DIGITS = re.compile(r"\d+")
+
 _PII = re.compile(
     rf"(?<![\dA-Za-z])(?P<id18>{_ID18})(?![\dXxＸｘ])"
     rf"|(?<!\d)(?P<bank>{_BANK})(?!\d)"
@@ -40,6 +50,7 @@ _PII = re.compile(
     rf"|(?P<long>{_LONG_DIGITS})"
     rf"|(?P<email>{_EMAIL})"
     rf"|{_INCOME}"
+    rf"|(?<={_ADDR_CUE})(?P<address>{_ADDR_DETAIL})"
 )
 _QUICK = re.compile(r"[\d@]")  # text without a digit or '@' cannot hold anything we mask
 
@@ -68,6 +79,8 @@ def _mask_match(match: re.Match) -> str:
     if kind == "email":
         local, _, domain = value.partition("@")
         return f"{local[:1]}***@{domain}"
+    if kind == "address":     # the units stay: 478号5幢 → *号*幢
+        return _ADDR_DIGITS.sub("*", value)
     if kind == "income_amt":  # the keyword stays, the amount goes
         return match.group("income_kw") + "***"
     return "***"

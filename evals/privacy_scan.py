@@ -10,7 +10,8 @@ What is typed: valid-checksum 18-digit and 15-digit 身份证号, mobiles (+86, 
 landlines, Luhn-valid bank cards, incomes, an address; through /v1/chat (legal questions, the
 in-chat eligibility dialogue, a request for a person, an urgent threat), /v1/chat/completions,
 /v1/chat/stream, /v1/eligibility, a 公众号 callback (plain mode), staff claim/reply/resolve, a
-rating comment. Addresses are counted separately: the masking policy does not cover them."""
+rating comment. An address's house-level part (门牌号、楼栋、单元、室、村民小组) counts as a planted
+value; `address_kept_in` lists where the whole address, place names included, still appears."""
 from __future__ import annotations
 
 import argparse
@@ -35,7 +36,7 @@ CARD = "622202123456789012" + luhn_check_digit("622202123456789012")
 CARD_2 = "621700123456789" + luhn_check_digit("621700123456789")
 ADDRESS = "浙江省杭州市西湖区文三路478号5幢2单元301室"
 PLANTED = [ID18, ID18_X, ID15, CARD, CARD_2, "+86 138 1234 5678", "139-8765-4321", "13712345678",
-           "+8615912345678", "010-62345678", "(0571)87654321"]
+           "+8615912345678", "010-62345678", "(0571)87654321", ADDRESS.split("文三路")[1]]   # the house-level part
 INCOMES = ["2317", "1865", "48213"]            # checked next to 收入/工资 (_income_leaks)
 
 # (session, message) pairs typed into /v1/chat

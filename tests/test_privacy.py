@@ -83,6 +83,21 @@ def test_durations_next_to_wage_words_are_not_amounts(text):
     assert mask_pii(text) == text
 
 
+@pytest.mark.parametrize("raw,masked", [
+    ("住在浙江省杭州市西湖区文三路478号5幢2单元301室", "住在浙江省杭州市西湖区文三路*号*幢*单元*室"),
+    ("我家在李庄村5组", "我家在李庄村*组"),
+    ("阳光小区3栋2-1单元501室", "阳光小区*栋*-*单元*室"),
+    ("中关村大街27号", "中关村大街*号"),
+])
+def test_house_level_address_detail_is_masked_place_names_stay(raw, masked):
+    assert mask_pii(raw) == masked
+
+
+@pytest.mark.parametrize("text", ["每月15号发工资", "第3组", "村里3个人", "合同3份", "12月5号开庭"])
+def test_numbers_that_are_no_address_stay(text):
+    assert mask_pii(text) == text
+
+
 def test_income_masking_can_be_switched_off():
     assert mask_pii(f"月收入3000元 电话{MOBILE}", income=False) == "月收入3000元 电话138****5678"
 
