@@ -18,7 +18,10 @@ from pathlib import Path
 from evals.common_chat import gold_keys, load_questions, write_result
 
 
-def run(limit: int, data_dir: Path | None) -> dict:
+def run(limit: int, data_dir: Path | None, questions: list[dict] | None = None,
+        lay_ranking_dir: Path | None = None) -> dict:
+    """Ask `questions` (default: `limit` evenly spaced dev questions) through /v1/chat; the lay
+    ranker's learned files from `lay_ranking_dir` when given (evals.chat_heldout)."""
     from fastapi.testclient import TestClient
 
     from api.app import create_app
@@ -31,13 +34,16 @@ def run(limit: int, data_dir: Path | None) -> dict:
     base = Settings() if data_dir is None else Settings(data_dir=data_dir)
     records = Path(tempfile.mkdtemp(prefix="fayuan-chat-eval-")) / "records.sqlite3"
     # one client asks every question: per-IP rate limits would refuse most of them (docs/limits.md)
-    settings = base.model_copy(update={"database_url": f"sqlite:///{records.as_posix()}", "rate_limits_enabled": False})
+    update = {"database_url": f"sqlite:///{records.as_posix()}", "rate_limits_enabled": False}
+    if lay_ranking_dir is not None:
+        update["lay_ranking_dir"] = lay_ranking_dir
+    settings = base.model_copy(update=update)
     services = build_services(settings)
     services.knowledge = services.knowledge or open_knowledge_base(settings)
     kb = services.knowledge
     client = TestClient(create_app(services=services))
 
-    questions = load_questions(limit)
+    questions = questions if questions is not None else load_questions(limit)
     intents, statuses = Counter(), Counter()
     with_gold = with_citation = uncertain = citations_total = 0
     not_in_kb: list[dict] = []
