@@ -54,7 +54,7 @@ def login_throttle(services: Services) -> LoginThrottle:
         settings = services.settings
         services.rate_limiter = services.rate_limiter or MemoryRateLimiter()
         services.extra["login_throttle"] = LoginThrottle(
-            services.rate_limiter, max_failures=settings.login_max_failures,
+            services.login_limiter or services.rate_limiter, max_failures=settings.login_max_failures,
             max_failures_per_ip=settings.login_max_failures_per_ip, window_s=settings.login_failure_window_s)
     return services.extra["login_throttle"]
 

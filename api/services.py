@@ -29,19 +29,19 @@ class Services:
     assistant: Any = None            # assistant.conversation.ConversationService (assistant.contracts.Assistant)
     wechat: Any = None               # assistant.channels.wiring.WeChatChannels (公众号, WeCom)
     eligibility_standards: Any = None  # assistant.eligibility.standards.StandardsBook (repo table + staff overrides)
-    rate_limiter: Any = None         # assistant.rate_limit.RateLimiter (per-IP, per-user and login counters)
+    rate_limiter: Any = None         # assistant.rate_limit.RateLimiter (per-IP and per-user counters)
+    login_limiter: Any = None        # the staff login throttle's RateLimiter (default: rate_limiter)
     extra: dict[str, Any] = field(default_factory=dict)
 
 
 def build_services(settings: Settings) -> Services:
     from assistant.db import create_records_schema
-    from assistant.rate_limit import MemoryRateLimiter
 
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     engine = make_engine(settings.resolved_database_url)
     create_records_schema(engine)
     services = Services(settings=settings, records_engine=engine)
-    services.rate_limiter = MemoryRateLimiter()   # one process; a shared (Redis) RateLimiter would go here
+    _wire_rate_limits(services)
     _wire_staff(services)
     _wire_knowledge(services)
     _wire_eligibility(services)
@@ -49,6 +49,25 @@ def build_services(settings: Settings) -> Services:
     _wire_wechat(services)
     _wire_handoff(services)
     return services
+
+
+def _wire_rate_limits(services: Services) -> None:
+    """In memory, per process (the default); with FAYUAN_REDIS_URL one budget in Redis for every
+    worker and replica: the public limits fail open and the login throttle counts in this process
+    while Redis does not answer (assistant/rate_limit_guard.py says why)."""
+    from assistant.rate_limit import MemoryRateLimiter
+
+    settings = services.settings
+    if not settings.redis_url:
+        services.rate_limiter = services.login_limiter = MemoryRateLimiter()
+        return
+    from assistant.rate_limit_guard import GuardedLimiter
+    from assistant.redis_rate_limit import RedisRateLimiter, redis_client
+
+    shared = RedisRateLimiter(redis_client(settings.redis_url, settings.redis_timeout_s), key_secret=settings.secret_key)
+    services.rate_limiter = GuardedLimiter(shared, "public", fallback=None, retry_after_s=settings.redis_retry_after_s)
+    services.login_limiter = GuardedLimiter(shared, "login", fallback=MemoryRateLimiter(),
+                                            retry_after_s=settings.redis_retry_after_s)
 
 
 def _wire_knowledge(services: Services) -> None:

@@ -21,7 +21,15 @@ NOTIFICATIONS_TOTAL = Counter(
     "fayuan_notifications", "Staff notification sends by the outbox worker, by result "
     "(sent / retried / failed = given up)", ["result"], registry=None)
 
-METRICS = (CHAT_STAGE_SECONDS, SLA_BREACHES_TOTAL, NOTIFICATIONS_TOTAL)
+RATE_LIMIT_BACKEND_ERRORS = Counter(
+    "fayuan_rate_limit_backend_errors", "Calls to the shared rate-limit backend (Redis) that failed or timed "
+    "out, by limiter (public: chat/search/callbacks, login: the staff login throttle)", ["limiter"], registry=None)
+RATE_LIMIT_FALLBACKS = Counter(
+    "fayuan_rate_limit_fallback", "Rate-limit decisions made without the shared backend, by limiter and "
+    "fallback (allowed: the request passed unlimited; memory: counted in this process only)",
+    ["limiter", "fallback"], registry=None)
+
+METRICS = (CHAT_STAGE_SECONDS, SLA_BREACHES_TOTAL, NOTIFICATIONS_TOTAL, RATE_LIMIT_BACKEND_ERRORS, RATE_LIMIT_FALLBACKS)
 
 
 def chat_timer(stage: str):

@@ -146,6 +146,16 @@ class Settings(BaseSettings):
     login_max_failures_per_ip: int = Field(
         20, ge=1, description="Failed staff logins per client IP within the window before 429")
     login_failure_window_s: float = Field(900.0, gt=0, description="Window of the staff login throttle, in seconds")
+    redis_url: str | None = Field(
+        None, description="Redis for rate limits and the staff login throttle shared by all workers and replicas "
+                          "(redis://[:PASSWORD@]host:6379/0, rediss://… or unix:///path.sock); empty = in memory, "
+                          "per process. Redis down: chat/search are not limited, logins fall back to per-process "
+                          "counting (docs/limits.md)")
+    redis_timeout_s: float = Field(
+        0.5, gt=0, description="Timeout of one Redis connect or command; on timeout the fallback applies")
+    redis_retry_after_s: float = Field(
+        5.0, ge=0, description="After a Redis error, use the fallback for this long before trying Redis again "
+                               "(a dead Redis costs no timeout per request)")
 
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = Field(
         "INFO", description="Logging level (logs are PII-masked)")
@@ -221,6 +231,14 @@ class Settings(BaseSettings):
                              "postgresql+psycopg://fayuan:PASSWORD@127.0.0.1/fayuan")
         return value
 
+    @field_validator("redis_url")
+    @classmethod
+    def _is_redis_url(cls, value: str | None) -> str | None:
+        if not value or not value.strip():
+            return None
+        _check_redis_url(value.strip())
+        return value.strip()
+
     @model_validator(mode="after")
     def _production_secret(self) -> "Settings":
         if self.env == "production" and (self.secret_key == DEV_SECRET_KEY or len(self.secret_key) < MIN_SECRET_CHARS):
@@ -260,6 +278,28 @@ class Settings(BaseSettings):
     @property
     def resolved_database_url(self) -> str:
         return self.database_url or f"sqlite:///{(self.data_dir / 'fayuan.sqlite3').as_posix()}"
+
+
+def _check_redis_url(url: str) -> None:
+    """ValueError naming what is wrong with a Redis URL; never echoes it (it may hold a password)."""
+    from urllib.parse import urlsplit
+
+    from redis.connection import parse_url
+
+    example = "e.g. redis://127.0.0.1:6379/0, redis://:PASSWORD@host:6379/0 or unix:///run/redis/redis.sock"
+    try:
+        parts, options = urlsplit(url), parse_url(url)
+    except ValueError as exc:
+        reason = str(exc).split(" as ", 1)[0]    # redis-py's reasons; cut the echoed value
+        raise ValueError(f"FAYUAN_REDIS_URL: not a Redis URL ({reason}); {example}") from None
+    if parts.scheme in ("redis", "rediss"):
+        if not options.get("host"):
+            raise ValueError(f"FAYUAN_REDIS_URL: the URL names no host; {example}")
+        database = parts.path.strip("/")
+        if database and not database.isdigit():
+            raise ValueError(f"FAYUAN_REDIS_URL: the database after the host must be a number (/0); {example}")
+    elif not options.get("path"):
+        raise ValueError(f"FAYUAN_REDIS_URL: a unix:// URL needs the socket path; {example}")
 
 
 @lru_cache(maxsize=1)

@@ -2,7 +2,8 @@
 # Sourced by scripts/test.sh: the system services the tests need, from Debian's packages.
 # - Chromium (browser tests of the H5 chat and the staff console)
 # - a throw-away PostgreSQL cluster on a local port (the records suite also runs on PostgreSQL)
-# Idempotent and quiet; exports FAYUAN_TEST_POSTGRES_URL and FAYUAN_CHROMIUM.
+# - a throw-away Redis on a local port, nothing saved to disk (the shared rate limiter's tests)
+# Idempotent and quiet; exports FAYUAN_TEST_POSTGRES_URL, FAYUAN_TEST_REDIS_URL and FAYUAN_CHROMIUM.
 
 _apt_install() {
   local missing=()
@@ -14,7 +15,7 @@ _apt_install() {
   fi
 }
 
-_apt_install chromium fonts-noto-cjk postgresql
+_apt_install chromium fonts-noto-cjk postgresql redis-server
 export FAYUAN_CHROMIUM=/usr/bin/chromium
 
 _pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
@@ -30,3 +31,13 @@ fi
 "$_pg_bin/psql" -q -h 127.0.0.1 -p "$_pg_port" -U postgres -tc "SELECT 1 FROM pg_database WHERE datname='fayuan_test'" | grep -q 1 \
   || "$_pg_bin/createdb" -h 127.0.0.1 -p "$_pg_port" -U postgres fayuan_test
 export FAYUAN_TEST_POSTGRES_URL="postgresql+psycopg://postgres@127.0.0.1:${_pg_port}/fayuan_test"
+
+_redis_port=${FAYUAN_TEST_REDIS_PORT:-63790}
+_redis_dir=${FAYUAN_TEST_REDIS_DIR:-/var/tmp/fayuan-test-redis}
+if ! redis-cli -h 127.0.0.1 -p "$_redis_port" ping >/dev/null 2>&1; then
+  mkdir -p "$_redis_dir"
+  redis-server --bind 127.0.0.1 --port "$_redis_port" --save '' --appendonly no --daemonize yes \
+    --dir "$_redis_dir" --pidfile "$_redis_dir/redis.pid" --logfile "$_redis_dir/redis.log"
+  for _ in $(seq 50); do redis-cli -h 127.0.0.1 -p "$_redis_port" ping >/dev/null 2>&1 && break; sleep 0.1; done
+fi
+export FAYUAN_TEST_REDIS_URL="redis://127.0.0.1:${_redis_port}/0"

@@ -73,6 +73,18 @@ def records_settings(settings, records_db_url):
     return settings.model_copy(update={"database_url": records_db_url})
 
 
+# --- Redis (the shared rate limiter), when FAYUAN_TEST_REDIS_URL is set --------------------------
+
+@pytest.fixture
+def redis_url(request):
+    """The test Redis server (scripts/system-deps.sh starts one on port 63790). Tests keep apart by
+    their own key secret (assistant.redis_rate_limit hashes every key with it): nothing is flushed."""
+    url = os.environ.get("FAYUAN_TEST_REDIS_URL")
+    if not url:
+        pytest.skip("FAYUAN_TEST_REDIS_URL is not set (scripts/system-deps.sh starts a server)")
+    return url
+
+
 # ---- knowledge base (tests/kb_slice.py): one real ingest per test session ------------------
 @pytest.fixture(scope="session")
 def small_kb_settings(tmp_path_factory, laws_dir):

@@ -18,6 +18,7 @@ BAD = [
     ({"FAYUAN_ENV": "production"}, "FAYUAN_SECRET_KEY", "at least 32 characters"),
     ({"FAYUAN_ENV": "production", "FAYUAN_SECRET_KEY": "short"}, "FAYUAN_SECRET_KEY", "FAYUAN_ENV=production"),
     ({"FAYUAN_PUBLIC_BASE_URL": "fayuan.example.cn"}, "FAYUAN_PUBLIC_BASE_URL", "http(s) URL"),
+    ({"FAYUAN_REDIS_URL": "127.0.0.1:6379"}, "FAYUAN_REDIS_URL", "redis://127.0.0.1:6379/0"),
 ]
 
 
@@ -66,3 +67,25 @@ def test_describe_errors_names_the_variable():
         Settings(fusion_dense_weight=2, chat_relative_floor=-1)
     text = describe_errors(caught.value)
     assert "FAYUAN_FUSION_DENSE_WEIGHT" in text and "FAYUAN_CHAT_RELATIVE_FLOOR" in text
+
+
+@pytest.mark.parametrize(("url", "reason"), [
+    ("redis://:hunter2-secret@cache.local:63x79/0", "Port could not be cast"),
+    ("redis://:hunter2-secret@/0", "names no host"),
+    ("redis://:hunter2-secret@cache.local:6379/cache", "must be a number"),
+    ("unix://", "needs the socket path"),
+    ("http://:hunter2-secret@cache.local:6379", "redis://, rediss://, unix://"),
+])
+def test_a_malformed_redis_url_is_refused_without_echoing_its_password(url, reason):
+    with pytest.raises(Exception) as caught:
+        Settings(redis_url=url)
+    text = describe_errors(caught.value)
+    assert "FAYUAN_REDIS_URL" in text and reason in text
+    assert "hunter2" not in text
+
+
+def test_redis_url_forms_that_start():
+    assert Settings(redis_url="").redis_url is None                  # empty: in memory, per process
+    for url in ("redis://127.0.0.1:6379/0", "rediss://:pw@cache.local:6380/2", "unix:///run/redis/redis.sock",
+                "redis://cache.local"):
+        assert Settings(redis_url=url).redis_url == url
