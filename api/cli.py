@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 
@@ -19,6 +20,10 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     # the app writes its own access line (with route, request id and duration): uvicorn's is off
     options = dict(host=args.host, port=args.port, log_config=log_config, access_log=False)
     if args.workers > 1:   # each worker process builds its own app (and loads the knowledge base)
+        from api.metrics_multiprocess import ENV, prepare_dir
+
+        # set before uvicorn spawns the workers: their prometheus_client reads it at import
+        os.environ[ENV] = str(prepare_dir(settings.data_dir, args.port))
         uvicorn.run("api.app:create_app", factory=True, workers=args.workers, **options)
     else:
         uvicorn.run(create_app(), workers=1, **options)
@@ -34,8 +39,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--ingest", action="store_true",
                        help="incremental ingest of FAYUAN_LAWS_DIR before serving (always done when no knowledge base exists)")
     serve.add_argument("--workers", type=int, default=1,
-                       help="worker processes (each holds its own knowledge base in memory, ~1.5 GB; "
-                            "rate limits are counted per process)")
+                       help="worker processes (each holds its own knowledge base in memory, ~1.5 GB); "
+                            "/metrics adds up all workers; rate limits are shared only with FAYUAN_REDIS_URL")
     serve.set_defaults(func=_cmd_serve)
     from api import cli_ingest, cli_staff
 

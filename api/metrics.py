@@ -3,7 +3,8 @@ knowledge and assistant timings (knowledge.telemetry, assistant.telemetry), proc
 gauges read from the databases at scrape time (ServiceStateCollector).
 
 One registry per app (not the global default one), so every app built in a test process starts
-from its own HTTP counters and its own database gauges."""
+from its own HTTP counters and its own database gauges. Under `fayuan serve --workers N` the scrape
+adds up every worker's files instead (api.metrics_multiprocess)."""
 from __future__ import annotations
 
 import logging
@@ -16,6 +17,7 @@ from prometheus_client.platform_collector import PlatformCollector
 from prometheus_client.process_collector import ProcessCollector
 from sqlalchemy import func, select
 
+from api.metrics_multiprocess import forget_dead_workers, multiprocess_dir, scrape_registry
 from assistant import telemetry as assistant_telemetry
 from knowledge import telemetry as knowledge_telemetry
 
@@ -37,7 +39,7 @@ class HttpMetrics:
                                   "HTTP request duration, first byte in to last byte out", labels,
                                   buckets=HTTP_BUCKETS, registry=registry)
         self.in_progress = Gauge("fayuan_http_requests_in_progress", "HTTP requests being handled",
-                                 registry=registry)
+                                 registry=registry, multiprocess_mode="livesum")   # summed over live workers
         self._children: dict[tuple, tuple] = {}    # labels → (counter, histogram) children
 
     def observe(self, method: str, route: str, status: int, seconds: float) -> None:
@@ -140,17 +142,23 @@ def _flag(name: str, documentation: str, on: bool) -> GaugeMetricFamily:
 
 
 class AppMetrics:
-    """Everything /metrics exposes for one app."""
+    """Everything /metrics exposes for one app: its own registry in one process; in multiprocess
+    mode the sum of every worker's files, plus the database gauges read by the answering worker."""
 
     def __init__(self, services):
         self.registry = CollectorRegistry()
-        ProcessCollector(registry=self.registry)
-        PlatformCollector(registry=self.registry)
-        GCCollector(registry=self.registry)
+        self._multiprocess_dir = multiprocess_dir()
+        if self._multiprocess_dir is None:   # these describe one process: meaningless summed over workers
+            ProcessCollector(registry=self.registry)
+            PlatformCollector(registry=self.registry)
+            GCCollector(registry=self.registry)
         self.http = HttpMetrics(self.registry)
         for metric in knowledge_telemetry.METRICS + assistant_telemetry.METRICS:
             self.registry.register(metric)
-        self.registry.register(ServiceStateCollector(services))
+        self._scraped = self.registry if self._multiprocess_dir is None else scrape_registry(self._multiprocess_dir)
+        self._scraped.register(ServiceStateCollector(services))
 
     def exposition(self) -> bytes:
-        return generate_latest(self.registry)
+        if self._multiprocess_dir is not None:
+            forget_dead_workers(self._multiprocess_dir)
+        return generate_latest(self._scraped)

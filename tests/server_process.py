@@ -23,8 +23,9 @@ def free_port() -> int:
 
 
 class ServerProcess:
-    def __init__(self, data_dir: Path, database_url: str, log_path: Path, **env: str):
-        self.port = free_port()
+    def __init__(self, data_dir: Path, database_url: str, log_path: Path, *, workers: int = 1,
+                 ready_path: str = "/readyz", **env: str):
+        self.port, self.workers, self.ready_path = free_port(), workers, ready_path
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = log_path
         self.env = {**os.environ, "HF_HUB_OFFLINE": "1", "FAYUAN_DATA_DIR": str(data_dir),
@@ -34,7 +35,8 @@ class ServerProcess:
 
     def start(self, timeout_s: float = 180) -> "ServerProcess":
         log = open(self.log_path, "ab")
-        self.proc = subprocess.Popen([sys.executable, "-m", "api.cli", "serve", "--port", str(self.port)],
+        self.proc = subprocess.Popen([sys.executable, "-m", "api.cli", "serve", "--port", str(self.port),
+                                      "--workers", str(self.workers)],
                                      cwd=REPO, env=self.env, stdout=log, stderr=subprocess.STDOUT)
         log.close()
         deadline = time.monotonic() + timeout_s
@@ -42,7 +44,7 @@ class ServerProcess:
             if self.proc.poll() is not None:
                 raise AssertionError(f"server exited: {self.log_path.read_text(errors='replace')[-3000:]}")
             try:
-                if httpx.get(f"{self.url}/readyz", timeout=2).status_code == 200:
+                if httpx.get(f"{self.url}{self.ready_path}", timeout=2).status_code == 200:
                     return self
             except httpx.HTTPError:
                 pass
