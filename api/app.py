@@ -1,6 +1,7 @@
 """The FastAPI application: routers wired in one visible place, services injected via app.state."""
 from __future__ import annotations
 
+import gc
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
@@ -26,6 +27,10 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        # what start-up built (knowledge base, models, catalog maps: ~250k objects) lives as long as
+        # the app: keep it out of the cyclic collector's full passes, which the caches filling up
+        # during traffic trigger every few hundred requests
+        gc.freeze()
         serving = serving_lock.hold_while_serving(services.settings.data_dir)   # `fayuan restore` waits for us
         worker = getattr(services, "handoff_worker", None)
         if worker is not None:
@@ -34,6 +39,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         if worker is not None:
             worker.stop()
         serving.close()
+        gc.unfreeze()
 
     app = FastAPI(title="法援 Fayuan", version="0.1.0", lifespan=lifespan,
                   description="Legal-consultation assistant and statute knowledge base for public legal services")

@@ -59,3 +59,30 @@ def test_a_new_session_is_written_once_with_its_first_turn(store):
     store.save_turn(second, [TurnRecord("user", "二")])
     assert [m.text for m in store.messages("h5-abc")] == ["一", "二"]
     assert not store.open("h5-abc").created
+
+
+def test_a_turn_on_a_session_purged_meanwhile_recreates_it(store, records_engine):
+    from sqlalchemy import delete
+
+    from assistant.session_models import ChatMessageRow, ChatSessionRow
+
+    session = store.open("h5-purged", channel="h5", user_ref="u-1")
+    with records_engine.begin() as conn:   # the retention purge ran between the turn's read and its write
+        conn.execute(delete(ChatMessageRow))
+        conn.execute(delete(ChatSessionRow))
+    session.state["topic"] = "工伤"
+    ids = store.save_turn(session, [TurnRecord("user", "工伤怎么认定"), TurnRecord("assistant", "答复")])
+    assert [m.id for m in store.messages("h5-purged")] == ids and len(set(ids)) == 2
+    again = store.get("h5-purged")
+    assert again.state == {"topic": "工伤"} and again.user_ref == "u-1" and again.channel == "h5"
+
+
+def test_a_later_turn_keeps_the_first_user_ref_and_replaces_the_state(store):
+    session = store.open(None, channel="h5", user_ref="first")
+    session.state["topic"] = "欠薪"
+    store.save_turn(session, [TurnRecord("user", "欠薪")])
+    later = store.open(session.id, user_ref="second")
+    later.user_ref, later.state = "second", {"topic": "工伤"}
+    store.save_turn(later, [TurnRecord("user", "工伤")])
+    stored = store.get(session.id)
+    assert stored.user_ref == "first" and stored.state == {"topic": "工伤"}

@@ -122,7 +122,7 @@ async def chat(request: Request, services: Services = Depends(get_services)):
         reply = await _answer_body(request, services)
     except ChatError as err:
         return _error(err)
-    return reply_json(reply)
+    return JSONResponse(reply_json(reply))   # plain JSON types already: skips FastAPI's jsonable_encoder walk
 
 
 @router.post("/v1/chat/stream", openapi_extra=CHAT_BODY, responses={**STREAM_RESPONSE, **error_responses(422, 503)})

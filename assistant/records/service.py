@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
@@ -13,6 +13,7 @@ from assistant.privacy import mask_pii
 from assistant.records.models import RATINGS, ConsultationRatingRow, ConsultationRecordRow, utcnow
 
 log = logging.getLogger(__name__)
+_INSERT_RECORD = insert(ConsultationRecordRow.__table__)   # Core, built once: written on every chat turn
 
 
 class RecordsError(ValueError):
@@ -34,6 +35,7 @@ def _citation_text(citation) -> str:
 
 class ConsultationRecords:
     def __init__(self, engine: Engine):
+        self._engine = engine
         self._sessions = sessionmaker(engine, expire_on_commit=False)
 
     def record_turn(self, session_id: str, *, channel: str, intent: str, citations=(), region: str | None = None,
@@ -41,15 +43,12 @@ class ConsultationRecords:
                     outcome: str | None = None, at: datetime | None = None) -> int:
         """Record one answered turn; never raises into the conversation (a failure is logged)."""
         try:
-            with self._sessions.begin() as db:
-                row = ConsultationRecordRow(
-                    session_id=session_id[:64], channel=(channel or "web")[:32], region=(region or None),
-                    intent=(intent or "unknown")[:32], citations=[_citation_text(c)[:120] for c in citations][:20],
-                    handoff_ticket_id=handoff_ticket_id, eligibility_outcome=eligibility_outcome,
-                    outcome=(outcome or None), created_at=at or utcnow())
-                db.add(row)
-                db.flush()
-                return row.id
+            row = {"session_id": session_id[:64], "channel": (channel or "web")[:32], "region": (region or None),
+                   "intent": (intent or "unknown")[:32], "citations": [_citation_text(c)[:120] for c in citations][:20],
+                   "handoff_ticket_id": handoff_ticket_id, "eligibility_outcome": eligibility_outcome,
+                   "outcome": (outcome or None), "created_at": at or utcnow()}
+            with self._engine.begin() as conn:
+                return conn.execute(_INSERT_RECORD, row).inserted_primary_key[0]
         except Exception:  # noqa: BLE001 - recording must not break an answer
             log.exception("could not record consultation turn of session %s", session_id)
             return 0
