@@ -115,21 +115,37 @@ class Tally:
         return sum(sum(e.values()) for e in self.errors.values())
 
 
+SLOPE_WINDOW_S = 600.0
+
+
+def _slope_mb_per_min(samples: list[tuple[float, float]]) -> float:
+    """Least-squares slope of (seconds, MB) samples, in MB/min (0 for fewer than 3)."""
+    if len(samples) < 3:
+        return 0.0
+    mean_t = sum(t for t, _ in samples) / len(samples)
+    mean_m = sum(m for _, m in samples) / len(samples)
+    var = sum((t - mean_t) ** 2 for t, _ in samples)
+    return sum((t - mean_t) * (m - mean_m) for t, m in samples) / var * 60 if var > 0 else 0.0
+
+
 def memory_trend(samples: list[tuple[float, float]], warm_up_s: float) -> dict:
-    """First/last/max RSS and the least-squares slope (MB/min) of the samples after `warm_up_s`."""
+    """First/last/max RSS, the least-squares slope (MB/min) of the samples after `warm_up_s`, and
+    the slope per 10-minute window after it: bounded caches filling show as a slope that falls
+    window by window, a leak as one that stays."""
     if not samples:
         return {}
     steady = [(t, m) for t, m in samples if t >= warm_up_s] or samples
-    slope = 0.0
-    if len(steady) >= 3:
-        mean_t = sum(t for t, _ in steady) / len(steady)
-        mean_m = sum(m for _, m in steady) / len(steady)
-        var = sum((t - mean_t) ** 2 for t, _ in steady)
-        if var > 0:
-            slope = sum((t - mean_t) * (m - mean_m) for t, m in steady) / var * 60
+    windows = []
+    start = steady[0][0]
+    while start < steady[-1][0]:
+        part = [(t, m) for t, m in steady if start <= t <= start + SLOPE_WINDOW_S]
+        if len(part) >= 3 and part[-1][0] - part[0][0] >= SLOPE_WINDOW_S / 2:
+            windows.append({"from_s": part[0][0], "to_s": part[-1][0], "slope_mb_per_min": round(_slope_mb_per_min(part), 2)})
+        start += SLOPE_WINDOW_S
     rss = [m for _, m in samples]
     return {"first_mb": rss[0], "last_mb": rss[-1], "max_mb": max(rss), "after_warm_up_first_mb": steady[0][1],
-            "slope_mb_per_min_after_warm_up": round(slope, 2), "warm_up_s": warm_up_s}
+            "slope_mb_per_min_after_warm_up": round(_slope_mb_per_min(steady), 2), "warm_up_s": warm_up_s,
+            "slope_by_window": windows}
 
 
 async def _one(pool: ConnectionPool, workload: Workload, kind: str, scheduled: float, tally: Tally) -> None:
@@ -310,6 +326,9 @@ def main(argv: list[str] | None = None) -> None:
     print(f"server RSS: first {memory['first_mb']} MB, after warm-up {memory['after_warm_up_first_mb']} MB, "
           f"last {memory['last_mb']} MB, max {memory['max_mb']} MB, slope after warm-up "
           f"{memory['slope_mb_per_min_after_warm_up']} MB/min ({len(memory['samples'])} samples)")
+    if memory.get("slope_by_window"):
+        print("slope per window: " + ", ".join(f"{w['from_s']:.0f}-{w['to_s']:.0f} s {w['slope_mb_per_min']} MB/min"
+                                                for w in memory["slope_by_window"]))
     print(f"load average before {result['load_average_before']}, after {result['load_average_after']} "
           f"on {result['cpu_count']} cores")
     print("written to", write_result("load_test", result))

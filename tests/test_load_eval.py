@@ -68,6 +68,16 @@ def test_memory_trend_reports_slope_after_warm_up():
     assert memory_trend(growing, warm_up_s=60)["slope_mb_per_min_after_warm_up"] == pytest.approx(6.0)
 
 
+def test_slope_per_window_falls_when_caches_fill_and_stays_for_a_leak():
+    # caches filling: RSS approaches a ceiling (the recorded 30-minute run looked like this)
+    filling = [(t, 3400.0 - 100.0 * 0.998 ** t) for t in range(0, 1860, 10)]
+    windows = [w["slope_mb_per_min"] for w in memory_trend(filling, warm_up_s=60)["slope_by_window"]]
+    assert len(windows) == 3 and windows[0] > windows[1] > windows[2] > 0
+    leaking = [(t, 3300.0 + t / 20) for t in range(0, 1860, 10)]        # +3 MB/min for ever
+    windows = [w["slope_mb_per_min"] for w in memory_trend(leaking, warm_up_s=60)["slope_by_window"]]
+    assert windows == pytest.approx([3.0, 3.0, 3.0])
+
+
 def test_process_figures_of_this_process():
     assert cpu_seconds(os.getpid()) > 0
     assert rss_mb(os.getpid()) > 10
