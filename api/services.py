@@ -64,7 +64,11 @@ def _wire_rate_limits(services: Services) -> None:
     from assistant.rate_limit_guard import GuardedLimiter
     from assistant.redis_rate_limit import RedisRateLimiter, redis_client
 
-    shared = RedisRateLimiter(redis_client(settings.redis_url, settings.redis_timeout_s), key_secret=settings.secret_key)
+    client = redis_client(settings.redis_url, settings.redis_timeout_s)
+    where = client.connection_pool.connection_kwargs    # host/port/db or path; never the password
+    log.info("rate limits and the login throttle are shared through Redis at %s",
+             where.get("path") or f"{where.get('host')}:{where.get('port') or 6379}/{where.get('db') or 0}")
+    shared = RedisRateLimiter(client, key_secret=settings.secret_key)
     services.rate_limiter = GuardedLimiter(shared, "public", fallback=None, retry_after_s=settings.redis_retry_after_s)
     services.login_limiter = GuardedLimiter(shared, "login", fallback=MemoryRateLimiter(),
                                             retry_after_s=settings.redis_retry_after_s)
