@@ -13,6 +13,7 @@ from knowledge.ranking.pipeline import (ADAPTER_FILE, COUNTS_FILE, KNOWN_FILE, L
                                         IndexKeys, LayRanker, open_bound_ranker)
 from knowledge.ranking.reranker import LinearReranker, RerankerFileError
 from knowledge.ranking.scoring import RowTop, Side, law_soft_max, neighbour_votes, union_top
+from knowledge.ranking.tail import fill_tail, proposals_from_neighbours
 from knowledge.ranking.vocabulary import QueryExpander, VocabularyFileError, read_vocabulary
 
 
@@ -107,6 +108,38 @@ def test_candidate_features_gather_sides_and_zero_the_padding(tiny_index):
     assert not x[0, 2].any()
 
 
+def test_chapter_features_group_by_heading_path_and_match_heading_words():
+    laws = ["民法典"] * 4
+    paths = [["合同编", "第二十一章 保管合同"], ["合同编", "第二十一章 保管合同"],
+             ["合同编", "第二十二章 仓储合同"], ["合同编", "第二十二章 仓储合同"]]
+    statics = ArticleStatics.build(laws, ["法律"] * 4, paths=paths)
+    assert statics.chapter_code.tolist() == [0, 0, 1, 1]
+    dense = np.array([[0.80, 0.80, 0.802, 0.10]], dtype=np.float32)
+    scores = ComponentScores(dense=Side.from_rows(dense))
+    x = candidate_features(["保管人能不能用我寄存的东西"], scores, statics, np.array([[0, 2]]))
+    col = {name: i for i, name in enumerate(FEATURES)}
+    # two good articles in 保管合同 beat one slightly better article in 仓储合同
+    assert x[0, 0, col["chapter_dense"]] > x[0, 1, col["chapter_dense"]]
+    assert x[0, 0, col["law_dense"]] == x[0, 1, col["law_dense"]]
+    assert x[0, 0, col["heading_in_query"]] > 0 == x[0, 1, col["heading_in_query"]]
+
+
+def test_fill_tail_keeps_the_top_and_reserves_spaced_slots_for_proposals():
+    ranked = np.arange(100, 200)
+    out = fill_tail(ranked, [5, 150, 6, 7], depth=30, keep=10, reserve=3, every=4)
+    assert out[:10].tolist() == list(range(100, 110))
+    assert len(out) == 30 and len(set(out.tolist())) == 30
+    assert [out[13], out[17], out[21]] == [5, 150, 6]          # 4th, 8th, 12th place below the top
+    assert 7 not in out                                        # beyond the reserve
+    assert out[10:13].tolist() == [110, 111, 112]
+    assert fill_tail(ranked, [5], depth=8, keep=10).tolist() == list(range(100, 108))
+
+
+def test_neighbour_proposals_come_nearest_question_first_without_repeats():
+    gold = sparse.csr_matrix(np.array([[1, 0, 1, 0], [0, 0, 1, 1], [0, 1, 0, 0]], dtype=np.float32))
+    assert proposals_from_neighbours(np.array([0.5, 0.9, 0.1]), gold, nearest=2) == [2, 3, 0]
+
+
 def test_title_stem_is_what_people_write():
     assert title_stem("劳动合同法") == "劳动合同"
     assert title_stem("物业管理条例") == "物业管理"
@@ -125,6 +158,25 @@ def test_reranker_orders_by_weights_deterministically_and_keeps_padding_last(tmp
     model.save(tmp_path / "r.json")
     again = LinearReranker.load(tmp_path / "r.json")
     assert (again.order(x, candidates) == first).all()
+
+
+def test_hidden_layer_adds_a_nonlinear_score_and_round_trips(tmp_path):
+    from knowledge.ranking.reranker import HiddenLayer
+
+    layer = HiddenLayer(("dense_norm", "bm25_norm"), [0.5, 0.0], [0.5, 1.0], [[1.0], [1.0]], [-1.0], [2.0])
+    model = LinearReranker({"dense_norm": 1.0}, hidden=layer)
+    x = np.zeros((1, 3, len(FEATURES)), dtype=np.float32)
+    x[0, :, FEATURES.index("dense_norm")] = [1.0, 0.5, 0.9]
+    x[0, :, FEATURES.index("bm25_norm")] = [0.0, 2.0, 0.0]
+    # z = ((1 − .5)/.5, 0) → relu(1 + 0 − 1) = 0; z = (0, 2) → relu(1) · 2 = 2
+    assert model.scores(x)[0].tolist() == pytest.approx([1.0, 2.5, 0.9])       # z = (0.8, 0): relu(−0.2) = 0
+    assert model.uses("bm25_norm") and not model.uses("expansion_norm")
+    model.save(tmp_path / "r.json")
+    assert LinearReranker.load(tmp_path / "r.json").scores(x)[0].tolist() == pytest.approx(model.scores(x)[0].tolist())
+    with pytest.raises(RerankerFileError, match="shapes"):
+        HiddenLayer(("dense_norm",), [0.0], [1.0], [[1.0, 2.0]], [0.0], [1.0])
+    with pytest.raises(RerankerFileError, match="unknown"):
+        HiddenLayer(("no_such_feature",), [0.0], [1.0], [[1.0]], [0.0], [1.0])
 
 
 def test_reranker_file_with_unknown_features_is_refused(tmp_path):

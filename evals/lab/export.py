@@ -16,17 +16,11 @@ import numpy as np
 
 from evals.lab.adapter import fold_adapter, train_adapter
 from evals.lab.run import DENSE_FEATURES, ROOT, SHARED, fold_features, load_lab
-from evals.lab.training import fit_listwise, sample_negatives
-from knowledge.ranking.features import FEATURES
+from evals.lab.training import SHIPPED_FEATURES, fit_shipped
 from knowledge.ranking.known import AnswerCounts, KnownQuestions
 from knowledge.ranking.pipeline import ADAPTER_FILE, COUNTS_FILE, KNOWN_FILE, LEARNED_DIR, RERANKER_FILE
 
 log = logging.getLogger("evals.lab")
-
-# The article/law priors are left out of the shipped reranker: on interleaved folds they add 0.010
-# R@10 but cost 0.006 MRR@10, and on blocked (topic-shifted) folds they cost 0.009 R@10 and 0.016
-# MRR@10 — they learn STARD's topic mix, not lay questions in general (row "all − priors").
-SHIPPED_FEATURES = tuple(f for f in FEATURES if f not in ("article_prior", "law_prior"))
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -60,7 +54,7 @@ def main(argv: list[str] | None = None) -> None:
         (args.out / ADAPTER_FILE).unlink(missing_ok=True)
     features, candidates = fold_features(data, everyone, everyone, cross_fitted, True)
     allowed = tuple(f for f in SHIPPED_FEATURES if data.dense is not None or f not in DENSE_FEATURES)
-    model = fit_listwise(features, candidates, data.gold, allowed, sample=sample_negatives(candidates, data.gold))
+    model = fit_shipped(features, candidates, data.gold, allowed)
     model.meta.update({"questions": len(data.questions), "corpus": corpus.source, "model_id": model_id,
                        "dense": data.dense is not None})
     model.save(args.out / RERANKER_FILE)

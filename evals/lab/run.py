@@ -20,16 +20,18 @@ from evals.lab.lexical import SparseBM25, bag, corpus_tokens
 from evals.lab.metrics import evaluate, top_k
 from evals.lab.priors import article_counts, article_prior, gold_matrix, law_prior, leave_one_out
 from evals.lab.questions import Question, folds, load_questions
-from evals.lab.training import fit_listwise, sample_negatives
+from evals.lab.training import SHIPPED_FEATURES, fit_listwise, fit_shipped, sample_negatives
+from knowledge.ranking.reranker import DENSE_FEATURES
+from knowledge.ranking.tail import fill_tail, proposals_from_neighbours
 from knowledge.ranking.features import FEATURES, ArticleStatics, ComponentScores, candidate_features
-from knowledge.ranking.scoring import RowTop, Side, neighbour_votes
+from knowledge.ranking.scoring import WIDE_NEIGHBOURS, WIDE_TEMPERATURE, RowTop, Side, neighbour_votes
 
 log = logging.getLogger("evals.lab")
 ROOT = Path(__file__).resolve().parents[2]
 SHARED = ROOT.parent / "shared"
 
 BASE = ("dense", "dense_norm", "bm25_norm")
-DENSE_FEATURES = ("dense", "dense_norm", "law_dense", "adapted", "adapted_norm", "law_adapted")
+CHAPTER = ("chapter_dense", "chapter_adapted", "chapter_bm25", "chapter_neighbours")
 LEVELS = ("level_law", "level_judicial", "level_regulation", "level_rule", "level_other")
 # ablation: each row adds one component to the one above
 LADDER: list[tuple[str, tuple[str, ...]]] = [
@@ -41,16 +43,20 @@ LADDER: list[tuple[str, tuple[str, ...]]] = [
      + ("article_prior", "law_prior")),
     ("+ question neighbours", BASE + ("expansion_norm", "law_dense", "law_bm25", "title_in_query") + LEVELS
      + ("article_prior", "law_prior", "neighbours", "law_neighbours")),
-    ("+ query adapter (all)", FEATURES),
+    ("+ query adapter", tuple(f for f in FEATURES if f not in CHAPTER + ("heading_in_query", "wide_neighbours"))),
+    ("+ chapter grouping, heading match, wide neighbours (all)", FEATURES),
 ]
 # leave-one-out rows: everything except one component
 DROPS: list[tuple[str, tuple[str, ...]]] = [
     ("all − vocabulary bridge", ("expansion_norm",)),
     ("all − law grouping", ("law_dense", "law_adapted", "law_bm25", "law_neighbours")),
     ("all − priors", ("article_prior", "law_prior")),
-    ("all − neighbours", ("neighbours", "law_neighbours")),
-    ("all − adapter", ("adapted", "adapted_norm", "law_adapted")),
+    ("all − neighbours", ("neighbours", "law_neighbours", "chapter_neighbours", "wide_neighbours")),
+    ("all − adapter", ("adapted", "adapted_norm", "law_adapted", "chapter_adapted")),
+    ("all − chapter grouping", CHAPTER),
 ]
+SHIPPED_ROW = "shipped reranker (linear + hidden layer)"
+TAIL_ROW = "shipped + neighbour tail (11–100) = product"
 
 
 @dataclass
@@ -173,15 +179,18 @@ def fold_features(data: LabData, train: np.ndarray, rows: np.ndarray, adapted: n
     G = gold_matrix([gold[i] for i in train], len(corpus))
     counts = article_counts(G)
     law_code = ArticleStatics.build(corpus.laws, corpus.levels).law_code
-    statics = ArticleStatics.build(corpus.laws, corpus.levels, article_prior(counts), law_prior(counts, law_code))
+    statics = ArticleStatics.build(corpus.laws, corpus.levels, article_prior(counts), law_prior(counts, law_code),
+                                   paths=corpus.paths)
     sims = data.query_vecs[rows] @ data.query_vecs[train].T
     if is_train:
         sims[np.arange(len(rows)), np.arange(len(rows))] = -1.0    # rows == train: leave self out
     votes = neighbour_votes(sims, G)
+    wide = neighbour_votes(sims, G, WIDE_NEIGHBOURS, WIDE_TEMPERATURE)
     # dense sides as the product sees them: ANN top lists only
     scores = ComponentScores(dense=_side(None if data.dense is None else data.dense[rows], top_only=True),
                              adapted=_side(adapted, top_only=True), bm25=_side(data.bm25[rows]),
-                             expansion=_side(data.expansion[rows]), neighbours=_side(votes))
+                             expansion=_side(data.expansion[rows]), neighbours=_side(votes),
+                             wide_votes=wide)
     candidates = scores.candidates(width)
     feats = candidate_features([data.questions[i].text for i in rows], scores, statics, candidates)
     if is_train:
@@ -224,8 +233,25 @@ def run(data: LabData, k: int = 5, scheme: str = "interleaved", adapter_fn=None)
                 allowed = tuple(a for a in allowed if a not in ("adapted", "adapted_norm", "law_adapted"))
             model = fit_listwise(Xtr, Ctr, [data.gold[i] for i in train], allowed, sample=sample)
             record(name, model.order(Xte, Cte)[:, :100], test)
+        allowed = tuple(a for a in SHIPPED_FEATURES if (data.dense is not None or a not in DENSE_FEATURES)
+                        and (adapted_test is not None or "adapted" not in a))
+        shipped = fit_shipped(Xtr, Ctr, [data.gold[i] for i in train], allowed).order(Xte, Cte)
+        record(SHIPPED_ROW, shipped[:, :100], test)
+        record(TAIL_ROW, neighbour_tail(data, train, test, shipped), test)
         log.info("fold %d/%d done [%.1fs]", f + 1, k, time.perf_counter() - t)
     return [(name, {m: float(np.mean([r[m] for r in rs])) for m in rs[0]}) for name, rs in results.items()]
+
+
+def neighbour_tail(data: LabData, train: np.ndarray, test: np.ndarray, ranked: np.ndarray) -> np.ndarray:
+    """The product's final list (knowledge.ranking.tail) for held-out questions: `ranked`'s top 10,
+    then slots for the gold articles of the nearest training questions."""
+    G = gold_matrix([data.gold[i] for i in train], len(data.corpus))
+    sims = data.query_vecs[test] @ data.query_vecs[train].T
+    out = np.full((len(test), 100), -1, dtype=np.int64)
+    for r in range(len(test)):
+        row = fill_tail(ranked[r][ranked[r] >= 0], proposals_from_neighbours(sims[r], G), 100)
+        out[r, :len(row)] = row
+    return out
 
 
 def format_table(rows: list[tuple[str, dict]]) -> str:

@@ -15,7 +15,7 @@ import logging
 import numpy as np
 
 from evals.lab.adapter import fold_adapter
-from evals.lab.export import SHIPPED_FEATURES
+from evals.lab.training import SHIPPED_FEATURES
 from evals.lab.metrics import evaluate
 from evals.lab.questions import folds
 from evals.lab.run import ROOT, SHARED, fold_features, load_lab
@@ -79,7 +79,7 @@ def main(argv: list[str] | None = None) -> None:
         X, y, groups = training_rows(Xtr, Ctr, gold_train, np.where(Ctr >= 0, linear.scores(Xtr), -np.inf))
         trees.fit(X, y, group=groups)
         gold_test, totals = [data.gold[i] for i in test], [data.gold_total[i] for i in test]
-        for name, ranked in (("linear (shipped)", linear.order(Xte, Cte)),
+        for name, ranked in (("linear", linear.order(Xte, Cte)),
                              ("trees on linear top 300", rerank_top(trees, Xte, Cte, linear.scores(Xte)))):
             results.setdefault(name, []).append(evaluate(ranked[:, :100], gold_test, totals))
     print(f"\n5-fold held-out means, {args.scheme} folds, {len(data.questions)} questions")

@@ -10,6 +10,7 @@ knowledge.ranking.features orders them. Each learned file is optional: a missing
 switches its side off (its features stay 0) and is logged."""
 from __future__ import annotations
 
+import json
 import logging
 import time
 from dataclasses import dataclass
@@ -22,7 +23,8 @@ from knowledge.ranking.features import ArticleStatics, ComponentScores, candidat
 from knowledge.ranking.known import (AnswerCounts, ArticleKey, KnownFileError, KnownQuestions, article_prior,
                                      law_prior)
 from knowledge.ranking.reranker import LinearReranker, RerankerFileError
-from knowledge.ranking.scoring import TOP_DEPTH, Side, neighbour_votes
+from knowledge.ranking.scoring import TOP_DEPTH, WIDE_NEIGHBOURS, WIDE_TEMPERATURE, Side, neighbour_votes
+from knowledge.ranking.tail import fill_tail, proposals_from_neighbours
 from knowledge.ranking.vocabulary import QueryExpander
 from knowledge.telemetry import RETRIEVAL_STAGE_SECONDS, stage_timer
 
@@ -42,6 +44,7 @@ class IndexKeys:
     keys: list[ArticleKey | None]    # None for case sections
     laws: list[str]                  # law short title; cases: their title
     levels: list[str]
+    paths: list[list[str]] | None = None   # heading path (编/章/节) per position; None: chapters = laws
 
     @classmethod
     def from_catalog(cls, catalog, doc_ids: list[str]) -> "IndexKeys":
@@ -51,16 +54,18 @@ class IndexKeys:
 
         info: dict[str, tuple] = {}
         with catalog.engine.connect() as conn:
-            q = (select(articles.c.doc_id, articles.c.article_id, laws.c.short_title, laws.c.level_name)
+            q = (select(articles.c.doc_id, articles.c.article_id, articles.c.path_json, laws.c.short_title,
+                        laws.c.level_name)
                  .join(law_versions, law_versions.c.id == articles.c.version_id)
                  .join(laws, laws.c.id == law_versions.c.law_id))
             for r in conn.execute(q):
-                info[r.doc_id] = ((r.short_title, r.article_id), r.short_title, r.level_name)
+                info[r.doc_id] = ((r.short_title, r.article_id), r.short_title, r.level_name,
+                                  json.loads(r.path_json or "[]"))
             q = select(case_sections.c.doc_id, cases.c.title).join(cases, cases.c.id == case_sections.c.case_id)
             for r in conn.execute(q):
-                info[r.doc_id] = (None, r.title, "案例")
-        rows = [info.get(d, (None, "", "其他")) for d in doc_ids]
-        return cls([r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows])
+                info[r.doc_id] = (None, r.title, "案例", [])
+        rows = [info.get(d, (None, "", "其他", [])) for d in doc_ids]
+        return cls([r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows], [r[3] for r in rows])
 
 
 class LayRanker:
@@ -111,7 +116,7 @@ class BoundRanker:
         self.ranker = ranker
         n = len(index.keys)
         position_of = {k: i for i, k in enumerate(index.keys) if k is not None}
-        statics = ArticleStatics.build(index.laws, index.levels)
+        statics = ArticleStatics.build(index.laws, index.levels, paths=index.paths)
         if ranker.counts is not None:
             counts = ranker.counts.at(position_of, n)
             statics.article_prior = article_prior(counts)
@@ -183,14 +188,32 @@ class BoundRanker:
             similarities = np.einsum("kd,d->k", ranker.known.vectors, vector)[None, :]
             votes = neighbour_votes(similarities, self.known_gold)
             scores.neighbours = Side.from_rows(np.where(mask, votes, 0.0))
+            if ranker.reranker.uses("wide_neighbours"):
+                wide = neighbour_votes(similarities, self.known_gold, WIDE_NEIGHBOURS, WIDE_TEMPERATURE)
+                scores.wide_votes = np.where(mask, wide, 0.0)
         candidates = scores.candidates()
         features = candidate_features([query], scores, self.statics, candidates)
         order_scores = ranker.reranker.scores(features)[0]
         valid = candidates[0] >= 0
         cands, s = candidates[0][valid], order_scores[valid]
-        order = np.argsort(-s, kind="stable")[:n]
+        order = np.argsort(-s, kind="stable")
+        ranked = cands[order]
+        if self.known_gold is not None:
+            proposals = [p for p in proposals_from_neighbours(similarities[0], self.known_gold) if mask[p]]
+            ranked = fill_tail(ranked, proposals, n)
+        score_of = dict(zip(cands.tolist(), s.tolist()))
         RETRIEVAL_STAGE_SECONDS.labels(stage="ranking").observe(time.perf_counter() - started)
-        return [(retriever.docmeta.doc_ids[cands[i]], float(s[i])) for i in order]
+        return _with_scores(retriever.docmeta.doc_ids, ranked[:n], score_of)
+
+
+def _with_scores(doc_ids: list[str], ranked: np.ndarray, score_of: dict[int, float]) -> list[tuple[str, float]]:
+    """(doc_id, score) in the given order; a proposal the reranker did not score takes the score of
+    the one above it, so scores never increase down the list."""
+    out, last = [], float("inf")
+    for p in ranked.tolist():
+        last = min(score_of.get(p, last), last)
+        out.append((doc_ids[p], last))
+    return out
 
 
 def _best_first(parts: list[tuple[np.ndarray, np.ndarray]], n: int) -> tuple[np.ndarray, np.ndarray]:

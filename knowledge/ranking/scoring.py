@@ -10,6 +10,9 @@ import numpy as np
 TOP_DEPTH = 300         # entries per row kept for normalisation, law aggregation and candidates
                         # (the product's dense side is an ANN top-300, so the lab uses the same)
 NORM_DEPTH = 100
+# the wide neighbour vote: more known questions, softer weights (a topic-level signal next to the
+# near-duplicate one of the default 20 neighbours at temperature 0.02)
+WIDE_NEIGHBOURS, WIDE_TEMPERATURE = 100, 0.05
 
 
 @dataclass
