@@ -122,6 +122,8 @@ def test_chapter_features_group_by_heading_path_and_match_heading_words():
     assert x[0, 0, col["chapter_dense"]] > x[0, 1, col["chapter_dense"]]
     assert x[0, 0, col["law_dense"]] == x[0, 1, col["law_dense"]]
     assert x[0, 0, col["heading_in_query"]] > 0 == x[0, 1, col["heading_in_query"]]
+    unused = candidate_features(["保管人能不能用我寄存的东西"], scores, statics, np.array([[0, 2]]), needed={"dense"})
+    assert not unused[:, :, col["heading_in_query"]].any()              # skipped when the reranker ignores it
 
 
 def test_fill_tail_keeps_the_top_and_reserves_spaced_slots_for_proposals():

@@ -111,9 +111,10 @@ class ComponentScores:
 
 
 def candidate_features(queries: list[str], scores: ComponentScores, statics: ArticleStatics,
-                       candidates: np.ndarray) -> np.ndarray:
+                       candidates: np.ndarray, needed=None) -> np.ndarray:
     """(n_queries, n_candidates, len(FEATURES)); candidates are article positions (−1 = padding,
-    its features are zeros)."""
+    its features are zeros). `needed`: when given, heading_in_query (a Python loop, ~1 ms a query)
+    is only computed if it is among them."""
     n, c = candidates.shape
     safe = np.maximum(candidates, 0)
     out = np.zeros((n, c, len(FEATURES)), dtype=np.float32)
@@ -157,6 +158,8 @@ def candidate_features(queries: list[str], scores: ComponentScores, statics: Art
         hit_laws = [j for j, s in enumerate(statics.law_stems) if s and s in query]
         if hit_laws:
             out[i, :, col["title_in_query"]] = np.isin(codes[i], hit_laws)
+        if needed is not None and "heading_in_query" not in needed:
+            continue
         unique, inverse = np.unique(chapter_codes[i], return_inverse=True)
         match = np.array([heading_match(query, statics.chapter_headings[c]) for c in unique], dtype=np.float32)
         out[i, :, col["heading_in_query"]] = match[inverse]

@@ -192,7 +192,7 @@ class BoundRanker:
                 wide = neighbour_votes(similarities, self.known_gold, WIDE_NEIGHBOURS, WIDE_TEMPERATURE)
                 scores.wide_votes = np.where(mask, wide, 0.0)
         candidates = scores.candidates()
-        features = candidate_features([query], scores, self.statics, candidates)
+        features = candidate_features([query], scores, self.statics, candidates, ranker.reranker.used)
         order_scores = ranker.reranker.scores(features)[0]
         valid = candidates[0] >= 0
         cands, s = candidates[0][valid], order_scores[valid]

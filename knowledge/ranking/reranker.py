@@ -67,6 +67,7 @@ class LinearReranker:
         self.vector = np.array([self.weights[n] for n in FEATURES], dtype=np.float32)
         self.hidden = hidden
         self.meta = meta or {}
+        self.used = frozenset(n for n in FEATURES if self.uses(n))
 
     def uses(self, feature: str) -> bool:
         return self.weights[feature] != 0 or (self.hidden is not None and feature in self.hidden.inputs)
