@@ -97,12 +97,20 @@ def law_soft_max(top: RowTop, normalised: bool, law_code: np.ndarray, at: np.nda
     vals = top.norm(top.vals) if normalised else top.vals
     n, depth = vals.shape
     best = vals[:, :1]
-    mass = np.zeros((n, int(law_code.max()) + 1), dtype=np.float64)
-    rows = np.repeat(np.arange(n), depth)
-    np.add.at(mass, (rows, law_code[top.idx].ravel()), np.exp((vals - best) / temperature).ravel())
+    # only the laws in the top get a mass (columns: their codes, sorted), summed by bincount in the
+    # same order as np.add.at over every law code did (same values), without zeroing and scanning
+    # ~17k chapter columns per call
+    present, column = np.unique(law_code[top.idx], return_inverse=True)
+    cell = np.repeat(np.arange(n), depth) * len(present) + column.ravel()
+    mass = np.bincount(cell, weights=np.exp((vals - best) / temperature).ravel().astype(np.float64),
+                       minlength=n * len(present)).reshape(n, len(present))
     floor = vals[:, -1:]
     law_score = np.where(mass > 0, best + temperature * np.log(np.maximum(mass, 1e-300)), floor)
-    return np.take_along_axis(law_score, law_code[np.maximum(at, 0)], axis=1).astype(np.float32)
+    wanted = law_code[np.maximum(at, 0)]
+    where = np.minimum(np.searchsorted(present, wanted), len(present) - 1)
+    in_top = present[where] == wanted
+    scores = np.where(in_top, np.take_along_axis(law_score, where, axis=1), floor)
+    return scores.astype(np.float32)
 
 
 def neighbour_votes(similarities: np.ndarray, neighbour_gold, neighbours: int = 20,
