@@ -201,7 +201,8 @@ class BoundRanker:
         if self.known_gold is not None:
             proposals = [p for p in proposals_from_neighbours(similarities[0], self.known_gold) if mask[p]]
             ranked = fill_tail(ranked, proposals, n)
-        score_of = dict(zip(cands.tolist(), s.tolist()))
+        # only the reranker's first n can be in the list; a proposal from deeper takes the score above
+        score_of = dict(zip(cands[order[:n]].tolist(), s[order[:n]].tolist()))
         RETRIEVAL_STAGE_SECONDS.labels(stage="ranking").observe(time.perf_counter() - started)
         return _with_scores(retriever.docmeta.doc_ids, ranked[:n], score_of)
 

@@ -41,7 +41,7 @@ def fill_tail(ranked: np.ndarray, proposals: list[int], depth: int, keep: int = 
     # only the proposals that get a slot leave their place in the ranked order
     extra = [p for p in proposals if p not in listed][:min(reserve, slots // every)]
     taken = set(extra)
-    rest = [int(p) for p in ranked[keep:] if int(p) not in taken]
+    rest = [int(p) for p in ranked[keep:depth + len(extra)] if int(p) not in taken]
     out = list(head)
     e = r = 0
     for s in range(slots):
