@@ -43,7 +43,8 @@ _ADDR_DIGITS = re.compile(r"\d+")
 
 _PII = re.compile(
     rf"(?<![\dA-Za-z])(?P<id18>{_ID18})(?![\dXxＸｘ])"
-    rf"|(?<!\d)(?P<bank>{_BANK})(?!\d)"
+    # not after a letter: ticket ids such as HT20260302-73684342 look like a 16-digit card
+    rf"|(?<![\dA-Za-z])(?P<bank>{_BANK})(?!\d)"
     rf"|(?<!\d)(?P<id15>{_ID15})(?!\d)"
     rf"|(?<!\d)(?P<mobile>{_MOBILE})(?!\d)"
     rf"|(?<!\d)(?P<landline>{_LANDLINE})(?!\d)"
