@@ -23,6 +23,7 @@ from evals.common import write_result
 from evals.http_load import rss_mb
 
 TOP_FILES = 8
+REPO = Path(__file__).resolve().parents[1]
 
 
 def cache_fill(kb) -> dict[str, str]:
@@ -38,9 +39,17 @@ def cache_fill(kb) -> dict[str, str]:
     return out
 
 
+def _short(filename: str) -> str:
+    """Repo files relative to the repo, installed packages relative to site-packages."""
+    path = Path(filename)
+    if path.is_relative_to(REPO):
+        return str(path.relative_to(REPO))
+    return filename.split("site-packages/")[-1]
+
+
 def growth_by_file(before: tracemalloc.Snapshot, after: tracemalloc.Snapshot) -> list[tuple[str, float]]:
     stats = after.compare_to(before, "filename")
-    return [(s.traceback[0].filename.split("/work/")[-1].split("site-packages/")[-1], round(s.size_diff / 1e6, 2))
+    return [(_short(s.traceback[0].filename), round(s.size_diff / 1e6, 2))
             for s in sorted(stats, key=lambda s: -s.size_diff)[:TOP_FILES]]
 
 
