@@ -7,7 +7,8 @@ import pytest
 from scipy import sparse
 
 from knowledge.ranking.adapter import AdapterFileError, QueryAdapter
-from knowledge.ranking.features import FEATURES, ArticleStatics, ComponentScores, candidate_features, title_stem
+from knowledge.ranking.features import (FEATURES, ArticleStatics, ComponentScores, adjacent_positions,
+                                        candidate_features, title_stem)
 from knowledge.ranking.known import AnswerCounts, KnownFileError, KnownQuestions, article_prior, law_prior
 from knowledge.ranking.pipeline import (ADAPTER_FILE, COUNTS_FILE, KNOWN_FILE, LEARNED_DIR, RERANKER_FILE,
                                         IndexKeys, LayRanker, open_bound_ranker)
@@ -266,6 +267,30 @@ def test_shipped_parts_for_another_model_are_left_out():
 
 
 @shipped
+def test_adjacent_positions_follow_ordinals_within_a_version_only():
+    # positions 0..4: version 7 stored out of order (ordinals 2, 1, 3), then version 9 (1, 2)
+    adjacent = adjacent_positions(np.array([7, 7, 7, 9, 9]), np.array([2, 1, 3, 1, 2]))
+    assert adjacent.tolist() == [[1, 2], [-1, 0], [0, -1], [-1, 4], [3, -1]]
+
+
+def test_adjacent_features_take_the_better_neighbour_in_the_same_law():
+    laws = ["劳动合同法"] * 3 + ["民法典"]
+    statics = ArticleStatics.build(laws, ["法律"] * 4, sequence=(np.array([1, 1, 1, 2]), np.arange(4)),
+                                   lengths=np.array([10, 100, 0, 5]))
+    dense = np.array([[0.50, 0.90, 0.40, 0.85]], dtype=np.float32)
+    neighbours = np.array([[0.0, 0.0, 0.7, 0.9]], dtype=np.float32)
+    scores = ComponentScores(dense=Side.from_rows(dense), neighbours=Side.from_rows(neighbours))
+    x = candidate_features(["问题"], scores, statics, np.array([[0, 1, 3]]))
+    col = {name: i for i, name in enumerate(FEATURES)}
+    norm = scores.dense.top.norm
+    assert x[0, 0, col["adjacent_dense"]] == pytest.approx(norm(np.float32(0.90)))   # article 1 next to 0
+    assert x[0, 1, col["adjacent_dense"]] == pytest.approx(norm(np.float32(0.50)))   # max(0.50, 0.40)
+    assert x[0, 2, col["adjacent_dense"]] == pytest.approx(norm(np.float32(0.40)))   # alone: the row's lowest
+    assert x[0, 1, col["adjacent_neighbours"]] == pytest.approx(0.7)
+    assert x[0, 2, col["adjacent_neighbours"]] == 0.0                                 # 民法典's vote stays its own
+    assert x[0, 1, col["log_length"]] == pytest.approx(np.log1p(100))
+
+
 def test_bound_ranker_puts_known_answers_at_index_positions():
     ranker = LayRanker.load()
     index = IndexKeys([("民法典", "1165"), ("民法典", "99999"), None], ["民法典", "民法典", "某案"],
@@ -293,3 +318,8 @@ def test_lay_ranker_searches_a_real_index(small_kb):
     assert bound.search(retriever, question, mask, n=20) == ranked          # deterministic
     info = retriever.catalog.docs_for_hits([d for d, _ in ranked[:5]])
     assert ("劳动合同法", "38") in {(info[d]["law"], info[d]["article_id"]) for d, _ in ranked[:5]}
+    # each article's neighbours in the index are the articles before and after it in its version
+    keys = IndexKeys.from_catalog(retriever.catalog, retriever.docmeta.doc_ids).keys
+    at38 = keys.index(("劳动合同法", "38"))
+    previous, following = bound.statics.adjacent[at38]
+    assert keys[previous] == ("劳动合同法", "37") and keys[following] == ("劳动合同法", "39")

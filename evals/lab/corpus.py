@@ -35,6 +35,13 @@ class LabCorpus:
             self._index = {(l, a): i for i, (l, a) in enumerate(zip(self.laws, self.article_ids))}
         return self._index.get((law, article_id))
 
+    def sequence(self) -> tuple[np.ndarray, np.ndarray]:
+        """(group, ordinal) per article for ArticleStatics: one law's articles are stored in order."""
+        return self.law_codes()[0], np.arange(len(self))
+
+    def lengths(self) -> np.ndarray:
+        return np.fromiter((len(t) for t in self.texts), dtype=np.int64, count=len(self))
+
     def law_codes(self) -> tuple[np.ndarray, list[str]]:
         """(code per article, law names) so law-level aggregation is a bincount."""
         names = sorted(set(self.laws))

@@ -180,7 +180,7 @@ def fold_features(data: LabData, train: np.ndarray, rows: np.ndarray, adapted: n
     counts = article_counts(G)
     law_code = ArticleStatics.build(corpus.laws, corpus.levels).law_code
     statics = ArticleStatics.build(corpus.laws, corpus.levels, article_prior(counts), law_prior(counts, law_code),
-                                   paths=corpus.paths)
+                                   paths=corpus.paths, sequence=corpus.sequence(), lengths=corpus.lengths())
     sims = data.query_vecs[rows] @ data.query_vecs[train].T
     if is_train:
         sims[np.arange(len(rows)), np.arange(len(rows))] = -1.0    # rows == train: leave self out

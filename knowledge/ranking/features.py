@@ -16,8 +16,11 @@ FEATURES = (
     "article_prior", "law_prior", "law_dense", "law_adapted", "law_bm25", "law_neighbours", "title_in_query",
     "level_law", "level_judicial", "level_regulation", "level_rule", "level_other",
     "chapter_dense", "chapter_adapted", "chapter_bm25", "chapter_neighbours", "heading_in_query",
-    "wide_neighbours",
+    "wide_neighbours", "adjacent_dense", "adjacent_bm25", "adjacent_neighbours", "log_length",
 )
+# the adjacent_* features: the best of the article's previous and next article in its law (gold is
+# often the article after the one the question's words match: 第三十八条 after 第三十七条)
+ADJACENT_FEATURES = ("adjacent_dense", "adjacent_bm25", "adjacent_neighbours")
 LEVEL_NAMES = ("level_law", "level_judicial", "level_regulation", "level_rule", "level_other")
 LEVEL_FEATURES = {"法律": "level_law", "宪法": "level_law", "司法解释": "level_judicial",
                   "行政法规": "level_regulation", "部门规章": "level_rule"}
@@ -72,11 +75,17 @@ class ArticleStatics:
     chapter_headings: list = field(default_factory=list)   # per chapter code, see heading_weights
     article_prior: np.ndarray = field(default=None)   # (n_articles,) log(1 + gold count) of known questions
     law_prior: np.ndarray = field(default=None)       # (n_articles,) log share of known answers in the law
+    adjacent: np.ndarray = field(default=None)        # (n_articles, 2) previous and next article, −1 if none
+    log_length: np.ndarray = field(default=None)      # (n_articles,) log(1 + characters of the text)
 
     @classmethod
     def build(cls, laws: list[str], levels: list[str], article_prior: np.ndarray | None = None,
-              law_prior: np.ndarray | None = None, paths: list | None = None) -> "ArticleStatics":
-        """`paths`: each article's heading path (编/章/节 titles); None groups chapters by law."""
+              law_prior: np.ndarray | None = None, paths: list | None = None,
+              sequence: tuple[np.ndarray, np.ndarray] | None = None,
+              lengths: np.ndarray | None = None) -> "ArticleStatics":
+        """`paths`: each article's heading path (编/章/节 titles); None groups chapters by law.
+        `sequence`: (group, ordinal) per article, the articles of one law version in order (None:
+        no article has a neighbour). `lengths`: characters per article text (None: all 0)."""
         names = sorted(set(laws))
         code_of = {n: i for i, n in enumerate(names)}
         law_code = np.array([code_of[l] for l in laws], dtype=np.int64)
@@ -89,7 +98,34 @@ class ArticleStatics:
         n = len(laws)
         return cls(law_code, chapter_code, [title_stem(nm) for nm in names], onehot, heading_weights(list(chapter_of)),
                    article_prior if article_prior is not None else np.zeros(n, np.float32),
-                   law_prior if law_prior is not None else np.zeros(n, np.float32))
+                   law_prior if law_prior is not None else np.zeros(n, np.float32),
+                   adjacent_positions(*sequence) if sequence is not None else np.full((n, 2), -1, np.int64),
+                   np.log1p(np.asarray(lengths, np.float32)) if lengths is not None else np.zeros(n, np.float32))
+
+
+def adjacent_positions(groups: np.ndarray, ordinals: np.ndarray) -> np.ndarray:
+    """(n, 2): each position's previous and next position in its group by ordinal, −1 where none."""
+    groups, ordinals = np.asarray(groups), np.asarray(ordinals)
+    n = len(groups)
+    out = np.full((n, 2), -1, dtype=np.int64)
+    order = np.lexsort((ordinals, groups))
+    same = groups[order[1:]] == groups[order[:-1]]
+    out[order[1:][same], 0] = order[:-1][same]
+    out[order[:-1][same], 1] = order[1:][same]
+    return out
+
+
+def _best_adjacent(side: Side, adjacent: np.ndarray, normalised: bool, missing: float | None = None) -> np.ndarray:
+    """(n, c): the better of the side's score at each candidate's previous and next article (a
+    missing neighbour scores `missing`, default the row's lowest kept score)."""
+    n, c, _ = adjacent.shape
+    at = adjacent.reshape(n, 2 * c)
+    values = side.at(np.maximum(at, 0))
+    low = side.top.vals[:, -1:] if missing is None else np.full((n, 1), missing, np.float32)
+    values = np.where(at >= 0, values, low)
+    if normalised:
+        values = side.top.norm(values)
+    return values.reshape(n, c, 2).max(axis=2)
 
 
 @dataclass
@@ -147,6 +183,14 @@ def candidate_features(queries: list[str], scores: ComponentScores, statics: Art
                                                         candidates, temperature=0.05)
         out[:, :, col["chapter_neighbours"]] = law_soft_max(scores.neighbours.top, False, statics.chapter_code,
                                                             candidates, temperature=0.05)
+    adjacent = statics.adjacent[safe]              # (n, c, 2)
+    if scores.dense is not None:
+        out[:, :, col["adjacent_dense"]] = _best_adjacent(scores.dense, adjacent, True)
+    if scores.bm25 is not None:
+        out[:, :, col["adjacent_bm25"]] = _best_adjacent(scores.bm25, adjacent, True)
+    if scores.neighbours is not None:
+        out[:, :, col["adjacent_neighbours"]] = _best_adjacent(scores.neighbours, adjacent, False, missing=0.0)
+    out[:, :, col["log_length"]] = statics.log_length[safe]
     if scores.wide_votes is not None:
         out[:, :, col["wide_neighbours"]] = np.take_along_axis(scores.wide_votes, safe, axis=1)
     out[:, :, col["article_prior"]] = statics.article_prior[safe]

@@ -45,27 +45,35 @@ class IndexKeys:
     laws: list[str]                  # law short title; cases: their title
     levels: list[str]
     paths: list[list[str]] | None = None   # heading path (编/章/节) per position; None: chapters = laws
+    versions: np.ndarray | None = None     # law version id per position (−1 − position for cases:
+    ordinals: np.ndarray | None = None     # no neighbours); with ordinals, each article's neighbours
+    lengths: np.ndarray | None = None      # characters of the text
 
     @classmethod
     def from_catalog(cls, catalog, doc_ids: list[str]) -> "IndexKeys":
-        from sqlalchemy import select
+        from sqlalchemy import func, select
 
         from knowledge.catalog import articles, case_sections, cases, law_versions, laws
 
         info: dict[str, tuple] = {}
         with catalog.engine.connect() as conn:
             q = (select(articles.c.doc_id, articles.c.article_id, articles.c.path_json, laws.c.short_title,
-                        laws.c.level_name)
+                        laws.c.level_name, articles.c.version_id, articles.c.ordinal,
+                        func.length(articles.c.text).label("length"))
                  .join(law_versions, law_versions.c.id == articles.c.version_id)
                  .join(laws, laws.c.id == law_versions.c.law_id))
             for r in conn.execute(q):
                 info[r.doc_id] = ((r.short_title, r.article_id), r.short_title, r.level_name,
-                                  json.loads(r.path_json or "[]"))
-            q = select(case_sections.c.doc_id, cases.c.title).join(cases, cases.c.id == case_sections.c.case_id)
+                                  json.loads(r.path_json or "[]"), r.version_id, r.ordinal, r.length)
+            q = (select(case_sections.c.doc_id, cases.c.title, func.length(case_sections.c.text).label("length"))
+                 .join(cases, cases.c.id == case_sections.c.case_id))
             for r in conn.execute(q):
-                info[r.doc_id] = (None, r.title, "案例", [])
-        rows = [info.get(d, (None, "", "其他", [])) for d in doc_ids]
-        return cls([r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows], [r[3] for r in rows])
+                info[r.doc_id] = (None, r.title, "案例", [], None, 0, r.length)
+        rows = [info.get(d, (None, "", "其他", [], None, 0, 0)) for d in doc_ids]
+        versions = np.array([r[4] if r[4] is not None else -1 - i for i, r in enumerate(rows)], dtype=np.int64)
+        return cls([r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows], [r[3] for r in rows],
+                   versions, np.array([r[5] for r in rows], dtype=np.int64),
+                   np.array([r[6] or 0 for r in rows], dtype=np.int64))
 
 
 class LayRanker:
@@ -116,7 +124,9 @@ class BoundRanker:
         self.ranker = ranker
         n = len(index.keys)
         position_of = {k: i for i, k in enumerate(index.keys) if k is not None}
-        statics = ArticleStatics.build(index.laws, index.levels, paths=index.paths)
+        sequence = (index.versions, index.ordinals) if index.versions is not None else None
+        statics = ArticleStatics.build(index.laws, index.levels, paths=index.paths, sequence=sequence,
+                                       lengths=index.lengths)
         if ranker.counts is not None:
             counts = ranker.counts.at(position_of, n)
             statics.article_prior = article_prior(counts)
