@@ -66,6 +66,22 @@ def cite_label(hit: Hit) -> str:
     return f"{book_title(hit.law or '')}{label[len(hit.law or ''):]}"
 
 
+def lead_laws(ranked: list[Hit]) -> list[str]:
+    """The laws the answer names as applying (at most two), from hits in retrieval order: the top
+    hit's law, and a second law only when retrieval backs it (one of the top two hits, or at least
+    two cited articles) — a single lower hit sharing a word (《国家赔偿法》 "三个月内…赔偿" for an
+    unpaid-wages question) is listed under the answer but not named as the law that applies."""
+    if not ranked:
+        return []
+    counts: dict[str, int] = {}
+    for h in ranked:
+        counts[h.law] = counts.get(h.law, 0) + 1
+    first = ranked[0].law
+    top_two = {h.law for h in ranked[:2]}
+    second = next((law for law in counts if law != first and (law in top_two or counts[law] >= 2)), None)
+    return [first] if second is None else [first, second]
+
+
 class OfflineComposer:
     def __init__(self, kb: KnowledgeBase, limits: ComposerLimits | None = None):
         self.kb = kb
@@ -103,10 +119,11 @@ class OfflineComposer:
         local_last = statutes[0].region is None
         statutes.sort(key=lambda h: ((h.law, h.article_id) in already_quoted, local_last and h.region is not None,
                                      -min(shared_words(question, h), 3)))
-        national = [h.law for h in statutes if h.region is None]
-        laws = list(dict.fromkeys(national if local_last and national else [h.law for h in statutes]))
+        ranked = [h for h in chosen if h.kind == "statute"]          # retrieval order
+        national = [h for h in ranked if h.region is None]
+        laws = lead_laws(national if local_last and national else ranked)
         lead = "接着上面的问题：" if already_quoted else ""
-        lines = [f"{lead}这个问题主要适用{''.join(book_title(law) for law in laws[:2])}。"]
+        lines = [f"{lead}这个问题主要适用{''.join(book_title(law) for law in laws)}。"]
         for hit in statutes[:self.limits.quoted]:
             lines.append(f"{cite_label(hit)}规定：“{trim_quote(article_body(hit), self.limits.quote_chars)}”")
         cases = [h for h in chosen if h.kind == "case"]
