@@ -16,6 +16,7 @@ import json
 import logging
 import math
 
+import anyio.to_thread
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import JSONResponse
 
@@ -73,19 +74,36 @@ class Limits:
                   "callback": settings.rate_callback_per_ip}
         self.per_ip = {group: Rate.parse(text) for group, text in per_ip.items()}
         self.per_user = {"chat": Rate.parse(settings.rate_chat_per_user)}
+        # a limiter other than the in-process one talks to Redis: its calls (up to the Redis timeout
+        # when Redis hangs) run on a worker thread so the event loop keeps serving other requests
+        self.remote = not isinstance(limiter, MemoryRateLimiter)
 
     def client_ip(self, request: Request) -> str:
         return client_ip(request.scope, self.proxies)
 
-    def check_ip(self, group: str, ip: str) -> None:
-        self._check(f"ip:{group}:{ip}", self.per_ip[group])
-
     def check_user(self, group: str, user_key: object) -> None:
         """Count one request of a user (a chat session id); nothing to count without an id."""
-        if isinstance(user_key, str) and user_key:
-            if len(user_key) > 128:   # client-chosen: a long one must not cost more memory than a short one
-                user_key = "sha256:" + hashlib.sha256(user_key.encode("utf-8", "surrogatepass")).hexdigest()
-            self._check(f"user:{group}:{user_key}", self.per_user[group])
+        key = _user_counter(group, user_key)
+        if key is not None:
+            self._check(key, self.per_user[group])
+
+    async def admit_ip(self, group: str, ip: str) -> None:
+        """Count one request from an IP (off the event loop when the limiter is remote)."""
+        await self._check_async(f"ip:{group}:{ip}", self.per_ip[group])
+
+    async def admit_user(self, group: str, user_key: object) -> None:
+        """check_user for async code: off the event loop when the limiter is remote."""
+        key = _user_counter(group, user_key)
+        if key is not None:
+            await self._check_async(key, self.per_user[group])
+
+    async def _check_async(self, key: str, rate: Rate) -> None:
+        if not self.enabled:
+            return
+        if self.remote:
+            await anyio.to_thread.run_sync(self._check, key, rate)
+        else:
+            self._check(key, rate)
 
     def _check(self, key: str, rate: Rate) -> None:
         if not self.enabled:
@@ -94,6 +112,14 @@ class Limits:
         if not decision.allowed:
             log.info("rate limit %s hit by %s", rate, mask_pii(key))
             raise RateLimited(decision.retry_after_s)
+
+
+def _user_counter(group: str, user_key: object) -> str | None:
+    if not (isinstance(user_key, str) and user_key):
+        return None
+    if len(user_key) > 128:   # client-chosen: a long one must not cost more memory than a short one
+        user_key = "sha256:" + hashlib.sha256(user_key.encode("utf-8", "surrogatepass")).hexdigest()
+    return f"user:{group}:{user_key}"
 
 
 def limits_of(request: Request) -> Limits | None:
@@ -106,11 +132,11 @@ def request_ip(request: Request) -> str:
     return limits.client_ip(request) if limits is not None else (request.client.host if request.client else "unknown")
 
 
-def check_user_rate(request: Request, group: str, user_key: object) -> None:
+async def check_user_rate(request: Request, group: str, user_key: object) -> None:
     """For routes: raise RateLimited when this user is over the group's per-user rate."""
     limits = limits_of(request)
     if limits is not None:
-        limits.check_user(group, user_key)
+        await limits.admit_user(group, user_key)
 
 
 def error_body(exc: HTTPException) -> dict:
@@ -136,7 +162,7 @@ class LimitsMiddleware:
                 raise BodyTooLarge(cap)
             group = route_group(scope["method"], scope["path"])
             if group is not None:
-                self.limits.check_ip(group, client_ip(scope, self.limits.proxies))
+                await self.limits.admit_ip(group, client_ip(scope, self.limits.proxies))
         except HTTPException as exc:
             await _respond(exc, send)
             return

@@ -254,3 +254,23 @@ def test_a_silent_redis_costs_at_most_the_timeout(settings, private_redis):
     started = time.monotonic()                           # within the retry period Redis is not asked
     assert client.post("/v1/eligibility", json=ELIGIBILITY).status_code == 200
     assert time.monotonic() - started < 0.5
+
+
+@pytest.mark.redis
+def test_a_silent_redis_does_not_stall_other_requests(settings, private_redis):
+    """While one request waits for a paused Redis, requests that need no limiter (/healthz) are
+    answered at once: the limiter's call runs off the event loop."""
+    import threading
+
+    url, _ = private_redis
+    _, services = _shared_app(settings, url, secrets.token_hex(16), redis_timeout_s=1.0, redis_retry_after_s=30)
+    with TestClient(create_app(services=services)) as client:       # one event loop for every request
+        assert client.post("/v1/eligibility", json=ELIGIBILITY).status_code == 200     # connection pooled
+        redis_client(url, 0.5).execute_command("CLIENT", "PAUSE", 4000, "ALL")
+        waiting = threading.Thread(target=client.post, args=("/v1/eligibility",), kwargs={"json": ELIGIBILITY})
+        waiting.start()
+        time.sleep(0.2)                                  # the eligibility request is now waiting on Redis
+        started = time.monotonic()
+        assert client.get("/healthz").status_code == 200
+        assert time.monotonic() - started < 0.5
+        waiting.join(timeout=10)

@@ -105,7 +105,7 @@ async def _answer_body(request: Request, services: Services):
     body = await _body(request)
     message = _check_message(body.get("message"), services.settings.chat_max_message_chars)
     session_id = _check_session_id(body.get("session_id"))
-    check_user_rate(request, "chat", session_id)
+    await check_user_rate(request, "chat", session_id)
     return await _in_thread(_ask, services, session_id, message, _channel(body.get("channel")))
 
 
@@ -223,7 +223,7 @@ async def chat_completions(request: Request, services: Services = Depends(get_se
         _check_history(body.get("messages"), services.settings)
         message = _check_message(_last_user_text(body.get("messages")), services.settings.chat_max_message_chars)
         session_id = _facade_session(body.get("user"), x_session_id)
-        check_user_rate(request, "chat", session_id)
+        await check_user_rate(request, "chat", session_id)
         reply = await _in_thread(_ask, services, session_id, message, "api")
     except ChatError as err:
         return JSONResponse({"detail": err.reason, "error": {"message": err.reason, "type": "invalid_request_error"
