@@ -134,8 +134,12 @@ def _fit_one(Z, Zd, T, mask, hidden: int, steps: int, weight_decay: float, lr: f
 # The shipped recipe. Priors are left out: on interleaved folds they add 0.010 R@10 but cost 0.006
 # MRR@10, and on blocked (topic-shifted) folds they cost 0.009 R@10 and 0.016 MRR@10 — they learn
 # STARD's topic mix. heading_in_query and wide_neighbours moved nothing held out (evals.lab.variants).
+# The adjacent_* features and log_length are left out too (2026-11-29, 5 folds, 3 seeds): adjacent
+# R@10 0.688 / R@100 0.899 interleaved and 0.588 / 0.832 blocked against 0.690 / 0.896 and 0.593 /
+# 0.838 without them; log_length +0.009 R@10 interleaved but −0.008 R@100 blocked.
 SHIPPED_FEATURES = tuple(f for f in FEATURES if f not in ("article_prior", "law_prior", "heading_in_query",
-                                                          "wide_neighbours"))
+                                                          "wide_neighbours", "adjacent_dense", "adjacent_bm25",
+                                                          "adjacent_neighbours", "log_length"))
 # The hidden layer sees everything but the known-question neighbour features: with them it gains on
 # interleaved folds and loses on blocked ones, like the trees (evals.lab.trees).
 NEIGHBOUR_FEATURES = ("neighbours", "law_neighbours", "chapter_neighbours", "wide_neighbours", "adjacent_neighbours")
