@@ -150,7 +150,7 @@ def candidate_features(queries: list[str], scores: ComponentScores, statics: Art
                        candidates: np.ndarray, needed=None) -> np.ndarray:
     """(n_queries, n_candidates, len(FEATURES)); candidates are article positions (−1 = padding,
     its features are zeros). `needed`: when given, heading_in_query (a Python loop, ~1 ms a query)
-    is only computed if it is among them."""
+    and the adjacent_* features are only computed if they are among them."""
     n, c = candidates.shape
     safe = np.maximum(candidates, 0)
     out = np.zeros((n, c, len(FEATURES)), dtype=np.float32)
@@ -184,12 +184,11 @@ def candidate_features(queries: list[str], scores: ComponentScores, statics: Art
         out[:, :, col["chapter_neighbours"]] = law_soft_max(scores.neighbours.top, False, statics.chapter_code,
                                                             candidates, temperature=0.05)
     adjacent = statics.adjacent[safe]              # (n, c, 2)
-    if scores.dense is not None:
-        out[:, :, col["adjacent_dense"]] = _best_adjacent(scores.dense, adjacent, True)
-    if scores.bm25 is not None:
-        out[:, :, col["adjacent_bm25"]] = _best_adjacent(scores.bm25, adjacent, True)
-    if scores.neighbours is not None:
-        out[:, :, col["adjacent_neighbours"]] = _best_adjacent(scores.neighbours, adjacent, False, missing=0.0)
+    for name, side, normalised, missing in (("adjacent_dense", scores.dense, True, None),
+                                            ("adjacent_bm25", scores.bm25, True, None),
+                                            ("adjacent_neighbours", scores.neighbours, False, 0.0)):
+        if side is not None and (needed is None or name in needed):     # ~1 ms a query: only when used
+            out[:, :, col[name]] = _best_adjacent(side, adjacent, normalised, missing)
     out[:, :, col["log_length"]] = statics.log_length[safe]
     if scores.wide_votes is not None:
         out[:, :, col["wide_neighbours"]] = np.take_along_axis(scores.wide_votes, safe, axis=1)
