@@ -20,7 +20,8 @@ CHAPTER = ("chapter_dense", "chapter_adapted", "chapter_bm25", "chapter_neighbou
 HEADING = ("heading_in_query",)
 WIDE = ("wide_neighbours",)
 PRIORS = ("article_prior", "law_prior")
-BEFORE = tuple(f for f in FEATURES if f not in PRIORS + CHAPTER + HEADING + WIDE)     # the last shipped feature set
+LATER = ("adjacent_dense", "adjacent_bm25", "adjacent_neighbours", "log_length")    # added afterwards, not shipped
+BEFORE = tuple(f for f in FEATURES if f not in PRIORS + CHAPTER + HEADING + WIDE + LATER)   # the shipped set before
 VARIANTS: list[tuple[str, tuple[str, ...]]] = [
     ("shipped before (all − priors)", BEFORE),
     ("+ chapter grouping", BEFORE + CHAPTER),
