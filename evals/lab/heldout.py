@@ -9,7 +9,6 @@ held-out candidates, their features and reranker scores, and the training featur
 rerankers)."""
 from __future__ import annotations
 
-import argparse
 import hashlib
 import logging
 from dataclasses import dataclass
@@ -121,14 +120,9 @@ def fold_outputs(data, scheme: str, data_dir: Path, k: int = 5) -> list[FoldOutp
 
 
 def main(argv: list[str] | None = None) -> None:
-    from evals.lab.run import ROOT, SHARED, load_lab
+    from evals.lab.run import scheme_command
 
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--scheme", choices=("interleaved", "blocked"), default="interleaved")
-    parser.add_argument("--data-dir", type=Path, default=ROOT / "data")
-    args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
-    data = load_lab(SHARED / "laws", SHARED / "evals" / "stard" / "devshare.jsonl", args.data_dir)
+    args, data = scheme_command(__doc__.split("\n")[0], argv)
     fold_outputs(data, args.scheme, args.data_dir)
 
 

@@ -277,6 +277,16 @@ def held_out_ablation(folds_k: int = 5, scheme: str = "interleaved", subset_with
     return rows, about
 
 
+def scheme_command(description: str, argv: list[str] | None = None) -> tuple[argparse.Namespace, LabData]:
+    """The common command line of the fold tools (--scheme, --data-dir), logging on, the lab loaded."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--scheme", choices=("interleaved", "blocked"), default="interleaved")
+    parser.add_argument("--data-dir", type=Path, default=ROOT / "data")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+    return args, load_lab(SHARED / "laws", SHARED / "evals" / "stard" / "devshare.jsonl", args.data_dir)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--laws", type=Path, default=SHARED / "laws")
