@@ -8,7 +8,7 @@
   per IP (the console makes many calls); staff logins have their own throttle (api/auth.py).
 
 Per-user limits need the parsed request (the chat session, the WeChat openid), so the routes ask
-`Limits.check_user` themselves. Refusals are 429 with a plain-Chinese message and Retry-After."""
+`Limits.admit_user` themselves. Refusals are 429 with a plain-Chinese message and Retry-After."""
 from __future__ import annotations
 
 import hashlib
@@ -81,18 +81,13 @@ class Limits:
     def client_ip(self, request: Request) -> str:
         return client_ip(request.scope, self.proxies)
 
-    def check_user(self, group: str, user_key: object) -> None:
-        """Count one request of a user (a chat session id); nothing to count without an id."""
-        key = _user_counter(group, user_key)
-        if key is not None:
-            self._check(key, self.per_user[group])
-
     async def admit_ip(self, group: str, ip: str) -> None:
         """Count one request from an IP (off the event loop when the limiter is remote)."""
         await self._check_async(f"ip:{group}:{ip}", self.per_ip[group])
 
     async def admit_user(self, group: str, user_key: object) -> None:
-        """check_user for async code: off the event loop when the limiter is remote."""
+        """Count one request of a user (a chat session id; nothing to count without an id), off the
+        event loop when the limiter is remote."""
         key = _user_counter(group, user_key)
         if key is not None:
             await self._check_async(key, self.per_user[group])

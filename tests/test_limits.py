@@ -3,6 +3,8 @@
 proxies, WeChat users over their rate get a polite reply, 413 on large and chunked bodies."""
 from __future__ import annotations
 
+import asyncio
+
 import json
 
 import pytest
@@ -272,7 +274,7 @@ def test_long_client_chosen_session_keys_cost_no_more_memory(settings):
 
     limiter = MemoryRateLimiter()
     limits = Limits(settings.model_copy(update={"rate_chat_per_user": "1/min"}), limiter)
-    limits.check_user("chat", "x" * 10_000)
+    asyncio.run(limits.admit_user("chat", "x" * 10_000))
     with pytest.raises(RateLimited):
-        limits.check_user("chat", "x" * 10_000)         # still counted as the same user
+        asyncio.run(limits.admit_user("chat", "x" * 10_000))         # still counted as the same user
     assert max(len(key) for key in limiter._tat) < 100
