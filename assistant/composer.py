@@ -6,6 +6,7 @@ ask. Weak retrieval gives an honest "不确定" and the offer of a human instead
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from assistant.grounding import content_words, shared_words
@@ -73,9 +74,7 @@ def lead_laws(ranked: list[Hit]) -> list[str]:
     unpaid-wages question) is listed under the answer but not named as the law that applies."""
     if not ranked:
         return []
-    counts: dict[str, int] = {}
-    for h in ranked:
-        counts[h.law] = counts.get(h.law, 0) + 1
+    counts = Counter(h.law for h in ranked)
     first = ranked[0].law
     top_two = {h.law for h in ranked[:2]}
     second = next((law for law in counts if law != first and (law in top_two or counts[law] >= 2)), None)
@@ -111,15 +110,14 @@ class OfflineComposer:
     def answer(self, question: str, hits: list[Hit], *, already_quoted: set[tuple] = frozenset()) -> ComposedAnswer:
         """`already_quoted`: (law, article_id) of the previous answer — a follow-up quotes what is new first."""
         chosen = self.select(question, hits)
-        statutes = [h for h in chosen if h.kind == "statute"]
-        if not statutes:
+        ranked = [h for h in chosen if h.kind == "statute"]          # retrieval order
+        if not ranked:
             return self.uncertain()
         # quote first what is new (follow-ups) and what shares most words with the question; local
         # rules stay behind national law unless retrieval put one first (the asker's region matched)
-        local_last = statutes[0].region is None
-        statutes.sort(key=lambda h: ((h.law, h.article_id) in already_quoted, local_last and h.region is not None,
-                                     -min(shared_words(question, h), 3)))
-        ranked = [h for h in chosen if h.kind == "statute"]          # retrieval order
+        local_last = ranked[0].region is None
+        statutes = sorted(ranked, key=lambda h: ((h.law, h.article_id) in already_quoted,
+                                                 local_last and h.region is not None, -min(shared_words(question, h), 3)))
         national = [h for h in ranked if h.region is None]
         laws = lead_laws(national if local_last and national else ranked)
         lead = "接着上面的问题：" if already_quoted else ""
