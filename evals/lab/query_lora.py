@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+import torch
 
 from evals.lab.adapter import train_adapter
 from evals.lab.metrics import evaluate
@@ -27,30 +28,23 @@ log = logging.getLogger("evals.lab")
 RANK, LR, BATCH, TEMPERATURE = 8, 1e-3, 16, 0.02
 
 
-class LowRank:
+class LowRank(torch.nn.Module):
     """nn.Linear plus a trainable low-rank delta x·A·B (B starts at zero: no change at first)."""
 
-    @staticmethod
-    def wrap(base, rank: int):
-        import torch
+    def __init__(self, base: torch.nn.Linear, rank: int):
+        super().__init__()
+        self.base = base
+        self.A = torch.nn.Parameter(torch.randn(base.in_features, rank) * 0.01)
+        self.B = torch.nn.Parameter(torch.zeros(rank, base.out_features))
 
-        class _LowRank(torch.nn.Module):
-            def __init__(self):
-                super().__init__()
-                self.base = base
-                self.A = torch.nn.Parameter(torch.randn(base.in_features, rank) * 0.01)
-                self.B = torch.nn.Parameter(torch.zeros(rank, base.out_features))
-
-            def forward(self, x):
-                return self.base(x) + (x @ self.A) @ self.B
-        return _LowRank()
+    def forward(self, x):
+        return self.base(x) + (x @ self.A) @ self.B
 
 
 class QueryLoRA:
     """Fine-tunes and encodes with the converted e5 model in `folder` (torch, fp32)."""
 
     def __init__(self, data, folder: Path):
-        import torch
         from transformers import AutoTokenizer
 
         torch.set_num_threads(2)
@@ -59,8 +53,6 @@ class QueryLoRA:
         self.articles = torch.from_numpy(data.article_vecs)
 
     def _encode(self, model, texts: list[str]):
-        import torch
-
         enc = self.tokenizer(["query: " + t for t in texts], padding=True, truncation=True, max_length=128,
                              return_tensors="pt")
         mask = enc["attention_mask"].unsqueeze(-1).float()
@@ -69,7 +61,6 @@ class QueryLoRA:
 
     def vectors(self, train_rows: np.ndarray, apply_rows: np.ndarray, seed: int = 0) -> np.ndarray:
         """Fine-tune on `train_rows`, return the query vectors of `apply_rows`."""
-        import torch
         from transformers import AutoModel
 
         torch.manual_seed(seed)
@@ -78,8 +69,8 @@ class QueryLoRA:
             p.requires_grad_(False)
         for layer in model.encoder.layer:
             attention = layer.attention.self
-            attention.query = LowRank.wrap(attention.query, RANK)
-            attention.value = LowRank.wrap(attention.value, RANK)
+            attention.query = LowRank(attention.query, RANK)
+            attention.value = LowRank(attention.value, RANK)
         opt = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=LR, weight_decay=0.01)
         gold, questions = self.data.gold, self.data.questions
         rows = np.array([i for i in train_rows if gold[i]])

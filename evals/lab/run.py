@@ -178,7 +178,7 @@ def fold_features(data: LabData, train: np.ndarray, rows: np.ndarray, adapted: n
     gold = data.gold
     G = gold_matrix([gold[i] for i in train], len(corpus))
     counts = article_counts(G)
-    law_code = ArticleStatics.build(corpus.laws, corpus.levels).law_code
+    law_code = corpus.law_codes()[0]
     statics = ArticleStatics.build(corpus.laws, corpus.levels, article_prior(counts), law_prior(counts, law_code),
                                    paths=corpus.paths, sequence=corpus.sequence(), lengths=corpus.lengths())
     sims = data.query_vecs[rows] @ data.query_vecs[train].T

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.optimize import minimize
 
-from knowledge.ranking.features import FEATURES
+from knowledge.ranking.features import ADJACENT_FEATURES, FEATURES
 from knowledge.ranking.reranker import LinearReranker
 
 
@@ -138,8 +138,7 @@ def _fit_one(Z, Zd, T, mask, hidden: int, steps: int, weight_decay: float, lr: f
 # R@10 0.688 / R@100 0.899 interleaved and 0.588 / 0.832 blocked against 0.690 / 0.896 and 0.593 /
 # 0.838 without them; log_length +0.009 R@10 interleaved but −0.008 R@100 blocked.
 SHIPPED_FEATURES = tuple(f for f in FEATURES if f not in ("article_prior", "law_prior", "heading_in_query",
-                                                          "wide_neighbours", "adjacent_dense", "adjacent_bm25",
-                                                          "adjacent_neighbours", "log_length"))
+                                                          "wide_neighbours", *ADJACENT_FEATURES, "log_length"))
 # The hidden layer sees everything but the known-question neighbour features: with them it gains on
 # interleaved folds and loses on blocked ones, like the trees (evals.lab.trees).
 NEIGHBOUR_FEATURES = ("neighbours", "law_neighbours", "chapter_neighbours", "wide_neighbours", "adjacent_neighbours")

@@ -14,13 +14,13 @@ from evals.lab.heldout import fold_outputs, load
 from evals.lab.metrics import evaluate
 from evals.lab.run import ROOT, SHARED, load_lab
 from evals.lab.training import fit_listwise, sample_negatives
-from knowledge.ranking.features import FEATURES
+from knowledge.ranking.features import ADJACENT_FEATURES, FEATURES
 
 CHAPTER = ("chapter_dense", "chapter_adapted", "chapter_bm25", "chapter_neighbours")
 HEADING = ("heading_in_query",)
 WIDE = ("wide_neighbours",)
 PRIORS = ("article_prior", "law_prior")
-LATER = ("adjacent_dense", "adjacent_bm25", "adjacent_neighbours", "log_length")    # added afterwards, not shipped
+LATER = (*ADJACENT_FEATURES, "log_length")       # added afterwards, not shipped
 BEFORE = tuple(f for f in FEATURES if f not in PRIORS + CHAPTER + HEADING + WIDE + LATER)   # the shipped set before
 VARIANTS: list[tuple[str, tuple[str, ...]]] = [
     ("shipped before (all − priors)", BEFORE),
