@@ -9,7 +9,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from assistant.grounding import content_words, shared_words
+from assistant.grounding import content_words, is_about, shared_words
 from assistant.next_steps import WHERE_TO_ASK, StepTemplate, steps_for
 from assistant.telemetry import chat_timer
 from knowledge.types import Hit, KnowledgeBase
@@ -95,7 +95,7 @@ class OfflineComposer:
         top = max(h.score for h in hits)
         if top < self.limits.min_score:
             return []
-        if content_words(question) and not any(shared_words(question, h) for h in hits[:self.limits.grounding_window]):
+        if content_words(question) and not any(is_about(question, h) for h in hits[:self.limits.grounding_window]):
             return []
         floor = max(self.limits.min_score, top * self.limits.relative_floor)
         chosen, seen = [], set()

@@ -1,6 +1,7 @@
 """Is a retrieved article about the question at all? A cheap lexical check: the question's words
 (jieba), or the statute words a layperson's word stands for (老板 → 用人单位, 假货 → 商品/欺诈),
-must appear in one of the top hits. Needed because the knowledge base's fused scores are
+or the legal terms the retrieval's vocabulary bridge finds for its lay phrases (邻居盖楼挡光 →
+相邻关系), must appear in one of the top hits. Needed because the knowledge base's fused scores are
 normalised per query: the top hit scores high even for a question the corpus cannot answer."""
 from __future__ import annotations
 
@@ -61,5 +62,25 @@ def _forms(word: str) -> tuple[str, ...]:
 def shared_words(question: str, hit: Hit) -> int:
     """How many of the question's words the hit's text, law title or headings contain (directly
     or through the statute words of a lay term)."""
-    haystack = "".join([hit.text or "", hit.law or "", hit.case_title or "", *hit.path])
+    haystack = _haystack(hit)
     return sum(1 for w in content_words(question) if any(form in haystack for form in _forms(w)))
+
+
+def is_about(question: str, hit: Hit) -> bool:
+    """The hit shares a word with the question, or contains a legal term the vocabulary bridge
+    gives for the question's lay phrases (matched as written, so they catch what jieba splits).
+    The bridge's terms name a whole topic (相邻关系), so they decide only this yes/no, not which
+    article shares most."""
+    haystack = _haystack(hit)
+    return shared_words(question, hit) > 0 or any(term in haystack for term in _bridge().terms(question))
+
+
+def _haystack(hit: Hit) -> str:
+    return "".join([hit.text or "", hit.law or "", hit.case_title or "", *hit.path])
+
+
+@lru_cache(maxsize=1)
+def _bridge():
+    from knowledge.ranking.vocabulary import QueryExpander
+
+    return QueryExpander.load()

@@ -127,3 +127,18 @@ def test_the_lead_names_a_second_law_only_when_retrieval_backs_it():
     two = wages + [hit("劳动争议调解仲裁法", "27"), hit("劳动争议调解仲裁法", "5")]
     assert lead_laws(two) == ["劳动合同法", "劳动争议调解仲裁法"]   # two cited articles back a law
     assert lead_laws([]) == []
+
+
+def test_grounding_counts_the_legal_terms_of_the_vocabulary_bridge():
+    """邻居盖楼挡光 shares no word with 民法典 第二百九十三条; the bridge's 相邻关系 (its chapter)
+    does, so the composer quotes it instead of saying 不确定. An unrelated article still shares nothing."""
+    from assistant.grounding import is_about, shared_words
+    from knowledge.types import Hit
+
+    question = "邻居盖楼挡住了我家的光怎么办"
+    light = Hit("d1", "statute", "建造建筑物，不得违反国家有关工程建设标准，不得妨碍相邻建筑物的通风、采光和日照。",
+                law="民法典", article_id="293", path=["第二编 物权", "第七章 相邻关系"])
+    wages = Hit("d2", "statute", "用人单位应当按照劳动合同约定和国家规定，向劳动者及时足额支付劳动报酬。",
+                law="劳动合同法", article_id="30", path=["第三章 劳动合同的履行和变更"])
+    assert shared_words(question, light) == 0 and is_about(question, light)
+    assert not is_about(question, wages)
