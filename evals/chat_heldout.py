@@ -1,7 +1,8 @@
 """Chat grounding held out: the lay ranker's learned files (reranker, known questions, answer
 counts, query adapter) are fitted on the STARD dev share, so `python -m evals.chat` over that share
 is in-sample. Here, per fold, the files are refitted on the other folds only
-(`evals.lab.export --questions <training folds>`) and the fold's questions are asked through
+(`evals.lab.export --questions <training folds>`, the fold's tuned query encoder built in the
+model folder) and the fold's questions are asked through
 POST /v1/chat with `FAYUAN_LAY_RANKING_DIR` pointing at them.
 
     python -m evals.chat_heldout [--folds 5] [--scheme interleaved|blocked] [--per-fold N]
@@ -34,16 +35,21 @@ def fold_of_rows(rows: list[dict], k: int, scheme: str) -> np.ndarray:
     return folds([Question(r["id"], r["question"], [], 0) for r in rows], k, scheme)
 
 
-def refit_on(training: list[dict], out: Path) -> None:
-    """The shipped recipe (evals.lab.export) fitted on `training` only, written to `out`."""
+def refit_on(training: list[dict], out: Path, model_dir: Path) -> None:
+    """The shipped recipe (evals.lab.export) fitted on `training` only, written to `out`, and its
+    tuned query encoder built in `model_dir` (~1.3 GB a fold: without it the served ranker would
+    fall back to the linear adapter)."""
     from evals.lab.export import main as export
+    from knowledge.embeddings.setup import ensure_model
+    from knowledge.ranking.pipeline import TUNED_FILE
 
-    if (out / "reranker.json").is_file():
-        return
-    out.mkdir(parents=True, exist_ok=True)
-    questions_file = out / "training.jsonl"
-    questions_file.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in training), encoding="utf-8")
-    export(["--questions", str(questions_file), "--out", str(out)])
+    if not (out / "reranker.json").is_file():
+        out.mkdir(parents=True, exist_ok=True)
+        questions_file = out / "training.jsonl"
+        questions_file.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in training),
+                                  encoding="utf-8")
+        export(["--questions", str(questions_file), "--out", str(out)])
+    ensure_model(model_dir, deltas_file=out / TUNED_FILE, log=lambda *_: None)
 
 
 def run(k: int, scheme: str, per_fold: int | None, data_dir: Path | None) -> dict:
@@ -59,7 +65,7 @@ def run(k: int, scheme: str, per_fold: int | None, data_dir: Path | None) -> dic
     for f in range(k):
         started = time.perf_counter()
         learned = work / f"fold-{f}"
-        refit_on([r for r, g in zip(rows, fold) if g != f], learned)
+        refit_on([r for r, g in zip(rows, fold) if g != f], learned, base.resolved_model_dir)
         asked = [r for r, g in zip(rows, fold) if g == f]
         if per_fold and per_fold < len(asked):
             asked = [asked[int(i * len(asked) / per_fold)] for i in range(per_fold)]

@@ -10,8 +10,8 @@ from knowledge.ranking.adapter import AdapterFileError, QueryAdapter
 from knowledge.ranking.features import (FEATURES, ArticleStatics, ComponentScores, adjacent_positions,
                                         candidate_features, title_stem)
 from knowledge.ranking.known import AnswerCounts, KnownFileError, KnownQuestions, article_prior, law_prior
-from knowledge.ranking.pipeline import (ADAPTER_FILE, COUNTS_FILE, KNOWN_FILE, LEARNED_DIR, RERANKER_FILE,
-                                        IndexKeys, LayRanker, open_bound_ranker)
+from knowledge.ranking.pipeline import (ADAPTER_FILE, ADAPTER_RERANKER_FILE, COUNTS_FILE, KNOWN_FILE, LEARNED_DIR,
+                                        RERANKER_FILE, TUNED_FILE, IndexKeys, LayRanker, open_bound_ranker)
 from knowledge.ranking.reranker import LinearReranker, RerankerFileError
 from knowledge.ranking.scoring import RowTop, Side, law_soft_max, neighbour_votes, union_top
 from knowledge.ranking.tail import fill_tail, proposals_from_neighbours
@@ -247,11 +247,12 @@ shipped = pytest.mark.skipif(not (LEARNED_DIR / RERANKER_FILE).exists(), reason=
 
 @shipped
 def test_shipped_learned_files_are_small_and_load():
-    for name in (RERANKER_FILE, COUNTS_FILE, KNOWN_FILE, ADAPTER_FILE):
+    vector_parts = (ADAPTER_FILE, ADAPTER_RERANKER_FILE, TUNED_FILE)
+    for name in (RERANKER_FILE, COUNTS_FILE, KNOWN_FILE) + vector_parts:
         path = LEARNED_DIR / name
-        assert name == ADAPTER_FILE or path.exists(), name          # the adapter needs article vectors
+        assert name in vector_parts or path.exists(), name          # these need article vectors
         assert not path.exists() or path.stat().st_size < 3 * 1024 * 1024, name
-    ranker = LayRanker.load()
+    ranker = LayRanker.load()                  # no model folder: the linear adapter's recipe
     assert ranker.counts is not None and ranker.counts.counts[("民法典", "1165")] > 0
     assert ranker.known is not None and ranker.known.vectors.shape == (len(ranker.known.gold), 384)
     if ranker.adapter is not None:

@@ -1,10 +1,13 @@
 """Train the shipped ranking data on the whole dev share and write it to knowledge/ranking/learned/:
-reranker.json, answer_counts.json, known_questions.npz, query_adapter.npz.
+query_lora.npz (the tuned query encoder's deltas) and reranker.json (the reranker over it),
+query_adapter.npz and reranker_adapter.json (the fallback when the tuned encoder is not built),
+answer_counts.json, known_questions.npz.
 
-    python -m evals.lab.export
+    python -m evals.lab.export          # ~6 minutes on 2 cores
 
-The held-out quality of exactly this recipe is what `python -m evals.lab.run` reports (k-fold);
-this step only refits it on all questions."""
+The held-out quality of exactly these recipes is what `python -m evals.lab.query_lora` (tuned
+encoder, and the adapter row) and `python -m evals.lab.run` report (k-fold); this step only refits
+them on all questions."""
 from __future__ import annotations
 
 import argparse
@@ -18,7 +21,10 @@ from evals.lab.adapter import fold_adapter, train_adapter
 from evals.lab.run import DENSE_FEATURES, ROOT, SHARED, fold_features, load_lab
 from evals.lab.training import SHIPPED_FEATURES, fit_shipped
 from knowledge.ranking.known import AnswerCounts, KnownQuestions
-from knowledge.ranking.pipeline import ADAPTER_FILE, COUNTS_FILE, KNOWN_FILE, LEARNED_DIR, RERANKER_FILE
+from knowledge.ranking.pipeline import (ADAPTER_FILE, ADAPTER_RERANKER_FILE, COUNTS_FILE, KNOWN_FILE, LEARNED_DIR,
+                                        RERANKER_FILE, TUNED_FILE)
+
+LEARNED_FILES = (TUNED_FILE, RERANKER_FILE, ADAPTER_FILE, ADAPTER_RERANKER_FILE, COUNTS_FILE, KNOWN_FILE)
 
 log = logging.getLogger("evals.lab")
 
@@ -46,21 +52,36 @@ def main(argv: list[str] | None = None) -> None:
 
     AnswerCounts(dict(Counter(k for ks in keys for k in ks))).save(args.out / COUNTS_FILE)
     KnownQuestions(data.query_vecs, keys, model_id).save(args.out / KNOWN_FILE)
-    cross_fitted = None
-    if data.dense is not None:
-        train_adapter(data.query_vecs, data.gold, data.article_vecs, data.dense, model_id).save(args.out / ADAPTER_FILE)
-        cross_fitted, _ = fold_adapter(data, everyone, everyone[:1])
+    if data.dense is None:
+        for name in (TUNED_FILE, ADAPTER_FILE, ADAPTER_RERANKER_FILE):
+            (args.out / name).unlink(missing_ok=True)
+        fit_reranker(data, None, model_id, args.out / RERANKER_FILE)
     else:
-        (args.out / ADAPTER_FILE).unlink(missing_ok=True)
-    features, candidates = fold_features(data, everyone, everyone, cross_fitted, True)
-    allowed = tuple(f for f in SHIPPED_FEATURES if data.dense is not None or f not in DENSE_FEATURES)
-    model = fit_shipped(features, candidates, data.gold, allowed)
-    model.meta.update({"questions": len(data.questions), "corpus": corpus.source, "model_id": model_id,
-                       "dense": data.dense is not None})
-    model.save(args.out / RERANKER_FILE)
-    for name in (RERANKER_FILE, COUNTS_FILE, KNOWN_FILE, ADAPTER_FILE):
+        from evals.lab.query_lora import QueryLoRA, cross_fitted, deltas_of
+        from knowledge.embeddings import model_folder
+
+        lora = QueryLoRA(data, model_folder(args.data_dir / "models"))
+        deltas_of(lora.fit(everyone), model_id).save(args.out / TUNED_FILE)
+        tuned = cross_fitted(lora.vectors, everyone, data.article_vecs.shape[1]) @ data.article_vecs.T
+        fit_reranker(data, tuned, model_id, args.out / RERANKER_FILE)
+        train_adapter(data.query_vecs, data.gold, data.article_vecs, data.dense, model_id).save(args.out / ADAPTER_FILE)
+        adapted, _ = fold_adapter(data, everyone, everyone[:1])
+        fit_reranker(data, adapted, model_id, args.out / ADAPTER_RERANKER_FILE)
+    for name in LEARNED_FILES:
         if (args.out / name).exists():
             log.info("%-22s %7.1f KB", name, (args.out / name).stat().st_size / 1024)
+
+
+def fit_reranker(data, adapted, model_id: str, path: Path) -> None:
+    """The shipped reranker on all questions, `adapted` (cross-fitted score rows of the training
+    questions, or None) as its adapted side."""
+    everyone = np.arange(len(data.questions))
+    features, candidates = fold_features(data, everyone, everyone, adapted, True)
+    allowed = tuple(f for f in SHIPPED_FEATURES if data.dense is not None or f not in DENSE_FEATURES)
+    model = fit_shipped(features, candidates, data.gold, allowed)
+    model.meta.update({"questions": len(data.questions), "corpus": data.corpus.source, "model_id": model_id,
+                       "dense": data.dense is not None})
+    model.save(path)
 
 
 if __name__ == "__main__":

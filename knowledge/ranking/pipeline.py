@@ -6,7 +6,9 @@
 
 Sides: BM25 of the question, BM25 of its vocabulary-bridge expansion, dense (e5) and adapted-dense
 ANN top lists, votes of similar known questions; candidates = their union; a linear reranker over
-knowledge.ranking.features orders them. Each learned file is optional: a missing or mismatched one
+knowledge.ranking.features orders them. The adapted side is the tuned query encoder's vector
+(knowledge.embeddings.tuned) with reranker.json; when that encoder is not built, the linear query
+adapter's with reranker_adapter.json. Each learned file is optional: a missing or mismatched one
 switches its side off (its features stay 0) and is logged."""
 from __future__ import annotations
 
@@ -35,6 +37,8 @@ RERANKER_FILE = "reranker.json"
 COUNTS_FILE = "answer_counts.json"
 KNOWN_FILE = "known_questions.npz"
 ADAPTER_FILE = "query_adapter.npz"
+ADAPTER_RERANKER_FILE = "reranker_adapter.json"     # the reranker over the linear adapter's side
+TUNED_FILE = "query_lora.npz"
 
 
 @dataclass
@@ -80,41 +84,61 @@ class LayRanker:
     """The learned files, loaded once; `bind` them to one index generation."""
 
     def __init__(self, expander: QueryExpander, reranker: LinearReranker, counts: AnswerCounts | None = None,
-                 known: KnownQuestions | None = None, adapter: QueryAdapter | None = None):
+                 known: KnownQuestions | None = None, adapter: QueryAdapter | None = None, tuned=None):
         self.expander = expander
         self.reranker = reranker
         self.counts = counts
         self.known = known
         self.adapter = adapter
+        self.tuned = tuned          # the tuned query encoder (an Embedder) for the adapted side
 
     @classmethod
-    def load(cls, folder: Path = LEARNED_DIR, model_id: str | None = None) -> "LayRanker":
+    def load(cls, folder: Path = LEARNED_DIR, model_id: str | None = None,
+             model_dir: Path | None = None) -> "LayRanker":
         """Raises RerankerFileError when the reranker itself is missing or broken; the optional
-        parts are skipped (with a warning) when absent, broken, or made for another model."""
+        parts are skipped (with a warning) when absent, broken, or made for another model.
+        `model_dir` (with `model_id`): where the tuned query encoder is built; without it, or when
+        it is not built, the linear adapter and its reranker stand in."""
         expander = QueryExpander.load()
-        reranker = LinearReranker.load(folder / RERANKER_FILE)
-        counts = known = adapter = None
+        tuned = None
+        if model_dir is not None and model_id is not None:
+            from knowledge.embeddings.tuned import load_tuned_encoder
+
+            tuned = load_tuned_encoder(model_dir, folder / TUNED_FILE, model_id)
+        if tuned is not None:
+            return cls(expander, LinearReranker.load(folder / RERANKER_FILE), *cls._known_parts(folder, model_id),
+                       tuned=tuned)
+        fallback = folder / ADAPTER_RERANKER_FILE
+        reranker = LinearReranker.load(fallback if fallback.exists() else folder / RERANKER_FILE)
+        adapter = _model_part(folder / ADAPTER_FILE, QueryAdapter.load, model_id)
+        return cls(expander, reranker, *cls._known_parts(folder, model_id), adapter=adapter)
+
+    @staticmethod
+    def _known_parts(folder: Path, model_id: str | None) -> tuple[AnswerCounts | None, KnownQuestions | None]:
+        """The answer counts and known questions (each None when unusable, logged)."""
         try:
             counts = AnswerCounts.load(folder / COUNTS_FILE)
         except (OSError, KnownFileError) as exc:
             log.warning("ranking: answer counts unavailable (%s)", exc)
-        for name, loader in ((KNOWN_FILE, KnownQuestions.load), (ADAPTER_FILE, QueryAdapter.load)):
-            try:
-                part = loader(folder / name)
-            except (OSError, KnownFileError, AdapterFileError) as exc:
-                log.warning("ranking: %s unavailable (%s)", name, exc)
-                continue
-            if model_id is not None and part.model_id != model_id:
-                log.warning("ranking: %s was made for %s, not %s: left out", name, part.model_id, model_id)
-                continue
-            if name == KNOWN_FILE:
-                known = part
-            else:
-                adapter = part
-        return cls(expander, reranker, counts, known, adapter)
+            counts = None
+        return counts, _model_part(folder / KNOWN_FILE, KnownQuestions.load, model_id)
 
     def bind(self, index: IndexKeys) -> "BoundRanker":
         return BoundRanker(self, index)
+
+
+def _model_part(path: Path, loader, model_id: str | None):
+    """A learned file tied to an embedding model, or None (logged) when absent, broken, or made for
+    another model than `model_id`."""
+    try:
+        part = loader(path)
+    except (OSError, KnownFileError, AdapterFileError) as exc:
+        log.warning("ranking: %s unavailable (%s)", path.name, exc)
+        return None
+    if model_id is not None and part.model_id != model_id:
+        log.warning("ranking: %s was made for %s, not %s: left out", path.name, part.model_id, model_id)
+        return None
+    return part
 
 
 class BoundRanker:
@@ -181,14 +205,24 @@ class BoundRanker:
                 return bm25, None
             return bm25, Side.from_rows(np.where(mask, retriever.lexical.scores(expansion), 0.0)[None, :])
 
-        # BM25 on the retriever's helper thread while the query is embedded (both release the GIL)
+        def tuned_vector() -> np.ndarray:
+            return ranker.tuned.embed_queries([query])[0]
+
+        # BM25 and the tuned encoder on the retriever's helper threads while the query is embedded
+        # (all release the GIL)
         pool = getattr(retriever, "_pool", None)
         pending = pool.submit(lexical_sides) if pool is not None else None
+        tuned = ranker.tuned is not None and ranker.reranker.uses_dense
+        pending_tuned = pool.submit(tuned_vector) if pool is not None and tuned else None
         vector = retriever.embedder.embed_queries([query])[0]
         bm25_side, expansion_side = pending.result() if pending is not None else lexical_sides()
         scores = ComponentScores(bm25=bm25_side, expansion=expansion_side)
         if ranker.reranker.uses_dense:
-            vectors = [vector] if ranker.adapter is None else [vector, ranker.adapter.adapt(vector[None, :])[0]]
+            vectors = [vector]
+            if tuned:
+                vectors.append(pending_tuned.result() if pending_tuned is not None else tuned_vector())
+            elif ranker.adapter is not None:
+                vectors.append(ranker.adapter.adapt(vector[None, :])[0])
             sides = self._dense_sides(retriever, np.stack(vectors), mask, include_history)
             scores.dense = sides[0]
             scores.adapted = sides[1] if len(sides) > 1 else None
@@ -244,7 +278,7 @@ def open_bound_ranker(settings, catalog, docmeta, model_id: str) -> BoundRanker 
         return None
     folder = settings.lay_ranking_dir or LEARNED_DIR
     try:
-        ranker = LayRanker.load(folder, model_id=model_id)
+        ranker = LayRanker.load(folder, model_id=model_id, model_dir=settings.resolved_model_dir)
     except (OSError, ValueError) as exc:          # RerankerFileError, VocabularyFileError are ValueErrors
         log.warning("ranking: plain fusion, the ranking files in %s are unusable (%s)", folder, exc)
         return None

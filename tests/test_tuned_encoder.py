@@ -1,0 +1,156 @@
+"""The tuned query encoder (knowledge.embeddings.tuned): the deltas file, merging the deltas into the
+converted e5 model, the built ONNX encoder, and the lay ranker's choice between it and the linear
+adapter. Uses the converted model under data/models (the set-up builds it)."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from knowledge.embeddings import DEFAULT_MODEL, load_embedder
+from knowledge.embeddings.tuned import (TARGETS, QueryDeltas, TunedFileError, is_built, load_tuned_encoder,
+                                        merge, tuned_folder)
+from knowledge.ranking.pipeline import ADAPTER_RERANKER_FILE, LEARNED_DIR, RERANKER_FILE, TUNED_FILE, LayRanker
+from knowledge.ranking.reranker import LinearReranker
+from tests.conftest import REPO
+
+MODELS = REPO / "data" / "models"
+BASE = MODELS / DEFAULT_MODEL
+QUESTIONS = ["老板三个月没发工资，我能不能辞职还要经济补偿", "邻居家的狗把我咬了，谁来赔医药费"]
+
+
+def random_deltas(layers: int = 12, dim: int = 384, rank: int = 4, seed: int = 0, model_id: str = "m",
+                  targets=("query", "value")) -> QueryDeltas:
+    rng = np.random.default_rng(seed)
+    return QueryDeltas({n: rng.normal(0, 0.05, (layers, dim, rank)).astype(np.float32) for n in targets},
+                       {n: rng.normal(0, 0.05, (layers, rank, dim)).astype(np.float32) for n in targets},
+                       model_id)
+
+
+def test_deltas_round_trip_and_their_fingerprint_follows_the_values(tmp_path):
+    deltas = random_deltas()
+    deltas.save(tmp_path / "d.npz")
+    back = QueryDeltas.load(tmp_path / "d.npz")
+    assert back.model_id == "m" and back.fingerprint == deltas.fingerprint
+    assert np.allclose(back.up["value"], deltas.up["value"], atol=1e-3)          # stored as fp16
+    other = random_deltas(seed=1)
+    assert other.fingerprint != deltas.fingerprint
+    assert random_deltas(model_id="another model").fingerprint != deltas.fingerprint
+    assert set(QueryDeltas.load(tmp_path / "d.npz").down) == {"query", "value"}
+
+
+def test_malformed_deltas_are_refused_with_a_reason(tmp_path):
+    (tmp_path / "junk.npz").write_bytes(b"not a numpy file")
+    with pytest.raises(TunedFileError, match="not a query-deltas file"):
+        QueryDeltas.load(tmp_path / "junk.npz")
+    good = random_deltas()
+    with pytest.raises(TunedFileError, match="shapes"):
+        QueryDeltas(good.down, {**good.up, "query": good.up["query"][:, :2, :]}, "m")      # rank 4 vs 2
+    with pytest.raises(TunedFileError, match="non-finite"):
+        QueryDeltas({**good.down, "value": np.full_like(good.down["value"], np.nan)}, good.up, "m")
+    with pytest.raises(TunedFileError, match="same targets"):
+        QueryDeltas({**good.down, "pooler": good.down["value"]}, {**good.up, "pooler": good.up["value"]}, "m")
+    with pytest.raises(TunedFileError, match="same targets"):
+        QueryDeltas({"query": good.down["query"]}, good.up, "m")
+
+
+needs_model = pytest.mark.skipif(not (BASE / "model.safetensors").exists(), reason="embedding model not set up")
+
+
+@needs_model
+def test_merged_weights_compute_what_the_trained_low_rank_layers_compute(tmp_path):
+    """The lab trains x·Wᵀ + (x·A)·B; the merged copy must give the same hidden states."""
+    import torch
+    from transformers import AutoModel, AutoTokenizer
+
+    from evals.lab.query_lora import LowRank, parent_of, deltas_of
+
+    torch.manual_seed(0)
+    trained = AutoModel.from_pretrained(BASE).eval()
+    for layer in trained.encoder.layer:
+        for name in TARGETS:                             # every kind of target, feed-forward included
+            parent, attribute = parent_of(layer, name)
+            low = LowRank(getattr(parent, attribute), 8)
+            torch.nn.init.normal_(low.B, std=0.2)        # a delta large enough to change the output
+            setattr(parent, attribute, low)
+    deltas = deltas_of(trained, "m")
+    merged = AutoModel.from_pretrained(merge(BASE, deltas, tmp_path / "merged")).eval()
+    plain = AutoModel.from_pretrained(BASE).eval()
+    enc = AutoTokenizer.from_pretrained(BASE)(["query: " + q for q in QUESTIONS], padding=True, return_tensors="pt")
+    with torch.no_grad():
+        want, got, before = (m(**enc).last_hidden_state for m in (trained, merged, plain))
+    assert torch.allclose(got, want, atol=1e-3)
+    assert not torch.allclose(before, want, atol=1e-2)         # the deltas did change the model
+    assert (tmp_path / "merged" / "tokenizer.json").exists() and not (tmp_path / "merged" / "onnx").exists()
+
+
+@needs_model
+def test_deltas_for_another_architecture_are_refused(tmp_path):
+    with pytest.raises(TunedFileError, match="does not fit"):
+        merge(BASE, random_deltas(dim=256), tmp_path / "merged")
+    with pytest.raises(TunedFileError, match="has more"):
+        merge(BASE, random_deltas(layers=6), tmp_path / "merged")
+    assert not (tmp_path / "merged").exists()
+
+
+# ---- the shipped deltas and the encoder the set-up built ---------------------------------------------
+shipped = pytest.mark.skipif(not (LEARNED_DIR / TUNED_FILE).exists(), reason="no shipped query deltas")
+
+
+@pytest.fixture(scope="module")
+def base_embedder():
+    return load_embedder(cache_dir=MODELS)
+
+
+@shipped
+@needs_model
+def test_the_built_encoder_is_the_shipped_deltas_on_onnx_int8(base_embedder):
+    import torch
+    from transformers import AutoModel, AutoTokenizer
+
+    deltas = QueryDeltas.load(LEARNED_DIR / TUNED_FILE)
+    assert deltas.model_id == base_embedder.model_id
+    folder = tuned_folder(BASE, deltas)
+    assert is_built(folder, deltas), "run python -m knowledge.embeddings.setup"
+    encoder = load_tuned_encoder(MODELS, LEARNED_DIR / TUNED_FILE, base_embedder.model_id)
+    served = encoder.embed_queries(QUESTIONS)
+    # the merged weights in torch fp32, pooled as e5 pools
+    model, tokenizer = AutoModel.from_pretrained(folder).eval(), AutoTokenizer.from_pretrained(folder)
+    enc = tokenizer(["query: " + q for q in QUESTIONS], padding=True, return_tensors="pt")
+    with torch.no_grad():
+        hidden = model(**enc).last_hidden_state
+    mask = enc["attention_mask"].unsqueeze(-1).float()
+    reference = torch.nn.functional.normalize((hidden * mask).sum(1) / mask.sum(1), dim=-1).numpy()
+    assert (served * reference).sum(1).min() > 0.98
+    assert (served * base_embedder.embed_queries(QUESTIONS)).sum(1).max() < 0.99      # not the base model
+
+
+@shipped
+@needs_model
+def test_the_ranker_takes_the_tuned_encoder_when_built_and_the_adapter_otherwise(tmp_path, base_embedder, caplog):
+    model_id = base_embedder.model_id
+    tuned = LayRanker.load(model_id=model_id, model_dir=MODELS)
+    assert tuned.tuned is not None and tuned.adapter is None
+    assert tuned.reranker.weights == LinearReranker.load(LEARNED_DIR / RERANKER_FILE).weights
+    caplog.set_level("WARNING")
+    fallback = LayRanker.load(model_id=model_id, model_dir=tmp_path)           # nothing built there
+    assert fallback.tuned is None and fallback.adapter is not None
+    assert fallback.reranker.weights == LinearReranker.load(LEARNED_DIR / ADAPTER_RERANKER_FILE).weights
+    assert "not built" in caplog.text
+    other = LayRanker.load(model_id="another model", model_dir=MODELS)          # deltas for another model
+    assert other.tuned is None and other.adapter is None
+
+
+@shipped
+@needs_model
+def test_lay_search_through_the_tuned_encoder_finds_the_wage_article(small_kb):
+    from knowledge.docmeta import SearchFilters
+    from knowledge.ranking.pipeline import IndexKeys
+
+    retriever = small_kb.retriever
+    ranker = LayRanker.load(model_id=retriever.embedder.model_id, model_dir=MODELS)
+    assert ranker.tuned is not None
+    bound = ranker.bind(IndexKeys.from_catalog(retriever.catalog, retriever.docmeta.doc_ids))
+    mask = retriever.docmeta.mask(SearchFilters(kind="statute"))
+    ranked = bound.search(retriever, QUESTIONS[0], mask, n=20)
+    info = retriever.catalog.docs_for_hits([d for d, _ in ranked[:5]])
+    assert ("劳动合同法", "38") in {(info[d]["law"], info[d]["article_id"]) for d, _ in ranked[:5]}
