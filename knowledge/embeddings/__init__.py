@@ -130,14 +130,19 @@ class OnnxEmbedder:
       single-threaded (``parallel="batches"``, default), which scales better
       than ORT's intra-op threads for small batches; ``parallel="intra"`` gives
       all threads to each batch instead (better for a single long query).
+
+    ``map_weights`` (default): the large fp32 weights (the token-embedding table) are read from a
+    memory-mapped file shared by all sessions and processes (``mapped_weights``).
     """
 
     def __init__(self, folder: str | os.PathLike, quantized: bool = True, max_length: int = DEFAULT_MAX_LENGTH,
                  threads: int | None = None, query_prefix: str | None = None, passage_prefix: str | None = None,
                  name: str | None = None, graph_optimization: str = "all", batch_tokens: int = 512,
-                 parallel: str = "batches"):
+                 parallel: str = "batches", map_weights: bool = True):
         import onnxruntime as ort
         from tokenizers import Tokenizer
+
+        from .mapped_weights import mapped_initializers
 
         self.folder = Path(folder)
         fname = "model_int8.onnx" if quantized else "model.onnx"
@@ -168,6 +173,10 @@ class OnnxEmbedder:
             "all": ort.GraphOptimizationLevel.ORT_ENABLE_ALL,
         }[graph_optimization]
         so.log_severity_level = 3
+        # the token-embedding table from a shared memmap, not a private copy (see mapped_weights)
+        self._mapped = mapped_initializers(path) if map_weights else {}
+        for weight_name, value in self._mapped.items():
+            so.add_initializer(weight_name, value)
         self.session = ort.InferenceSession(str(path), sess_options=so, providers=["CPUExecutionProvider"])
         self._inputs = {i.name for i in self.session.get_inputs()}
         self.dim = int(self.session.get_outputs()[0].shape[-1])
