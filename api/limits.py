@@ -101,8 +101,6 @@ class Limits:
             self._check(key, rate)
 
     def _check(self, key: str, rate: Rate) -> None:
-        if not self.enabled:
-            return
         decision = self.limiter.hit(key, rate)
         if not decision.allowed:
             log.info("rate limit %s hit by %s", rate, mask_pii(key))

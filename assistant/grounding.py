@@ -62,8 +62,7 @@ def _forms(word: str) -> tuple[str, ...]:
 def shared_words(question: str, hit: Hit) -> int:
     """How many of the question's words the hit's text, law title or headings contain (directly
     or through the statute words of a lay term)."""
-    haystack = _haystack(hit)
-    return sum(1 for w in content_words(question) if any(form in haystack for form in _forms(w)))
+    return _shared_count(question, _haystack(hit))
 
 
 def is_about(question: str, hit: Hit) -> bool:
@@ -72,11 +71,21 @@ def is_about(question: str, hit: Hit) -> bool:
     The bridge's terms name a whole topic (相邻关系), so they decide only this yes/no, not which
     article shares most."""
     haystack = _haystack(hit)
-    return shared_words(question, hit) > 0 or any(term in haystack for term in _bridge().terms(question))
+    return _shared_count(question, haystack) > 0 or any(term in haystack for term in _bridge_terms(question))
+
+
+def _shared_count(question: str, haystack: str) -> int:
+    return sum(1 for w in content_words(question) if any(form in haystack for form in _forms(w)))
 
 
 def _haystack(hit: Hit) -> str:
     return "".join([hit.text or "", hit.law or "", hit.case_title or "", *hit.path])
+
+
+@lru_cache(maxsize=1024)
+def _bridge_terms(question: str) -> tuple[str, ...]:
+    """The vocabulary bridge's legal terms for the question (found once per question, not per hit)."""
+    return tuple(_bridge().terms(question))
 
 
 @lru_cache(maxsize=1)

@@ -23,6 +23,8 @@ import os
 import time
 from pathlib import Path
 
+from .mapped_weights import ensure_extracted
+
 EXPORT_VERSION = 2
 OPSET = 17
 FP32_NAME = "model.onnx"
@@ -136,6 +138,7 @@ def export_all(folder: str | os.PathLike, log=print) -> Path:
     t1 = time.time()
     int8 = quantize_int8(fp32, d / INT8_NAME)
     log(f"  quantised {int8} ({int8.stat().st_size / 1e6:.0f} MB) in {time.time() - t1:.1f}s")
+    ensure_extracted(int8)          # the memory-mapped token-embedding table (mapped_weights)
     (d / MANIFEST).write_text(
         json.dumps({"export_version": EXPORT_VERSION, "opset": OPSET, "pooling": _pooling_mode(folder),
                     "quantisation": {"weights": "QInt8", "op_types": ["MatMul"], "per_channel": True},

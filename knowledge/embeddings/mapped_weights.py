@@ -46,12 +46,9 @@ def _extract(model_path: Path, folder: Path) -> None:
     os.replace(tmp, manifest)
 
 
-def mapped_initializers(model_path: Path) -> dict:
-    """name → OrtValue over a read-only memmap, for SessionOptions.add_initializer; extracted on
-    first use and again whenever the model file changed. The caller keeps the values alive as long
-    as the session."""
-    import onnxruntime as ort
-
+def ensure_extracted(model_path: Path) -> tuple[Path, list[str]]:
+    """The folder of the model's mapped weights and their names, extracted if missing or older
+    than the model file (the set-up calls this after an export, so a server start never has to)."""
     folder = model_path.with_name(model_path.name + ".mapped")
     try:
         manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
@@ -61,5 +58,14 @@ def mapped_initializers(model_path: Path) -> dict:
     if not fresh:
         _extract(model_path, folder)
         manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    return folder, manifest["names"]
+
+
+def mapped_initializers(model_path: Path) -> dict:
+    """name → OrtValue over a read-only memmap, for SessionOptions.add_initializer. The caller
+    keeps the values alive as long as the session."""
+    import onnxruntime as ort
+
+    folder, names = ensure_extracted(model_path)
     return {name: ort.OrtValue.ortvalue_from_numpy(np.load(folder / f"{i}.npy", mmap_mode="r"))
-            for i, name in enumerate(manifest["names"])}
+            for i, name in enumerate(names)}

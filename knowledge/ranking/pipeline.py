@@ -106,22 +106,18 @@ class LayRanker:
 
             tuned = load_tuned_encoder(model_dir, folder / TUNED_FILE, model_id)
         if tuned is not None:
-            return cls(expander, LinearReranker.load(folder / RERANKER_FILE), *cls._known_parts(folder, model_id),
-                       tuned=tuned)
-        fallback = folder / ADAPTER_RERANKER_FILE
-        reranker = LinearReranker.load(fallback if fallback.exists() else folder / RERANKER_FILE)
-        adapter = _model_part(folder / ADAPTER_FILE, QueryAdapter.load, model_id)
-        return cls(expander, reranker, *cls._known_parts(folder, model_id), adapter=adapter)
-
-    @staticmethod
-    def _known_parts(folder: Path, model_id: str | None) -> tuple[AnswerCounts | None, KnownQuestions | None]:
-        """The answer counts and known questions (each None when unusable, logged)."""
+            reranker, adapter = LinearReranker.load(folder / RERANKER_FILE), None
+        else:
+            fallback = folder / ADAPTER_RERANKER_FILE
+            reranker = LinearReranker.load(fallback if fallback.exists() else folder / RERANKER_FILE)
+            adapter = _model_part(folder / ADAPTER_FILE, QueryAdapter.load, model_id)
         try:
             counts = AnswerCounts.load(folder / COUNTS_FILE)
         except (OSError, KnownFileError) as exc:
             log.warning("ranking: answer counts unavailable (%s)", exc)
             counts = None
-        return counts, _model_part(folder / KNOWN_FILE, KnownQuestions.load, model_id)
+        known = _model_part(folder / KNOWN_FILE, KnownQuestions.load, model_id)
+        return cls(expander, reranker, counts, known, adapter, tuned)
 
     def bind(self, index: IndexKeys) -> "BoundRanker":
         return BoundRanker(self, index)
