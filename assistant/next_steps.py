@@ -75,6 +75,18 @@ CIVIL = (
                  "向被告住所地或合同履行地法院起诉，带上起诉状、证据和身份证件。",
                  Rule("民法典", "188", "向法院请求保护民事权利的诉讼时效一般是三年，从知道或者应当知道权利受到损害以及义务人之日起计算。")),
 )
+NEIGHBOURS = (
+    StepTemplate("先和邻居协商，拍照、录像，记下受影响的情况（挡光、排水、通行、噪声等）。",
+                 "把影响说具体：哪几个房间、每天几点到几点见不到太阳，哪里积水、哪条路走不通。可以请村（居）委会干部或"
+                 "网格员到现场看一看，一起协商。",
+                 Rule("民法典", "288", "法律要求邻里之间按照有利生产、方便生活、团结互助、公平合理的原则处理相邻关系。")),
+    StepTemplate("协商不成，可以找村（居）委会的人民调解委员会调解；盖房没有审批或超出审批的，可以向乡镇人民政府"
+                 "（街道办事处）反映。",
+                 "人民调解不收费，调解达成的协议可以向法院申请司法确认。反映时带上照片、测量数据和审批情况等材料。"),
+    StepTemplate("还可以向人民法院起诉，请求排除妨害、赔偿损失。",
+                 "向不动产所在地法院起诉，带上起诉状、照片视频、损失凭证和身份证件。",
+                 Rule("民法典", "236", "妨害物权或者可能妨害物权的，可以请求排除妨害或者消除危险。")),
+)
 CRIMINAL = (
     StepTemplate("遇到违法犯罪，及时向公安机关报案（110），保留好证据。",
                  "报案时要回执；被骗的保存转账记录、聊天记录和对方账号。"),
@@ -98,6 +110,7 @@ STEPS_BY_LAW: dict[str, tuple[StepTemplate, ...]] = {
     "刑法": CRIMINAL, "刑事诉讼法": CRIMINAL, "治安管理处罚法": CRIMINAL,
 }
 FAMILY_HEADINGS = ("婚姻家庭", "继承")
+NEIGHBOUR_HEADINGS = ("相邻关系",)
 
 
 INJURY_WORDS = ("工伤", "受伤", "摔伤", "砸伤", "烫伤", "伤残", "职业病", "事故伤害")
@@ -112,6 +125,8 @@ def steps_for(laws_with_paths: list[tuple[str, list[str]]], question: str = "") 
     for law, path in laws_with_paths:
         if law == "民法典" and any(h in p for p in path for h in FAMILY_HEADINGS):
             return FAMILY
+        if law == "民法典" and any(h in p for p in path for h in NEIGHBOUR_HEADINGS):
+            return NEIGHBOURS
         if law in STEPS_BY_LAW:
             return STEPS_BY_LAW[law]
     return GENERAL
