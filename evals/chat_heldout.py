@@ -37,7 +37,8 @@ def fold_of_rows(rows: list[dict], k: int, scheme: str) -> np.ndarray:
 
 def refit_on(training: list[dict], out: Path, model_dir: Path) -> None:
     """The shipped recipe (evals.lab.export) fitted on `training` only, written to `out`, and its
-    tuned query encoder built in `model_dir` (~1.3 GB a fold: without it the served ranker would
+    tuned query encoder built in `model_dir` (replacing the one built before, the shipped one
+    included, which the next set-up rebuilds; without it the served ranker would
     fall back to the linear adapter)."""
     from evals.lab.export import main as export
     from knowledge.embeddings.setup import ensure_model
