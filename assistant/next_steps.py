@@ -109,8 +109,10 @@ STEPS_BY_LAW: dict[str, tuple[StepTemplate, ...]] = {
     "民法典": CIVIL,
     "刑法": CRIMINAL, "刑事诉讼法": CRIMINAL, "治安管理处罚法": CRIMINAL,
 }
-FAMILY_HEADINGS = ("婚姻家庭", "继承")
-NEIGHBOUR_HEADINGS = ("相邻关系",)
+# 民法典 spans many kinds of dispute: a cited article's 编/章 heading picks the steps first
+STEPS_BY_CODE_HEADING: dict[str, tuple[StepTemplate, ...]] = {
+    "婚姻家庭": FAMILY, "继承": FAMILY, "相邻关系": NEIGHBOURS,
+}
 
 
 INJURY_WORDS = ("工伤", "受伤", "摔伤", "砸伤", "烫伤", "伤残", "职业病", "事故伤害")
@@ -123,10 +125,10 @@ def steps_for(laws_with_paths: list[tuple[str, list[str]]], question: str = "") 
                                                         for law, _ in laws_with_paths):
         return WORK_INJURY
     for law, path in laws_with_paths:
-        if law == "民法典" and any(h in p for p in path for h in FAMILY_HEADINGS):
-            return FAMILY
-        if law == "民法典" and any(h in p for p in path for h in NEIGHBOUR_HEADINGS):
-            return NEIGHBOURS
+        by_heading = next((steps for heading, steps in STEPS_BY_CODE_HEADING.items()
+                           if law == "民法典" and any(heading in p for p in path)), None)
+        if by_heading is not None:
+            return by_heading
         if law in STEPS_BY_LAW:
             return STEPS_BY_LAW[law]
     return GENERAL

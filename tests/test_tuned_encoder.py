@@ -70,22 +70,30 @@ def test_building_a_tuned_encoder_removes_those_of_other_deltas(tmp_path):
 needs_model = pytest.mark.skipif(not (BASE / "model.safetensors").exists(), reason="embedding model not set up")
 
 
+def low_rank_model(seed: int, rank: int = 4, targets=("query", "value")):
+    """The converted e5 model with random low-rank deltas on the `targets` layers, large enough to
+    change its output."""
+    import torch
+    from transformers import AutoModel
+
+    from evals.lab.query_lora import low_ranks, with_low_ranks
+
+    torch.manual_seed(seed)
+    model = with_low_ranks(AutoModel.from_pretrained(BASE).eval(), targets, rank)
+    for _, _, low in low_ranks(model):
+        torch.nn.init.normal_(low.B, std=0.2)
+    return model
+
+
 @needs_model
 def test_merged_weights_compute_what_the_trained_low_rank_layers_compute(tmp_path):
     """The lab trains x·Wᵀ + (x·A)·B; the merged copy must give the same hidden states."""
     import torch
     from transformers import AutoModel, AutoTokenizer
 
-    from evals.lab.query_lora import LowRank, parent_of, deltas_of
+    from evals.lab.query_lora import deltas_of
 
-    torch.manual_seed(0)
-    trained = AutoModel.from_pretrained(BASE).eval()
-    for layer in trained.encoder.layer:
-        for name in TARGETS:                             # every kind of target, feed-forward included
-            parent, attribute = parent_of(layer, name)
-            low = LowRank(getattr(parent, attribute), 8)
-            torch.nn.init.normal_(low.B, std=0.2)        # a delta large enough to change the output
-            setattr(parent, attribute, low)
+    trained = low_rank_model(0, rank=8, targets=tuple(TARGETS))   # every kind, feed-forward included
     deltas = deltas_of(trained, "m")
     merged = AutoModel.from_pretrained(merge(BASE, deltas, tmp_path / "merged")).eval()
     plain = AutoModel.from_pretrained(BASE).eval()
@@ -97,22 +105,6 @@ def test_merged_weights_compute_what_the_trained_low_rank_layers_compute(tmp_pat
     assert (tmp_path / "merged" / "tokenizer.json").exists() and not (tmp_path / "merged" / "onnx").exists()
 
 
-def low_rank_model(seed: int, rank: int = 4):
-    """The converted e5 model with random low-rank deltas on the query and value layers."""
-    import torch
-    from transformers import AutoModel
-
-    from evals.lab.query_lora import LowRank, parent_of
-
-    torch.manual_seed(seed)
-    model = AutoModel.from_pretrained(BASE).eval()
-    for layer in model.encoder.layer:
-        for name in ("query", "value"):
-            parent, attribute = parent_of(layer, name)
-            low = LowRank(getattr(parent, attribute), rank)
-            torch.nn.init.normal_(low.B, std=0.2)
-            setattr(parent, attribute, low)
-    return model
 
 
 @needs_model

@@ -95,10 +95,7 @@ class QueryLoRA:
         model = AutoModel.from_pretrained(self.folder)
         for p in model.parameters():
             p.requires_grad_(False)
-        for layer in model.encoder.layer:
-            for name in self.config.targets:
-                parent, attribute = parent_of(layer, name)
-                setattr(parent, attribute, LowRank(getattr(parent, attribute), self.config.rank))
+        with_low_ranks(model, self.config.targets, self.config.rank)
         opt = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=LR, weight_decay=0.01)
         gold, questions = self.data.gold, self.data.questions
         rows = np.array([i for i in train_rows if gold[i]])
@@ -133,6 +130,16 @@ def parent_of(layer, target: str):
     for part in path:
         module = getattr(module, part)
     return module, attribute
+
+
+def with_low_ranks(model, targets, rank: int):
+    """Wrap the `targets` linear layers of every encoder layer in LowRank (in place); returns the
+    model."""
+    for layer in model.encoder.layer:
+        for name in targets:
+            parent, attribute = parent_of(layer, name)
+            setattr(parent, attribute, LowRank(getattr(parent, attribute), rank))
+    return model
 
 
 def low_ranks(model):

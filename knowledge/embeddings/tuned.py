@@ -82,9 +82,9 @@ class QueryDeltas:
                 names = [k[:-len("_down")] for k in z.files if k.endswith("_down")]
                 return cls({n: values(z, f"{n}_down") for n in names}, {n: values(z, f"{n}_up") for n in names},
                            str(z["model_id"]))
+        except TunedFileError:
+            raise
         except (KeyError, ValueError, OSError) as exc:
-            if isinstance(exc, TunedFileError):
-                raise
             raise TunedFileError(f"{path}: not a query-deltas file ({exc})") from exc
 
 

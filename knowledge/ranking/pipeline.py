@@ -123,6 +123,14 @@ class LayRanker:
         return BoundRanker(self, index)
 
 
+def _beside(pool, work):
+    """`work` started on `pool` (or left to run on the caller's thread when there is none); call
+    what this returns for its result."""
+    if pool is None:
+        return work
+    return pool.submit(work).result
+
+
 def _model_part(path: Path, loader, model_id: str | None):
     """A learned file tied to an embedding model, or None (logged) when absent, broken, or made for
     another model than `model_id`."""
@@ -201,22 +209,20 @@ class BoundRanker:
                 return bm25, None
             return bm25, Side.from_rows(np.where(mask, retriever.lexical.scores(expansion), 0.0)[None, :])
 
-        def tuned_vector() -> np.ndarray:
-            return ranker.tuned.embed_queries([query])[0]
-
         # BM25 and the tuned encoder on the retriever's helper threads while the query is embedded
         # (all release the GIL)
         pool = getattr(retriever, "_pool", None)
-        pending = pool.submit(lexical_sides) if pool is not None else None
-        tuned = ranker.tuned is not None and ranker.reranker.uses_dense
-        pending_tuned = pool.submit(tuned_vector) if pool is not None and tuned else None
+        lexical = _beside(pool, lexical_sides)
+        tuned_vector = None
+        if ranker.tuned is not None and ranker.reranker.uses_dense:
+            tuned_vector = _beside(pool, lambda: ranker.tuned.embed_queries([query])[0])
         vector = retriever.embedder.embed_queries([query])[0]
-        bm25_side, expansion_side = pending.result() if pending is not None else lexical_sides()
+        bm25_side, expansion_side = lexical()
         scores = ComponentScores(bm25=bm25_side, expansion=expansion_side)
         if ranker.reranker.uses_dense:
             vectors = [vector]
-            if tuned:
-                vectors.append(pending_tuned.result() if pending_tuned is not None else tuned_vector())
+            if tuned_vector is not None:
+                vectors.append(tuned_vector())
             elif ranker.adapter is not None:
                 vectors.append(ranker.adapter.adapt(vector[None, :])[0])
             sides = self._dense_sides(retriever, np.stack(vectors), mask, include_history)
