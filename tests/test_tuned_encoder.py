@@ -108,6 +108,28 @@ def test_merged_weights_compute_what_the_trained_low_rank_layers_compute(tmp_pat
 
 
 @needs_model
+def test_a_fit_at_a_higher_rank_ships_deltas_of_the_kept_rank():
+    """The shipped recipe trains at rank 32 and keeps rank 16 (LoRAConfig.kept_rank): the fitted
+    model, and the deltas file written from it, have the kept rank; without kept_rank a single fit
+    keeps its own rank."""
+    from types import SimpleNamespace
+
+    from evals.lab.query_lora import LoRAConfig, QueryLoRA, deltas_of, low_ranks
+
+    rng = np.random.default_rng(0)
+    articles = rng.normal(size=(20, 384)).astype(np.float32)
+    data = SimpleNamespace(article_vecs=articles / np.linalg.norm(articles, axis=1, keepdims=True),
+                           questions=[SimpleNamespace(text=q) for q in QUESTIONS], gold=[[3], [7, 8]])
+    rows = np.arange(len(QUESTIONS))
+    kept = QueryLoRA(data, BASE, LoRAConfig(8, ("query", "value"), 0.01, seeds=2, kept_rank=4)).fit(rows)
+    assert {tuple(low.A.shape) + tuple(low.B.shape) for _, _, low in low_ranks(kept)} == {(384, 4, 4, 384)}
+    deltas = deltas_of(kept, "m")
+    assert deltas.down["query"].shape == (12, 384, 4) and np.abs(deltas.up["value"]).max() > 0   # trained
+    single = QueryLoRA(data, BASE, LoRAConfig(8, ("query", "value"), 0.01)).fit(rows)
+    assert {low.A.shape[1] for _, _, low in low_ranks(single)} == {8}
+
+
+@needs_model
 def test_a_soup_holds_the_mean_delta_cut_back_to_the_rank_asked():
     """The shipped deltas are the mean of several fits' deltas (evals.lab.query_lora.soup); with
     room for it the mean is exact, with less the best approximation of that rank (SVD)."""
