@@ -125,10 +125,10 @@ def steps_for(laws_with_paths: list[tuple[str, list[str]]], question: str = "") 
                                                         for law, _ in laws_with_paths):
         return WORK_INJURY
     for law, path in laws_with_paths:
-        by_heading = next((steps for heading, steps in STEPS_BY_CODE_HEADING.items()
-                           if law == "民法典" and any(heading in p for p in path)), None)
-        if by_heading is not None:
-            return by_heading
+        if law == "民法典":
+            for heading, steps in STEPS_BY_CODE_HEADING.items():
+                if any(heading in p for p in path):
+                    return steps
         if law in STEPS_BY_LAW:
             return STEPS_BY_LAW[law]
     return GENERAL

@@ -105,8 +105,6 @@ def test_merged_weights_compute_what_the_trained_low_rank_layers_compute(tmp_pat
     assert (tmp_path / "merged" / "tokenizer.json").exists() and not (tmp_path / "merged" / "onnx").exists()
 
 
-
-
 @needs_model
 def test_a_fit_at_a_higher_rank_ships_deltas_of_the_kept_rank():
     """The shipped recipe trains at rank 32 and keeps rank 16 (LoRAConfig.kept_rank): the fitted

@@ -95,7 +95,7 @@ class QueryLoRA:
         trained on `train_rows` (the questions with gold articles among them); with several seeds,
         their weight soup."""
         models = [self._fit_one(train_rows, seed + s) for s in range(self.config.seeds)]
-        if len(models) == 1 and self.config.shipped_rank == self.config.rank:
+        if len(models) == 1 and not self.config.kept_rank:
             return models[0]
         return soup(models, self.config.shipped_rank)
 
