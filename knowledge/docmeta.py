@@ -51,6 +51,13 @@ class DocMeta:
     def __len__(self) -> int:
         return len(self.doc_ids)
 
+    def keeps_all(self, mask: np.ndarray, current: bool) -> bool:
+        """Whether `mask` passes every current-version document (`current`) or every other one: the
+        dense side queries each kind's collection, and needs no over-fetch where nothing is dropped
+        (the default mask drops only history, which lives in the other collection)."""
+        members = self.current if current else ~self.current
+        return not (members & ~mask).any()
+
     def mask(self, f: SearchFilters) -> np.ndarray:
         """Documents passing the filters: current versions by default, versions in force at
         `as_of` otherwise."""

@@ -324,3 +324,39 @@ def test_lay_ranker_searches_a_real_index(small_kb):
     at38 = keys.index(("劳动合同法", "38"))
     previous, following = bound.statics.adjacent[at38]
     assert keys[previous] == ("劳动合同法", "37") and keys[following] == ("劳动合同法", "39")
+
+
+def test_a_mask_keeps_all_of_a_collection_unless_it_drops_one_of_its_documents():
+    from knowledge.docmeta import DocMeta
+
+    meta = DocMeta(["a", "b", "c"], ["statute"] * 3, ["法律"] * 3, ["", "", "浙江省"], ["", "", "DLC"],
+                   [True, True, False], ["2020-01-01"] * 3, ["9999-12-31"] * 3)
+    default = np.array([True, True, False])           # current versions only: history is dropped
+    assert meta.keeps_all(default, current=True) and not meta.keeps_all(default, current=False)
+    assert not meta.keeps_all(np.array([True, False, True]), current=True)
+    assert meta.keeps_all(np.array([True, False, True]), current=False)
+
+
+@shipped
+def test_dense_side_over_fetches_only_when_the_filter_drops_documents_it_searches(small_kb, monkeypatch):
+    from knowledge.docmeta import SearchFilters
+    from knowledge.vectors import CURRENT
+
+    retriever = small_kb.retriever
+    bound = LayRanker.load(model_id=retriever.embedder.model_id).bind(
+        IndexKeys.from_catalog(retriever.catalog, retriever.docmeta.doc_ids))
+    collection = retriever.vectors.collections[CURRENT]
+    asked, query = [], type(collection).query
+
+    def counting(self, *args, **kwargs):
+        asked.append(kwargs["n_results"])
+        return query(self, *args, **kwargs)
+
+    monkeypatch.setattr(type(collection), "query", counting)
+    vectors = retriever.embedder.embed_queries(["公司拖欠工资怎么办"])
+    default = retriever.docmeta.mask(SearchFilters())
+    assert not default.all()                   # the slice holds old versions: the default drops them
+    found = bound._ann(retriever, vectors, default, False, 5)
+    assert len(found[0][0]) == 5
+    bound._ann(retriever, vectors, retriever.docmeta.mask(SearchFilters(kind="statute")), False, 5)
+    assert asked == [5, 10]                    # the cases are in the current collection: over-fetch

@@ -180,7 +180,8 @@ class BoundRanker:
             size = self._sizes[role]
             if size == 0:
                 continue
-            fetch = n if mask.all() else 2 * n        # over-fetch only when a filter drops documents
+            # over-fetch only when the filter drops documents of this collection
+            fetch = n if retriever.docmeta.keeps_all(mask, current=role == CURRENT) else 2 * n
             res = collection.query(query_embeddings=[v.astype(np.float32) for v in vectors],
                                    n_results=min(fetch, size), include=["distances"])
             for j, (ids, dists) in enumerate(zip(res["ids"], res["distances"])):
