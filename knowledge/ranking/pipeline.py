@@ -168,7 +168,8 @@ class BoundRanker:
     def _ann(self, retriever, vectors: np.ndarray, mask: np.ndarray, include_history: bool,
              n: int) -> list[tuple[np.ndarray, np.ndarray]]:
         """Per query vector: the top `n` (positions, cosines) passing `mask`, all vectors in one Chroma
-        query per collection (over-fetched 2× under a filter, then masked here as the retriever does)."""
+        query per collection (over-fetched 2× when the filter drops documents of that collection,
+        then masked here)."""
         from knowledge.vectors import CURRENT, HISTORY
 
         position = retriever.docmeta.position.get
