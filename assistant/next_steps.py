@@ -40,6 +40,19 @@ LABOUR = (
                  "劳动争议一般要先仲裁、后诉讼。收到仲裁裁决书后要注意起诉期限，别错过。",
                  Rule("劳动争议调解仲裁法", "50", "一般要在收到裁决书之日起十五日内起诉。")),
 )
+# unpaid wages, the commonest labour question: beside arbitration a worker may complain to the labour
+# inspectorate and may quit with severance — what people most need to hear, whatever retrieval quoted
+UNPAID_WAGES = (
+    LABOUR[0],
+    StepTemplate("可以向当地人社部门的劳动保障监察机构投诉，或拨打 12333 咨询。",
+                 "投诉时写明单位名称、地址、欠了几个月、多少钱，附上工资条、考勤、聊天记录等证据；投诉不收费。",
+                 Rule("劳动合同法", "85", "劳动行政部门会责令单位限期支付，逾期不付的，单位还要加付赔偿金。")),
+    StepTemplate("您也可以提出解除劳动合同。",
+                 "解除前最好书面通知单位，写明是因为拖欠工资，并保留送达的凭证；这样解除劳动合同的，还可以要求单位支付"
+                 "经济补偿。",
+                 Rule("劳动合同法", "38", "用人单位未及时足额支付劳动报酬的，劳动者可以解除劳动合同。")),
+    *LABOUR[1:],
+)
 WORK_INJURY = (
     StepTemplate("受伤后先治疗，保留病历、诊断证明、医药费票据，并让单位知道受伤经过。",
                  "记下受伤的时间、地点、经过和在场的同事，他们可以作证。"),
@@ -116,14 +129,22 @@ STEPS_BY_CODE_HEADING: dict[str, tuple[StepTemplate, ...]] = {
 
 
 INJURY_WORDS = ("工伤", "受伤", "摔伤", "砸伤", "烫伤", "伤残", "职业病", "事故伤害")
+PAY_WORDS = ("工资", "工钱", "薪水", "薪资", "欠薪", "讨薪", "劳动报酬")
+UNPAID_WORDS = ("欠", "不发", "没发", "未发", "不给", "没给", "不付", "没付", "克扣", "扣发", "讨薪")
+
+
+def asks_about_unpaid_wages(question: str) -> bool:
+    return any(w in question for w in PAY_WORDS) and any(w in question for w in UNPAID_WORDS)
 
 
 def steps_for(laws_with_paths: list[tuple[str, list[str]]], question: str = "") -> tuple[StepTemplate, ...]:
     """The steps for the first cited law with a known kind of dispute (an injury at work counts as
-    工伤 even when the articles found are general labour law)."""
-    if any(w in question for w in INJURY_WORDS) and any(STEPS_BY_LAW.get(law) in (LABOUR, WORK_INJURY)
-                                                        for law, _ in laws_with_paths):
-        return WORK_INJURY
+    工伤, and unpaid pay as 欠薪, even when the articles found are general labour law)."""
+    if any(STEPS_BY_LAW.get(law) in (LABOUR, WORK_INJURY) for law, _ in laws_with_paths):
+        if any(w in question for w in INJURY_WORDS):
+            return WORK_INJURY
+        if asks_about_unpaid_wages(question):
+            return UNPAID_WAGES
     for law, path in laws_with_paths:
         if law == "民法典":
             for heading, steps in STEPS_BY_CODE_HEADING.items():

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from assistant import next_steps
-from assistant.next_steps import (CIVIL, FAMILY, GENERAL, LABOUR, NEIGHBOURS, WORK_INJURY, StepTemplate,
-                                  steps_for)
+from assistant.next_steps import (CIVIL, FAMILY, GENERAL, LABOUR, NEIGHBOURS, UNPAID_WAGES, WORK_INJURY,
+                                  StepTemplate, steps_for)
 from ingest.lawrefbook import parse_law_file
 
 LIGHT = ["物权编", "第二分编 所有权", "第七章 相邻关系"]
@@ -21,6 +21,11 @@ LIGHT = ["物权编", "第二分编 所有权", "第七章 相邻关系"]
     ([("民法典", ["合同编", "第十二章 借款合同"])], "", CIVIL),
     ([("某地方条例", []), ("劳动合同法", [])], "", LABOUR),
     ([("劳动法", [])], "在工地干活摔伤了", WORK_INJURY),
+    ([("劳动合同法", [])], "公司拖欠我三个月工资不发，怎么办？", UNPAID_WAGES),
+    ([("某地方条例", []), ("劳动法", [])], "老板三个月没发工钱我能不能走人", UNPAID_WAGES),
+    ([("劳动法", [])], "在工地摔伤了，老板不给工资", WORK_INJURY),               # the injury comes first
+    ([("劳动合同法", [])], "公司要给我调岗，工资也降了", LABOUR),                 # pay, but not unpaid
+    ([("民法典", ["合同编", "第十七章 承揽合同"])], "包工头欠我工钱不给", CIVIL),   # no labour law cited
     ([("某地方条例", [])], "", GENERAL),
 ])
 def test_the_first_cited_law_with_a_known_dispute_picks_the_steps(laws, question, steps):
@@ -44,3 +49,18 @@ def test_every_rule_a_step_leans_on_is_a_real_article(laws_dir: Path):
             if any(a.article_id == article_id and a.text.strip() for a in record.articles):
                 found.add((law, article_id))
     assert found == rules
+
+
+def test_an_unpaid_wages_answer_says_the_worker_may_quit_and_cites_the_real_article(small_kb):
+    """"公司拖欠工资怎么办" used to get only the arbitration steps; the right to resign (劳动合同法
+    第三十八条) and the labour-inspectorate complaint (第八十五条) are said, cited with the
+    knowledge base's own text, whatever articles retrieval quoted."""
+    from assistant.composer import ComposerLimits, OfflineComposer
+
+    question = "公司拖欠我三个月工资不发，怎么办？"
+    composed = OfflineComposer(small_kb, ComposerLimits()).answer(question, small_kb.search(question, k=10))
+    cited = {(h.law, h.article_id): h for h in composed.citations}
+    for article in ("38", "85"):
+        assert cited[("劳动合同法", article)].text == small_kb.get_article("劳动合同法", article).text
+    assert "第三十八条" in composed.text and "12333" in composed.text
+    assert any(p["cites"] == [{"law": "劳动合同法", "article_id": "38"}] for p in composed.points)
