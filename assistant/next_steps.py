@@ -131,20 +131,21 @@ STEPS_BY_CODE_HEADING: dict[str, tuple[StepTemplate, ...]] = {
 INJURY_WORDS = ("工伤", "受伤", "摔伤", "砸伤", "烫伤", "伤残", "职业病", "事故伤害")
 PAY_WORDS = ("工资", "工钱", "薪水", "薪资", "欠薪", "讨薪", "劳动报酬")
 UNPAID_WORDS = ("欠", "不发", "没发", "未发", "不给", "没给", "不付", "没付", "克扣", "扣发", "讨薪")
-
-
-def asks_about_unpaid_wages(question: str) -> bool:
-    return any(w in question for w in PAY_WORDS) and any(w in question for w in UNPAID_WORDS)
+# when an answer rests on labour law, the question's own words can name a narrower dispute: the
+# first entry whose every word group has a word in the question wins
+LABOUR_DISPUTES_BY_WORDS: tuple[tuple[tuple[tuple[str, ...], ...], tuple[StepTemplate, ...]], ...] = (
+    ((INJURY_WORDS,), WORK_INJURY),
+    ((PAY_WORDS, UNPAID_WORDS), UNPAID_WAGES),
+)
 
 
 def steps_for(laws_with_paths: list[tuple[str, list[str]]], question: str = "") -> tuple[StepTemplate, ...]:
     """The steps for the first cited law with a known kind of dispute (an injury at work counts as
     工伤, and unpaid pay as 欠薪, even when the articles found are general labour law)."""
     if any(STEPS_BY_LAW.get(law) in (LABOUR, WORK_INJURY) for law, _ in laws_with_paths):
-        if any(w in question for w in INJURY_WORDS):
-            return WORK_INJURY
-        if asks_about_unpaid_wages(question):
-            return UNPAID_WAGES
+        for word_groups, steps in LABOUR_DISPUTES_BY_WORDS:
+            if all(any(w in question for w in words) for words in word_groups):
+                return steps
     for law, path in laws_with_paths:
         if law == "民法典":
             for heading, steps in STEPS_BY_CODE_HEADING.items():
