@@ -130,7 +130,9 @@ STEPS_BY_CODE_HEADING: dict[str, tuple[StepTemplate, ...]] = {
 
 INJURY_WORDS = ("工伤", "受伤", "摔伤", "砸伤", "烫伤", "伤残", "职业病", "事故伤害")
 PAY_WORDS = ("工资", "工钱", "薪水", "薪资", "欠薪", "讨薪", "劳动报酬")
-UNPAID_WORDS = ("欠", "不发", "没发", "未发", "不给", "没给", "不付", "没付", "克扣", "扣发", "讨薪")
+UNPAID_WORDS = ("欠", "不发", "没发", "未发", "不给", "没给", "不付", "没付", "克扣", "扣发", "讨薪",
+                "扣工资", "扣工钱", "扣了", "扣我", "被扣", "少发", "少给", "压工资", "押工资", "拿不到", "要不到",
+                "不结", "没结")   # phrases, not a bare 扣: "扣除个税后工资" is not unpaid pay
 # when an answer rests on labour law, the question's own words can name a narrower dispute: the
 # first entry whose every word group has a word in the question wins
 LABOUR_DISPUTES_BY_WORDS: tuple[tuple[tuple[tuple[str, ...], ...], tuple[StepTemplate, ...]], ...] = (

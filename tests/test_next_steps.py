@@ -25,6 +25,9 @@ LIGHT = ["物权编", "第二分编 所有权", "第七章 相邻关系"]
     ([("某地方条例", []), ("劳动法", [])], "老板三个月没发工钱我能不能走人", UNPAID_WAGES),
     ([("劳动法", [])], "在工地摔伤了，老板不给工资", WORK_INJURY),               # the injury comes first
     ([("劳动合同法", [])], "公司要给我调岗，工资也降了", LABOUR),                 # pay, but not unpaid
+    ([("劳动合同法", [])], "老板无故扣我工资，合法吗", UNPAID_WAGES),
+    ([("劳动法", [])], "干了半年，工钱一直不结", UNPAID_WAGES),
+    ([("劳动合同法", [])], "工资扣除个税后还剩多少", LABOUR),                     # a deduction, not unpaid pay
     ([("民法典", ["合同编", "第十七章 承揽合同"])], "包工头欠我工钱不给", CIVIL),   # no labour law cited
     ([("某地方条例", [])], "", GENERAL),
 ])
