@@ -56,7 +56,9 @@ SINGLE = LoRAConfig(16, tuple(TARGETS), 0.01)                   # every linear l
 SOUP16 = LoRAConfig(16, tuple(TARGETS), 0.01, seeds=3)          # SINGLE's soup of three seeds
 # trained at rank 32, the soup cut back to 16 (the shipped file's size): rank 32 fits better (fold
 # 1-2, dense side alone, R@100 +0.010) and the mean delta loses nothing measurable at rank 16
-SHIPPED = LoRAConfig(32, tuple(TARGETS), 0.01, seeds=3, kept_rank=16)
+# five seeds, not three (2026-11-29, session 10): R@100 +0.002 interleaved and +0.004 blocked held out,
+# R@10 and MRR@10 within noise either way; the shipped file keeps its size (the soup is cut to rank 16)
+SHIPPED = LoRAConfig(32, tuple(TARGETS), 0.01, seeds=5, kept_rank=16)
 
 
 class LowRank(torch.nn.Module):
