@@ -10,6 +10,7 @@
 """
 from __future__ import annotations
 
+import datetime as _dt
 import hashlib
 import re
 from pathlib import Path, PurePosixPath
@@ -29,6 +30,7 @@ from .metadata import (
     short_title,
 )
 from .records import LawRecord, ParseError
+from .repeals import known_repeals
 from .structure import BodyBuilder, normalise_space, strip_html_comments
 
 __all__ = ["parse_law_file", "parse_law_text", "read_text", "build_law_record"]
@@ -230,6 +232,13 @@ def build_law_record(*, rel: str, content_hash: str, title: str, subtitle: str |
                     dates["施行"] = d
                     break
     effective, status = effective_and_status(events, dates, title)
+    repeal = known_repeals().get(title)
+    if repeal is not None:
+        events = [*events, (repeal.date, f"{repeal.by}废止")]
+        dates["废止"] = repeal.date
+        if repeal.date <= _dt.date.today().isoformat():
+            status = "已废止"
+        content_hash = repeal.fingerprint(content_hash)
     warnings = list(body.warnings)
     if version_date and (effective is None or version_date > effective):
         # The file is a later version than its header says (LawRefBook kept the original

@@ -24,6 +24,7 @@ from sqlalchemy import select
 from ingest.corpus import parse_corpus, scan_corpus
 from ingest.plaintext import parse_plain_law
 from ingest.records import KIND_LEVELS, CaseRecord, LawRecord, ParseError
+from ingest.repeals import META_KEY as REPEALS_META, repeals_digest
 from knowledge import generations
 from knowledge.catalog import Catalog, IndexDoc, articles, case_sections, cases, law_versions
 from knowledge.citations import normalise_law_name
@@ -252,6 +253,7 @@ class IngestPipeline:
                 else:
                     affected.add(catalog.add_law_version(conn, rec))
             catalog.drop_orphan_laws(conn)
+            catalog.set_meta(conn, REPEALS_META, repeals_digest())
             catalog.refresh_validity(conn, affected)
             catalog.link_case_citations(conn)
             recorded = self._recorded_files(conn)
@@ -327,7 +329,7 @@ class IngestPipeline:
     def _unchanged(self, serving: Path, files: dict[str, str]) -> bool:
         recorded = catalog_for(serving).source_file_hashes()
         folder_part = {p: h for p, h in recorded.items() if not p.startswith(STAFF_PREFIX)}
-        return folder_part == files
+        return folder_part == files and catalog_for(serving).get_meta(REPEALS_META) == repeals_digest()
 
     def _copy_generation(self, serving: Path | None, gen: Path) -> dict:
         """Start the new generation from the serving one; returns its BM25 token cache."""

@@ -212,3 +212,38 @@ def test_live_knowledge_base_follows_a_new_generation(corpus, kb_settings, embed
     pipeline.ingest_folder(corpus)
     assert live.get_article("劳动合同法", "38") is None          # picked up without a restart
     assert live.search("工伤认定", 3)[0].law == "工伤保险条例"
+
+
+LABOUR_JI_2001 = "司法解释/最高人民法院关于审理劳动争议案件适用法律若干问题的解释(2001-04-16).md"
+LABOUR_JI_2001_TITLE = "最高人民法院关于审理劳动争议案件适用法律若干问题的解释"
+
+
+def test_a_listed_repeal_takes_a_law_out_of_search_on_the_next_ingest(corpus, kb_settings, embedder, laws_dir,
+                                                                       tmp_path, monkeypatch):
+    """The 2001 labour interpretation's file carries no 废止 mark; adding its row to the repeals
+    list must re-ingest it as 已废止 without a file change and without embedding anything."""
+    import ingest.repeals as repeals
+
+    (corpus / LABOUR_JI_2001).parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(laws_dir / LABOUR_JI_2001, corpus / LABOUR_JI_2001)
+    listing = tmp_path / "repeals.tsv"
+    listing.write_text("# none yet\n", encoding="utf-8")
+    monkeypatch.setattr(repeals, "REPEALS_FILE", listing)
+    repeals.known_repeals.cache_clear()
+    pipeline = IngestPipeline(kb_settings, embedder=embedder)
+    pipeline.ingest_folder(corpus)
+    kb = open_knowledge_base(kb_settings, embedder=embedder)
+    assert kb.get_article(LABOUR_JI_2001_TITLE, "1").status == "有效"
+    question = "劳动者与用人单位之间没有订立书面劳动合同，但已形成劳动关系后发生的纠纷"
+    assert any(h.law == LABOUR_JI_2001_TITLE for h in kb.search(question, 5, level="司法解释"))
+
+    listing.write_text(f"{LABOUR_JI_2001_TITLE}\t2021-01-01\t法释〔2020〕16号\n", encoding="utf-8")
+    repeals.known_repeals.cache_clear()
+    second = pipeline.ingest_folder(corpus)
+    assert not second.unchanged and second.changed_sources == 1 and second.embedded == 0
+    kb = open_knowledge_base(kb_settings, embedder=embedder)
+    repealed = kb.get_article(LABOUR_JI_2001_TITLE, "1")
+    assert repealed is not None and repealed.status == "已废止"          # still found by citation
+    assert all(h.law != LABOUR_JI_2001_TITLE for h in kb.search(question, 20, level="司法解释"))
+    assert pipeline.ingest_folder(corpus).unchanged
+    repeals.known_repeals.cache_clear()

@@ -485,3 +485,34 @@ def test_revised_version_without_revision_in_header_takes_the_file_date(tmp_path
     assert r.effective_date == "2010-12-20"
     assert any("2010-12-20" in w and "2004-01-01" in w for w in r.warnings)
     assert r.status == "有效"
+
+
+def test_the_repeals_list_parses_and_names_real_instruments(laws_dir):
+    """Every row of ingest/repeals.tsv names an instrument whose file is in ../shared/laws (a typo
+    would silently repeal nothing) and reads as 已废止 there."""
+    from ingest.corpus import parse_source, scan_corpus
+    from ingest.repeals import known_repeals
+
+    listed = known_repeals()
+    assert listed
+    found = {}
+    for sf in scan_corpus(laws_dir):
+        if sf.category == "司法解释":
+            with open(sf.path, encoding="utf-8") as fh:
+                title = fh.readline().lstrip("#").strip()
+            if title in listed:
+                found[title] = parse_source(sf, laws_dir)
+    assert set(found) == set(listed)
+    assert all(rec.status == "已废止" and rec.dates["废止"] == listed[t].date for t, rec in found.items())
+
+
+@pytest.mark.parametrize("line, reason", [
+    ("只有标题", "expected"),
+    ("某解释\t2021年1月1日\t某决定", "not a YYYY-MM-DD date"),
+])
+def test_a_malformed_repeals_row_is_reported_with_its_line(line, reason):
+    from ingest.repeals import parse_repeals
+
+    with pytest.raises(ValueError, match=reason) as err:
+        parse_repeals(f"# comment\n{line}\n")
+    assert "line 2" in str(err.value)

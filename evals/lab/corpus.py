@@ -93,8 +93,11 @@ def _from_records(laws_dir: Path) -> LabCorpus:
 
 def load_corpus(laws_dir: Path, cache_dir: Path) -> LabCorpus:
     """The national corpus parsed from `laws_dir`, cached in `cache_dir`."""
+    from ingest.repeals import repeals_digest
+
     key = hashlib.sha1(str(Path(laws_dir).resolve()).encode()).hexdigest()[:8]
-    cache = cache_dir / f"corpus-v2-parse-{key}.pkl"
+    # the repeals list decides which laws are current, so a new list is a new corpus
+    cache = cache_dir / f"corpus-v2-parse-{key}-{repeals_digest()[:8]}.pkl"
     if cache.exists():
         with open(cache, "rb") as fh:
             return pickle.load(fh)

@@ -1,0 +1,51 @@
+"""Repeals the statute files do not show (ingest/repeals.tsv): LawRefBook keeps a repealed
+instrument's file unchanged, so without this list the 2001 劳动争议 interpretation, repealed with
+the 民法典's entry into force, would be served as 有效 next to its successor."""
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+REPEALS_FILE = Path(__file__).with_name("repeals.tsv")
+META_KEY = "repeals_sha256"      # kb_meta: the list an ingest applied; a new list means a re-parse
+
+
+@dataclass(frozen=True)
+class Repeal:
+    title: str
+    date: str          # ISO date the repeal took effect
+    by: str            # the repealing instrument
+
+    def fingerprint(self, content_hash: str) -> str:
+        """The file's content hash with this row mixed in, so adding or changing the row makes an
+        incremental ingest re-read the file."""
+        return hashlib.sha256(f"{content_hash}\t{self.date}\t{self.by}".encode()).hexdigest()
+
+
+def parse_repeals(text: str) -> dict[str, Repeal]:
+    out: dict[str, Repeal] = {}
+    for n, line in enumerate(text.splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        parts = line.split("\t")
+        if len(parts) != 3 or not all(p.strip() for p in parts):
+            raise ValueError(f"repeals line {n}: expected 'title<TAB>YYYY-MM-DD<TAB>repealed by', got {line!r}")
+        title, date, by = (p.strip() for p in parts)
+        try:
+            _dt.date.fromisoformat(date)
+        except ValueError:
+            raise ValueError(f"repeals line {n}: {date!r} is not a YYYY-MM-DD date") from None
+        out[title] = Repeal(title, date, by)
+    return out
+
+
+@lru_cache(maxsize=1)
+def known_repeals() -> dict[str, Repeal]:
+    return parse_repeals(REPEALS_FILE.read_text(encoding="utf-8"))
+
+
+def repeals_digest() -> str:
+    return hashlib.sha256(REPEALS_FILE.read_bytes()).hexdigest()
