@@ -10,7 +10,6 @@
 """
 from __future__ import annotations
 
-import datetime as _dt
 import hashlib
 import re
 from pathlib import Path, PurePosixPath
@@ -236,7 +235,7 @@ def build_law_record(*, rel: str, content_hash: str, title: str, subtitle: str |
     if repeal is not None:
         events = [*events, (repeal.date, f"{repeal.by}废止")]
         dates["废止"] = repeal.date
-        if repeal.date <= _dt.date.today().isoformat():
+        if repeal.in_force():
             status = "已废止"
         content_hash = repeal.fingerprint(content_hash)
     warnings = list(body.warnings)

@@ -19,10 +19,14 @@ class Repeal:
     date: str          # ISO date the repeal took effect
     by: str            # the repealing instrument
 
-    def fingerprint(self, content_hash: str) -> str:
-        """The file's content hash with this row mixed in, so adding or changing the row makes an
-        incremental ingest re-read the file."""
-        return hashlib.sha256(f"{content_hash}\t{self.date}\t{self.by}".encode()).hexdigest()
+    def in_force(self, today: str | None = None) -> bool:
+        return self.date <= (today or _dt.date.today().isoformat())
+
+    def fingerprint(self, content_hash: str, today: str | None = None) -> str:
+        """The file's content hash with this row (and whether it is in force yet) mixed in, so
+        adding or changing the row, or its date passing, makes an incremental ingest re-read the file."""
+        row = f"{content_hash}\t{self.date}\t{self.by}\t{self.in_force(today)}"
+        return hashlib.sha256(row.encode()).hexdigest()
 
 
 def parse_repeals(text: str) -> dict[str, Repeal]:
@@ -47,5 +51,9 @@ def known_repeals() -> dict[str, Repeal]:
     return parse_repeals(REPEALS_FILE.read_text(encoding="utf-8"))
 
 
-def repeals_digest() -> str:
-    return hashlib.sha256(REPEALS_FILE.read_bytes()).hexdigest()
+def repeals_digest(today: str | None = None) -> str:
+    """The list as an ingest applies it today: its bytes and the rows already in force (a row dated
+    ahead changes the digest on the day it takes effect)."""
+    h = hashlib.sha256(REPEALS_FILE.read_bytes())
+    h.update("\n".join(sorted(t for t, r in known_repeals().items() if r.in_force(today))).encode())
+    return h.hexdigest()

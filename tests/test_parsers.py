@@ -516,3 +516,22 @@ def test_a_malformed_repeals_row_is_reported_with_its_line(line, reason):
     with pytest.raises(ValueError, match=reason) as err:
         parse_repeals(f"# comment\n{line}\n")
     assert "line 2" in str(err.value)
+
+
+def test_a_repeal_dated_ahead_changes_the_fingerprint_and_digest_on_its_day(tmp_path, monkeypatch):
+    """A row for a repeal that has not taken effect leaves the law 有效, and the day it takes
+    effect the file's fingerprint and the list's digest change, so that day's ingest re-reads it."""
+    import ingest.repeals as repeals
+
+    listing = tmp_path / "repeals.tsv"
+    listing.write_text("某示例解释\t2030-01-01\t某示例决定\n", encoding="utf-8")
+    monkeypatch.setattr(repeals, "REPEALS_FILE", listing)
+    repeals.known_repeals.cache_clear()
+    try:
+        row = repeals.known_repeals()["某示例解释"]
+        assert not row.in_force("2029-12-31") and row.in_force("2030-01-01")
+        assert row.fingerprint("abc", "2029-12-31") != row.fingerprint("abc", "2030-01-01")
+        assert repeals.repeals_digest("2029-12-31") != repeals.repeals_digest("2030-01-01")
+        assert repeals.repeals_digest("2030-01-01") == repeals.repeals_digest("2031-06-01")
+    finally:
+        repeals.known_repeals.cache_clear()
