@@ -11,6 +11,9 @@ from pathlib import Path
 
 REPEALS_FILE = Path(__file__).with_name("repeals.tsv")
 META_KEY = "repeals_sha256"      # kb_meta: the list an ingest applied; a new list means a re-parse
+# bump when the way a repeal is applied changes (2: it also ends the version's validity window), so
+# knowledge bases ingested before re-read the listed files once
+APPLIED_AS = "2"
 
 
 @dataclass(frozen=True)
@@ -25,7 +28,7 @@ class Repeal:
     def fingerprint(self, content_hash: str, today: str | None = None) -> str:
         """The file's content hash with this row (and whether it is in force yet) mixed in, so
         adding or changing the row, or its date passing, makes an incremental ingest re-read the file."""
-        row = f"{content_hash}\t{self.date}\t{self.by}\t{self.in_force(today)}"
+        row = f"{APPLIED_AS}\t{content_hash}\t{self.date}\t{self.by}\t{self.in_force(today)}"
         return hashlib.sha256(row.encode()).hexdigest()
 
 
@@ -54,6 +57,6 @@ def known_repeals() -> dict[str, Repeal]:
 def repeals_digest(today: str | None = None) -> str:
     """The list as an ingest applies it today: its bytes and the rows already in force (a row dated
     ahead changes the digest on the day it takes effect)."""
-    h = hashlib.sha256(REPEALS_FILE.read_bytes())
+    h = hashlib.sha256(APPLIED_AS.encode() + REPEALS_FILE.read_bytes())
     h.update("\n".join(sorted(t for t, r in known_repeals().items() if r.in_force(today))).encode())
     return h.hexdigest()

@@ -249,7 +249,7 @@ class Catalog:
         one takes effect. current = the latest version whose effective date is not after today."""
         today = today or date.today().isoformat()
         query = select(law_versions.c.id, law_versions.c.law_id, law_versions.c.valid_from,
-                       law_versions.c.version_date)
+                       law_versions.c.version_date, law_versions.c.dates_json)
         if law_ids is not None:
             ids = list(law_ids)
             if not ids:
@@ -265,6 +265,10 @@ class Catalog:
             current_id = in_force[-1].id if in_force else None
             for i, v in enumerate(versions):
                 valid_to = versions[i + 1].valid_from if i + 1 < len(versions) else OPEN_END
+                # a repeal ends the version's validity (as_of searches after it leave it out)
+                repealed = json.loads(v.dates_json or "{}").get("废止")
+                if repealed and v.valid_from < repealed < valid_to:
+                    valid_to = repealed
                 updates.append({"vid": v.id, "cur": v.id == current_id, "vto": valid_to})
         for u in updates:
             conn.execute(update(law_versions).where(law_versions.c.id == u["vid"])

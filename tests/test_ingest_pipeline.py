@@ -245,5 +245,8 @@ def test_a_listed_repeal_takes_a_law_out_of_search_on_the_next_ingest(corpus, kb
     repealed = kb.get_article(LABOUR_JI_2001_TITLE, "1")
     assert repealed is not None and repealed.status == "已废止"          # still found by citation
     assert all(h.law != LABOUR_JI_2001_TITLE for h in kb.search(question, 20, level="司法解释"))
+    # as of a day before the repeal it was the law; after it, not
+    assert any(h.law == LABOUR_JI_2001_TITLE for h in kb.search(question, 5, level="司法解释", as_of="2015-06-01"))
+    assert all(h.law != LABOUR_JI_2001_TITLE for h in kb.search(question, 20, level="司法解释", as_of="2022-06-01"))
     assert pipeline.ingest_folder(corpus).unchanged
     repeals.known_repeals.cache_clear()
