@@ -230,14 +230,13 @@ def build_law_record(*, rel: str, content_hash: str, title: str, subtitle: str |
                 if d:
                     dates["施行"] = d
                     break
-    effective, status = effective_and_status(events, dates, title)
     repeal = known_repeals().get(title)
+    if repeal is not None:        # a repeal the file does not show: a 废止 date like a header's
+        dates["废止"] = repeal.date
+        content_hash = repeal.fingerprint(content_hash)
+    effective, status = effective_and_status(events, dates, title)
     if repeal is not None:
         events = [*events, (repeal.date, f"{repeal.by}废止")]
-        dates["废止"] = repeal.date
-        if repeal.in_force():
-            status = "已废止"
-        content_hash = repeal.fingerprint(content_hash)
     warnings = list(body.warnings)
     if version_date and (effective is None or version_date > effective):
         # The file is a later version than its header says (LawRefBook kept the original

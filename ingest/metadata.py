@@ -370,8 +370,8 @@ def effective_and_status(events: list[tuple[str, str]], dates: dict[str, str], t
     if eff is None or (latest_other and eff < latest_other):
         eff = latest_other
     status = "有效"
-    if "废止" in dates or "（已废止）" in title or title.endswith("(已废止)"):
-        status = "已废止"
+    if "废止" in dates and dates["废止"] <= today or "（已废止）" in title or title.endswith("(已废止)"):
+        status = "已废止"       # a repeal dated ahead leaves the law 有效 until that day
     elif eff and eff > today:
         status = "尚未生效"
     return eff, status

@@ -327,9 +327,10 @@ class IngestPipeline:
         return self._embedder
 
     def _unchanged(self, serving: Path, files: dict[str, str]) -> bool:
-        recorded = catalog_for(serving).source_file_hashes()
+        catalog = catalog_for(serving)
+        recorded = catalog.source_file_hashes()
         folder_part = {p: h for p, h in recorded.items() if not p.startswith(STAFF_PREFIX)}
-        return folder_part == files and catalog_for(serving).get_meta(REPEALS_META) == repeals_digest()
+        return folder_part == files and catalog.get_meta(REPEALS_META) == repeals_digest()
 
     def _copy_generation(self, serving: Path | None, gen: Path) -> dict:
         """Start the new generation from the serving one; returns its BM25 token cache."""

@@ -535,3 +535,11 @@ def test_a_repeal_dated_ahead_changes_the_fingerprint_and_digest_on_its_day(tmp_
         assert repeals.repeals_digest("2030-01-01") == repeals.repeals_digest("2031-06-01")
     finally:
         repeals.known_repeals.cache_clear()
+
+
+def test_a_repeal_date_ahead_leaves_the_law_in_force_until_that_day():
+    from ingest.metadata import effective_and_status
+
+    dates = {"施行": "2020-01-01", "废止": "2030-01-01"}
+    assert effective_and_status([], dates, "某示例条例", today="2029-12-31")[1] == "有效"
+    assert effective_and_status([], dates, "某示例条例", today="2030-01-01")[1] == "已废止"
