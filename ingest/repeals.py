@@ -34,6 +34,7 @@ class Repeal:
 
 def parse_repeals(text: str) -> dict[str, Repeal]:
     out: dict[str, Repeal] = {}
+    line_of: dict[str, int] = {}
     for n, line in enumerate(text.splitlines(), 1):
         if not line.strip() or line.startswith("#"):
             continue
@@ -45,7 +46,10 @@ def parse_repeals(text: str) -> dict[str, Repeal]:
             _dt.date.fromisoformat(date)
         except ValueError:
             raise ValueError(f"repeals line {n}: {date!r} is not a YYYY-MM-DD date") from None
-        out[title] = Repeal(title, date, by)
+        if title in out:
+            # two rows for one instrument: which date is meant is a staff decision, not ours
+            raise ValueError(f"repeals line {n}: {title!r} is already listed on line {line_of[title]}")
+        out[title], line_of[title] = Repeal(title, date, by), n
     return out
 
 

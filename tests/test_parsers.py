@@ -509,13 +509,14 @@ def test_the_repeals_list_parses_and_names_real_instruments(laws_dir):
 @pytest.mark.parametrize("line, reason", [
     ("只有标题", "expected"),
     ("某解释\t2021年1月1日\t某决定", "not a YYYY-MM-DD date"),
+    ("某解释\t2021-01-01\t某决定\n某解释\t2022-01-01\t另一决定", "already listed on line 2"),
 ])
 def test_a_malformed_repeals_row_is_reported_with_its_line(line, reason):
     from ingest.repeals import parse_repeals
 
     with pytest.raises(ValueError, match=reason) as err:
         parse_repeals(f"# comment\n{line}\n")
-    assert "line 2" in str(err.value)
+    assert f"line {line.count(chr(10)) + 2}:" in str(err.value)
 
 
 def test_a_repeal_dated_ahead_changes_the_fingerprint_and_digest_on_its_day(tmp_path, monkeypatch):
