@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import datetime as _dt
 import hashlib
+import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 REPEALS_FILE = Path(__file__).with_name("repeals.tsv")
+# a deployment's own rows, in a file of the same format outside the package (an upgrade replaces
+# the packaged list and keeps this one); a title in both lists is an error, as within one list
+EXTRA_ENV = "FAYUAN_REPEALS_FILE"
 META_KEY = "repeals_sha256"      # kb_meta: the list an ingest applied; a new list means a re-parse
 # bump when the way a repeal is applied changes (2: it also ends the version's validity window), so
 # knowledge bases ingested before re-read the listed files once
@@ -32,35 +36,59 @@ class Repeal:
         return hashlib.sha256(row.encode()).hexdigest()
 
 
-def parse_repeals(text: str) -> dict[str, Repeal]:
-    out: dict[str, Repeal] = {}
-    line_of: dict[str, int] = {}
+def repeal_files() -> list[Path]:
+    """The packaged list, then the deployment's (FAYUAN_REPEALS_FILE) when set."""
+    extra = os.environ.get(EXTRA_ENV, "").strip()
+    if extra and not Path(extra).is_file():
+        raise ValueError(f"{EXTRA_ENV}={extra}: no such file")
+    return [REPEALS_FILE, *([Path(extra)] if extra else [])]
+
+
+def parse_repeals(text: str, source: str = "repeals", into: dict[str, Repeal] | None = None,
+                  seen: dict[str, str] | None = None) -> dict[str, Repeal]:
+    """Rows of one list, added to `into` (`seen`: where each title already came from, for the
+    duplicate error)."""
+    out = {} if into is None else into
+    seen = {} if seen is None else seen
     for n, line in enumerate(text.splitlines(), 1):
         if not line.strip() or line.startswith("#"):
             continue
         parts = line.split("\t")
         if len(parts) != 3 or not all(p.strip() for p in parts):
-            raise ValueError(f"repeals line {n}: expected 'title<TAB>YYYY-MM-DD<TAB>repealed by', got {line!r}")
+            raise ValueError(f"{source} line {n}: expected 'title<TAB>YYYY-MM-DD<TAB>repealed by', got {line!r}")
         title, date, by = (p.strip() for p in parts)
         try:
             _dt.date.fromisoformat(date)
         except ValueError:
-            raise ValueError(f"repeals line {n}: {date!r} is not a YYYY-MM-DD date") from None
+            raise ValueError(f"{source} line {n}: {date!r} is not a YYYY-MM-DD date") from None
         if title in out:
             # two rows for one instrument: which date is meant is a staff decision, not ours
-            raise ValueError(f"repeals line {n}: {title!r} is already listed on line {line_of[title]}")
-        out[title], line_of[title] = Repeal(title, date, by), n
+            raise ValueError(f"{source} line {n}: {title!r} is already listed ({seen.get(title, 'above')})")
+        out[title], seen[title] = Repeal(title, date, by), f"{source} line {n}"
     return out
 
 
-@lru_cache(maxsize=1)
+@lru_cache(maxsize=4)
+def _parse_lists(lists: tuple[tuple[str, str], ...]) -> dict[str, Repeal]:
+    out: dict[str, Repeal] = {}
+    seen: dict[str, str] = {}
+    for name, text in lists:
+        parse_repeals(text, name, out, seen)
+    return out
+
+
 def known_repeals() -> dict[str, Repeal]:
-    return parse_repeals(REPEALS_FILE.read_text(encoding="utf-8"))
+    """Every listed repeal. Keyed by the lists' text (read on each call, a few KB), so an edited
+    list is never served from a stale parse in a long-running process."""
+    return _parse_lists(tuple(("repeals" if f == REPEALS_FILE else str(f), f.read_text(encoding="utf-8"))
+                              for f in repeal_files()))
 
 
 def repeals_digest(today: str | None = None) -> str:
     """The list as an ingest applies it today: its bytes and the rows already in force (a row dated
     ahead changes the digest on the day it takes effect)."""
-    h = hashlib.sha256(APPLIED_AS.encode() + REPEALS_FILE.read_bytes())
+    h = hashlib.sha256(APPLIED_AS.encode())
+    for f in repeal_files():
+        h.update(f.read_bytes())
     h.update("\n".join(sorted(t for t, r in known_repeals().items() if r.in_force(today))).encode())
     return h.hexdigest()

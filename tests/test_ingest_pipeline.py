@@ -220,16 +220,19 @@ LABOUR_JI_2001_TITLE = "最高人民法院关于审理劳动争议案件适用�
 
 def test_a_listed_repeal_takes_a_law_out_of_search_on_the_next_ingest(corpus, kb_settings, embedder, laws_dir,
                                                                        tmp_path, monkeypatch):
-    """The 2001 labour interpretation's file carries no 废止 mark; adding its row to the repeals
-    list must re-ingest it as 已废止 without a file change and without embedding anything."""
+    """The 2001 labour interpretation's file carries no 废止 mark; adding its row to a repeals
+    list (here the deployment's own, FAYUAN_REPEALS_FILE) must re-ingest it as 已废止 without a file
+    change and without embedding anything."""
     import ingest.repeals as repeals
 
     (corpus / LABOUR_JI_2001).parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(laws_dir / LABOUR_JI_2001, corpus / LABOUR_JI_2001)
-    listing = tmp_path / "repeals.tsv"
+    packaged = tmp_path / "repeals.tsv"
+    packaged.write_text("# none\n", encoding="utf-8")      # the packaged list lists this law already
+    monkeypatch.setattr(repeals, "REPEALS_FILE", packaged)
+    listing = tmp_path / "own-repeals.tsv"
     listing.write_text("# none yet\n", encoding="utf-8")
-    monkeypatch.setattr(repeals, "REPEALS_FILE", listing)
-    repeals.known_repeals.cache_clear()
+    monkeypatch.setenv(repeals.EXTRA_ENV, str(listing))
     pipeline = IngestPipeline(kb_settings, embedder=embedder)
     pipeline.ingest_folder(corpus)
     kb = open_knowledge_base(kb_settings, embedder=embedder)
@@ -238,7 +241,6 @@ def test_a_listed_repeal_takes_a_law_out_of_search_on_the_next_ingest(corpus, kb
     assert any(h.law == LABOUR_JI_2001_TITLE for h in kb.search(question, 5, level="司法解释"))
 
     listing.write_text(f"{LABOUR_JI_2001_TITLE}\t2021-01-01\t法释〔2020〕16号\n", encoding="utf-8")
-    repeals.known_repeals.cache_clear()
     second = pipeline.ingest_folder(corpus)
     assert not second.unchanged and second.changed_sources == 1 and second.embedded == 0
     kb = open_knowledge_base(kb_settings, embedder=embedder)
@@ -249,4 +251,3 @@ def test_a_listed_repeal_takes_a_law_out_of_search_on_the_next_ingest(corpus, kb
     assert any(h.law == LABOUR_JI_2001_TITLE for h in kb.search(question, 5, level="司法解释", as_of="2015-06-01"))
     assert all(h.law != LABOUR_JI_2001_TITLE for h in kb.search(question, 20, level="司法解释", as_of="2022-06-01"))
     assert pipeline.ingest_folder(corpus).unchanged
-    repeals.known_repeals.cache_clear()

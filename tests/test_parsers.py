@@ -509,7 +509,7 @@ def test_the_repeals_list_parses_and_names_real_instruments(laws_dir):
 @pytest.mark.parametrize("line, reason", [
     ("只有标题", "expected"),
     ("某解释\t2021年1月1日\t某决定", "not a YYYY-MM-DD date"),
-    ("某解释\t2021-01-01\t某决定\n某解释\t2022-01-01\t另一决定", "already listed on line 2"),
+    ("某解释\t2021-01-01\t某决定\n某解释\t2022-01-01\t另一决定", r"already listed \(repeals line 2\)"),
 ])
 def test_a_malformed_repeals_row_is_reported_with_its_line(line, reason):
     from ingest.repeals import parse_repeals
@@ -527,15 +527,39 @@ def test_a_repeal_dated_ahead_changes_the_fingerprint_and_digest_on_its_day(tmp_
     listing = tmp_path / "repeals.tsv"
     listing.write_text("某示例解释\t2030-01-01\t某示例决定\n", encoding="utf-8")
     monkeypatch.setattr(repeals, "REPEALS_FILE", listing)
-    repeals.known_repeals.cache_clear()
-    try:
-        row = repeals.known_repeals()["某示例解释"]
-        assert not row.in_force("2029-12-31") and row.in_force("2030-01-01")
-        assert row.fingerprint("abc", "2029-12-31") != row.fingerprint("abc", "2030-01-01")
-        assert repeals.repeals_digest("2029-12-31") != repeals.repeals_digest("2030-01-01")
-        assert repeals.repeals_digest("2030-01-01") == repeals.repeals_digest("2031-06-01")
-    finally:
-        repeals.known_repeals.cache_clear()
+    row = repeals.known_repeals()["某示例解释"]
+    assert not row.in_force("2029-12-31") and row.in_force("2030-01-01")
+    assert row.fingerprint("abc", "2029-12-31") != row.fingerprint("abc", "2030-01-01")
+    assert repeals.repeals_digest("2029-12-31") != repeals.repeals_digest("2030-01-01")
+    assert repeals.repeals_digest("2030-01-01") == repeals.repeals_digest("2031-06-01")
+
+
+def test_a_deployments_own_repeals_list_adds_rows_and_may_not_repeat_the_packaged_ones(tmp_path, monkeypatch):
+    """FAYUAN_REPEALS_FILE adds a deployment's rows to the packaged list (and to the digest); a
+    title both lists name is an error that says where each row is; a missing file is an error."""
+    import ingest.repeals as repeals
+
+    packaged = repeals.known_repeals()
+    before = repeals.repeals_digest()
+    own = tmp_path / "own-repeals.tsv"
+    own.write_text("某示例解释\t2020-01-01\t某示例决定\n", encoding="utf-8")
+    monkeypatch.setenv(repeals.EXTRA_ENV, str(own))
+    combined = repeals.known_repeals()
+    assert set(combined) == set(packaged) | {"某示例解释"}
+    assert repeals.repeals_digest() != before
+    # an edit is read on the next call (no stale parse in a long-running process)
+    own.write_text("某示例解释\t2020-02-01\t某示例决定\n", encoding="utf-8")
+    assert repeals.known_repeals()["某示例解释"].date == "2020-02-01"
+
+    title = next(iter(packaged))
+    own.write_text(f"# ours\n{title}\t2021-01-01\t某示例决定\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="already listed") as err:
+        repeals.known_repeals()
+    assert f"{own} line 2" in str(err.value) and "(repeals line " in str(err.value)
+
+    monkeypatch.setenv(repeals.EXTRA_ENV, str(tmp_path / "missing.tsv"))
+    with pytest.raises(ValueError, match="no such file"):
+        repeals.known_repeals()
 
 
 def test_a_repeal_date_ahead_leaves_the_law_in_force_until_that_day():
