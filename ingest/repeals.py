@@ -36,9 +36,22 @@ class Repeal:
         return hashlib.sha256(row.encode()).hexdigest()
 
 
+def _extra_setting() -> str:
+    """FAYUAN_REPEALS_FILE from the environment, else from the settings (a `.env` file)."""
+    env = os.environ.get(EXTRA_ENV, "").strip()
+    if env:
+        return env
+    try:
+        from knowledge.settings import get_settings
+
+        return str(get_settings().repeals_file or "")
+    except Exception:   # settings invalid for other reasons: those are reported where they are used
+        return ""
+
+
 def repeal_files() -> list[Path]:
     """The packaged list, then the deployment's (FAYUAN_REPEALS_FILE) when set."""
-    extra = os.environ.get(EXTRA_ENV, "").strip()
+    extra = _extra_setting()
     if extra and not Path(extra).is_file():
         raise ValueError(f"{EXTRA_ENV}={extra}: no such file")
     return [REPEALS_FILE, *([Path(extra)] if extra else [])]

@@ -29,6 +29,8 @@ class Settings(BaseSettings):
         None, description="Records database (sessions, tickets, audit); default SQLite in data_dir")
     chroma_url: str | None = Field(
         None, description="Chroma server URL (http://host:port); default: embedded PersistentClient")
+    repeals_file: Path | None = Field(
+        None, description="A deployment's own repeals list (ingest/repeals.tsv format), added to the packaged one at ingest")
 
     # --- retrieval -----------------------------------------------------------------------
     model_dir: Path | None = Field(None, description="Where the converted embedding model lives; default data_dir/models")
