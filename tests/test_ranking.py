@@ -14,7 +14,8 @@ from knowledge.ranking.pipeline import (ADAPTER_FILE, ADAPTER_RERANKER_FILE, COU
                                         RERANKER_FILE, TUNED_FILE, IndexKeys, LayRanker, open_bound_ranker)
 from knowledge.ranking.reranker import LinearReranker, RerankerFileError
 from knowledge.ranking.scoring import RowTop, Side, law_soft_max, neighbour_votes, union_top
-from knowledge.ranking.tail import fill_tail, proposals_from_neighbours
+from knowledge.ranking.tail import (KEEP, fill_tail, proposals_from_adjacent, proposals_from_neighbours,
+                                   tail_proposals)
 from knowledge.ranking.vocabulary import QueryExpander, VocabularyFileError, read_vocabulary
 
 
@@ -141,6 +142,31 @@ def test_fill_tail_keeps_the_top_and_reserves_spaced_slots_for_proposals():
 def test_neighbour_proposals_come_nearest_question_first_without_repeats():
     gold = sparse.csr_matrix(np.array([[1, 0, 1, 0], [0, 0, 1, 1], [0, 1, 0, 0]], dtype=np.float32))
     assert proposals_from_neighbours(np.array([0.5, 0.9, 0.1]), gold, nearest=2) == [2, 3, 0]
+
+
+def test_adjacent_proposals_are_the_neighbours_of_the_top_in_rank_order():
+    # positions 0-5: one law version 0..3 in order, then two articles without neighbours
+    adjacent = np.array([[-1, 1], [0, 2], [1, 3], [2, -1], [-1, -1], [-1, -1]])
+    # top: 2, then 4 (no neighbours), then 0; 1 is among the top itself, so never proposed
+    assert proposals_from_adjacent(np.array([2, 4, 0, 1, 5]), adjacent, head=4) == [3]
+    assert proposals_from_adjacent(np.array([2, 4, 5]), adjacent, head=3) == [1, 3]
+    assert proposals_from_adjacent(np.array([5, 2]), adjacent, head=1) == []
+
+
+def test_tail_proposals_put_neighbour_gold_first_and_repeat_nothing():
+    adjacent = np.array([[-1, 1], [0, 2], [1, 3], [2, -1]])
+    gold = sparse.csr_matrix(np.array([[0, 0, 0, 1], [1, 0, 0, 0]], dtype=np.float32))
+    ranked = np.array([2, 0])
+    # nearest question answers 3, the next 0; adjacent to 2: 1 and 3 (3 already proposed)
+    assert tail_proposals(ranked, np.array([0.9, 0.5]), gold, adjacent) == [3, 0, 1]
+    assert tail_proposals(ranked, None, None, adjacent) == [1, 3]        # no known questions
+
+
+def test_the_default_tail_leaves_the_top_20_to_the_reranker():
+    ranked = np.arange(1000, 1200)
+    out = fill_tail(ranked, [7, 8, 9], depth=100)
+    assert KEEP == 20 and out[:20].tolist() == list(range(1000, 1020))
+    assert len(out) == 100 and {7, 8, 9} <= set(out.tolist()) and out.tolist().index(7) >= 20
 
 
 def test_title_stem_is_what_people_write():

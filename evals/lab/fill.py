@@ -1,5 +1,5 @@
-"""Filling the final list's positions 11–100 differently from the top 10, held out: the top 10 stay
-the reranker's, the rest mixes its order with articles proposed by other rules.
+"""Filling the final list's positions 11–100 differently from the top 10, held out: the top 10 (the
+shipped rule: 20) stay the reranker's, the rest mixes its order with articles proposed by other rules.
 
     python -m evals.lab.fill [--scheme interleaved|blocked]
 
@@ -16,7 +16,8 @@ from evals.lab.metrics import evaluate
 from evals.lab.misses import ranked_held_out
 from evals.lab.priors import gold_matrix
 from evals.lab.run import ROOT, SHARED, load_lab
-from knowledge.ranking.tail import EVERY, KEEP, RESERVE, NEAREST, fill_tail, proposals_from_neighbours
+from knowledge.ranking.features import adjacent_positions
+from knowledge.ranking.tail import fill_tail, proposals_from_neighbours, tail_proposals
 
 
 def merge(base: np.ndarray, proposals: list[int], keep: int, reserve: int, depth: int = 100) -> np.ndarray:
@@ -92,9 +93,15 @@ def rows(data, outputs, law_code, scheme):
         return proposals_from_neighbours(data.query_vecs[train] @ data.query_vecs[q], G, nearest)
 
     for nearest, reserve in ((5, 10), (5, 20), (10, 10), (10, 20), (10, 30), (20, 20), (20, 30), (50, 30)):
-        shipped = " (shipped)" if (nearest, reserve) == (NEAREST, RESERVE) and EVERY == 90 // RESERVE else ""
-        score(f"neighbour gold (top {nearest} questions), ≤{reserve} slots{shipped}",
-              [merge(b, nn(q, nearest), KEEP, reserve) for q, b in zip(qs, base)])
+        score(f"neighbour gold (top {nearest} questions), ≤{reserve} slots",
+              [merge(b, nn(q, nearest), 10, reserve) for q, b in zip(qs, base)])
+    sequence = adjacent_positions(*data.corpus.sequence())
+
+    def shipped(q: int, b: np.ndarray) -> np.ndarray:
+        train, G = known[fold[q]]
+        return fill_tail(b, tail_proposals(b, data.query_vecs[train] @ data.query_vecs[q], G, sequence), 100)
+
+    score("shipped: top 20 kept, neighbour gold + ±1 of top 10", [shipped(q, b) for q, b in zip(qs, base)])
     for laws, per_law, reserve in ((3, 20, 30), (5, 10, 30)):
         score(f"round-robin top {laws} laws ×{per_law}, ≤{reserve} slots",
               [merge(b, law_round_robin(b, law_code, laws, per_law), 10, reserve) for b in base])

@@ -7,7 +7,7 @@ training folds' questions against the fixed article vectors (softmax over all ar
 batch 16, AdamW lr 1e-3); the training questions get cross-fitted vectors (two halves, each encoded
 by the other's fine-tune) as the adapter does. Then the shipped reranker recipe is refitted with
 each LoRA's vectors, or the linear adapter's, as the adapted side, and the held-out final lists
-(neighbour tail included) are scored. The product ships the SHIPPED configuration
+(the product's tail included) are scored. The product ships the SHIPPED configuration
 (evals.lab.export writes its deltas; knowledge.embeddings.tuned merges them into the served query
 encoder); the linear adapter is its fallback."""
 from __future__ import annotations
@@ -23,7 +23,7 @@ import torch
 from evals.lab.adapter import train_adapter
 from evals.lab.metrics import evaluate
 from evals.lab.questions import folds
-from evals.lab.run import fold_features, neighbour_tail, scheme_command
+from evals.lab.run import fold_features, product_tail, scheme_command
 from evals.lab.training import fit_shipped
 from knowledge.embeddings.tuned import TARGETS, QueryDeltas
 
@@ -224,7 +224,7 @@ def run(data, scheme: str, data_dir: Path, k: int = 5, configs: tuple[LoRAConfig
             Xtr, Ctr = fold_features(data, train, train, v_train @ data.article_vecs.T, True)
             Xte, Cte = fold_features(data, train, test, v_test @ data.article_vecs.T, False)
             ranked = fit_shipped(Xtr, Ctr, [data.gold[i] for i in train]).order(Xte, Cte)
-            scores = evaluate(neighbour_tail(data, train, test, ranked), gold_test, totals)
+            scores = evaluate(product_tail(data, train, test, ranked), gold_test, totals)
             scores["pool"] = evaluate(Cte, gold_test, totals, ks=(Cte.shape[1],))[f"R@{Cte.shape[1]}"]
             results.setdefault(name, []).append(scores)
         log.info("fold %d/%d [%.0fs]", f + 1, k, time.perf_counter() - started)

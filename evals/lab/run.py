@@ -22,8 +22,8 @@ from evals.lab.priors import article_counts, article_prior, gold_matrix, law_pri
 from evals.lab.questions import Question, folds, load_questions
 from evals.lab.training import SHIPPED_FEATURES, fit_listwise, fit_shipped, sample_negatives
 from knowledge.ranking.reranker import DENSE_FEATURES
-from knowledge.ranking.tail import fill_tail, proposals_from_neighbours
-from knowledge.ranking.features import FEATURES, ArticleStatics, ComponentScores, candidate_features
+from knowledge.ranking.tail import fill_tail, tail_proposals
+from knowledge.ranking.features import FEATURES, ArticleStatics, ComponentScores, adjacent_positions, candidate_features
 from knowledge.ranking.scoring import WIDE_NEIGHBOURS, WIDE_TEMPERATURE, RowTop, Side, neighbour_votes
 
 log = logging.getLogger("evals.lab")
@@ -56,7 +56,7 @@ DROPS: list[tuple[str, tuple[str, ...]]] = [
     ("all − chapter grouping", CHAPTER),
 ]
 SHIPPED_ROW = "shipped reranker (linear + hidden layer)"
-TAIL_ROW = "shipped + neighbour tail (11–100) = product"
+TAIL_ROW = "shipped + tail (21–100) = product"
 
 
 @dataclass
@@ -237,19 +237,22 @@ def run(data: LabData, k: int = 5, scheme: str = "interleaved", adapter_fn=None)
                         and (adapted_test is not None or "adapted" not in a))
         shipped = fit_shipped(Xtr, Ctr, [data.gold[i] for i in train], allowed).order(Xte, Cte)
         record(SHIPPED_ROW, shipped[:, :100], test)
-        record(TAIL_ROW, neighbour_tail(data, train, test, shipped), test)
+        record(TAIL_ROW, product_tail(data, train, test, shipped), test)
         log.info("fold %d/%d done [%.1fs]", f + 1, k, time.perf_counter() - t)
     return [(name, {m: float(np.mean([r[m] for r in rs])) for m in rs[0]}) for name, rs in results.items()]
 
 
-def neighbour_tail(data: LabData, train: np.ndarray, test: np.ndarray, ranked: np.ndarray) -> np.ndarray:
-    """The product's final list (knowledge.ranking.tail) for held-out questions: `ranked`'s top 10,
-    then slots for the gold articles of the nearest training questions."""
+def product_tail(data: LabData, train: np.ndarray, test: np.ndarray, ranked: np.ndarray) -> np.ndarray:
+    """The product's final list (knowledge.ranking.tail) for held-out questions: `ranked`'s top 20,
+    then slots for the gold articles of the nearest training questions and the articles next to
+    the top 10."""
     G = gold_matrix([data.gold[i] for i in train], len(data.corpus))
     sims = data.query_vecs[test] @ data.query_vecs[train].T
+    adjacent = adjacent_positions(*data.corpus.sequence())
     out = np.full((len(test), 100), -1, dtype=np.int64)
     for r in range(len(test)):
-        row = fill_tail(ranked[r][ranked[r] >= 0], proposals_from_neighbours(sims[r], G), 100)
+        row = ranked[r][ranked[r] >= 0]
+        row = fill_tail(row, tail_proposals(row, sims[r], G, adjacent), 100)
         out[r, :len(row)] = row
     return out
 

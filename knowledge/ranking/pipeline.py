@@ -6,7 +6,8 @@
 
 Sides: BM25 of the question, BM25 of its vocabulary-bridge expansion, dense (e5) and adapted-dense
 ANN top lists, votes of similar known questions; candidates = their union; a linear reranker over
-knowledge.ranking.features orders them. The adapted side is the tuned query encoder's vector
+knowledge.ranking.features orders them; below the top 20, knowledge.ranking.tail keeps some slots
+for the nearest known questions' articles and the neighbours of the top 10. The adapted side is the tuned query encoder's vector
 (knowledge.embeddings.tuned) with reranker.json; when that encoder is not built, the linear query
 adapter's with reranker_adapter.json. Each learned file is optional: a missing or mismatched one
 switches its side off (its features stay 0) and is logged."""
@@ -26,7 +27,7 @@ from knowledge.ranking.known import (AnswerCounts, ArticleKey, KnownFileError, K
                                      law_prior)
 from knowledge.ranking.reranker import LinearReranker, RerankerFileError
 from knowledge.ranking.scoring import TOP_DEPTH, WIDE_NEIGHBOURS, WIDE_TEMPERATURE, Side, neighbour_votes
-from knowledge.ranking.tail import fill_tail, proposals_from_neighbours
+from knowledge.ranking.tail import fill_tail, tail_proposals
 from knowledge.ranking.vocabulary import QueryExpander
 from knowledge.telemetry import RETRIEVAL_STAGE_SECONDS, stage_timer
 
@@ -246,9 +247,9 @@ class BoundRanker:
         cands, s = candidates[0][valid], order_scores[valid]
         order = np.argsort(-s, kind="stable")
         ranked = cands[order]
-        if self.known_gold is not None:
-            proposals = [p for p in proposals_from_neighbours(similarities[0], self.known_gold) if mask[p]]
-            ranked = fill_tail(ranked, proposals, n)
+        near = similarities[0] if self.known_gold is not None else None
+        proposals = tail_proposals(ranked, near, self.known_gold, self.statics.adjacent)
+        ranked = fill_tail(ranked, [p for p in proposals if mask[p]], n)
         # only the reranker's first n can be in the list; a proposal from deeper takes the score above
         score_of = dict(zip(cands[order[:n]].tolist(), s[order[:n]].tolist()))
         RETRIEVAL_STAGE_SECONDS.labels(stage="ranking").observe(time.perf_counter() - started)
