@@ -7,10 +7,10 @@
 Sides: BM25 of the question, BM25 of its vocabulary-bridge expansion, dense (e5) and adapted-dense
 ANN top lists, votes of similar known questions; candidates = their union; a linear reranker over
 knowledge.ranking.features orders them; below the top 20, knowledge.ranking.tail keeps some slots
-for the nearest known questions' articles and the neighbours of the top 10. The adapted side is the tuned query encoder's vector
-(knowledge.embeddings.tuned) with reranker.json; when that encoder is not built, the linear query
-adapter's with reranker_adapter.json. Each learned file is optional: a missing or mismatched one
-switches its side off (its features stay 0) and is logged."""
+for the nearest known questions' articles and the neighbours of the top 10. The adapted side is
+the tuned query encoder's vector (knowledge.embeddings.tuned) with reranker.json; when that encoder
+is not built, the linear query adapter's with reranker_adapter.json. Each learned file is optional:
+a missing or mismatched one switches its side off (its features stay 0) and is logged."""
 from __future__ import annotations
 
 import json
