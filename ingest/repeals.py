@@ -57,36 +57,33 @@ def repeal_files() -> list[Path]:
     return [REPEALS_FILE, *([Path(extra)] if extra else [])]
 
 
-def parse_repeals(text: str, source: str = "repeals", into: dict[str, Repeal] | None = None,
-                  seen: dict[str, str] | None = None) -> dict[str, Repeal]:
-    """Rows of one list, added to `into` (`seen`: where each title already came from, for the
-    duplicate error)."""
-    out = {} if into is None else into
-    seen = {} if seen is None else seen
-    for n, line in enumerate(text.splitlines(), 1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        parts = line.split("\t")
-        if len(parts) != 3 or not all(p.strip() for p in parts):
-            raise ValueError(f"{source} line {n}: expected 'title<TAB>YYYY-MM-DD<TAB>repealed by', got {line!r}")
-        title, date, by = (p.strip() for p in parts)
-        try:
-            _dt.date.fromisoformat(date)
-        except ValueError:
-            raise ValueError(f"{source} line {n}: {date!r} is not a YYYY-MM-DD date") from None
-        if title in out:
-            # two rows for one instrument: which date is meant is a staff decision, not ours
-            raise ValueError(f"{source} line {n}: {title!r} is already listed ({seen.get(title, 'above')})")
-        out[title], seen[title] = Repeal(title, date, by), f"{source} line {n}"
-    return out
+def parse_repeals(text: str, source: str = "repeals") -> dict[str, Repeal]:
+    """The rows of one list (see _parse_lists)."""
+    return _parse_lists(((source, text),))
 
 
 @lru_cache(maxsize=4)
 def _parse_lists(lists: tuple[tuple[str, str], ...]) -> dict[str, Repeal]:
+    """Every row of the (source name, text) lists, in order; a malformed row, or a second row for an
+    instrument already listed in any of them, is an error naming its source and line."""
     out: dict[str, Repeal] = {}
-    seen: dict[str, str] = {}
-    for name, text in lists:
-        parse_repeals(text, name, out, seen)
+    where: dict[str, str] = {}
+    for source, text in lists:
+        for n, line in enumerate(text.splitlines(), 1):
+            if not line.strip() or line.startswith("#"):
+                continue
+            parts = line.split("\t")
+            if len(parts) != 3 or not all(p.strip() for p in parts):
+                raise ValueError(f"{source} line {n}: expected 'title<TAB>YYYY-MM-DD<TAB>repealed by', got {line!r}")
+            title, date, by = (p.strip() for p in parts)
+            try:
+                _dt.date.fromisoformat(date)
+            except ValueError:
+                raise ValueError(f"{source} line {n}: {date!r} is not a YYYY-MM-DD date") from None
+            if title in out:
+                # two rows for one instrument: which date is meant is a staff decision, not ours
+                raise ValueError(f"{source} line {n}: {title!r} is already listed ({where[title]})")
+            out[title], where[title] = Repeal(title, date, by), f"{source} line {n}"
     return out
 
 

@@ -95,11 +95,11 @@ def rows(data, outputs, law_code, scheme):
     for nearest, reserve in ((5, 10), (5, 20), (10, 10), (10, 20), (10, 30), (20, 20), (20, 30), (50, 30)):
         score(f"neighbour gold (top {nearest} questions), ≤{reserve} slots",
               [merge(b, nn(q, nearest), 10, reserve) for q, b in zip(qs, base)])
-    sequence = adjacent_positions(*data.corpus.sequence())
+    adjacent_of = adjacent_positions(*data.corpus.sequence())
 
     def shipped(q: int, b: np.ndarray) -> np.ndarray:
         train, G = known[fold[q]]
-        return fill_tail(b, tail_proposals(b, data.query_vecs[train] @ data.query_vecs[q], G, sequence), 100)
+        return fill_tail(b, tail_proposals(b, data.query_vecs[train] @ data.query_vecs[q], G, adjacent_of), 100)
 
     score("shipped: top 20 kept, neighbour gold + ±1 of top 10", [shipped(q, b) for q, b in zip(qs, base)])
     for laws, per_law, reserve in ((3, 20, 30), (5, 10, 30)):
