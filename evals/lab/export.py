@@ -3,7 +3,7 @@ query_lora.npz (the tuned query encoder's deltas) and reranker.json (the reranke
 query_adapter.npz and reranker_adapter.json (the fallback when the tuned encoder is not built),
 answer_counts.json, known_questions.npz.
 
-    python -m evals.lab.export          # ~11 minutes on 2 cores (fifteen fine-tunes of the query encoder)
+    python -m evals.lab.export          # ~15 minutes on 2 cores (21 fine-tunes of the query encoder)
 
 The held-out quality of exactly these recipes is what `python -m evals.lab.query_lora` (tuned
 encoder, and the adapter row) and `python -m evals.lab.run` report (k-fold); this step only refits
