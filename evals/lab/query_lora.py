@@ -58,7 +58,7 @@ SOUP16 = LoRAConfig(16, tuple(TARGETS), 0.01, seeds=3)          # SINGLE's soup 
 # 1-2, dense side alone, R@100 +0.010) and the mean delta loses nothing measurable at rank 16
 # five seeds, not three (2026-11-29, session 10): R@100 +0.002 interleaved and +0.004 blocked held out,
 # R@10 and MRR@10 within noise either way; the shipped file keeps its size (the soup is cut to rank 16)
-# seven seeds, not five (2026-11-30, session 12): R@100 +0.001 interleaved and +0.002 blocked held
+# seven seeds, not five (2026-11-29, session 12): R@100 +0.001 interleaved and +0.002 blocked held
 # out, R@10 +0.002 / +0.007; MRR@10 -0.001 interleaved, +0.009 blocked
 SHIPPED = LoRAConfig(32, tuple(TARGETS), 0.01, seeds=7, kept_rank=16)
 
