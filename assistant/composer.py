@@ -6,10 +6,12 @@ ask. Weak retrieval gives an honest "不确定" and the offer of a human instead
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 
-from assistant.grounding import content_words, is_about, shared_words
+from assistant.answers.clauses import best_clause
+from assistant.answers.matcher import match_cards
+from assistant.answers.render import CardRenderer
+from assistant.grounding import content_words, is_about
 from assistant.next_steps import WHERE_TO_ASK, StepTemplate, steps_for
 from assistant.telemetry import chat_timer
 from knowledge.types import Hit, KnowledgeBase
@@ -26,6 +28,8 @@ class ComposedAnswer:
     citations: list[Hit] = field(default_factory=list)
     points: list[dict] = field(default_factory=list)   # [{"text", "detail"}] for "第二点再说详细点"
     confident: bool = True
+    cards: list[str] = field(default_factory=list)    # answer-card ids (dispute types), main issue first
+    urgent: bool = False                               # a card marked urgent (death, injury, violence …)
 
 
 @dataclass(frozen=True)
@@ -34,7 +38,10 @@ class ComposerLimits:
     relative_floor: float = 0.3     # keep hits scoring at least this share of the top hit
     max_citations: int = 8          # articles/cases listed (and expandable) under the answer
     quoted: int = 2                 # of which quoted in the answer text
-    quote_chars: int = 90
+    quote_chars: int = 90           # a quote without a clause that matches is cut here
+    quote_window: int = 3           # the articles (in retrieval order) whose clauses may be quoted
+    second_quote_ratio: float = 0.8 # a later article is quoted when its clause scores this share of the first's
+    related: int = 3                # retrieved articles listed (not quoted) under a card answer
     grounding_window: int = 3       # the question must share a word with one of the top hits
 
 
@@ -67,20 +74,6 @@ def cite_label(hit: Hit) -> str:
     return f"{book_title(hit.law or '')}{label[len(hit.law or ''):]}"
 
 
-def lead_laws(ranked: list[Hit]) -> list[str]:
-    """The laws the answer names as applying (at most two), from hits in retrieval order: the top
-    hit's law, and a second law only when retrieval backs it (one of the top two hits, or at least
-    two cited articles) — a single lower hit sharing a word (《国家赔偿法》 "三个月内…赔偿" for an
-    unpaid-wages question) is listed under the answer but not named as the law that applies."""
-    if not ranked:
-        return []
-    counts = Counter(h.law for h in ranked)
-    first = ranked[0].law
-    top_two = {h.law for h in ranked[:2]}
-    second = next((law for law in counts if law != first and (law in top_two or counts[law] >= 2)), None)
-    return [first] if second is None else [first, second]
-
-
 class OfflineComposer:
     def __init__(self, kb: KnowledgeBase, limits: ComposerLimits | None = None):
         self.kb = kb
@@ -107,31 +100,65 @@ class OfflineComposer:
         return chosen[:self.limits.max_citations]
 
     @chat_timer("compose")
-    def answer(self, question: str, hits: list[Hit], *, already_quoted: set[tuple] = frozenset()) -> ComposedAnswer:
-        """`already_quoted`: (law, article_id) of the previous answer — a follow-up quotes what is new first."""
+    def answer(self, question: str, hits: list[Hit], *, already_quoted: set[tuple] = frozenset(),
+               card_text: str | None = None) -> ComposedAnswer:
+        """A card answer when the question is about known dispute types (matched on `card_text`,
+        default the question: a follow-up matches on its own words), else one built from the
+        retrieved articles' deciding clauses. `already_quoted`: (law, article_id) of the previous
+        answer — a follow-up quotes what is new first."""
+        statutes_found = [h for h in hits if h.kind == "statute"]
+        matches = match_cards(question if card_text is None else card_text,
+                              [(h.law, h.article_id) for h in statutes_found])
         chosen = self.select(question, hits)
+        if matches:
+            return self.card_answer([m.card for m in matches], chosen, question if card_text is None else card_text)
         ranked = [h for h in chosen if h.kind == "statute"]          # retrieval order
         if not ranked:
             return self.uncertain()
-        # quote first what is new (follow-ups) and what shares most words with the question; local
-        # rules stay behind national law unless retrieval put one first (the asker's region matched)
+        return self.retrieval_answer(question, ranked, [h for h in chosen if h.kind == "case"], already_quoted)
+
+    def card_answer(self, cards: list, chosen: list[Hit], question: str) -> ComposedAnswer:
+        rendered = CardRenderer(self.kb, cite_label).render(cards, question)
+        if not rendered.citations:      # no card article in this knowledge base: do not pretend
+            return self.uncertain()
+        cited = {_key(h) for h in rendered.citations}
+        related = [h for h in chosen if h.kind == "statute" and _key(h) not in cited][:self.limits.related]
+        return ComposedAnswer(rendered.text, rendered.citations + related, rendered.points, confident=True,
+                              cards=rendered.cards, urgent=rendered.urgent)
+
+    def retrieval_answer(self, question: str, ranked: list[Hit], cases: list[Hit],
+                         already_quoted: set[tuple]) -> ComposedAnswer:
+        """No card fits: quote the clause of each leading article that answers the question (what
+        is new first in a follow-up; local rules behind national law unless retrieval put one first)."""
         local_last = ranked[0].region is None
-        statutes = sorted(ranked, key=lambda h: ((h.law, h.article_id) in already_quoted,
-                                                 local_last and h.region is not None, -min(shared_words(question, h), 3)))
-        national = [h for h in ranked if h.region is None]
-        laws = lead_laws(national if local_last and national else ranked)
+        order = sorted(range(len(ranked)), key=lambda i: ((ranked[i].law, ranked[i].article_id) in already_quoted,
+                                                           local_last and ranked[i].region is not None, i))
+        quoted = self.quoted_clauses(question, [ranked[i] for i in order])
         lead = "接着上面的问题：" if already_quoted else ""
-        lines = [f"{lead}这个问题主要适用{''.join(book_title(law) for law in laws)}。"]
-        for hit in statutes[:self.limits.quoted]:
-            lines.append(f"{cite_label(hit)}规定：“{trim_quote(article_body(hit), self.limits.quote_chars)}”")
-        cases = [h for h in chosen if h.kind == "case"]
+        first_hit, first_clause = quoted[0]
+        lines = [f"{lead}这个问题要看{cite_label(first_hit)}，它规定：“{first_clause}”"]
+        for hit, clause in quoted[1:]:
+            lines.append(f"{cite_label(hit)}还规定：“{clause}”")
         if cases:
             lines.append(f"可参考{cite_label(cases[0])}。")
-        points, rule_hits = self.next_steps([(h.law, h.path) for h in statutes], question)
+        statutes = [h for h, _ in quoted] + [h for h in ranked if _key(h) not in {_key(q) for q, _ in quoted}]
+        points, rule_hits = self.next_steps([(h.law, h.path) for h, _ in quoted], question)
         lines.append("您可以这样做：")
         lines += [f"{i}. {p['text']}" for i, p in enumerate(points, 1)]
         citations = statutes + [h for h in rule_hits if _key(h) not in {_key(s) for s in statutes}] + cases[:1]
         return ComposedAnswer("\n".join(lines), citations, points, confident=True)
+
+    def quoted_clauses(self, question: str, ranked: list[Hit]) -> list[tuple[Hit, str]]:
+        """The first article in retrieval order, then up to `quoted - 1` of the next few whose best
+        clause answers the question about as well (so a lower hit sharing one word is not quoted)."""
+        scored = [(h, best_clause(question, h.text or "")) for h in ranked[:self.limits.quote_window]]
+        scored = [(h, c) for h, c in scored if c is not None]
+        if not scored:
+            return [(ranked[0], trim_quote(article_body(ranked[0]), self.limits.quote_chars))]
+        first = scored[0]
+        bar = first[1].score * self.limits.second_quote_ratio
+        others = [(h, c) for h, c in scored[1:] if c.score > 0 and c.score >= bar]
+        return [(h, c.text) for h, c in [first, *others][:self.limits.quoted]]
 
     def next_steps(self, laws_with_paths: list[tuple[str, list[str]]], question: str = "") -> tuple[list[dict], list[Hit]]:
         """Numbered points for the dispute type; a point's rule sentence only when its article exists."""

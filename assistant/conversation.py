@@ -12,6 +12,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from assistant import intents as I
+from assistant.answers.cards import card_titles
+from assistant.answers.matcher import match_cards
+from assistant.answers.render import CardRenderer
 from assistant.article_cache import ArticleCaches
 from assistant.composer import DISCLAIMER, OFFER_HUMAN, ComposedAnswer, OfflineComposer, cite_label
 from assistant.contracts import ChatReply, Citation, HandoffDesk, HandoffInfo
@@ -143,8 +146,9 @@ class ConversationService:
         if intent.name == I.FOLLOW_UP:   # "那如果公司不给呢？" is about the previous topic
             quoted = {(c.get("law"), c.get("article_id")) for c in state.get("citations", [])}
             return self._answer(f"{state['topic']} {intent.cleaned}", intent.name, topic=None, already_quoted=quoted,
-                                home_region=_session_region(state))
-        return self._answer(intent.cleaned, intent.name, topic=intent.cleaned, home_region=_session_region(state))
+                                home_region=_session_region(state), card_text=intent.cleaned, session=session)
+        return self._answer(intent.cleaned, intent.name, topic=intent.cleaned, home_region=_session_region(state),
+                            session=session)
 
     def kb(self) -> KnowledgeBase:
         """The loaded knowledge base, with article lookups memoised (503 when not loaded yet)."""
@@ -157,19 +161,29 @@ class ConversationService:
 
     # --- flows -------------------------------------------------------------------------------
     def _answer(self, query: str, intent: str, *, topic: str | None, already_quoted: set = frozenset(),
-                home_region: str | None = None) -> Outcome:
+                home_region: str | None = None, card_text: str | None = None,
+                session: ChatSession | None = None) -> Outcome:
         kb = self.kb()
         composer = OfflineComposer(kb, self.limits)
         # local regulations only for the asker's region (named in the question or known from the
         # session); no keyword at all when unknown, so the article cache memoises the hits
         hits = kb.search(query, k=self.search_k, **({"home_region": home_region} if home_region else {}))
-        composed = composer.answer(query, hits, already_quoted=already_quoted)
+        composed = composer.answer(query, hits, already_quoted=already_quoted, card_text=card_text)
         text, citations = self._grounded_text(kb, query, composed)
         state = {"points": composed.points, "uncertain": not composed.confident,
                  "citations": [_cite_key(h) for h in citations]}
+        if composed.cards:
+            state["cards"] = composed.cards
         if topic:
             state["topic"] = state["story"] = topic
-        return Outcome(text, intent, citations, substantive=True, state=state)
+        handoff = None
+        if composed.urgent and session is not None:   # death, injury, violence: a person follows up first
+            handoff = self._open_ticket(self._handoff_desk(), session, trigger="urgent_risk", service="法律援助",
+                                        priority="urgent", summary=f"紧急（{'、'.join(card_titles(composed.cards))}）：{query}")
+            if handoff is not None:
+                text = (f"{text}\n已请工作人员优先跟进（编号 {handoff.ticket_id}），会尽快在这里回复您；"
+                        "有危险请先拨打 110，急救拨打 120。")
+        return Outcome(text, intent, citations, handoff, substantive=True, state=state)
 
     @chat_timer("ground")
     def _grounded_text(self, kb: KnowledgeBase, query: str, composed: ComposedAnswer) -> tuple[str, list[Hit]]:
@@ -177,13 +191,16 @@ class ConversationService:
         (verified too: the same check for every answer)."""
         verifier = CitationVerifier(kb)
         if composed.confident and self.llm is not None:
-            drafted = self.llm.compose(query, composed.citations, [p["text"] for p in composed.points])
+            reviewed = composed.text if composed.cards else None
+            drafted = self.llm.compose(query, composed.citations, [p["text"] for p in composed.points], reviewed)
             if drafted:
                 checked = verifier.verify(drafted)
                 if checked.removed:
                     log.warning("LLM answer cited %d article(s) not in the knowledge base; removed",
                                 len(checked.removed))
-                if checked.citations and len(checked.text) >= 20:
+                # over a card answer, the model's wording is kept only if it cites the card's deciding article
+                keeps_card = not composed.cards or composed.citations[0].doc_id in {c.doc_id for c in checked.citations}
+                if checked.citations and len(checked.text) >= 20 and keeps_card:
                     return checked.text, checked.citations + [
                         h for h in composed.citations if h.doc_id not in {c.doc_id for c in checked.citations}]
         checked = verifier.verify(composed.text)
@@ -222,9 +239,17 @@ class ConversationService:
         citations = [h for c in guidance.citations if kb is not None and (h := kb.lookup(c)) is not None]
         steps = "\n".join(f"{i}. {s}" for i, s in enumerate(guidance.steps, 1))
         handoff = self._open_ticket(desk, session, trigger="urgent_risk", service=guidance.service,
-                                    priority="urgent", summary=f"紧急情况（{intent.risk}）：{intent.cleaned}")
+                                    priority="urgent", summary=f"紧急情况（{guidance.label}）：{intent.cleaned}")
         tail = "" if handoff is not None else "\n人工服务暂时没有接通，请优先拨打上面的电话。"
-        return Outcome(f"请先做这几件事：\n{steps}{tail}", I.URGENT_RISK, citations, handoff, substantive=True,
+        text = f"请先做这几件事：\n{steps}{tail}"
+        # the other issues of the same message (离婚、房子、孩子) are still answered, after the safety steps
+        cards = [m.card for m in match_cards(intent.cleaned)] if kb is not None else []
+        if cards:
+            rendered = CardRenderer(kb, cite_label).render(cards, intent.cleaned)
+            if rendered.citations:
+                text = f"{text}\n\n您问到的事，按法律是这样的：\n{rendered.text}"
+                citations = _unique(citations + rendered.citations)
+        return Outcome(text, I.URGENT_RISK, citations, handoff, substantive=True,
                        state={"risk": intent.risk, "story": intent.cleaned})
 
     def _handoff(self, session: ChatSession, message: str, desk: HandoffDesk | None) -> Outcome:

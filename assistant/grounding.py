@@ -50,7 +50,7 @@ def content_words(text: str) -> frozenset[str]:
 
 
 @lru_cache(maxsize=4096)
-def _forms(word: str) -> tuple[str, ...]:
+def forms_of(word: str) -> tuple[str, ...]:
     """The word itself (when it is a real word) and the statute words its lay parts stand for."""
     forms = [word] if len(word) > 1 else []
     for lay, legal in LAY_TERMS.items():
@@ -75,7 +75,7 @@ def is_about(question: str, hit: Hit) -> bool:
 
 
 def _shared_count(question: str, haystack: str) -> int:
-    return sum(1 for w in content_words(question) if any(form in haystack for form in _forms(w)))
+    return sum(1 for w in content_words(question) if any(form in haystack for form in forms_of(w)))
 
 
 def _haystack(hit: Hit) -> str:

@@ -36,7 +36,7 @@ def intent_label(code: str) -> str:
 @dataclass(frozen=True)
 class Intent:
     name: str
-    risk: str | None = None          # domestic_violence / threat / suicide / detention / deadline
+    risk: str | None = None          # assistant.urgent.GUIDANCE's keys: suicide / child_at_risk / …
     point: int | None = None         # 1-based point number for EXPAND_POINT
     injection: bool = False          # the message tried to give the assistant instructions
     cleaned: str = ""                # the message with instruction-like phrases removed
@@ -50,10 +50,22 @@ def _rx(*alternatives: str) -> re.Pattern:
 RISK_PATTERNS: list[tuple[str, re.Pattern]] = [
     ("suicide", _rx(r"自杀", r"轻生", r"不想活", r"活不下去", r"寻死", r"想死", r"跳楼", r"割腕",
                     r"喝农药", r"结束(自己的)?生命", r"一了百了")),
+    # a child in danger comes before domestic violence: 虐待孩子 needs the child-protection route
+    ("child_at_risk", _rx(r"(孩子|娃|女儿|闺女|儿子|小孩|学生|孙子|孙女|外孙)[^，。！？]{0,8}被[^，。！？]{0,4}"
+                          r"(打伤|打得|虐待|性侵|猥亵|强奸|拐|卖|关起来|饿)",
+                          r"(猥亵|性侵|强奸)[^，。！？]{0,6}(孩子|儿童|女孩|男孩|女儿|小孩|学生|未成年)",
+                          r"(虐待|打|饿)(孩子|儿童|小孩|娃)", r"拐卖(孩子|儿童|小孩)", r"孩子[^，。！？]{0,4}(不见了|丢了|失踪)")),
+    ("elder_expelled", _rx(r"(儿子|儿媳|媳妇|女儿|女婿|孙子|子女|他们)[^，。！？]{0,10}(赶出|撵出|轰出|赶了出来|撵了出来|"
+                           r"不让[^，。！？]{0,3}(进门|回家|住))",
+                           r"(老人|老母亲|老父亲|老娘|老爹|老两口|我妈|我爸|父母|爸妈|婆婆|公公|俺)[^，。！？]{0,6}"
+                           r"(被赶出|被撵出|赶出家门|撵出家门|被轰出)",
+                           r"(无家可归|没地方住)[^，。！？]{0,8}(儿子|女儿|子女|儿媳)")),
     ("domestic_violence", _rx(r"家暴", r"家庭暴力", r"(老公|丈夫|男人|老婆|妻子|爸|妈|儿子|女婿|公公|婆婆|对象|男朋友)"
                               r"[^，。！？]{0,6}(打我|打了我|揍我|掐我|踢我|打伤)", r"被(他|她)?(打|殴打|揍)(了|伤|得)",
                               r"经常打我", r"又打我", r"虐待")),
-    ("threat", _rx(r"(要|扬言|说要|威胁)[^，。！？]{0,6}(杀了|杀死|砍死|砍了|弄死|打死|捅死|捅了)", r"(杀|砍|捅)(我|你|他|她)(全家)?",
+    ("threat", _rx(r"(威胁|扬言|放话|说要|要)[^，。！？]{0,8}(打我|打死我|打断|上门|找上门|来家里|来我家|收拾我|弄我|报复|砸)",
+                   r"(上门|堵门|到我家)[^，。！？]{0,3}(来)?(打|闹|砸|骂)", r"天天(来|上门)[^，。！？]{0,3}(闹|骂|打|砸)",
+                   r"(要|扬言|说要|威胁)[^，。！？]{0,6}(杀了|杀死|砍死|砍了|弄死|打死|捅死|捅了)", r"(杀|砍|捅)(我|你|他|她)(全家)?",
                    r"人身威胁", r"恐吓", r"跟踪我",
                    r"堵在家门口", r"(拿|持)(刀|棍|枪)")),
     ("detention", _rx(r"(?<![会能])被(警察|公安|派出所)?(抓|拘|刑拘|拘留|羁押|逮捕|关押|带走)(?![^，。！？]{0,4}(吗|吧|呢))", r"抓走了", r"(警察|公安)[^，。！？]{0,4}带走",

@@ -76,9 +76,12 @@ FAMILY = (
                  "人民调解不收费，调解达成的协议有法律效力，可以申请法院司法确认。"),
     StepTemplate("协商、调解不成，可以向人民法院起诉。",
                  "离婚、抚养费、赡养费等纠纷一般向被告住所地法院起诉；经济困难的可以申请法律援助。"),
-    StepTemplate("遇到家庭暴力，及时报警（110）并保留证据，可以找妇联（12338）求助。",
-                 "可以向法院申请人身安全保护令；报警回执、伤情照片、病历、聊天记录都是证据。"),
 )
+# said only when the question mentions violence (an inheritance question is not told to call the police)
+FAMILY_VIOLENCE = StepTemplate("遇到家庭暴力，及时报警（110）并保留证据，可以找妇联（12338）求助。",
+                               "可以向法院申请人身安全保护令；报警回执、伤情照片、病历、聊天记录都是证据。")
+VIOLENCE_WORDS = ("打我", "打了", "家暴", "暴力", "殴打", "威胁", "虐待", "动手")
+FAMILY_WITH_VIOLENCE = (*FAMILY, FAMILY_VIOLENCE)
 CIVIL = (
     StepTemplate("先协商，保存好借条、合同、转账记录、聊天记录等证据。",
                  "协商时尽量让对方写下书面的还款或赔偿承诺，注明金额和时间。"),
@@ -106,11 +109,9 @@ CRIMINAL = (
     StepTemplate("被追究刑事责任的人和家属可以委托律师；请不起律师的，可以申请法律援助。",
                  "符合法定情形的，公安机关、检察院、法院应当通知法律援助机构指派律师。"),
 )
-GENERAL = (
-    StepTemplate("先把情况和证据整理好（合同、票据、聊天记录、证人）。",
-                 "按时间顺序写下事情经过，证据原件保存好，复印件或照片备用。"),
-    StepTemplate("可以先协商，或请村（居）委会、人民调解委员会调解。", "人民调解不收费。"),
-)
+# no known kind of dispute: no generic steps (only where to ask), rather than steps that do not fit
+CRIMINAL_DEFENCE = CRIMINAL[1:]      # a criminal-procedure question: the lawyer / legal-aid step only
+GENERAL: tuple[StepTemplate, ...] = ()
 
 # which steps fit the laws an answer cites (first match wins, in citation order)
 STEPS_BY_LAW: dict[str, tuple[StepTemplate, ...]] = {
@@ -119,12 +120,12 @@ STEPS_BY_LAW: dict[str, tuple[StepTemplate, ...]] = {
     "劳动合同法实施条例": LABOUR, "社会保险法": LABOUR,
     "消费者权益保护法": CONSUMER, "产品质量法": CONSUMER, "食品安全法": CONSUMER, "电子商务法": CONSUMER,
     "反家庭暴力法": FAMILY, "妇女权益保障法": FAMILY, "未成年人保护法": FAMILY, "老年人权益保障法": FAMILY,
-    "民法典": CIVIL,
-    "刑法": CRIMINAL, "刑事诉讼法": CRIMINAL, "治安管理处罚法": CRIMINAL,
+    # 刑法 questions are as often about doctrine as about a crime suffered: no 报案 step for them
+    "刑事诉讼法": CRIMINAL_DEFENCE, "治安管理处罚法": CRIMINAL,
 }
 # 民法典 spans many kinds of dispute: a cited article's 编/章 heading picks the steps first
 STEPS_BY_CODE_HEADING: dict[str, tuple[StepTemplate, ...]] = {
-    "婚姻家庭": FAMILY, "继承": FAMILY, "相邻关系": NEIGHBOURS,
+    "婚姻家庭": FAMILY, "继承": FAMILY, "相邻关系": NEIGHBOURS, "合同编": CIVIL,
 }
 
 
@@ -143,7 +144,15 @@ LABOUR_DISPUTES_BY_WORDS: tuple[tuple[tuple[tuple[str, ...], ...], tuple[StepTem
 
 def steps_for(laws_with_paths: list[tuple[str, list[str]]], question: str = "") -> tuple[StepTemplate, ...]:
     """The steps for the first cited law with a known kind of dispute (an injury at work counts as
-    工伤, and unpaid pay as 欠薪, even when the articles found are general labour law)."""
+    工伤, and unpaid pay as 欠薪, even when the articles found are general labour law); a family
+    dispute gets the violence step only when the question speaks of violence."""
+    steps = _dispute_steps(laws_with_paths, question)
+    if steps is FAMILY and any(w in question for w in VIOLENCE_WORDS):
+        return FAMILY_WITH_VIOLENCE
+    return steps
+
+
+def _dispute_steps(laws_with_paths: list[tuple[str, list[str]]], question: str) -> tuple[StepTemplate, ...]:
     if any(STEPS_BY_LAW.get(law) in (LABOUR, WORK_INJURY) for law, _ in laws_with_paths):
         for word_groups, steps in LABOUR_DISPUTES_BY_WORDS:
             if all(any(w in question for w in words) for words in word_groups):

@@ -74,15 +74,15 @@ def test_llm_output_without_any_verifiable_citation_falls_back_to_offline(client
     llm.replies.append({"content": "《工资保护特别法》第1条规定老板必须双倍赔偿。"})
     body = ask(client)
     assert "工资保护特别法" not in body["answer"] and "双倍" not in body["answer"]
-    assert "您可以这样做" in body["answer"] and body["citations"]      # the offline composer's answer
+    assert "【结论】" in body["answer"] and body["citations"]      # the offline composer's answer
 
 
 def test_endpoint_error_and_timeout_fall_back_then_cool_down(client, llm):
     llm.replies.append({"status": 500})
-    assert "您可以这样做" in ask(client)["answer"]
+    assert "【结论】" in ask(client)["answer"]
     assert len(llm.requests) == 1
     # during the cool-down the endpoint is not called again: answers stay fast and offline
-    assert "您可以这样做" in ask(client, "单位不给我发加班费怎么办")["answer"]
+    assert "【结论】" in ask(client, "单位不给我发加班费怎么办")["answer"]
     assert len(llm.requests) == 1
 
 
@@ -91,7 +91,7 @@ def test_timeout_falls_back(llm, small_kb, small_kb_settings, tmp_path):
                              llm_model="stand-in", llm_timeout_s=0.5)
     llm.replies.append({"sleep": 2, "content": "《劳动合同法》第三十条 太慢了"})
     reply = services.assistant.reply(None, QUESTION)
-    assert "太慢了" not in reply.answer and "您可以这样做" in reply.answer
+    assert "太慢了" not in reply.answer and "【结论】" in reply.answer
 
 
 def test_injection_stays_data_and_the_system_prompt_is_fixed(client, llm):

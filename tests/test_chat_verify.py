@@ -106,27 +106,13 @@ def test_a_foreign_local_rule_is_quoted_after_national_law(small_kb):
     local = Hit(doc_id="local:1", kind="statute", score=0.85, law="河南省示例务工人员条例", article_id="5",
                 text="用人单位拖欠进城务工人员工资的，进城务工人员可以解除劳动合同。", level="地方性法规",
                 region="河南省")
-    composed = OfflineComposer(small_kb, ComposerLimits()).answer(question, [national, local])
-    lead, first_quote = composed.text.split("\n")[:2]
-    assert lead == "这个问题主要适用《劳动合同法》。" and first_quote.startswith("《劳动合同法》")
+    composer = OfflineComposer(small_kb, ComposerLimits())
+    # the retrieval-built answer (no answer card: those quote their own articles)
+    composed = composer.retrieval_answer(question, [national, local], [], frozenset())
+    assert composed.text.startswith("这个问题要看《劳动合同法》第三十八条")
     # when retrieval put the local rule first (the asker's region), it leads
-    composed = OfflineComposer(small_kb, ComposerLimits()).answer(question, [replace(local, score=0.95), national])
-    assert composed.text.startswith("这个问题主要适用《河南省示例务工人员条例》")
-
-
-def test_the_lead_names_a_second_law_only_when_retrieval_backs_it():
-    from assistant.composer import lead_laws
-    from knowledge.types import Hit
-
-    def hit(law: str, article: str) -> Hit:
-        return Hit(doc_id=f"{law}:{article}", kind="statute", score=1.0, law=law, article_id=article, text="…")
-
-    wages = [hit("劳动合同法", "28"), hit("劳动合同法", "38"), hit("国家赔偿法", "28"), hit("劳动合同法", "47")]
-    assert lead_laws(wages) == ["劳动合同法"]                       # one stray lower hit is not named
-    assert lead_laws([wages[0], wages[2], wages[1]]) == ["劳动合同法", "国家赔偿法"]      # second hit
-    two = wages + [hit("劳动争议调解仲裁法", "27"), hit("劳动争议调解仲裁法", "5")]
-    assert lead_laws(two) == ["劳动合同法", "劳动争议调解仲裁法"]   # two cited articles back a law
-    assert lead_laws([]) == []
+    composed = composer.retrieval_answer(question, [replace(local, score=0.95), national], [], frozenset())
+    assert composed.text.startswith("这个问题要看《河南省示例务工人员条例》第五条")
 
 
 def test_grounding_counts_the_legal_terms_of_the_vocabulary_bridge():

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from assistant import next_steps
-from assistant.next_steps import (CIVIL, FAMILY, GENERAL, LABOUR, NEIGHBOURS, UNPAID_WAGES, WORK_INJURY,
-                                  StepTemplate, steps_for)
+from assistant.next_steps import (CIVIL, CRIMINAL_DEFENCE, FAMILY, FAMILY_WITH_VIOLENCE, GENERAL, LABOUR, NEIGHBOURS,
+                                  UNPAID_WAGES, WORK_INJURY, StepTemplate, steps_for)
 from ingest.lawrefbook import parse_law_file
 
 LIGHT = ["物权编", "第二分编 所有权", "第七章 相邻关系"]
@@ -16,8 +16,13 @@ LIGHT = ["物权编", "第二分编 所有权", "第七章 相邻关系"]
 
 @pytest.mark.parametrize("laws, question, steps", [
     ([("民法典", LIGHT)], "邻居盖楼挡住了我家的光", NEIGHBOURS),
-    ([("民法典", ["物权编", "第一分编 通则", "第三章 物权的保护"]), ("民法典", LIGHT)], "", CIVIL),
+    ([("民法典", ["物权编", "第一分编 通则", "第三章 物权的保护"]), ("民法典", LIGHT)], "", NEIGHBOURS),
     ([("民法典", ["婚姻家庭编", "第四章 离婚"])], "", FAMILY),
+    ([("民法典", ["婚姻家庭编", "第四章 离婚"])], "他喝了酒就打我，我要离婚", FAMILY_WITH_VIOLENCE),
+    ([("民法典", ["继承编", "第二章 法定继承"])], "我爸没留遗嘱，房子怎么分", FAMILY),   # no 报警 step
+    ([("民法典", ["侵权责任编", "第九章 饲养动物损害责任"])], "被邻居家的狗咬了", GENERAL),   # no 借条 step
+    ([("刑法", [])], "利用无效经济合同诈骗贷款怎么定罪", GENERAL),               # doctrine: no 报案 step
+    ([("刑事诉讼法", [])], "家里人被刑事拘留了能请律师吗", CRIMINAL_DEFENCE),
     ([("民法典", ["合同编", "第十二章 借款合同"])], "", CIVIL),
     ([("某地方条例", []), ("劳动合同法", [])], "", LABOUR),
     ([("劳动法", [])], "在工地干活摔伤了", WORK_INJURY),
@@ -38,6 +43,10 @@ def test_the_first_cited_law_with_a_known_dispute_picks_the_steps(laws, question
 def templates() -> list[StepTemplate]:
     return [step for value in vars(next_steps).values() if isinstance(value, tuple)
             for step in value if isinstance(step, StepTemplate)]
+
+
+def test_no_known_dispute_gets_no_generic_steps():
+    assert GENERAL == ()
 
 
 def test_every_rule_a_step_leans_on_is_a_real_article(laws_dir: Path):

@@ -1,0 +1,174 @@
+"""Answer cards: the reviewed data files under cards/ (format in cards/README.md), loaded into
+typed objects, and the word patterns that decide which cards a question is about."""
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+CARDS_DIR = Path(__file__).resolve().parent / "cards"
+LEGAL_AID_KINDS = ("no_means_test", "means_test", "")
+URGENCY = {True: "always", False: "", "if_serious": "if_serious"}
+# a death or a serious injury makes an injury card urgent (a person follows up first)
+SERIOUS_HARM = ("死了", "死亡", "去世", "过世", "身亡", "人没了", "没了气", "咽气", "出人命", "丧命", "抢救", "昏迷",
+                "重伤", "瘫痪", "截肢", "植物人", "重症", "icu", "不省人事", "病危")
+CARD_KEYS = {"id", "title", "domain", "when", "unless", "overrides", "urgent", "legal_aid", "evidence",
+             "conclusions", "steps", "ask"}
+CLAIM_KEYS = {"text", "law", "article", "quote"}
+ASK_KEYS = {"question", "why", "law", "article", "quote"}
+
+
+class CardError(ValueError):
+    """A card file that does not follow the format (names the file and the card)."""
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A sentence of a card, with the article that backs it (law/article/quote all set or none)."""
+    text: str
+    law: str = ""
+    article: str = ""
+    quote: str = ""
+
+    @property
+    def cited(self) -> bool:
+        return bool(self.law)
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """Word groups that must all occur; each group is a tuple of alternatives."""
+    groups: tuple[tuple[str, ...], ...]
+
+    @classmethod
+    def parse(cls, text: str) -> "Pattern":
+        groups = tuple(tuple(w.strip() for w in part.split("|") if w.strip()) for part in text.split("+"))
+        if not groups or any(not g for g in groups):
+            raise CardError(f"empty word group in pattern {text!r}")
+        return cls(groups)
+
+    def match(self, text: str) -> int:
+        """Characters of the question the pattern covers (its longest alternative per group), 0 = no match."""
+        covered = 0
+        for group in self.groups:
+            found = [w for w in group if w in text]
+            if not found:
+                return 0
+            covered += max(len(w) for w in found)
+        return covered
+
+
+@dataclass(frozen=True)
+class Card:
+    id: str
+    title: str
+    domain: str
+    when: tuple[Pattern, ...]
+    conclusions: tuple[Claim, ...]
+    steps: tuple[Claim, ...] = ()
+    ask: tuple[tuple[Claim, str], ...] = ()      # (why, the question to ask)
+    evidence: tuple[str, ...] = ()
+    unless: tuple[Pattern, ...] = ()
+    overrides: tuple[str, ...] = ()
+    urgent: str = ""                               # "always" | "if_serious" (death, serious injury) | ""
+    legal_aid: str = ""
+    source: str = ""                               # file name, for messages
+
+    def match(self, text: str) -> int:
+        """How strongly the question is about this card (characters covered by its best pattern)."""
+        if any(p.match(text) for p in self.unless):
+            return 0
+        return max((p.match(text) for p in self.when), default=0)
+
+    def urgent_for(self, text: str) -> bool:
+        """Whether this question on this card needs a person first (`text` normalised as for `match`)."""
+        return self.urgent == "always" or (self.urgent == "if_serious" and any(w in text for w in SERIOUS_HARM))
+
+    def claims(self) -> list[Claim]:
+        """Every claim that cites an article (what the checker and the answer verify)."""
+        return [c for c in (*self.conclusions, *self.steps, *(why for why, _ in self.ask)) if c.cited]
+
+
+def _known_keys(raw: dict, allowed: set[str], where: str) -> None:
+    """TOML puts a key written after a sub-table into that sub-table (evidence under the last
+    step): refuse unknown keys instead of dropping them silently."""
+    unknown = sorted(set(raw) - allowed)
+    if unknown:
+        raise CardError(f"{where}: unknown key(s) {unknown} (a card's own keys go before its [[card.…]] tables)")
+
+
+def _claim(raw: dict, where: str, text_key: str = "text") -> Claim:
+    text = str(raw.get(text_key, "")).strip()
+    if not text:
+        raise CardError(f"{where}: missing {text_key!r}")
+    law, article, quote = (str(raw.get(k, "")).strip() for k in ("law", "article", "quote"))
+    if any((law, article, quote)) and not all((law, article, quote)):
+        raise CardError(f"{where}: law, article and quote go together ({text[:20]}…)")
+    return Claim(text, law, article, quote)
+
+
+def _card(raw: dict, source: str) -> Card:
+    cid = str(raw.get("id", "")).strip()
+    where = f"{source}: card {cid or '?'}"
+    if not re.fullmatch(r"[a-z][a-z0-9_]*", cid):
+        raise CardError(f"{where}: id must be snake_case")
+    if raw.get("urgent", False) not in URGENCY:
+        raise CardError(f"{where}: urgent must be true, false or \"if_serious\"")
+    if raw.get("legal_aid", "") not in LEGAL_AID_KINDS:
+        raise CardError(f"{where}: legal_aid must be one of {LEGAL_AID_KINDS}")
+    _known_keys(raw, CARD_KEYS, where)
+    for kind, allowed in (("conclusions", CLAIM_KEYS), ("steps", CLAIM_KEYS), ("ask", ASK_KEYS)):
+        for item in raw.get(kind, []):
+            _known_keys(item, allowed, f"{where} {kind}")
+    conclusions = tuple(_claim(c, f"{where} conclusion") for c in raw.get("conclusions", []))
+    if not conclusions or not conclusions[0].cited:
+        raise CardError(f"{where}: needs a first conclusion with law/article/quote")
+    if not raw.get("when"):
+        raise CardError(f"{where}: needs at least one `when` pattern")
+    ask = tuple((_claim({**a, "text": a.get("why", "")}, f"{where} ask"), str(a.get("question", "")).strip())
+                for a in raw.get("ask", []))
+    if any(not q for _, q in ask):
+        raise CardError(f"{where}: every ask needs a question")
+    return Card(id=cid, title=str(raw.get("title", "")).strip() or cid, domain=str(raw.get("domain", "")).strip(),
+                when=tuple(Pattern.parse(p) for p in raw["when"]), conclusions=conclusions,
+                steps=tuple(_claim(s, f"{where} step") for s in raw.get("steps", [])), ask=ask,
+                evidence=tuple(str(e) for e in raw.get("evidence", [])),
+                unless=tuple(Pattern.parse(p) for p in raw.get("unless", [])),
+                overrides=tuple(raw.get("overrides", [])), urgent=URGENCY[raw.get("urgent", False)],
+                legal_aid=raw.get("legal_aid", ""), source=source)
+
+
+def load_file(path: Path) -> list[Card]:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise CardError(f"{path.name}: {exc}") from exc
+    return [_card(raw, path.name) for raw in data.get("card", [])]
+
+
+def load_cards(folder: Path = CARDS_DIR) -> tuple[Card, ...]:
+    """Every card of every *.toml file in `folder`; ids must be unique, overrides must exist."""
+    cards = [c for path in sorted(folder.glob("*.toml")) for c in load_file(path)]
+    ids: dict[str, str] = {}
+    for card in cards:
+        if card.id in ids:
+            raise CardError(f"card id {card.id!r} in both {ids[card.id]} and {card.source}")
+        ids[card.id] = card.source
+    for card in cards:
+        unknown = [o for o in card.overrides if o not in ids]
+        if unknown:
+            raise CardError(f"{card.source}: card {card.id} overrides unknown {unknown}")
+    return tuple(cards)
+
+
+@lru_cache(maxsize=1)
+def packaged_cards() -> tuple[Card, ...]:
+    return load_cards(CARDS_DIR)
+
+
+def card_titles(ids: list[str]) -> list[str]:
+    """The dispute types' Chinese names (what staff see), for card ids."""
+    titles = {c.id: c.title for c in packaged_cards()}
+    return [titles.get(i, i) for i in ids]

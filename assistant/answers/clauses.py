@@ -1,0 +1,93 @@
+"""The clause of an article that answers a question: split the article into its 款 (and a 款's
+项), score each against the question, and quote the best one whole instead of the article's first
+90 characters (which often stop before the deciding words).
+
+Scoring is lexical and cheap (microseconds): the question's content words, the statute words its
+lay words stand for (老板 → 用人单位), and shared character pairs. Clauses are statute sentences, so
+a match on a lay word's statute form counts as much as on the word itself."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.grounding import content_words, forms_of
+
+_LEADING_LABEL = re.compile(r"^\s*第[零〇一二两三四五六七八九十百千\d]+条(之[一二三四五六七八九十]+)?\s*")
+_ITEM = re.compile(r"^\s*[（(][一二三四五六七八九十]+[）)]")
+_PUNCT = re.compile(r"[\s，。；：、“”‘’（）()…,.;:!?！？《》]")
+QUOTE_LIMIT = 160      # characters: a clause longer than this is cut to its best sentences
+
+
+@dataclass(frozen=True)
+class Clause:
+    text: str          # what is quoted: a 款, or a 款's lead-in with its best-matching 项
+    score: float
+    position: int      # 0 = the article's first 款
+
+
+def article_units(text: str) -> list[tuple[str, list[str]]]:
+    """(款 text, its 项) in order; `text` as the knowledge base stores it (款 on their own lines)."""
+    body = _LEADING_LABEL.sub("", text or "").strip()
+    units: list[tuple[str, list[str]]] = []
+    for line in (l.strip() for l in body.split("\n")):
+        if not line:
+            continue
+        if _ITEM.match(line) and units:
+            units[-1][1].append(line)
+        else:
+            units.append((line, []))
+    return units
+
+
+def char_pairs(text: str) -> set[str]:
+    chars = _PUNCT.sub("", text)
+    return {chars[i:i + 2] for i in range(len(chars) - 1)}
+
+
+def relevance(question: str, text: str) -> float:
+    """How much of the question `text` speaks to: content words found (directly or in their statute
+    form) count 1 each, shared character pairs add a little (they catch what word cutting misses)."""
+    words = content_words(question)
+    found = sum(1 for w in words if any(f in text for f in forms_of(w)))
+    q_pairs = char_pairs(question)
+    shared = len(q_pairs & char_pairs(text)) / len(q_pairs) if q_pairs else 0.0
+    return found + shared
+
+
+def best_clause(question: str, article_text: str) -> Clause | None:
+    """The clause of the article that best answers the question (the first 款 wins ties: it usually
+    states the rule the others qualify)."""
+    best: Clause | None = None
+    for position, (lead, items) in enumerate(article_units(article_text)):
+        if items:
+            scored = sorted(((relevance(question, item), i) for i, item in enumerate(items)), reverse=True)
+            top_score, top = scored[0]
+            # the lead-in says when the items apply; quote it with the item(s) that match
+            chosen = [items[top]] if top_score > 0 else items[:2]
+            text = lead + "".join(chosen) + ("……" if len(chosen) < len(items) else "")
+            score = relevance(question, lead) + top_score
+        else:
+            text, score = lead, relevance(question, lead)
+        if best is None or score > best.score:
+            best = Clause(text, score, position)
+    if best is not None and len(best.text) > QUOTE_LIMIT:
+        best = Clause(_best_sentences(question, best.text), best.score, best.position)
+    return best
+
+
+def _best_sentences(question: str, text: str) -> str:
+    """A long clause cut to its best-matching sentence (with the sentence before it when that is
+    the condition it completes), marked with …… where text was left out."""
+    parts = [p for p in re.split(r"(?<=[。；;])", text) if p]
+    if len(parts) == 1:
+        return text[:QUOTE_LIMIT].rstrip("，,；;：:") + "……"
+    scores = [relevance(question, p) for p in parts]
+    i = max(range(len(parts)), key=lambda k: (scores[k], -k))
+    picked = parts[i]
+    if i > 0 and len(parts[i - 1]) + len(picked) <= QUOTE_LIMIT:
+        i, picked = i - 1, parts[i - 1] + picked
+    if len(picked) > QUOTE_LIMIT:
+        picked = picked[:QUOTE_LIMIT].rstrip("，,；;：:")
+    head = "……" if i > 0 else ""
+    tail = "……" if not text.endswith(picked) else ""
+    return f"{head}{picked}{tail}"

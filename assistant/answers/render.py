@@ -1,0 +1,117 @@
+"""An answer written from answer cards: the conclusion and the first step on the first screen,
+then the deciding clauses quoted, the other steps, the fact that would change the answer, the
+evidence to keep and whether legal aid needs a means test.
+
+Every cited claim is checked against the knowledge base at answer time: a claim whose article is
+missing, or whose quote the article does not contain, is left out (never said without its law)."""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from assistant.answers.card_check import normalise
+from assistant.answers.cards import Card, Claim
+from assistant.answers.matcher import normalise_question
+from knowledge.types import Hit, KnowledgeBase
+
+log = logging.getLogger(__name__)
+
+NUMERALS = "一二三四五六七八九十"
+LEGAL_AID_LINES = {
+    "no_means_test": "这类事申请法律援助，不用审查经济困难条件，可以直接到当地法律援助中心申请或拨打 12348。",
+    "means_test": "家里经济困难的，可以向当地法律援助中心申请法律援助，由律师免费代理；拨打 12348 可以先问问。",
+}
+LEGAL_AID_LAW = ("法律援助法", "42")
+WHERE_TO_ASK = "拿不准的，拨打 12348 法律服务热线，或回复“转人工”。"   # the no-means-test cases (农民工讨薪、工伤 …), cited under that line
+
+
+@dataclass
+class CardAnswer:
+    text: str
+    citations: list[Hit] = field(default_factory=list)
+    points: list[dict] = field(default_factory=list)
+    cards: list[str] = field(default_factory=list)     # card ids, main issue first
+    urgent: bool = False
+
+
+class CardRenderer:
+    def __init__(self, kb: KnowledgeBase, label):
+        self.kb = kb
+        self.label = label          # Hit -> 《劳动合同法》第三十条 (the composer's cite_label)
+        self._cited: list[Hit] = []
+
+    def render(self, cards: list[Card], question: str = "") -> CardAnswer:
+        """`question` decides whether an injury card is urgent (a death or serious injury)."""
+        self._cited = []
+        points: list[dict] = []
+        if len(cards) == 1:
+            lines = self._issue(cards[0], points, full=True)
+        else:
+            lines = [f"您说的有 {len(cards)} 件事，分开说："]
+            for n, card in enumerate(cards):
+                lines.append(f"{NUMERALS[n]}、{card.title}")
+                lines += self._issue(card, points, full=False)
+        lines.append(WHERE_TO_ASK)
+        cited = list({h.doc_id: h for h in self._cited}.values())
+        text = normalise_question(question)
+        return CardAnswer("\n".join(lines), cited, points, [c.id for c in cards], any(c.urgent_for(text) for c in cards))
+
+    # --- one issue --------------------------------------------------------------------------
+    def _issue(self, card: Card, points: list[dict], *, full: bool) -> list[str]:
+        conclusions = [(c, h) for c in card.conclusions if (h := self._backing(c)) is not None]
+        steps = [(s, self._backing(s) if s.cited else None) for s in card.steps]
+        steps = [(s, h) for s, h in steps if h is not None or not s.cited]
+        if not conclusions:      # the deciding article is not in this knowledge base: say nothing of it
+            return [f"关于{card.title}，知识库里暂时没有可以引用的规定，建议拨打 12348 或回复“转人工”咨询。"]
+        lines = [f"【结论】{conclusions[0][0].text}"]
+        if steps:
+            lines.append(f"【先做这一步】{steps[0][0].text}")
+        lines.append("【法律依据】")
+        first, hit = conclusions[0]
+        lines.append(f"{self.label(hit)}规定：“{first.quote}”")
+        for claim, hit in conclusions[1:3 if full else 2]:
+            lines.append(f"另外，{claim.text.rstrip('。')}（{self.label(hit)}：“{claim.quote}”）。")
+        rest = steps[1:] if full else steps[1:2]
+        if rest:
+            lines.append("【接下来】")
+            for n, (step, hit) in enumerate(rest, 2):
+                lines.append(f"{n}. {self._with_rule(step, hit)}")
+        for n, (step, hit) in enumerate(steps, 1):
+            points.append({"text": step.text, "detail": self._detail(step, hit),
+                           "cites": [{"law": hit.law, "article_id": hit.article_id}] if hit is not None else []})
+        asks = [(why, q, self._backing(why) if why.cited else None) for why, q in card.ask]
+        asks = [(why, q, h) for why, q, h in asks if h is not None or not why.cited]
+        if asks:
+            why, question, hit = asks[0]
+            backing = f"（{self.label(hit)}）" if hit is not None else ""
+            lines.append(f"【还需要知道】{question}因为{why.text.rstrip('。')}{backing}。")
+        if full and card.evidence:
+            lines.append(f"【留好证据】{'；'.join(card.evidence)}。")
+        if card.legal_aid in LEGAL_AID_LINES and (full or card.legal_aid == "no_means_test"):
+            lines.append(f"【法律援助】{self._legal_aid(card.legal_aid)}")
+        return lines
+
+    def _legal_aid(self, kind: str) -> str:
+        line = LEGAL_AID_LINES[kind]
+        if kind == "no_means_test" and (hit := self.kb.get_article(*LEGAL_AID_LAW)) is not None:
+            self._cited.append(hit)
+            line = f"{line.rstrip('。')}（{self.label(hit)}）。"
+        return line
+
+    def _with_rule(self, step: Claim, hit: Hit | None) -> str:
+        if hit is None:
+            return step.text
+        return f"{step.text.rstrip('。')}（{self.label(hit)}：“{step.quote}”）"
+
+    def _detail(self, step: Claim, hit: Hit | None) -> str:
+        return f"{self.label(hit)}规定：“{step.quote}”" if hit is not None else step.text
+
+    def _backing(self, claim: Claim) -> Hit | None:
+        """The claim's article as the knowledge base has it, if it says what the card quotes."""
+        hit = self.kb.get_article(claim.law, claim.article)
+        if hit is None or normalise(claim.quote) not in normalise(hit.text or ""):
+            log.warning("card claim dropped: %s第%s条 %s", claim.law, claim.article,
+                        "missing" if hit is None else "quote not in the article")
+            return None
+        self._cited.append(hit)
+        return hit

@@ -1,0 +1,131 @@
+"""Answer cards (assistant/answers): the data files follow the format, every article a card names
+exists in the statute corpus and says what the card quotes, and the matcher and the renderer
+behave as a villager needs (the right card, issue by issue, nothing said without its article)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.answers.card_check import StatuteIndex, problems
+from assistant.answers.cards import CardError, Pattern, load_cards, load_file, packaged_cards
+from assistant.answers.matcher import match_cards
+
+
+@pytest.fixture(scope="module")
+def statute_index(laws_dir: Path) -> StatuteIndex:
+    return StatuteIndex(laws_dir)
+
+
+def test_the_packaged_cards_load_with_unique_ids_and_cover_the_common_disputes():
+    cards = packaged_cards()
+    assert len({c.id for c in cards}) == len(cards) >= 60
+    assert {"unpaid_wages", "construction_wages", "divorce_by_agreement", "intestate_inheritance", "animal_harm",
+            "homestead", "domestic_violence", "private_loan"} <= {c.id for c in cards}
+    assert all(c.conclusions[0].cited for c in cards)
+
+
+@pytest.mark.corpus
+def test_every_card_article_exists_and_every_quote_is_verbatim(statute_index):
+    assert problems(packaged_cards(), statute_index) == []
+
+
+@pytest.mark.corpus
+def test_the_check_catches_a_wrong_article_and_a_quote_the_article_does_not_say(tmp_path, statute_index):
+    (tmp_path / "bad.toml").write_text('''
+[[card]]
+id = "bad"
+title = "错误示例"
+when = ["工资 + 欠"]
+[[card.conclusions]]
+text = "编造的结论。"
+law = "劳动合同法"
+article = "30"
+quote = "用人单位可以随意拖欠劳动报酬"
+[[card.steps]]
+text = "不存在的条文。"
+law = "劳动合同法"
+article = "999"
+quote = "任何内容"
+''', encoding="utf-8")
+    found = problems(load_file(tmp_path / "bad.toml"), statute_index)
+    assert len(found) == 2
+    assert "quote not in the article" in found[0] and "not in the corpus" in found[1]
+
+
+def test_a_card_file_out_of_format_is_refused_with_its_name(tmp_path):
+    (tmp_path / "x.toml").write_text('[[card]]\nid = "x"\nwhen = ["a"]\n[[card.conclusions]]\ntext = "t"\nlaw = "民法典"\n',
+                                     encoding="utf-8")
+    with pytest.raises(CardError, match="x.toml.*law, article and quote go together"):
+        load_cards(tmp_path)
+
+
+def test_a_key_toml_puts_into_the_last_step_is_refused(tmp_path):
+    """`evidence = [...]` written after a [[card.steps]] table belongs to that step in TOML."""
+    (tmp_path / "y.toml").write_text('[[card]]\nid = "y"\nwhen = ["a"]\n[[card.conclusions]]\ntext = "t"\n'
+                                     'law = "民法典"\narticle = "1"\nquote = "q"\n[[card.steps]]\ntext = "s"\n'
+                                     'evidence = ["借条"]\n', encoding="utf-8")
+    with pytest.raises(CardError, match="unknown key.*evidence"):
+        load_cards(tmp_path)
+
+
+def test_every_packaged_card_keeps_its_evidence_list():
+    assert all(card.evidence for card in packaged_cards())
+
+
+def test_a_pattern_needs_every_word_group():
+    pattern = Pattern.parse("工资|工钱 + 欠|不发")
+    assert pattern.match("老板欠我工钱") == 3 and pattern.match("老板欠我钱") == 0
+
+
+@pytest.mark.parametrize("question, card", [
+    ("老板拖欠我三个月工资不发怎么办", "unpaid_wages"),
+    ("在工地跟着包工头干了半年，工钱一直不结", "construction_wages"),
+    ("被邻居家的狗咬了，要打疫苗，谁出钱", "animal_harm"),
+    ("我爸走了没留遗嘱，房子怎么分", "intestate_inheritance"),
+    ("借给亲戚5万块钱，有借条，他一直不还", "private_loan"),
+    ("邻居占了我家的宅基地盖房子", "homestead"),
+])
+def test_everyday_questions_get_their_card_first(question, card):
+    assert match_cards(question)[0].card.id == card
+
+
+def test_a_message_with_several_issues_gets_a_card_for_each():
+    ids = [m.card.id for m in match_cards("我想离婚，他经常打我，孩子想跟我，房子是婚后买的")]
+    assert len(ids) >= 2 and "domestic_violence" in ids
+
+
+def test_a_question_no_card_covers_gets_none():
+    assert match_cards("公司股权转让要交哪些税") == []
+
+
+def test_a_card_answer_quotes_the_deciding_clause_from_the_knowledge_base(small_kb):
+    """The unpaid-wages card: conclusion first, then 劳动合同法第三十条 quoted with the knowledge
+    base's own words, then the steps; every citation is the knowledge base's hit."""
+    from assistant.composer import ComposerLimits, OfflineComposer
+
+    question = "老板拖欠我三个月工资不发怎么办"
+    composed = OfflineComposer(small_kb, ComposerLimits()).answer(question, small_kb.search(question, k=10))
+    assert composed.cards and composed.cards[0] == "unpaid_wages"
+    first_lines = composed.text.split("\n")
+    assert first_lines[0].startswith("【结论】") and first_lines[1].startswith("【先做这一步】")
+    assert len(first_lines[0]) + len(first_lines[1]) <= 150        # the first phone screen
+    assert "《劳动合同法》第三十条规定：“用人单位应当按照劳动合同约定和国家规定，向劳动者及时足额支付劳动报酬。”" in composed.text
+    kb_text = {(h.law, h.article_id): h.text for h in composed.citations}
+    assert kb_text[("劳动合同法", "30")] == small_kb.get_article("劳动合同法", "30").text
+
+
+def test_a_claim_whose_article_is_missing_is_left_out(small_kb):
+    """A knowledge base without the card's article: the claim is not said (no law without its text)."""
+    from assistant.answers.cards import Card, Claim, Pattern
+    from assistant.answers.render import CardRenderer
+    from assistant.composer import cite_label
+
+    card = Card(id="t", title="测试", domain="", when=(Pattern.parse("工资"),),
+                conclusions=(Claim("存在的结论。", "劳动合同法", "30", "向劳动者及时足额支付劳动报酬"),
+                             Claim("不存在的结论。", "劳动合同法", "999", "任何内容")),
+                steps=(Claim("编造的期限。", "劳动合同法", "30", "三十天内必须支付"),))
+    rendered = CardRenderer(small_kb, cite_label).render([card])
+    assert "存在的结论" in rendered.text
+    assert "不存在的结论" not in rendered.text and "编造的期限" not in rendered.text
+    assert [(h.law, h.article_id) for h in rendered.citations] == [("劳动合同法", "30")]
