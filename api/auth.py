@@ -3,12 +3,14 @@ CSRF tokens for the console's forms, and the `require_staff` / `require_admin` d
 
 Anonymous → 401 (with `WWW-Authenticate: Bearer`), authenticated but wrong role → 403. Every
 request re-reads the account and the revocations, so a deactivated account, a changed role, a
-logout or an admin's "revoke all sessions" takes effect at once. Failed logins are throttled per
-username and per IP (429)."""
+logout or an admin's "revoke all sessions" takes effect at once. Logins are throttled per
+(username, client address) and per client address, with a doubling wait (429), counted before the
+password is checked; at most HASH_SLOTS password checks run at once (503 when none frees in time)."""
 from __future__ import annotations
 
 import logging
 
+import anyio.to_thread
 from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from pydantic import BaseModel, Field
 
@@ -19,6 +21,7 @@ from api.services import Services
 from assistant.privacy import mask_pii
 from assistant.rate_limit import MemoryRateLimiter
 from assistant.staff.accounts import StaffAccountError, StaffDirectory, StaffMember
+from assistant.staff.hashing_slots import HashingBusy, HashingSlots
 from assistant.staff.login_throttle import LoginThrottle
 from assistant.staff.revocations import TokenRevocations
 from assistant.staff.tokens import InvalidToken, TokenClaims, TokenSigner
@@ -26,6 +29,7 @@ from assistant.staff.tokens import InvalidToken, TokenClaims, TokenSigner
 log = logging.getLogger(__name__)
 
 SESSION_COOKIE = "fayuan_staff_session"
+HASH_SLOTS = 2            # argon2 checks at once per process (64 MiB each, in the shared thread pool)
 API_PURPOSE = "api"
 CONSOLE_PURPOSE = "console"
 
@@ -55,8 +59,13 @@ def login_throttle(services: Services) -> LoginThrottle:
         services.rate_limiter = services.rate_limiter or MemoryRateLimiter()
         services.extra["login_throttle"] = LoginThrottle(
             services.login_limiter or services.rate_limiter, max_failures=settings.login_max_failures,
-            max_failures_per_ip=settings.login_max_failures_per_ip, window_s=settings.login_failure_window_s)
+            max_failures_per_ip=settings.login_max_failures_per_ip, backoff_s=settings.login_backoff_s,
+            max_backoff_s=settings.login_backoff_max_s, forget_s=settings.login_failure_window_s)
     return services.extra["login_throttle"]
+
+
+def hashing_slots(services: Services) -> HashingSlots:
+    return services.extra.setdefault("login_hashing_slots", HashingSlots(HASH_SLOTS))
 
 
 class LoginThrottled(RateLimited):
@@ -65,20 +74,32 @@ class LoginThrottled(RateLimited):
         super().__init__(retry_after_s, f"登录失败次数过多，请 {minutes} 分钟后再试 (too many failed logins)")
 
 
-def authenticate_login(request: Request, services: Services, username: str, password: str) -> StaffMember | None:
-    """The member for a right password, None for a wrong one; LoginThrottled (429) after too many
-    failures for this username or from this IP (the password is then not even checked)."""
+class LoginBusy(HTTPException):
+    def __init__(self):
+        super().__init__(503, "登录的人太多，请稍后再试 (too many logins at once; try again shortly)",
+                         headers={"Retry-After": "5"})
+
+
+async def authenticate_login(request: Request, services: Services, username: str, password: str
+                             ) -> StaffMember | None:
+    """The member for a right password, None for a wrong one; LoginThrottled (429) while this
+    (username, address) or this address must wait (the password is then not even checked);
+    LoginBusy (503) when no password-check place comes free in time."""
     throttle, ip = login_throttle(services), request_ip(request)
-    wait = throttle.retry_after(username, ip)
+    wait = await anyio.to_thread.run_sync(throttle.begin, username, ip)   # Redis, maybe: off the loop
     if wait is not None:
         log.warning("staff login for %s from %s refused: too many failures", mask_pii(username), ip)
         raise LoginThrottled(wait)
-    member = staff_directory(services).authenticate(username, password)
+    try:
+        member = await hashing_slots(services).run(staff_directory(services).authenticate, username, password)
+    except HashingBusy:
+        await anyio.to_thread.run_sync(throttle.abandoned, username, ip)
+        log.warning("staff login for %s refused: all password-check places busy", mask_pii(username))
+        raise LoginBusy() from None
     if member is None:
-        throttle.failed(username, ip)
         log.warning("failed staff login for %s", mask_pii(username))
         return None
-    throttle.succeeded(username, ip)
+    await anyio.to_thread.run_sync(throttle.succeeded, username, ip)
     return member
 
 
@@ -178,9 +199,10 @@ class TokenResponse(BaseModel):
     role: str
 
 
-@router.post("/token", response_model=TokenResponse, responses=error_responses(401, 422, 429))
-def issue_token(body: TokenRequest, request: Request, services: Services = Depends(get_services)) -> TokenResponse:
-    member = authenticate_login(request, services, body.username, body.password)
+@router.post("/token", response_model=TokenResponse, responses=error_responses(401, 422, 429, 503))
+async def issue_token(body: TokenRequest, request: Request, services: Services = Depends(get_services)
+                      ) -> TokenResponse:
+    member = await authenticate_login(request, services, body.username, body.password)
     if member is None:
         raise HTTPException(status_code=401, detail="用户名或密码错误 (wrong username or password)")
     ttl = services.settings.api_token_ttl_minutes * 60

@@ -28,7 +28,7 @@ def _cmd_restore(args: argparse.Namespace) -> int:
 
     try:
         if args.verify_only:
-            manifest = verify_backup(Path(args.src))
+            manifest = verify_backup(Path(args.src), get_settings())
         else:
             manifest = restore_backup(get_settings(), Path(args.src), force=args.force)
     except BackupError as exc:

@@ -1,5 +1,6 @@
-"""Masking of personal data (身份证号, phone numbers, bank cards, e-mails, income amounts, the
-house-level part of addresses).
+"""Masking of personal data (身份证号, phone numbers — also in Chinese numerals —, bank cards, e-mails,
+WeChat ids, personal names a person introduces themself with, income amounts, the house-level
+part of addresses).
 
 `mask_pii` is applied to everything that leaves the records database in readable form: logs,
 staff notifications, ticket summaries. One combined regular expression scans the text once; the
@@ -40,6 +41,24 @@ _ADDR_CUE = r"[路街道巷弄村屯庄区园寓厦苑里]"   # last character o
 _ADDR_UNIT = r"(?:号楼|号院|号|栋|幢|座|单元|室|楼|层|组|队|排)"
 _ADDR_DETAIL = rf"(?:{_D}+(?:[-－]{_D}+)*{_ADDR_UNIT})+"
 _ADDR_DIGITS = re.compile(r"\d+")
+# a flat without 室 and without a street word before it: 5栋302, 3号楼2单元501, 12幢-1502
+_ROOM = rf"{_D}{{1,3}}(?:栋|幢|号楼|座)(?:{_D}{{1,2}}单元)?[-－]?{_D}{{3,4}}"
+# digits in groups of other sizes (6-6-7 cards, 10-4-4 IDs): judged by the total in _mask_match
+_GROUPED = rf"{_D}{{3,10}}(?:[ \-－]{_D}{{2,10}}){{1,5}}[\dXxＸｘ]?"
+_CN_DIGIT = "零〇一二三四五六七八九幺两"
+_CN_MOBILE = rf"[一幺][三四五六七八九](?:[ \-－]?[{_CN_DIGIT}]){{9}}"
+_WECHAT_ID = (r"(?P<wechat_kw>(?:微信号?|[vV][xX]|[wW][xX]|[wW]eixin)\s*(?:号|ID|id)?\s*(?:是|为|：|:)?\s*)"
+              r"(?P<wechat>[A-Za-z][-_A-Za-z0-9]{5,19})(?![-_A-Za-z0-9])")
+# personal names: only where a person introduces themself. 我叫/名叫/姓名 take any 2–3 characters
+# before a pause; 我是 only a common surname followed by 1–2 characters before a pause and not a
+# role (我是农民工, 我是王师傅 stay)
+_SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕"
+             "丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武"
+             "戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮")
+_PAUSE = r"(?=$|[\s，。,.!！?？、；;：:（(]|今年|现在|在|住|家|是|从|我|，)"
+_ROLE = r"(?!\S{0,2}(?:师傅|老师|先生|女士|阿姨|大爷|大姐|律师|医生|经理|老板|工人|民工|农民|学生|同学|司机|村民))"
+_NAME_INTRO = rf"(?P<name_kw>我叫|名叫|我的名字[是叫]?|本人姓名[是为：:]?|姓名[是为：:]?\s*)(?P<name>[\u4e00-\u9fff]{{2,3}}?){_PAUSE}"
+_NAME_IAM = rf"(?P<iam_kw>我是|本人是)(?P<iam>{_ROLE}[{_SURNAMES}][\u4e00-\u9fff]{{1,2}}?){_PAUSE}"
 
 _PII = re.compile(
     rf"(?<![\dA-Za-z])(?P<id18>{_ID18})(?![\dXxＸｘ])"
@@ -48,12 +67,19 @@ _PII = re.compile(
     rf"|(?<!\d)(?P<id15>{_ID15})(?!\d)"
     rf"|(?<!\d)(?P<mobile>{_MOBILE})(?!\d)"
     rf"|(?<!\d)(?P<landline>{_LANDLINE})(?!\d)"
+    rf"|(?<![\dA-Za-z])(?P<grouped>{_GROUPED})(?![\dXxＸｘ])"
+    rf"|(?<!\d)(?P<room>{_ROOM})(?!\d)"
     rf"|(?P<long>{_LONG_DIGITS})"
+    rf"|(?<![{_CN_DIGIT}])(?P<cn_mobile>{_CN_MOBILE})(?![{_CN_DIGIT}])"
+    rf"|{_WECHAT_ID}"
+    rf"|{_NAME_INTRO}"
+    rf"|{_NAME_IAM}"
     rf"|(?P<email>{_EMAIL})"
     rf"|{_INCOME}"
     rf"|(?<={_ADDR_CUE})(?P<address>{_ADDR_DETAIL})"
 )
-_QUICK = re.compile(r"[\d@]")  # text without a digit or '@' cannot hold anything we mask
+# text without any of these cannot hold anything we mask (most log lines: one quick search)
+_QUICK = re.compile(r"[\d@一幺]|[vVwW][xX]|微信|[wW]eixin|叫|姓名|我的名字|我是|本人是")
 
 
 def _digits(value: str) -> str:
@@ -80,11 +106,30 @@ def _mask_match(match: re.Match) -> str:
     if kind == "email":
         local, _, domain = value.partition("@")
         return f"{local[:1]}***@{domain}"
-    if kind == "address":     # the units stay: 478号5幢 → *号*幢
+    if kind in ("address", "room"):     # the units stay: 478号5幢 → *号*幢
         return _ADDR_DIGITS.sub("*", value)
+    if kind == "grouped":
+        return _mask_grouped(value)
+    if kind == "cn_mobile":
+        return value[:3] + "****" + value[-4:] if len(value) == 11 else "***"
+    if kind == "wechat":
+        return match.group("wechat_kw") + value[:1] + "***"
+    if kind in ("name", "iam"):       # the surname stays: 张** (who is asking, not who they are)
+        return match.group(f"{kind}_kw") + value[:1] + "*" * (len(value) - 1)
     if kind == "income_amt":  # the keyword stays, the amount goes
         return match.group("income_kw") + "***"
     return "***"
+
+
+def _mask_grouped(value: str) -> str:
+    """Digit groups of unusual sizes: an ID (18, or 15) or a card (16–19) by the count of digits;
+    anything shorter (a date, a case number) stays."""
+    digits = _digits(value)
+    if len(digits) in (15, 18) and (digits[:-1].isdigit()):
+        return _keep(value, 3, 2)
+    if 16 <= len(digits) <= 19 and digits.isdigit():
+        return _keep(value, 0, 4)
+    return value
 
 
 def mask_pii(text: str | None, *, income: bool = True) -> str:

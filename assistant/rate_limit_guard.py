@@ -19,7 +19,7 @@ from collections.abc import Callable
 
 from redis.exceptions import RedisError
 
-from assistant.rate_limit import Decision, Rate, RateLimiter
+from assistant.rate_limit import Backoff, Decision, Rate, RateLimiter
 from assistant.telemetry import RATE_LIMIT_BACKEND_ERRORS, RATE_LIMIT_FALLBACKS
 
 log = logging.getLogger(__name__)
@@ -44,6 +44,12 @@ class GuardedLimiter:
     def peek(self, key: str, rate: Rate) -> Decision:
         return self._decide("peek", key, rate)
 
+    def attempt(self, key: str, backoff: Backoff) -> Decision:
+        return self._decide("attempt", key, backoff)
+
+    def undo(self, key: str) -> None:
+        self._decide("undo", key)
+
     def reset(self, key: str) -> None:
         if self._fallback is not None:   # counts made during an outage must not outlive a success
             self._fallback.reset(key)
@@ -54,16 +60,16 @@ class GuardedLimiter:
             except RedisError as exc:
                 self._failed(exc)
 
-    def _decide(self, op: str, key: str, rate: Rate) -> Decision:
+    def _decide(self, op: str, *args) -> Decision:
         if self._primary_usable():
             try:
-                decision = getattr(self._primary, op)(key, rate)
+                decision = getattr(self._primary, op)(*args)
                 self._recovered()
                 return decision
             except RedisError as exc:
                 self._failed(exc)
         self._fallbacks.inc()
-        return getattr(self._fallback, op)(key, rate) if self._fallback is not None else Decision(True)
+        return getattr(self._fallback, op)(*args) if self._fallback is not None else Decision(True)
 
     def _primary_usable(self) -> bool:
         down_until = self._down_until

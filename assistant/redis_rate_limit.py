@@ -18,7 +18,7 @@ from redis.backoff import NoBackoff
 from redis.exceptions import NoScriptError
 from redis.retry import Retry
 
-from assistant.rate_limit import Decision, Rate
+from assistant.rate_limit import Backoff, Decision, Rate
 
 KEY_PREFIX = "fayuan:rl:"
 
@@ -46,6 +46,46 @@ return {1, '0'}
 """
 GCRA_SHA = hashlib.sha1(GCRA_SCRIPT.encode()).hexdigest()
 
+# the Backoff counter of assistant.rate_limit (same arithmetic), one "count:last" string per key.
+# KEYS[1]; ARGV: free, base_s, max_s, forget_s, now_s ('' = the server's clock), 'attempt' / 'undo'.
+BACKOFF_SCRIPT = """
+local free, base, maxw, forget = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+local now = tonumber(ARGV[5])
+if not now then
+  local t = redis.call('TIME')
+  now = tonumber(t[1]) + tonumber(t[2]) / 1000000
+end
+local function wait_after(c)
+  if c < free then return 0 end
+  return math.min(maxw, base * 2 ^ math.min(c - free, 60))
+end
+local count, last = 0, now
+local stored = redis.call('GET', KEYS[1])
+if stored then
+  local sep = string.find(stored, ':', 1, true)
+  count, last = tonumber(string.sub(stored, 1, sep - 1)), tonumber(string.sub(stored, sep + 1))
+end
+if ARGV[6] == 'undo' then
+  if count > 1 then
+    redis.call('SET', KEYS[1], (count - 1) .. ':' .. string.format('%.17g', last), 'KEEPTTL')
+  else
+    redis.call('DEL', KEYS[1])
+  end
+  return {1, '0'}
+end
+if count > 0 and now >= last + wait_after(count) + forget then count = 0 end
+local wait = 0
+if count > 0 then wait = last + wait_after(count) - now end
+if wait > 1e-9 then
+  return {0, string.format('%.17g', wait)}
+end
+count = count + 1
+local ttl = wait_after(count) + forget
+redis.call('SET', KEYS[1], count .. ':' .. string.format('%.17g', now), 'PX', math.max(1, math.ceil(ttl * 1000)))
+return {1, '0'}
+"""
+BACKOFF_SHA = hashlib.sha1(BACKOFF_SCRIPT.encode()).hexdigest()
+
 
 def redis_client(url: str, timeout_s: float) -> redis.Redis:
     """A client whose every connect and command gives up after `timeout_s`, retried once (a pooled
@@ -67,18 +107,34 @@ class RedisRateLimiter:
         return self._run(key, rate, count=False)
 
     def reset(self, key: str) -> None:
-        self._client.delete(self.redis_key(key))
+        self._client.delete(self.redis_key(key), self.redis_key("backoff|" + key))
+
+    def attempt(self, key: str, backoff: Backoff) -> Decision:
+        return self._backoff(key, backoff, "attempt")
+
+    def undo(self, key: str) -> None:
+        self._backoff(key, Backoff(1, 0.0, 0.0, 0.0), "undo")
 
     def redis_key(self, key: str) -> str:
         digest = hashlib.blake2b(key.encode("utf-8", "surrogatepass"), key=self._hash_key, digest_size=16)
         return KEY_PREFIX + digest.hexdigest()
 
+    def _now(self) -> str:
+        return "" if self._clock is None else repr(float(self._clock()))
+
     def _run(self, key: str, rate: Rate, *, count: bool) -> Decision:
-        now = "" if self._clock is None else repr(float(self._clock()))
-        args = (repr(rate.interval_s), repr(float(rate.period_s)), now, "1" if count else "0")
-        bucket = self.redis_key(key)
+        args = (repr(rate.interval_s), repr(float(rate.period_s)), self._now(), "1" if count else "0")
+        return self._script(GCRA_SCRIPT, GCRA_SHA, self.redis_key(key), args)
+
+    def _backoff(self, key: str, backoff: Backoff, op: str) -> Decision:
+        args = (str(backoff.free), repr(float(backoff.base_s)), repr(float(backoff.max_s)),
+                repr(float(backoff.forget_s)), self._now(), op)
+        # its own key space: an attempt counter and a GCRA bucket of one name never share a key
+        return self._script(BACKOFF_SCRIPT, BACKOFF_SHA, self.redis_key("backoff|" + key), args)
+
+    def _script(self, script: str, sha: str, bucket: str, args: tuple) -> Decision:
         try:
-            allowed, wait = self._client.evalsha(GCRA_SHA, 1, bucket, *args)
+            allowed, wait = self._client.evalsha(sha, 1, bucket, *args)
         except NoScriptError:   # a fresh or restarted server: EVAL sends the script (and caches it)
-            allowed, wait = self._client.eval(GCRA_SCRIPT, 1, bucket, *args)
+            allowed, wait = self._client.eval(script, 1, bucket, *args)
         return Decision(True) if int(allowed) else Decision(False, float(wait))

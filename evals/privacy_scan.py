@@ -7,7 +7,9 @@ exit status 1 when there is one.
     python -m evals.privacy_scan --sla-wait 35   # also wait for the SLA reminder notifications
 
 What is typed: valid-checksum 18-digit and 15-digit 身份证号, mobiles (+86, spaces, dashes),
-landlines, Luhn-valid bank cards, incomes, an address; through /v1/chat (legal questions, the
+landlines, Luhn-valid bank cards, incomes, an address; and the shapes of issue 25: names a person
+introduces themself with (我叫/我是), a flat without 室 (5栋302), a card grouped 6-6-7, an ID
+grouped 10-4-4, a mobile in Chinese numerals, a WeChat id; through /v1/chat (legal questions, the
 in-chat eligibility dialogue, a request for a person, an urgent threat), /v1/chat/completions,
 /v1/chat/stream, /v1/eligibility, a 公众号 callback (plain mode), staff claim/reply/resolve, a
 rating comment. An address's house-level part (门牌号、楼栋、单元、室、村民小组) counts as a planted
@@ -34,9 +36,14 @@ ID18_X = "44030619851215456" + id_check_digit("44030619851215456")
 ID15 = "110101900307123"
 CARD = "622202123456789012" + luhn_check_digit("622202123456789012")
 CARD_2 = "621700123456789" + luhn_check_digit("621700123456789")
+ID18_B = "32010219780515234" + id_check_digit("32010219780515234")
+CARD_3 = "621483123456789012" + luhn_check_digit("621483123456789012")
 ADDRESS = "浙江省杭州市西湖区文三路478号5幢2单元301室"
+NAMES = ["李秀英", "王建国"]
+CN_MOBILE, WECHAT_ID, ROOM = "一三九八七六五四三二一", "fy_scan_user88", "5栋302"
 PLANTED = [ID18, ID18_X, ID15, CARD, CARD_2, "+86 138 1234 5678", "139-8765-4321", "13712345678",
-           "+8615912345678", "010-62345678", "(0571)87654321", ADDRESS.split("文三路")[1]]   # the house-level part
+           "+8615912345678", "010-62345678", "(0571)87654321", ADDRESS.split("文三路")[1],   # the house-level part
+           ID18_B, CARD_3, *NAMES, CN_MOBILE, WECHAT_ID, ROOM]
 INCOMES = ["2317", "1865", "48213"]            # checked next to 收入/工资 (_income_leaks)
 
 # (session, message) pairs typed into /v1/chat
@@ -50,12 +57,16 @@ CHAT = [
     ("scan-b", f"工资卡号{CARD[:4]} {CARD[4:8]} {CARD[8:12]} {CARD[12:16]} {CARD[16:]}，单位座机010-62345678"),
     ("scan-b", f"我妈妈的老身份证{ID15}，新的是{ID18_X}"),
     ("scan-b", "他威胁要打死我，我很害怕，电话+8615912345678，座机(0571)87654321"),
+    ("scan-d", f"你好，我叫{NAMES[0]}，住在阳光花园{ROOM}，微信号 {WECHAT_ID}，老板欠我工资"),
+    ("scan-d", f"我是{NAMES[1]}，我是农民工，电话{CN_MOBILE}，工资卡{CARD_3[:6]} {CARD_3[6:12]} {CARD_3[12:]}"),
+    ("scan-d", f"身份证{ID18_B[:10]} {ID18_B[10:14]} {ID18_B[14:]}，我要找人工，加我vx: {WECHAT_ID}"),
 ]
 
 # columns allowed to hold raw values, and why
 ALLOWED = {
     ("handoff_tickets", "facts"): "structured facts the assistant extracted for the staff handling the ticket; "
-                                  "only returned to logged-in staff, emptied by the retention purge",
+                                  "only returned to logged-in staff; incomes, statuses and the decision removed when the ticket closes, "
+                                  "the rest emptied by the retention purge",
     ("staff_accounts", "password_hash"): "argon2 hash of a staff password, not a person's data",
 }
 

@@ -10,13 +10,21 @@ rebuild quickly, taken while the service runs.
 SQLite files are copied with the online backup API (a consistent snapshot even while the server
 writes); a published generation is never written again, so its other files are plain copies.
 A backup without manifest.json (interrupted) or with a file whose checksum differs is refused by
-`restore`, which changes nothing in that case."""
+`restore`, which changes nothing in that case.
+
+The manifest is signed (HMAC-SHA256 with a key derived from the secret key, `manifest_key`): a
+backup folder is data from outside, so `restore` refuses an unsigned or altered manifest, any
+name in it that could point outside its place (`..`, separators, absolute paths, a generation
+not shaped like the knowledge base's `gen-…`), and copies only the files the manifest lists.
+Backups hold staff password hashes and openids: folders are made 0700, files 0600."""
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import os
 import platform
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -33,6 +41,12 @@ FORMAT = 1
 SQLITE_SUFFIXES = (".sqlite3", ".sqlite", ".db")
 RECORDS_SQLITE = "records.sqlite3"
 RECORDS_PGDUMP = "records.pgdump"
+SIGNATURE = "signature"
+SIGNATURE_SCHEME = "hmac-sha256:"
+# the shape of the names knowledge.generations.new_generation makes: no dots, no separators
+GENERATION_NAME = re.compile(rf"{re.escape(generations.PREFIX)}[0-9A-Za-z][0-9A-Za-z_-]{{0,100}}")
+STAFF_SOURCES = "staff-sources"
+EMBEDDINGS = "embeddings.sqlite3"
 
 
 class BackupError(RuntimeError):
@@ -57,6 +71,7 @@ def create_backup(settings: Settings, dest: Path, *, embedding_cache: bool = Fal
     if dest.exists() and any(dest.iterdir()):
         raise BackupError(f"备份目录不是空的 (backup folder is not empty): {dest}")
     dest.mkdir(parents=True, exist_ok=True)
+    dest.chmod(0o700)        # before anything is written: nothing inside is ever readable by others
     gen = generations.current_generation(settings.kb_dir)
     if gen is not None:
         _copy_tree(gen, dest / "kb" / gen.name)
@@ -66,6 +81,7 @@ def create_backup(settings: Settings, dest: Path, *, embedding_cache: bool = Fal
     if embedding_cache and settings.resolved_embedding_cache.is_file():
         sqlite_snapshot(settings.resolved_embedding_cache, dest / "kb" / "embeddings.sqlite3")
     records = _backup_records(settings.resolved_database_url, dest)
+    _make_private(dest)
     files = {rel: _file_entry(dest / rel) for rel in _relative_files(dest)}
     manifest = {
         "format": FORMAT,
@@ -78,11 +94,30 @@ def create_backup(settings: Settings, dest: Path, *, embedding_cache: bool = Fal
         "embedding_model": settings.embedding_model,
         "files": files,
     }
+    manifest[SIGNATURE] = sign_manifest(manifest, manifest_key(settings))
     tmp = dest / f"{MANIFEST}.tmp"
     tmp.write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+    tmp.chmod(0o600)
     os.replace(tmp, dest / MANIFEST)          # present only once everything above is written
     return BackupResult(dest, manifest["generation"], len(files), sum(f["bytes"] for f in files.values()),
                         records, time.perf_counter() - started)
+
+
+def manifest_key(settings: Settings) -> bytes:
+    """The key that signs backup manifests: the ONE place a backup reads the secret key."""
+    return hmac.new(settings.secret_key.encode("utf-8"), b"fayuan backup manifest v1", hashlib.sha256).digest()
+
+
+def sign_manifest(manifest: dict, key: bytes) -> str:
+    """HMAC over the manifest's canonical JSON (every field but the signature itself)."""
+    body = {k: v for k, v in manifest.items() if k != SIGNATURE}
+    canonical = json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+    return SIGNATURE_SCHEME + hmac.new(key, canonical, hashlib.sha256).hexdigest()
+
+
+def _make_private(root: Path) -> None:
+    for path in root.rglob("*"):
+        path.chmod(0o700 if path.is_dir() else 0o600)
 
 
 def sqlite_snapshot(src: Path, dst: Path) -> None:
@@ -160,8 +195,9 @@ def _versions() -> dict:
 
 # ---- restore -----------------------------------------------------------------------------------
 
-def verify_backup(src: Path) -> dict:
-    """The manifest, once every listed file is present with its size and checksum."""
+def verify_backup(src: Path, settings: Settings) -> dict:
+    """The manifest, once its signature is right, every name in it safe and every listed file
+    present with its size and checksum."""
     src = Path(src)
     manifest_path = src / MANIFEST
     if not manifest_path.is_file():
@@ -170,14 +206,18 @@ def verify_backup(src: Path) -> dict:
     try:
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
         files = manifest["files"]
+        if not isinstance(manifest, dict) or not isinstance(files, dict):
+            raise TypeError("manifest or files is not an object")
     except (ValueError, KeyError, TypeError) as exc:
         raise BackupError(f"备份清单无法读取 (manifest unreadable): {exc}") from None
+    _check_signature(manifest, manifest_key(settings))
     if manifest.get("format") != FORMAT:
         raise BackupError(f"不支持的备份格式 (unsupported backup format): {manifest.get('format')!r}")
+    _check_names(manifest)
     problems = []
     for rel, entry in files.items():
         path = src / rel
-        if not path.is_file():
+        if path.is_symlink() or not path.is_file():
             problems.append(f"missing {rel}")
         elif path.stat().st_size != entry["bytes"] or _sha256(path) != entry["sha256"]:
             problems.append(f"checksum mismatch {rel}")
@@ -187,11 +227,41 @@ def verify_backup(src: Path) -> dict:
     return manifest
 
 
+def _check_signature(manifest: dict, key: bytes) -> None:
+    signature = manifest.get(SIGNATURE)
+    if not isinstance(signature, str) or not signature.startswith(SIGNATURE_SCHEME):
+        raise BackupError("备份清单没有签名，拒绝恢复 (the manifest is not signed; restore refused)")
+    if not hmac.compare_digest(signature.encode("ascii", "replace"), sign_manifest(manifest, key).encode("ascii")):
+        raise BackupError("备份清单签名不符：清单被改动过，或备份来自密钥不同的安装，拒绝恢复"
+                          " (manifest signature mismatch: altered, or made with another FAYUAN_SECRET_KEY; restore refused)")
+
+
+def _check_names(manifest: dict) -> None:
+    """Every name the restore turns into a path must stay in its place (signed or not: defence
+    in depth against a leaked key)."""
+    generation = manifest.get("generation")
+    if generation is not None and not (isinstance(generation, str) and GENERATION_NAME.fullmatch(generation)):
+        raise BackupError(f"备份清单中的知识库版本名不合法 (invalid generation name in the manifest): {generation!r}")
+    bad = [rel for rel in manifest["files"] if not _allowed_file(rel, generation)
+           or not isinstance(manifest["files"][rel], dict)]
+    if bad:
+        raise BackupError(f"备份清单中有不合法的文件路径 (invalid file paths in the manifest): {bad[:5]!r}")
+
+
+def _allowed_file(rel: str, generation: str | None) -> bool:
+    parts = rel.split("/")
+    if "\\" in rel or rel.startswith("/") or any(p in ("", ".", "..") for p in parts):
+        return False
+    if parts in ([RECORDS_SQLITE], [RECORDS_PGDUMP], ["kb", EMBEDDINGS]):
+        return True
+    return len(parts) > 2 and parts[0] == "kb" and parts[1] in (generation, STAFF_SOURCES)
+
+
 def restore_backup(settings: Settings, src: Path, *, force: bool = False) -> dict:
     """Put a verified backup back into settings.data_dir; refused (ServiceRunning) while a service
     has the folder open. An existing records database is only replaced with `force`."""
     src = Path(src)
-    manifest = verify_backup(src)
+    manifest = verify_backup(src, settings)
     with serving_lock.no_service_running(settings.data_dir):
         return _restore_verified(settings, src, manifest, force)
 
@@ -210,25 +280,39 @@ def _restore_verified(settings: Settings, src: Path, manifest: dict, force: bool
                           f"{records_path}")
     kb_dir = settings.kb_dir
     kb_dir.mkdir(parents=True, exist_ok=True)
+    listed = set(manifest["files"])
     if manifest["generation"]:
-        _restore_generation(src / "kb" / manifest["generation"], kb_dir)
-    if (src / "kb" / "staff-sources").is_dir():
-        shutil.copytree(src / "kb" / "staff-sources", kb_dir / "staff-sources", dirs_exist_ok=True)
-    if (src / "kb" / "embeddings.sqlite3").is_file():
-        _replace_sqlite(src / "kb" / "embeddings.sqlite3", settings.resolved_embedding_cache)
-    if manifest["records"] == "sqlite":
+        _restore_generation(src, manifest["generation"], _listed_under(listed, f"kb/{manifest['generation']}/"),
+                            kb_dir)
+    _copy_listed(src / "kb" / STAFF_SOURCES, _listed_under(listed, f"kb/{STAFF_SOURCES}/"), kb_dir / STAFF_SOURCES)
+    if f"kb/{EMBEDDINGS}" in listed:
+        _replace_sqlite(src / "kb" / EMBEDDINGS, settings.resolved_embedding_cache)
+    if manifest["records"] == "sqlite" and RECORDS_SQLITE in listed:
         _replace_sqlite(src / RECORDS_SQLITE, records_path)
-    elif manifest["records"] == "pg_dump":
+    elif manifest["records"] == "pg_dump" and RECORDS_PGDUMP in listed:
         _pg_restore(src / RECORDS_PGDUMP, records_url)
     return manifest
 
 
-def _restore_generation(backup_gen: Path, kb_dir: Path) -> None:
+def _listed_under(listed: set[str], prefix: str) -> list[str]:
+    return sorted(rel[len(prefix):] for rel in listed if rel.startswith(prefix))
+
+
+def _copy_listed(src_dir: Path, relative: list[str], dst_dir: Path) -> None:
+    """Copy exactly these files (checked names, checked checksums); anything else in the backup
+    folder stays where it is."""
+    for rel in relative:
+        target = dst_dir / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(src_dir / rel, target)
+
+
+def _restore_generation(src: Path, name: str, relative: list[str], kb_dir: Path) -> None:
     with generations.ingest_lock(kb_dir):       # no ingest may publish meanwhile
-        staging = kb_dir / f".restoring-{backup_gen.name}"
+        staging = kb_dir / f".restoring-{name}"
         shutil.rmtree(staging, ignore_errors=True)
-        shutil.copytree(backup_gen, staging)
-        target = kb_dir / backup_gen.name
+        _copy_listed(src / "kb" / name, relative, staging)
+        target = kb_dir / name
         if target.exists():
             shutil.rmtree(target)
         os.replace(staging, target)

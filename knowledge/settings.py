@@ -144,10 +144,16 @@ class Settings(BaseSettings):
     chat_max_history_chars: int = Field(
         20000, ge=100, description="/v1/chat/completions: most characters of text across all `messages`")
     login_max_failures: int = Field(
-        5, ge=1, description="Failed staff logins per username within the window before 429 (a success resets)")
+        5, ge=1, description="Staff login attempts per (username, client address) before each further one "
+                             "must wait (a success resets)")
     login_max_failures_per_ip: int = Field(
-        20, ge=1, description="Failed staff logins per client IP within the window before 429")
-    login_failure_window_s: float = Field(900.0, gt=0, description="Window of the staff login throttle, in seconds")
+        20, ge=1, description="Staff login attempts per client address, any username, before each further one "
+                              "must wait (successes are given back)")
+    login_backoff_s: float = Field(
+        60.0, gt=0, description="First wait of a throttled staff login, in seconds; doubles with each further attempt")
+    login_backoff_max_s: float = Field(3600.0, gt=0, description="Longest wait of a throttled staff login, in seconds")
+    login_failure_window_s: float = Field(
+        900.0, gt=0, description="A throttled login counter idle this long after its wait starts from zero, in seconds")
     redis_url: str | None = Field(
         None, description="Redis for rate limits and the staff login throttle shared by all workers and replicas "
                           "(redis://[:PASSWORD@]host:6379/0, rediss://… or unix:///path.sock); empty = in memory, "

@@ -102,7 +102,7 @@ def test_damaged_or_partial_backups_are_refused_and_change_nothing(live_settings
     with pytest.raises(BackupError, match="not empty"):
         create_backup(live_settings, backup)
     with pytest.raises(BackupError, match="missing"):
-        verify_backup(backup)
+        verify_backup(backup, live_settings)
 
 
 @pytest.mark.postgres

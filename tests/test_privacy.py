@@ -163,3 +163,31 @@ def test_uvicorn_access_records_stay_formattable_and_masked():
     line = AccessFormatter('%(client_addr)s - "%(request_line)s" %(status_code)s', use_colors=False).format(record)
     assert "13812345678" not in line
     assert "/v1/search" in line and "200" in line
+
+
+# --- the shapes found by the second security review (issue 25) ------------------------------------
+
+@pytest.mark.parametrize("raw, secret, masked", [
+    ("我叫张三，老板拖欠工资", "张三", "我叫张*，老板拖欠工资"),
+    ("你好，我叫李秀英今年45岁", "李秀英", "你好，我叫李**今年45岁"),
+    ("本人姓名：赵四", "赵四", "本人姓名：赵*"),
+    ("我是张伟，在工地干活", "张伟", "我是张*，在工地干活"),
+    ("我住5栋302", "302", "我住*栋*"),
+    ("3号楼2单元501还没交房", "501", "*号楼*单元*还没交房"),
+    ("卡号622202 123456 7890123", "123456", "卡号***************0123"),
+    ("身份证1101011990 0307 1234", "0307", "身份证110*************34"),
+    ("身份证 110101 1990 0307 1234", "0307", "身份证 110*************34"),
+    ("电话一三八一二三四五六七八", "一二三四", "电话一三八****五六七八"),
+    ("微信号 zhang_san88", "zhang_san88", "微信号 z***"),
+    ("加我vx: abc12345", "abc12345", "加我vx: a***"),
+])
+def test_names_rooms_grouped_numbers_chinese_numerals_and_wechat_ids_are_masked(raw, secret, masked):
+    assert mask_pii(raw) == masked and secret not in mask_pii(raw)
+
+
+@pytest.mark.parametrize("text", [
+    "我是农民工", "我是王师傅", "我是张家口的", "我是他老婆", "我是说", "我叫了救护车", "我是外卖员，被扣了工资",
+    "2026-11-28 13:58:57", "案号（2023）京0105民初12345号", "三个月一共一万二", "微信上聊过",
+])
+def test_roles_places_dates_and_chinese_amounts_are_no_names_or_numbers(text):
+    assert mask_pii(text) == text

@@ -11,7 +11,7 @@ from urllib.parse import quote, urlencode
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from api.auth import (LoginThrottled, authenticate_login, authenticated_staff, check_csrf, csrf_token_for,
+from api.auth import (LoginBusy, LoginThrottled, authenticate_login, authenticated_staff, check_csrf, csrf_token_for,
                       end_console_session, staff_directory, start_console_session)
 from api.console.lookup import regulation_lookup
 from api.console.render import STATUS_FILTERS, TEMPLATES
@@ -73,16 +73,16 @@ def _login_form(request: Request, next: str, **context) -> HTMLResponse:
 
 
 @router.post("/login")
-def login(request: Request, username: str = Form("", max_length=64), password: str = Form("", max_length=256),
+async def login(request: Request, username: str = Form("", max_length=64), password: str = Form("", max_length=256),
           csrf_token: str = Form("", max_length=100), next: str = Form("", max_length=300)):
     expected = request.cookies.get(LOGIN_CSRF_COOKIE)
     if not expected or not secrets.compare_digest(expected, csrf_token):
         return _back("/console/login", error="登录页面已过期，请重新登录")
     try:
-        member = authenticate_login(request, _services(request), username, password)
-    except LoginThrottled as exc:   # the form again, with the reason, as a 429
+        member = await authenticate_login(request, _services(request), username, password)
+    except (LoginThrottled, LoginBusy) as exc:   # the form again, with the reason, as a 429 / 503
         response = _login_form(request, next, error=exc.detail)
-        response.status_code = 429
+        response.status_code = exc.status_code
         response.headers.update(exc.headers)
         return response
     if member is None:

@@ -1,12 +1,14 @@
 """WeChat callbacks: /wechat/oa (公众号), /wechat/wecom (WeCom self-built app), /wechat/wecom-bot
-(WeCom 智能机器人). Thin: cap and read the body, hand it to the channel, map refusals to 4xx."""
+(WeCom 智能机器人). Thin: cap and read the body, hand it to the channel, map refusals to 4xx.
+
+The channel's work runs on the callbacks' own threads (assistant/channels/answer_budget.py), never
+on the shared pool: a burst of followers cannot stall chat or the console."""
 from __future__ import annotations
 
 import logging
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
-from starlette.concurrency import run_in_threadpool
 
 from api.deps import get_services
 from api.routers.wechat_schema import JSON_MESSAGE, MESSAGE_RESPONSES, REFUSALS, VERIFY, XML_MESSAGE
@@ -57,7 +59,7 @@ def _refused(path: str, exc: CallbackRejected) -> PlainTextResponse:
 async def _verify(path: str, request: Request, services: Services) -> Response:
     try:
         channel = _channel(services, path)
-        echo = await run_in_threadpool(channel.verify_url, _query(request))
+        echo = await services.wechat.budget.handle(channel.verify_url, _query(request))
     except CallbackRejected as exc:
         return _refused(path, exc)
     return PlainTextResponse(echo)
@@ -67,7 +69,7 @@ async def _receive(path: str, request: Request, services: Services) -> Response:
     try:
         channel = _channel(services, path)
         body = await _capped_body(request, services.settings.wechat_max_body_bytes)
-        reply = await run_in_threadpool(channel.handle, _query(request), body)
+        reply = await services.wechat.budget.handle(channel.handle, _query(request), body)
     except CallbackRejected as exc:
         return _refused(path, exc)
     if reply is None:

@@ -5,8 +5,8 @@ import hashlib
 import logging
 from collections.abc import Callable
 
-from assistant.channels.answer_budget import AnswerBudget
-from assistant.channels.reply_text import ANSWER_FAILED, NOT_READY, RATE_LIMITED, chat_reply_text
+from assistant.channels.answer_budget import AnswerBudget, AnswersBacklogged
+from assistant.channels.reply_text import ANSWER_FAILED, BUSY, NOT_READY, RATE_LIMITED, chat_reply_text
 from assistant.contracts import Assistant
 from assistant.privacy import mask_pii
 from assistant.rate_limit import Rate, RateLimiter
@@ -45,10 +45,15 @@ class ChannelAnswerer:
     def ask_within_budget(self, session_id: str, text: str, *, channel: str, user_ref: str,
                           on_late: Callable[[str], None]) -> str | None:
         """The answer if ready within the budget; otherwise None, and `on_late(answer)` later.
-        A user over the per-user rate gets a polite refusal at once (the callback still succeeds)."""
+        A user over the per-user rate, or arriving while the answer queue is full, gets a polite
+        refusal at once (the callback still succeeds)."""
         if self._over_limit(channel, user_ref):
             return RATE_LIMITED
-        return self.budget.run(lambda: self.ask(session_id, text, channel=channel, user_ref=user_ref), on_late)
+        try:
+            return self.budget.run(lambda: self.ask(session_id, text, channel=channel, user_ref=user_ref), on_late)
+        except AnswersBacklogged:
+            log.warning("%s: answer queue full; %s asked to try again later", channel, mask_pii(user_ref))
+            return BUSY
 
     def _over_limit(self, channel: str, user_ref: str) -> bool:
         if self._limiter is None or self._user_rate is None:

@@ -25,6 +25,7 @@ from assistant.eligibility.extract import (
     extract, find_dibao_ratio, find_household_size, find_matter, find_monthly_income, find_region,
     spoken_number)
 from assistant.eligibility.facts import EligibilityFacts
+from assistant.eligibility.regions import OTHER_REGION
 from assistant.privacy import mask_pii
 
 STATE_VERSION = 1
@@ -242,7 +243,7 @@ def _fill_answer(facts: dict, pending: str, text: str, table) -> None:
     elif pending == "region":
         region = find_region(text, table) or table.resolve(text.strip(" 。.，,"))
         unsure = _says_no(text) or re.search(r"不确定|不知道|不清楚|没想好|不晓得", text)
-        facts["region"] = region or (text.strip(" 。.，,")[:20] if not unsure and text.strip() else None)
+        facts["region"] = region or (OTHER_REGION if not unsure and text.strip() else None)
     elif pending == "household_size":
         size = find_household_size(text)
         if size is None and (n := _bare_number(text)) is not None and 1 <= n <= 20:

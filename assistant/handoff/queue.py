@@ -25,9 +25,10 @@ from assistant.handoff.outbound import OutboundRegistry
 from assistant.handoff.states import (HANDED_BACK, OPEN_STATUSES, PRIORITIES, PRIORITY_RANK, SERVICES,
                                       STATUSES, TRIGGERS, InvalidTicketInput, NotTicketOwner,
                                       TicketConflict, TicketNotFound)
-from assistant.handoff.tickets import AuditEvent, ReplyResult, TicketView, as_utc
+from assistant.handoff.tickets import AuditEvent, ReplyResult, TicketView, as_utc, closed_facts
 from assistant.privacy import mask_pii, mask_value
 from assistant.staff.accounts import StaffMember
+from knowledge.database import flush_deleted
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +56,7 @@ class HandoffQueue:
                  transcripts=None, on_notification: Callable[[], None] | None = None,
                  clock: Callable[[], datetime] = utcnow):
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self._engine = engine
         self._sla = {**DEFAULT_SLA_MINUTES, **(sla_minutes or {})}
         self._base_url = public_base_url
         self._notify = notify
@@ -197,6 +199,7 @@ class HandoffQueue:
         return ReplyResult(self.get(ticket_id), delivered, error, message_id)
 
     def resolve(self, ticket_id: str, staff: StaffMember, outcome: str) -> TicketView:
+        """Close the case; its sensitive facts (incomes, disability, violence…) go with it (closed_facts)."""
         outcome = (outcome or "").strip()
         if not outcome:
             raise InvalidTicketInput("请填写办理结果 (outcome is required)")
@@ -217,11 +220,12 @@ class HandoffQueue:
                                  .where(HandoffTicketRow.id == ticket_id, HandoffTicketRow.owner_id.is_(None),
                                         HandoffTicketRow.status == current.status)
                                  .values(status="cancelled", outcome=mask_pii(reason)[:MAX_OUTCOME_CHARS] or "取消",
-                                         closed_at=now, updated_at=now)).rowcount
+                                         closed_at=now, updated_at=now, facts=closed_facts(current.facts))).rowcount
             if changed != 1:
                 raise TicketConflict("工单刚被其他人处理，请刷新 (ticket changed)")
             self._audit(db, ticket_id, _actor(actor) if actor else "person", "cancel", current.status,
                         "cancelled", reason, now)
+        flush_deleted(self._engine)
         return self.get(ticket_id)
 
     def _close(self, ticket_id: str, staff: StaffMember, action: str, status: str, outcome: str,
@@ -234,11 +238,12 @@ class HandoffQueue:
                                         HandoffTicketRow.owner_id == current.owner_id,
                                         HandoffTicketRow.status == current.status)
                                  .values(status=status, outcome=mask_pii(outcome)[:MAX_OUTCOME_CHARS], closed_at=now,
-                                         updated_at=now)).rowcount
+                                         updated_at=now, facts=closed_facts(current.facts))).rowcount
             if changed != 1:
                 raise TicketConflict("工单刚被其他人处理，请刷新 (ticket changed)")
             self._audit(db, ticket_id, _actor(staff), action, current.status, status,
                         note or outcome, now)
+        flush_deleted(self._engine)
         return self.get(ticket_id)
 
     # --- SLA (called by assistant.handoff.sla) ------------------------------------------------------

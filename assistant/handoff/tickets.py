@@ -102,3 +102,14 @@ class ReplyResult:
     error: str = ""
     message_id: int | None = None
     extra: dict = field(default_factory=dict)
+
+
+# what a closed ticket keeps of its facts: enough for the report and to recognise the case again;
+# incomes, household, disability, violence, the decision's reasons go when the case is closed
+# (the retention purge then empties the rest)
+CLOSED_FACT_KEYS = ("region", "事项", "初步判断")
+
+
+def closed_facts(facts: dict | None) -> dict:
+    return {k: v for k, v in (facts or {}).items() if k in CLOSED_FACT_KEYS}
+

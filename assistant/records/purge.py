@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from assistant.channels.wechat_models import ChannelDelivery
 from assistant.handoff.models import HandoffEventRow, HandoffTicketRow, NotificationOutboxRow, utcnow
 from assistant.handoff.states import CLOSED_STATUSES, OPEN_STATUSES
+from knowledge.database import flush_deleted
 from assistant.records.models import ConsultationRatingRow, ConsultationRecordRow
 from assistant.session_models import ChatMessageRow, ChatSessionRow
 
@@ -65,6 +66,7 @@ def purge_old_records(engine: Engine, *, retention_days: int, key: str, now: dat
             db.rollback()
         else:
             db.commit()
+            flush_deleted(engine)
     except Exception:
         db.rollback()
         raise

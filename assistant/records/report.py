@@ -2,8 +2,6 @@
 eligibility outcomes and satisfaction — as rows for the console page and as CSV."""
 from __future__ import annotations
 
-import csv
-import io
 import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -14,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from assistant.handoff.models import HandoffTicketRow
 from assistant.handoff.tickets import as_utc
+from assistant.records.csv_safe import csv_text
 from assistant.records.models import RATINGS, ConsultationRatingRow, ConsultationRecordRow
 
 UNSPECIFIED_REGION = "未注明"
@@ -130,13 +129,10 @@ def report_csv(report: MonthlyReport) -> str:
     header = (["month", "region", "consultations", "turns", "handoffs", "median_first_reply_minutes"]
               + [f"intent:{i}" for i in intents] + [f"eligibility:{o}" for o in outcomes]
               + [f"rating:{r}" for r in RATINGS] + ["satisfaction_rate"])
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(header)
-    for row in report.regions + [report.total]:
-        writer.writerow([report.label, row.region, row.consultations, row.turns, row.handoffs,
-                         "" if row.median_first_reply_minutes is None else row.median_first_reply_minutes]
-                        + [row.intents[i] for i in intents] + [row.eligibility[o] for o in outcomes]
-                        + [row.ratings[r] for r in RATINGS]
-                        + ["" if row.satisfaction_rate is None else row.satisfaction_rate])
-    return out.getvalue()
+    return csv_text([header] + [
+        [report.label, row.region, row.consultations, row.turns, row.handoffs,
+         "" if row.median_first_reply_minutes is None else row.median_first_reply_minutes]
+        + [row.intents[i] for i in intents] + [row.eligibility[o] for o in outcomes]
+        + [row.ratings[r] for r in RATINGS]
+        + ["" if row.satisfaction_rate is None else row.satisfaction_rate]
+        for row in report.regions + [report.total]])
