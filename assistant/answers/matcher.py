@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
 from assistant.answers.cards import Card, packaged_cards
 
@@ -21,9 +23,28 @@ class CardMatch:
     retrieval_votes: int  # the card's articles among the retrieved hits
 
 
+TYPOS_FILE = Path(__file__).resolve().parent / "lexicon" / "typos.txt"
+
+
+@lru_cache(maxsize=1)
+def _typos() -> tuple[tuple[str, str], ...]:
+    """(typed, meant) pairs, longest first so 加班废 is fixed before any shorter pair inside it."""
+    pairs = []
+    for line in TYPOS_FILE.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            typed, meant = line.split("\t")
+            pairs.append((typed.strip(), meant.strip()))
+    return tuple(sorted(pairs, key=lambda p: -len(p[0])))
+
+
 def normalise_question(text: str) -> str:
-    """Lower-cased, without spaces: patterns match however the person typed."""
-    return "".join(text.split()).lower()
+    """Lower-cased, without spaces, common typos fixed (公资 → 工资): patterns match however the
+    person typed."""
+    text = "".join(text.split()).lower()
+    for typed, meant in _typos():
+        if typed in text:
+            text = text.replace(typed, meant)
+    return text
 
 
 def match_cards(question: str, retrieved: Iterable[tuple[str, str]] = (), *,
@@ -39,7 +60,28 @@ def match_cards(question: str, retrieved: Iterable[tuple[str, str]] = (), *,
         if covered:
             votes = sum(1 for c in card.claims() if (c.law, c.article) in found)
             matches.append(CardMatch(card, covered, votes))
+    if not matches:
+        matches = by_retrieval(cards, list(retrieved))
     overridden = {o for m in matches for o in m.card.overrides}
     matches = [m for m in matches if m.card.id not in overridden]
     matches.sort(key=lambda m: (-m.covered, -m.retrieval_votes, m.card.id))
     return matches[:limit]
+
+
+def by_retrieval(cards: Sequence[Card], retrieved: list[tuple[str, str]], depth: int = 5) -> list[CardMatch]:
+    """No card's words occur (a paraphrase: 厂子要搬走叫我们走人): the card whose deciding article
+    (its first conclusion's) is retrieval's top hit, when another of its articles is also in the
+    top `depth` — two agreeing signals, so a lone stray top hit does not pick a card."""
+    if not retrieved:
+        return []
+    top = (retrieved[0][0], str(retrieved[0][1]))
+    near = {(law, str(aid)) for law, aid in retrieved[1:depth]}
+    out = []
+    for card in cards:
+        first = card.conclusions[0]
+        if (first.law, first.article) != top:
+            continue
+        votes = sum(1 for c in card.claims() if (c.law, c.article) in near)
+        if votes:
+            out.append(CardMatch(card, 0, votes + 1))
+    return sorted(out, key=lambda m: -m.retrieval_votes)[:1]
