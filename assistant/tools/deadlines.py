@@ -32,6 +32,9 @@ PROCEDURE_COUNTING = (
     Basis("民事诉讼法", "85", "期间开始的时和日，不计算在期间内"),
 )
 
+# an obligor who agrees to pay after expiry cannot plead it (said when an interruption came too late)
+AFTER_EXPIRY = Basis("民法典", "192", "不得以诉讼时效期间届满为由抗辩")
+
 Suspension = Literal["resume", "six_months"]   # 中止: add the lost time back / six months from its end
 
 
@@ -229,7 +232,7 @@ def _interrupt(rule: DeadlineRule, on: dt.date, end: PeriodEnd, notes: list[str]
     if on > end.last_day:
         notes.append(f"中断日{_cn(on)}在原期限{_cn(end.last_day)}届满之后，时效已经届满，不能再中断重新计算；"
                      "但对方在届满后同意履行的，不得再以时效届满为由抗辩（民法典第一百九十二条）。")
-        bases.append(Basis("民法典", "192", "不得以诉讼时效期间届满为由抗辩"))
+        bases.append(AFTER_EXPIRY)
         return end
     restarted = period_end(on, rule.period)
     notes.append(f"时效于{_cn(on)}中断，从中断时起重新计算{rule.period.describe()}，新的期间届满日为{_cn(restarted.nominal)}。")
