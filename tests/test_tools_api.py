@@ -55,6 +55,9 @@ def test_protection_order_answers_without_a_date(client):
     ({"kind": "labor_arbitration", "start_date": "2026-01-01", "colour": "red"}, "不认识的字段 colour"),
     ({"kind": "appeal_civil_ruling", "start_date": "2026-01-01", "interrupted_on": "2026-01-02"}, "不适用中断"),
     ([1, 2], "JSON 对象"),
+    # 9999-12-31 + 1 year is no date at all: refused before counting, not a 500
+    ({"kind": "labor_arbitration", "start_date": "9999-12-31"}, "超出可计算的范围"),
+    ({"kind": "civil_litigation", "start_date": "2020-01-01", "today": "0001-01-01"}, "超出可计算的范围"),
 ])
 def test_bad_deadline_requests_get_422_in_chinese(client, body, words):
     resp = client.post("/v1/tools/deadline", json=body)
@@ -85,6 +88,7 @@ def test_severance_with_the_national_fallback(client):
     ({"kind": "severance", "end_date": "2025-13-01"}, "结束日期（end_date）不是有效日期"),
     ({"monthly_wage": 6000}, "缺少类型（kind）"),
     ("severance", "JSON 对象"),
+    ({"kind": "double_wage", "monthly_wage": 5000, "start_date": "9999-01-01", "end_date": "9999-12-31"}, "超出可计算的范围"),
 ])
 def test_bad_compensation_requests_get_422_in_chinese(client, body, words):
     resp = client.post("/v1/tools/compensation", json=body)

@@ -11,11 +11,12 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Callable, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from assistant.tools.citations import Basis, Citation, cite_all
 from assistant.tools.figures import FigureLookup, FiguresBook
-from assistant.tools.periods import Period, add_period, cn_date as _cn
+from assistant.tools.periods import Period, add_period, check_date_range
+from assistant.tools.periods import cn_date as _cn
 
 KINDS = ("severance", "unlawful_dismissal", "double_wage", "overtime", "work_injury_lump_sum",
          "traffic_or_injury_death", "disability", "child_support")
@@ -74,6 +75,8 @@ class CompensationRequest(BaseModel):
     rest_day_hours: float | None = Field(None, ge=0, le=10_000, description="休息日加班且未补休（小时）")
     holiday_hours: float | None = Field(None, ge=0, le=10_000, description="法定休假日加班（小时）")
     disability_coefficient: float | None = Field(None, gt=0, le=1, description="伤残赔偿指数（默认按等级）")
+
+    _in_range = field_validator("start_date", "end_date")(check_date_range)
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> "CompensationRequest":

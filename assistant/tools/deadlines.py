@@ -13,10 +13,11 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from assistant.tools.citations import Basis, Citation, cite_all
 from assistant.tools.periods import Period, PeriodEnd, add_period, calendar_years, period_end
+from assistant.tools.periods import check_date_range
 from assistant.tools.periods import cn_date as _cn
 
 URGENT_DAYS = 30          # fewer days left than this: the matter is urgent (chat, handoff priority)
@@ -143,6 +144,9 @@ class DeadlineRequest(BaseModel):
     interrupted_on: dt.date | None = Field(None, description="最近一次时效中断的日期（如向对方讨要之日）")
     suspension_started_on: dt.date | None = Field(None, description="时效中止的原因发生之日")
     suspension_ended_on: dt.date | None = Field(None, description="时效中止的原因消除之日")
+
+    _in_range = field_validator("start_date", "today", "interrupted_on", "suspension_started_on",
+                                "suspension_ended_on")(check_date_range)
 
     @model_validator(mode="after")
     def _consistent(self) -> "DeadlineRequest":

@@ -37,6 +37,17 @@ class PeriodEnd:
     calendar_known: bool = True  # False: weekends only (the holiday package lacks the year)
 
 
+# dates the tools accept: a period added to them must stay a date (datetime stops at 9999)
+EARLIEST, LATEST = dt.date(1900, 1, 1), dt.date(2100, 12, 31)
+
+
+def check_date_range(value: dt.date | None) -> dt.date | None:
+    """For the request models' validators: a date the tools can count from."""
+    if value is not None and not EARLIEST <= value <= LATEST:
+        raise ValueError(f"日期 {value.isoformat()} 超出可计算的范围（{EARLIEST.isoformat()} 至 {LATEST.isoformat()}）")
+    return value
+
+
 def add_period(start: dt.date, period: Period) -> dt.date:
     """The nominal last day: the start day itself is not counted (民法典第二百零一条)."""
     total_months = start.month - 1 + period.months + 12 * period.years
