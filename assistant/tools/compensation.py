@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from assistant.tools.citations import Basis, Citation, cite_all
 from assistant.tools.figures import FigureLookup, FiguresBook
-from assistant.tools.periods import Period, add_period, check_date_range
+from assistant.tools.periods import Period, add_period, check_date_range, china_today
 from assistant.tools.periods import cn_date as _cn
 
 KINDS = ("severance", "unlawful_dismissal", "double_wage", "overtime", "work_injury_lump_sum",
@@ -144,7 +144,7 @@ class _Work:
 def compute_compensation(request: CompensationRequest, figures: FiguresBook, kb: Any,
                          today: dt.date | None = None) -> CompensationResult:
     work = _Work(request, figures)
-    amount, formula, spread = CALCULATORS[request.kind](work, today or dt.date.today())
+    amount, formula, spread = CALCULATORS[request.kind](work, today or china_today())
     citations, not_found = cite_all(kb, work.bases)
     return CompensationResult(request.kind, amount, formula, citations, [*work.assumptions, *not_found],
                               work.missing, spread)

@@ -11,17 +11,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Literal
-from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from assistant.tools.citations import Basis, Citation, cite_all
 from assistant.tools.periods import Period, PeriodEnd, add_period, calendar_years, period_end
-from assistant.tools.periods import check_date_range
+from assistant.tools.periods import check_date_range, china_today
 from assistant.tools.periods import cn_date as _cn
 
 URGENT_DAYS = 30          # fewer days left than this: the matter is urgent (chat, handoff priority)
-CHINA = ZoneInfo("Asia/Shanghai")
 
 # counting rules
 CIVIL_COUNTING = (
@@ -192,10 +190,6 @@ class DeadlineResult:
                 "start_date": _iso(self.start_date), "deadline": _iso(self.deadline),
                 "days_left": self.days_left, "expired": self.expired, "urgent": self.urgent,
                 "citations": [c.to_dict() for c in self.citations], "notes": self.notes}
-
-
-def china_today() -> dt.date:
-    return dt.datetime.now(CHINA).date()
 
 
 def compute_deadline(request: DeadlineRequest, kb: Any, today: dt.date | None = None) -> DeadlineResult:

@@ -14,7 +14,11 @@ import calendar
 import datetime as dt
 from dataclasses import dataclass, field
 
+from zoneinfo import ZoneInfo
+
 import chinese_calendar
+
+CHINA = ZoneInfo("Asia/Shanghai")
 
 
 @dataclass(frozen=True)
@@ -84,3 +88,8 @@ def calendar_years() -> tuple[int, int]:
 
 def cn_date(day: dt.date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
+
+
+def china_today() -> dt.date:
+    """Today where the users are (the server may run in UTC)."""
+    return dt.datetime.now(CHINA).date()
