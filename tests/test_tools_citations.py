@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import dataclasses
 from functools import cache
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
