@@ -29,6 +29,7 @@ class Services:
     assistant: Any = None            # assistant.conversation.ConversationService (assistant.contracts.Assistant)
     wechat: Any = None               # assistant.channels.wiring.WeChatChannels (公众号, WeCom)
     eligibility_standards: Any = None  # assistant.eligibility.standards.StandardsBook (repo table + staff overrides)
+    compensation_figures: Any = None  # assistant.tools.figures.FiguresBook (repo table + staff overrides)
     rate_limiter: Any = None         # assistant.rate_limit.RateLimiter (per-IP and per-user counters)
     login_limiter: Any = None        # the staff login throttle's RateLimiter (default: rate_limiter)
     extra: dict[str, Any] = field(default_factory=dict)
@@ -45,6 +46,7 @@ def build_services(settings: Settings) -> Services:
     _wire_staff(services)
     _wire_knowledge(services)
     _wire_eligibility(services)
+    _wire_tools(services)
     _wire_chat(services)
     _wire_wechat(services)
     _wire_handoff(services)
@@ -135,6 +137,13 @@ def _wire_eligibility(services: Services) -> None:
 
     services.eligibility_standards = StandardsBook(services.records_engine)
     services.extra["eligibility_dialogue"] = EligibilityDialogue(services.eligibility_standards)
+
+
+def _wire_tools(services: Services) -> None:
+    """Statistics for the compensation tool (repo table + overrides staff make through /v1/admin/figures)."""
+    from assistant.tools.figures import FiguresBook
+
+    services.compensation_figures = FiguresBook(services.records_engine)
 
 
 def _wire_wechat(services: Services) -> None:

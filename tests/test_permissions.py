@@ -81,6 +81,14 @@ ACCESS: dict[tuple[str, str], tuple[str, dict]] = {
         "level": "county", "parent": "上海市", "standards": [{
             "effective_from": "2025-01-01", "formula": {"type": "fixed", "value": 2000}, "comparison": "<=",
             "wording": "不超过2000元（测试数据）", "sources": [{"title": "测试"}]}]}}),
+    ("POST", "/v1/tools/deadline"): (PUBLIC, {"json": {"kind": "labor_arbitration", "start_date": "2026-01-05"}}),
+    ("POST", "/v1/tools/compensation"): (PUBLIC, {"json": {"kind": "overtime", "monthly_wage": 8700, "hours": 4}}),
+    ("GET", "/v1/admin/figures"): (STAFF_ONLY, {}),
+    ("GET", "/v1/admin/figures/audit"): (STAFF_ONLY, {}),
+    ("GET", "/v1/admin/figures/{region}"): (STAFF_ONLY, {"path": {"region": "全国"}}),
+    ("PUT", "/v1/admin/figures/{region}"): (ADMIN_ONLY, {"path": {"region": "测试县"}, "json": {
+        "level": "county", "figures": [{"figure": "average_wage", "year": 2024, "annual": 100000,
+                                        "source": {"title": "测试", "published": "2025-01-01"}}]}}),
 }
 
 

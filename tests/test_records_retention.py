@@ -34,6 +34,8 @@ NO_PERSONAL_DATA = {
     "staff_token_cutoffs": "staff id and a time",
     "wechat_access_tokens": "the service's own API tokens",
     "wechat_seen_nonces": "random nonces, kept minutes",
+    "tool_figure_overrides": "published statistics (average wage, disposable income) staff entered",
+    "tool_figure_audit": "staff edits of those statistics (staff username, figures)",
 }
 
 
