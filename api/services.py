@@ -170,6 +170,7 @@ def _wire_chat(services: Services) -> None:
         handoff_desk=lambda: getattr(services, "handoff_desk", None),
         eligibility=lambda: services.extra.get("eligibility_dialogue"),
         records=lambda: getattr(services, "records", None),
+        figures=lambda: services.compensation_figures,
         llm=llm_from_settings(settings),
         search_k=settings.chat_search_k, min_score=settings.chat_min_score,
         max_citations=settings.chat_max_citations, relative_floor=settings.chat_relative_floor,

@@ -20,6 +20,7 @@ from assistant.composer import DISCLAIMER, OFFER_HUMAN, ComposedAnswer, OfflineC
 from assistant.contracts import ChatReply, Citation, HandoffDesk, HandoffInfo
 from assistant.sessions import ChatSession, SessionStore, TurnRecord, mask_pii
 from assistant.telemetry import chat_timer
+from assistant.tools.in_chat import tool_answer
 from assistant.urgent import GUIDANCE
 from assistant.verify import CitationVerifier
 from knowledge.citations import parse
@@ -62,6 +63,7 @@ class ConversationService:
                  handoff_desk: Callable[[], HandoffDesk | None] = lambda: None,
                  eligibility: Callable[[], Any | None] = lambda: None,
                  records: Callable[[], Any | None] = lambda: None,
+                 figures: Callable[[], Any | None] = lambda: None,
                  llm: Any | None = None, search_k: int = 10, min_score: float = 0.0, max_citations: int = 8,
                  relative_floor: float = 0.3, max_message_chars: int = 2000):
         from assistant.composer import ComposerLimits
@@ -71,6 +73,7 @@ class ConversationService:
         self._handoff_desk = handoff_desk
         self._eligibility = eligibility
         self._records = records     # assistant.records.service.ConsultationRecords (reports)
+        self._figures = figures     # assistant.tools.figures.FiguresBook (the money tool's local figures)
         self._article_caches = ArticleCaches()
         self.llm = llm
         self.search_k = search_k
@@ -164,6 +167,9 @@ class ConversationService:
                 home_region: str | None = None, card_text: str | None = None,
                 session: ChatSession | None = None) -> Outcome:
         kb = self.kb()
+        tool = tool_answer(query if card_text is None else card_text, kb, self._figures())
+        if tool is not None:     # a date or an amount the law lets us compute
+            return self._tool_outcome(kb, tool, intent, topic, session)
         composer = OfflineComposer(kb, self.limits)
         # local regulations only for the asker's region (named in the question or known from the
         # session); no keyword at all when unknown, so the article cache memoises the hits
@@ -183,6 +189,21 @@ class ConversationService:
             if handoff is not None:
                 text = (f"{text}\n已请工作人员优先跟进（编号 {handoff.ticket_id}），会尽快在这里回复您；"
                         "有危险请先拨打 110，急救拨打 120。")
+        return Outcome(text, intent, citations, handoff, substantive=True, state=state)
+
+    def _tool_outcome(self, kb: KnowledgeBase, tool, intent: str, topic: str | None,
+                      session: ChatSession | None) -> Outcome:
+        checked = CitationVerifier(kb).verify(tool.text)
+        citations = _unique(checked.citations + tool.citations)
+        state = {"points": [], "uncertain": False, "citations": [_cite_key(h) for h in citations]}
+        if topic:
+            state["topic"] = state["story"] = topic
+        text, handoff = checked.text, None
+        if tool.urgent and session is not None:     # fewer than 30 days left: a person follows up first
+            handoff = self._open_ticket(self._handoff_desk(), session, trigger="urgent_risk", service="法律援助",
+                                        priority="urgent", summary=f"时效将到：{topic or ''}")
+            if handoff is not None:
+                text = f"{text}\n时间紧，已请工作人员优先跟进（编号 {handoff.ticket_id}）。"
         return Outcome(text, intent, citations, handoff, substantive=True, state=state)
 
     @chat_timer("ground")
