@@ -132,7 +132,7 @@ def test_console_cookie_cannot_change_state_through_the_api(console):
 
 def test_pull_a_bot_conversation_from_the_console(console):
     client, services = console
-    services.chat_sessions.open("bot-talk", channel="web")
+    services.chat_sessions.ensure("bot-talk", channel="web")
     _login(client)
     token = _csrf(client.get("/console/queue").text)
     pulled = client.post("/console/pull", data={"csrf_token": token, "session_id": "bot-talk", "service": "人民调解"})
