@@ -15,6 +15,7 @@ from api.routers import laws, search
 from api.routers import records
 from api.routers import metrics as metrics_route
 from api.observe_middleware import install_observability
+from api.security_headers import install_security_headers
 from api.console import pages as console_pages
 from api.services import Services, build_services
 from knowledge import serving_lock
@@ -42,7 +43,8 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         gc.unfreeze()
 
     app = FastAPI(title="法援 Fayuan", version="0.1.0", lifespan=lifespan,
-                  description="Legal-consultation assistant and statute knowledge base for public legal services")
+                  description="Legal-consultation assistant and statute knowledge base for public legal services",
+                  **api_docs_urls(services.settings))
     app.state.services = services
     install_limits(app, services)   # body cap, per-IP/per-user rate limits (api/limits.py)
     app.include_router(health.router)
@@ -59,5 +61,12 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.include_router(tools.router)
     install_allow_header(app)       # 405s list every method of the path
     declare_common_errors(app)      # 400/401/403/413/422/429 from shared machinery, in /openapi.json
-    install_observability(app, services)   # request ids, /metrics, access log: outermost middleware
+    install_observability(app, services)   # request ids, /metrics, access log
+    install_security_headers(app, services.settings)   # frame/nosniff/HSTS headers: outermost middleware
     return app
+
+
+def api_docs_urls(settings: Settings) -> dict:
+    """/docs, /redoc and /openapi.json: on in development, off in production unless FAYUAN_API_DOCS=true."""
+    enabled = settings.api_docs if settings.api_docs is not None else settings.env != "production"
+    return {} if enabled else {"docs_url": None, "redoc_url": None, "openapi_url": None}

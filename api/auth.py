@@ -25,6 +25,7 @@ from assistant.staff.hashing_slots import HashingBusy, HashingSlots
 from assistant.staff.login_throttle import LoginThrottle
 from assistant.staff.revocations import TokenRevocations
 from assistant.staff.tokens import InvalidToken, TokenClaims, TokenSigner
+from knowledge.secret_key import effective_secret_key
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +45,7 @@ def staff_directory(services: Services) -> StaffDirectory:
 
 
 def token_signer(services: Services) -> TokenSigner:
-    return TokenSigner(services.settings.secret_key)
+    return TokenSigner(effective_secret_key(services.settings))
 
 
 def token_revocations(services: Services) -> TokenRevocations:
@@ -161,7 +162,12 @@ def start_console_session(response: Response, services: Services, member: StaffM
     ttl = settings.session_ttl_minutes * 60
     cookie = token_signer(services).issue(member.id, CONSOLE_PURPOSE, ttl)
     response.set_cookie(SESSION_COOKIE, cookie, max_age=ttl, httponly=True, samesite="lax",
-                        secure=settings.public_base_url.startswith("https://"), path="/")
+                        secure=cookies_secure(settings), path="/")
+
+
+def cookies_secure(settings) -> bool:
+    """Secure cookies (sent over https only): always in production, else when the public URL is https."""
+    return settings.env == "production" or settings.public_base_url.startswith("https://")
 
 
 def end_console_session(request: Request, response: Response) -> None:

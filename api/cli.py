@@ -56,15 +56,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from knowledge.secret_key import WeakSecretKey
     from knowledge.settings import SettingsError, get_settings
 
     args = build_parser().parse_args(argv)
     try:
         get_settings()   # every command runs on the settings: refuse bad ones before any work
-    except SettingsError as exc:
+        return args.func(args)
+    except (SettingsError, WeakSecretKey) as exc:   # WeakSecretKey: a weak data_dir/secret_key file
         print(f"fayuan: {exc}", file=sys.stderr)
         return 2
-    return args.func(args)
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ def _cmd_purge(args: argparse.Namespace) -> int:
     from assistant.db import create_records_schema
     from assistant.records.purge import purge_old_records
     from knowledge.database import make_engine
+    from knowledge.secret_key import effective_secret_key
     from knowledge.settings import get_settings
 
     settings = get_settings()
@@ -16,7 +17,7 @@ def _cmd_purge(args: argparse.Namespace) -> int:
     engine = make_engine(settings.resolved_database_url)
     create_records_schema(engine)
     try:
-        result = purge_old_records(engine, retention_days=days, key=settings.secret_key, dry_run=args.dry_run)
+        result = purge_old_records(engine, retention_days=days, key=effective_secret_key(settings), dry_run=args.dry_run)
     except ValueError as exc:
         print(f"error: {exc}")
         return 2

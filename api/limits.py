@@ -103,16 +103,16 @@ class Limits:
     def _check(self, key: str, rate: Rate) -> None:
         decision = self.limiter.hit(key, rate)
         if not decision.allowed:
-            log.info("rate limit %s hit by %s", rate, mask_pii(key))
+            log.info("rate limit %s hit by %s", rate, mask_pii(key))   # an IP, or a hashed user counter
             raise RateLimited(decision.retry_after_s)
 
 
 def _user_counter(group: str, user_key: object) -> str | None:
+    """The counter of one user: hashed, so a long key costs no more memory than a short one and the
+    key (a session id: the only key to a transcript) never reaches a log line or Redis."""
     if not (isinstance(user_key, str) and user_key):
         return None
-    if len(user_key) > 128:   # client-chosen: a long one must not cost more memory than a short one
-        user_key = "sha256:" + hashlib.sha256(user_key.encode("utf-8", "surrogatepass")).hexdigest()
-    return f"user:{group}:{user_key}"
+    return f"user:{group}:" + hashlib.sha256(user_key.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
 def limits_of(request: Request) -> Limits | None:

@@ -4,8 +4,11 @@ request id, the HTTP metrics and one access log line per request.
 
 The request id is the caller's X-Request-ID when it is sane (api.request_context), else a new
 one; it is current for every log line written while the request is handled, and returned in the
-X-Request-ID response header. The access line ("fayuan.access", INFO) carries method, path (no
-query string: queries are consultation text), route template, status and duration_ms. A route
+X-Request-ID response header. The access line ("fayuan.access", INFO) carries method, path, route
+template, status and duration_ms. The path logged is the route template (/v1/chat/{session_id}/messages),
+never the raw path: a session id is the only key to a transcript, and the H5 page polls that path
+every 5 s. Only a path no route matched is logged as sent (masked, cut at 300 characters); never
+the query string (queries are consultation text). A route
 that raises before answering gets a plain-Chinese 500 with the id here (the exception still goes
 up, so the server logs its traceback — with the id, as the request's context is not left)."""
 from __future__ import annotations
@@ -15,7 +18,8 @@ import logging
 import time
 
 from api.metrics import HttpMetrics
-from api.request_context import RequestContext, enter_request, leave_request, request_id_from, route_template
+from api.request_context import (UNMATCHED_ROUTE, RequestContext, enter_request, leave_request, request_id_from,
+                                 route_template)
 
 access_log = logging.getLogger("fayuan.access")
 INTERNAL_ERROR = "服务器出错了，请稍后再试；如需帮助请拨打 12348 (internal server error)"
@@ -57,9 +61,10 @@ class ObservabilityMiddleware:
             route = route_template(scope)
             self.metrics.observe(scope["method"], route, status, seconds)
             if self.access_log_enabled and access_log.isEnabledFor(logging.INFO):
+                path = scope["path"][:300] if route == UNMATCHED_ROUTE else route
                 access_log.log(logging.WARNING if status >= 500 else logging.INFO,
-                               "%s %s %d", scope["method"][:16], scope["path"][:300], status,
-                               extra={"method": scope["method"][:16], "path": scope["path"][:300],
+                               "%s %s %d", scope["method"][:16], path, status,
+                               extra={"method": scope["method"][:16], "path": path,
                                       "route": route, "status": status, "duration_ms": round(seconds * 1000, 2)})
         leave_request(token)   # (each request runs in its own task: after an error the context just ends)
 

@@ -10,7 +10,8 @@ from typing import Any
 from sqlalchemy import Engine
 
 from knowledge.database import make_engine
-from knowledge.settings import DEV_SECRET_KEY, Settings
+from knowledge.secret_key import effective_secret_key
+from knowledge.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +40,7 @@ def build_services(settings: Settings) -> Services:
     from assistant.db import create_records_schema
 
     settings.data_dir.mkdir(parents=True, exist_ok=True)
+    effective_secret_key(settings)   # generated now (data_dir/secret_key) when not set: a weak one stops start-up
     engine = make_engine(settings.resolved_database_url)
     create_records_schema(engine)
     services = Services(settings=settings, records_engine=engine)
@@ -70,7 +72,7 @@ def _wire_rate_limits(services: Services) -> None:
     where = client.connection_pool.connection_kwargs    # host/port/db or path; never the password
     log.info("rate limits and the login throttle are shared through Redis at %s",
              where.get("path") or f"{where.get('host')}:{where.get('port') or 6379}/{where.get('db') or 0}")
-    shared = RedisRateLimiter(client, key_secret=settings.secret_key)
+    shared = RedisRateLimiter(client, key_secret=effective_secret_key(settings))
     services.rate_limiter = GuardedLimiter(shared, "public", fallback=None, retry_after_s=settings.redis_retry_after_s)
     services.login_limiter = GuardedLimiter(shared, "login", fallback=MemoryRateLimiter(),
                                             retry_after_s=settings.redis_retry_after_s)
@@ -96,8 +98,6 @@ def _wire_staff(services: Services) -> None:
     settings = services.settings
     services.staff = StaffDirectory(services.records_engine)
     services.staff.ensure_admin(settings.admin_username, settings.admin_password)
-    if settings.secret_key == DEV_SECRET_KEY:
-        log.warning("FAYUAN_SECRET_KEY is the development default: set a random secret in production")
 
 
 def _wire_handoff(services: Services) -> None:
@@ -122,7 +122,8 @@ def _wire_handoff(services: Services) -> None:
         mentions=settings.notify_mentions, outbound=services.outbound,
         transcripts=getattr(services, "chat_sessions", None),
         on_notification=lambda: services.handoff_worker and services.handoff_worker.kick())
-    retention = RetentionJob(services.records_engine, retention_days=settings.retention_days, key=settings.secret_key,
+    retention = RetentionJob(services.records_engine, retention_days=settings.retention_days,
+                             key=effective_secret_key(settings),
                              interval_hours=settings.retention_purge_interval_hours)
     services.handoff_worker = HandoffWorker(services.handoff_desk, dispatcher, settings.sla_sweep_interval_s,
                                             housekeeping=[retention])

@@ -18,6 +18,7 @@ from assistant.answers.render import CardRenderer
 from assistant.article_cache import ArticleCaches
 from assistant.composer import DISCLAIMER, OFFER_HUMAN, ComposedAnswer, OfflineComposer, cite_label
 from assistant.contracts import ChatReply, Citation, HandoffDesk, HandoffInfo
+from assistant.handoff.outbound import TRANSCRIPT_CHANNELS
 from assistant.sessions import ChatSession, SessionStore, TurnRecord, mask_pii
 from assistant.telemetry import chat_timer
 from assistant.tools.in_chat import tool_answer
@@ -86,11 +87,11 @@ class ConversationService:
               user_ref: str | None = None) -> ChatReply:
         message = (message or "").strip()[:self.max_message_chars]
         session = self.store.open(session_id, channel=channel, user_ref=user_ref, persist=False)
-        if session.user_ref is None and channel in {"web", "h5", "api"}:
+        if session.user_ref is None and channel in TRANSCRIPT_CHANNELS:
             session.user_ref = session.id   # web staff replies are stored under the session itself
         desk = self._handoff_desk()
-        # a session id generated just now cannot have a ticket: no query for it
-        ticket = desk.active_ticket(session.id) if desk is not None and session_id else None
+        # a session id generated just now (none was asked for, or not this caller's) cannot have a ticket
+        ticket = desk.active_ticket(session.id) if desk is not None and session.id == session_id else None
         if ticket is not None and desk.human_owns(session.id):
             self.store.save_turn(session, [TurnRecord("user", message, "human_owned")])
             return ChatReply(session.id, "", "human_owned", handoff=ticket, disclaimer=DISCLAIMER, silent=True)

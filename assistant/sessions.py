@@ -5,6 +5,13 @@ A session's `state` is a small JSON document the conversation uses for follow-up
   citations    the citations of the last answer ([{"law", "article_id"} | {"case_title", "section"}])
   points       the numbered next-step points of the last answer ("第二点再说详细点")
   flow         a pending multi-turn flow ("eligibility") and its state under `flow_state`
+
+Session ids are the only key to a conversation, so the client never chooses one. On the web
+channels (CLIENT_HELD_CHANNELS: the H5 page and the API hand the id back) ids are issued here at
+random; an id that is unknown or belongs to another channel opens nothing: a new session with a
+fresh id starts, and the caller returns that id. Every other channel's ids are derived by the
+server with an HMAC of the secret key (assistant.channels.answering.channel_session_id, the facade's
+`user`): the first message creates the session under that id.
 """
 from __future__ import annotations
 
@@ -29,6 +36,9 @@ except ImportError:  # pragma: no cover - only while assistant/privacy.py is not
         return _DIGIT_RUN.sub(lambda m: m.group()[:3] + "*" * (len(m.group()) - 5) + m.group()[-2:], text)
 
 SESSION_ID_PATTERN = re.compile(r"^[A-Za-z0-9_.:@-]{1,64}$")
+# channels whose session id the client holds and presents back (H5 page, /v1/chat API, the
+# facade's X-Session-Id): their transcripts are readable with the id, their ids issued at random
+CLIENT_HELD_CHANNELS = frozenset({"web", "h5", "api"})
 # a turn's writes as Core statements built once (every chat turn runs them: the ORM's unit of work and
 # per-call statement building cost ~1 ms of CPU a turn more)
 _SESSIONS, _MESSAGES = ChatSessionRow.__table__, ChatMessageRow.__table__
@@ -95,19 +105,27 @@ class SessionStore:
 
     def open(self, session_id: str | None, *, channel: str = "web", user_ref: str | None = None,
              persist: bool = True) -> ChatSession:
-        """The session with this id (a fresh id when none is given). A new session is written at
-        once, or with `persist=False` by the turn's `save_turn` (one commit per turn)."""
+        """The session with this id on this channel. A new one (`created`) when no id is given, or on
+        a client-held channel when the id is unknown or another channel's: then with a fresh random
+        id, never the one presented. A new session is written at once, or with `persist=False` by
+        the turn's `save_turn` (one commit per turn)."""
         if session_id:
-            with self._sessions() as db:
-                row = db.get(ChatSessionRow, check_session_id(session_id))
-                if row is not None:
-                    return ChatSession(row.id, row.channel, row.user_ref, dict(row.state or {}))
-        else:   # a fresh random id cannot exist yet: no read
-            session_id = new_session_id()
+            row = self._row(check_session_id(session_id))
+            if row is not None and row.channel == channel:
+                return ChatSession(row.id, row.channel, row.user_ref, dict(row.state or {}))
+            if row is not None or channel in CLIENT_HELD_CHANNELS:
+                session_id = None    # not this caller's session: start a new one
+        session_id = session_id or new_session_id()   # a fresh random id cannot exist yet: no read
         session = ChatSession(session_id, channel, user_ref, {}, created=True)
         if persist:
             self._write(session, [])
         return session
+
+    def ensure(self, session_id: str, *, channel: str, user_ref: str | None = None) -> None:
+        """Store a session under an id the server (not a client) holds, e.g. a handoff ticket's
+        conversation that has no stored session yet; an existing one is left as it is."""
+        if self._row(check_session_id(session_id)) is None:
+            self._write(ChatSession(session_id, channel, user_ref, {}, created=True), [])
 
     def save_turn(self, session: ChatSession, records: list[TurnRecord]) -> list[int]:
         """Append the turn's messages and store the new state in one transaction."""
@@ -149,9 +167,20 @@ class SessionStore:
             return [_stored(r) for r in rows]
 
     def get(self, session_id: str) -> ChatSession | None:
+        row = self._row(session_id)
+        return None if row is None else ChatSession(row.id, row.channel, row.user_ref, dict(row.state or {}))
+
+    def held(self, session_id: object, channels=CLIENT_HELD_CHANNELS) -> ChatSession | None:
+        """The session a client presents this id for, when it is one of `channels` (the id is then
+        server-issued: only its holder knows it); None for anything else, malformed ids included."""
+        if not (isinstance(session_id, str) and SESSION_ID_PATTERN.fullmatch(session_id)):
+            return None
+        session = self.get(session_id)
+        return session if session is not None and session.channel in channels else None
+
+    def _row(self, session_id: str) -> ChatSessionRow | None:
         with self._sessions() as db:
-            row = db.get(ChatSessionRow, session_id)
-            return None if row is None else ChatSession(row.id, row.channel, row.user_ref, dict(row.state or {}))
+            return db.get(ChatSessionRow, session_id)
 
 
 def _stored(row: ChatMessageRow) -> StoredMessage:
@@ -171,5 +200,5 @@ class WebMessenger:
         self._store.add_message(user_ref, "staff", text)
 
 
-__all__ = ["ChatSession", "SessionStore", "StoredMessage", "TurnRecord", "WebMessenger", "InvalidSessionId",
+__all__ = ["CLIENT_HELD_CHANNELS", "ChatSession", "SessionStore", "StoredMessage", "TurnRecord", "WebMessenger", "InvalidSessionId",
            "check_session_id", "new_session_id", "mask_pii"]

@@ -89,14 +89,15 @@ def _drive(url: str, admin: dict) -> dict:
 
     sent = {"chat": 0, "other": 0}
     with httpx.Client(base_url=url, timeout=120) as client:
+        issued: dict[str, str] = {}     # script label → the session id the server issued for it
         for session, message in CHAT:
-            r = client.post("/v1/chat", json={"session_id": session, "message": message})
+            r = client.post("/v1/chat", json={"session_id": issued.get(session), "message": message})
             r.raise_for_status()
+            issued[session] = r.json()["session_id"]
             sent["chat"] += 1
         client.post("/v1/chat/completions", json={"messages": [
             {"role": "user", "content": f"我的身份证号是{ID18}，手机13712345678，公司不给交社保怎么办"}]}).raise_for_status()
-        with client.stream("POST", "/v1/chat/stream", json={"session_id": "scan-c",
-                                                             "message": f"卡号{CARD}被公司扣了，电话139-8765-4321"}) as s:
+        with client.stream("POST", "/v1/chat/stream", json={"message": f"卡号{CARD}被公司扣了，电话139-8765-4321"}) as s:
             s.read()
         client.post("/v1/eligibility", json={"facts": {"region": "杭州市", "household_size": 4,
                                                        "monthly_income": 2317}})
@@ -116,7 +117,7 @@ def _drive(url: str, admin: dict) -> dict:
             client.post(f"/v1/handoffs/{ticket['id']}/resolve", headers=staff,
                         json={"outcome": "已电话联系 +86 138 1234 5678"})
             sent["other"] += 3
-        client.post("/v1/consultations/scan-a/rating",
+        client.post(f"/v1/consultations/{issued['scan-a']}/rating",
                     json={"rating": "满意", "comment": "谢谢，有事打我电话13712345678"})
         sent["tickets"] = len(tickets)
     return sent

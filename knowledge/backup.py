@@ -105,7 +105,10 @@ def create_backup(settings: Settings, dest: Path, *, embedding_cache: bool = Fal
 
 def manifest_key(settings: Settings) -> bytes:
     """The key that signs backup manifests: the ONE place a backup reads the secret key."""
-    return hmac.new(settings.secret_key.encode("utf-8"), b"fayuan backup manifest v1", hashlib.sha256).digest()
+    from knowledge.secret_key import effective_secret_key
+
+    return hmac.new(effective_secret_key(settings).encode("utf-8"), b"fayuan backup manifest v1",
+                    hashlib.sha256).digest()
 
 
 def sign_manifest(manifest: dict, key: bytes) -> str:

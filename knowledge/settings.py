@@ -10,8 +10,6 @@ from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
-DEV_SECRET_KEY = "dev-insecure-change-me"
-MIN_SECRET_CHARS = 32
 URL_FIELDS = ("chroma_url", "llm_base_url", "public_base_url", "wechat_api_base", "wecom_api_base")
 
 
@@ -70,9 +68,13 @@ class Settings(BaseSettings):
 
     # --- staff, security ------------------------------------------------------------------
     env: Literal["development", "production"] = Field(
-        "development", description="production refuses to start with the development FAYUAN_SECRET_KEY or one "
-                                   "shorter than 32 characters")
-    secret_key: str = Field(DEV_SECRET_KEY, description="Signs staff sessions and CSRF tokens")
+        "development", description="production needs FAYUAN_SECRET_KEY, refuses 公众号 plaintext mode, makes the "
+                                   "console cookie Secure, sends HSTS, turns /docs off and /metrics without "
+                                   "FAYUAN_METRICS_TOKEN off (docs/operations.md)")
+    secret_key: str | None = Field(
+        None, description="Signs staff sessions and CSRF tokens, keys session ids; unset = a random key generated "
+                          "on first start in data_dir/secret_key (0600; required in production). Published or weak "
+                          "keys (shorter than 32 characters) are refused in every mode")
     admin_username: str | None = Field(None, description="Bootstrap admin account created at start-up")
     admin_password: str | None = Field(None, description="Password of the bootstrap admin account")
     session_ttl_minutes: int = Field(480, gt=0, description="Staff console sessions (signed cookie) expire after this")
@@ -173,8 +175,11 @@ class Settings(BaseSettings):
     access_log: bool = Field(True, description="One log line per HTTP request (method, path, route, status, duration_ms)")
     metrics_enabled: bool = Field(True, description="Serve Prometheus metrics at /metrics (false = 404)")
     metrics_token: str | None = Field(
-        None, description="When set, /metrics needs `Authorization: Bearer <token>`; unset = open (keep the port "
-                          "private or block /metrics at the reverse proxy)")
+        None, description="When set, /metrics needs `Authorization: Bearer <token>`; unset = open in development "
+                          "and off (404) in production")
+    api_docs: bool | None = Field(
+        None, description="Serve the API docs (/docs, /redoc, /openapi.json); unset = on in development, off in "
+                          "production")
     test_pause_at: str | None = Field(
         None, description="Crash tests only: the ingest pauses at this pipeline stage (parse, catalog, vectors-written, "
                           "before-publish) and writes data_dir/kb/test-paused-at, so a test can kill -9 it there")
@@ -247,12 +252,26 @@ class Settings(BaseSettings):
         _check_redis_url(value.strip())
         return value.strip()
 
+    @field_validator("secret_key")
+    @classmethod
+    def _strong_secret(cls, value: str | None) -> str | None:
+        from knowledge.secret_key import check_secret_key
+
+        return check_secret_key(value) if value else None   # empty = unset: a generated key
+
     @model_validator(mode="after")
-    def _production_secret(self) -> "Settings":
-        if self.env == "production" and (self.secret_key == DEV_SECRET_KEY or len(self.secret_key) < MIN_SECRET_CHARS):
+    def _production_needs(self) -> "Settings":
+        from knowledge.secret_key import HOW_TO_MAKE_ONE, MIN_SECRET_CHARS
+
+        if self.env != "production":
+            return self
+        if not self.secret_key:
             raise ValueError(f"FAYUAN_SECRET_KEY must be set to a random secret of at least {MIN_SECRET_CHARS} "
-                             f"characters when FAYUAN_ENV=production, e.g. python -c 'import secrets; "
-                             f"print(secrets.token_urlsafe(32))'")
+                             f"characters when FAYUAN_ENV=production (every worker and replica signs with it), "
+                             f"e.g. {HOW_TO_MAKE_ONE}")
+        if self.wechat_token and not self.wechat_aes_key:
+            raise ValueError("FAYUAN_WECHAT_AES_KEY: 公众号 plaintext mode (明文模式) is refused when "
+                             "FAYUAN_ENV=production: choose 安全模式 and set the EncodingAESKey")
         return self
 
     @field_validator("notify_webhook_url")

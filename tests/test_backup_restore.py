@@ -43,9 +43,10 @@ def test_backup_while_serving_then_restore_a_wrecked_data_folder(live_settings, 
         services = client.app.state.services
         before = _search_ids(client)
         assert before
-        answer = client.post("/v1/chat", json={"session_id": "backup-s1", "message": "老板拖欠我三个月工资怎么办"})
+        answer = client.post("/v1/chat", json={"message": "老板拖欠我三个月工资怎么办"})
         assert answer.status_code == 200
-        ticket = services.handoff_desk.open("backup-s1", trigger="person_request", service="法律援助",
+        session_id = answer.json()["session_id"]      # issued by the server
+        ticket = services.handoff_desk.open(session_id, trigger="person_request", service="法律援助",
                                             summary="拖欠工资，想申请法律援助")
         statuses: list[int] = []
 
@@ -59,7 +60,7 @@ def test_backup_while_serving_then_restore_a_wrecked_data_folder(live_settings, 
         result = create_backup(live_settings, backup)
         traffic.join()
         assert statuses == [200] * 5
-        transcript = client.get("/v1/chat/backup-s1/messages").json()
+        transcript = client.get(f"/v1/chat/{session_id}/messages").json()
 
     assert result.generation == current_generation(live_settings.kb_dir).name and result.records == "sqlite"
     manifest = json.loads((backup / MANIFEST).read_text(encoding="utf-8"))
@@ -77,9 +78,9 @@ def test_backup_while_serving_then_restore_a_wrecked_data_folder(live_settings, 
     with TestClient(create_app(live_settings)) as client:
         services = client.app.state.services
         assert _search_ids(client) == before
-        assert client.get("/v1/chat/backup-s1/messages").json() == transcript
+        assert client.get(f"/v1/chat/{session_id}/messages").json() == transcript
         restored = services.handoff_desk.get(ticket.id)
-        assert restored.session_id == "backup-s1" and restored.status == ticket.status
+        assert restored.session_id == session_id and restored.status == ticket.status
         assert [e.action for e in services.handoff_desk.events(ticket.id)] == ["open"]
 
 
@@ -110,9 +111,9 @@ def test_restore_is_refused_while_the_service_runs(live_settings, tmp_path):
     backup = tmp_path / "backup"
     records = live_settings.data_dir / "fayuan.sqlite3"
     with TestClient(create_app(live_settings)) as client:
-        client.post("/v1/chat", json={"session_id": "before-backup", "message": "加班费怎么算"})
+        before = client.post("/v1/chat", json={"message": "加班费怎么算"}).json()["session_id"]
         assert create_backup(live_settings, backup).records == "sqlite"      # backing up a running service is fine
-        client.post("/v1/chat", json={"session_id": "after-backup", "message": "加班费怎么算"})
+        after = client.post("/v1/chat", json={"message": "加班费怎么算"}).json()["session_id"]
         with pytest.raises(ServiceRunning, match="请先停止服务"):
             restore_backup(live_settings, backup, force=True)
         cli = subprocess.run([sys.executable, "-m", "api.cli", "restore", str(backup), "--force"], cwd=REPO,
@@ -120,12 +121,12 @@ def test_restore_is_refused_while_the_service_runs(live_settings, tmp_path):
                                   "HF_HUB_OFFLINE": "1"}, capture_output=True, text=True, timeout=120)
         assert cli.returncode == 3 and "请先停止服务" in cli.stderr
         # nothing was swapped under the running service: its newest conversation is still there
-        assert client.get("/v1/chat/after-backup/messages").json()["messages"]
+        assert client.get(f"/v1/chat/{after}/messages").json()["messages"]
     assert records.is_file()
     restore_backup(live_settings, backup, force=True)         # stopped: the restore goes ahead
     with TestClient(create_app(live_settings)) as client:
-        assert client.get("/v1/chat/after-backup/messages").status_code == 404   # the backup's state
-        assert client.get("/v1/chat/before-backup/messages").json()["messages"]
+        assert client.get(f"/v1/chat/{after}/messages").status_code == 404   # the backup's state
+        assert client.get(f"/v1/chat/{before}/messages").json()["messages"]
 
 
 def test_postgresql_records_round_trip_through_pg_dump(settings, tmp_path):
@@ -150,14 +151,15 @@ def test_postgresql_records_round_trip_through_pg_dump(settings, tmp_path):
         engine = make_engine(url)
         create_records_schema(engine)
         store = SessionStore(engine)
-        store.save_turn(store.open("pg-backup"), [TurnRecord("user", "工伤怎么认定")])
+        session = store.open(None)        # the id is issued by the store
+        store.save_turn(session, [TurnRecord("user", "工伤怎么认定")])
         pg_settings = settings.model_copy(update={"database_url": url})
         assert create_backup(pg_settings, tmp_path / "backup").records == "pg_dump"
         with engine.begin() as conn:
             conn.execute(text("DELETE FROM chat_messages"))
             conn.execute(text("DROP TABLE handoff_events"))
         restore_backup(pg_settings, tmp_path / "backup")
-        assert [m.text for m in store.messages("pg-backup")] == ["工伤怎么认定"]
+        assert [m.text for m in store.messages(session.id)] == ["工伤怎么认定"]
         with engine.connect() as conn:
             assert conn.execute(text("SELECT count(*) FROM handoff_events")).scalar() == 0
         engine.dispose()

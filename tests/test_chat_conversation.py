@@ -172,7 +172,13 @@ def test_openai_facade_keeps_the_session_by_user(client):
     first = client.post("/v1/chat/completions", json=payload).json()
     payload["messages"] += [first["choices"][0]["message"], {"role": "user", "content": "那如果公司不给呢？"}]
     second = client.post("/v1/chat/completions", json=payload).json()
-    assert second["fayuan"]["session_id"] == "village-7" and second["fayuan"]["intent"] == "follow_up"
+    assert second["fayuan"]["intent"] == "follow_up"
+    # the session is an HMAC of `user` with the server's secret (not "village-7" as sent), and its
+    # transcript is not readable by that id (issue 25 row 3)
+    session_id = second["fayuan"]["session_id"]
+    assert session_id == first["fayuan"]["session_id"] and session_id.startswith("api_user:")
+    assert "village-7" not in session_id
+    assert client.get(f"/v1/chat/{session_id}/messages").status_code == 404
     assert "相关条文" in second["choices"][0]["message"]["content"]
 
 

@@ -86,7 +86,7 @@ def test_openai_facade_errors_are_openai_shaped(client):
     body = r.json()
     assert r.status_code == 200 and body["object"] == "chat.completion"
     assert body["choices"][0]["message"]["role"] == "assistant" and body["fayuan"]["intent"] == "greeting"
-    assert body["fayuan"]["session_id"].startswith("oa-")   # a `user` that is not a valid id is hashed
+    assert body["fayuan"]["session_id"].startswith("api_user:")   # every `user` is a keyed HMAC (issue 25)
 
 
 def test_openai_facade_streams_chunks_and_done(client):

@@ -12,6 +12,7 @@ from api.auth import SESSION_COOKIE
 from api.services import build_services
 from assistant.staff.accounts import StaffDirectory
 from assistant.staff.tokens import TokenSigner
+from knowledge.secret_key import effective_secret_key
 from tests.handoff_helpers import FAST_HASHER
 
 
@@ -63,7 +64,7 @@ def test_open_redirect_is_refused(console):
 def test_expired_session_cookie_sends_back_to_login(console, settings):
     client, services = console
     member = services.staff.by_username("lin")
-    stale = TokenSigner(settings.secret_key).issue(member.id, "console", 60, now=time.time() - 3600)
+    stale = TokenSigner(effective_secret_key(settings)).issue(member.id, "console", 60, now=time.time() - 3600)
     client.cookies.set(SESSION_COOKIE, stale)
     assert client.get("/console/queue").status_code == 303
 
@@ -131,7 +132,7 @@ def test_console_cookie_cannot_change_state_through_the_api(console):
 
 def test_pull_a_bot_conversation_from_the_console(console):
     client, services = console
-    services.chat_sessions.open("bot-talk", channel="web")
+    services.chat_sessions.ensure("bot-talk", channel="web")
     _login(client)
     token = _csrf(client.get("/console/queue").text)
     pulled = client.post("/console/pull", data={"csrf_token": token, "session_id": "bot-talk", "service": "人民调解"})

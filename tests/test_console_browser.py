@@ -59,7 +59,7 @@ def test_console_login_filter_claim_reply_resolve(live_console, request):
 
     base, services = live_console
     desk = services.handoff_desk
-    services.chat_sessions.open("h5-visitor", channel="web")
+    services.chat_sessions.ensure("h5-visitor", channel="web")
     wanted = desk.open_ticket("h5-visitor", trigger="person_request", service="法律援助", priority="urgent",
                               region="城关镇", summary="工地欠薪三个月，电话13812345678", facts={"家庭人口": 4},
                               channel="web", user_ref="h5-visitor")

@@ -29,7 +29,7 @@ def test_lifecycle_with_audit_trail(records_engine):
     clock = Clock()
     queue = make_queue(records_engine, clock)
     lin, = make_staff(records_engine, "lin")
-    SessionStore(records_engine).open("s1", channel="web")
+    SessionStore(records_engine).ensure("s1", channel="web")
 
     info = queue.open_ticket("s1", trigger="person_request", service="法律援助", priority="normal",
                              region="城关镇", summary="身份证110101199003071234 要求人工", facts={"a": 1},

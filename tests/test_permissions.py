@@ -6,7 +6,9 @@ covered the day it is added), against a declared access level:
 - STAFF: anonymous or forged token → 401; a staff token gets through;
 - ADMIN: anonymous → 401; a staff (non-admin) token → 403; an admin token gets through;
 - CONSOLE: staff HTML pages and forms: anonymous → 303 to /console/login; pages open with a
-  staff session cookie.
+  staff session cookie;
+- HOLDER: a web conversation's own routes (transcript, rating): no login, but only the holder of
+  the server-issued session id gets in; a made-up id, or another channel's session, is 404.
 
 A route missing from ACCESS fails the test: "new route: declare its access level"."""
 from __future__ import annotations
@@ -19,7 +21,7 @@ from fastapi.testclient import TestClient
 
 from evals.fuzz import ADMIN, PASSWORDS, STAFF, bearer_token, fuzz_app
 
-PUBLIC, CALLBACK, STAFF_ONLY, ADMIN_ONLY, CONSOLE = "public", "callback", "staff", "admin", "console"
+PUBLIC, CALLBACK, STAFF_ONLY, ADMIN_ONLY, CONSOLE, HOLDER = "public", "callback", "staff", "admin", "console", "holder"
 
 # (method, path) → (access level, example request: query params / JSON body)
 ACCESS: dict[tuple[str, str], tuple[str, dict]] = {
@@ -29,7 +31,7 @@ ACCESS: dict[tuple[str, str], tuple[str, dict]] = {
     ("GET", "/redoc"): (PUBLIC, {}),
     ("GET", "/healthz"): (PUBLIC, {}),
     ("GET", "/readyz"): (PUBLIC, {}),
-    ("GET", "/metrics"): (PUBLIC, {}),     # open unless FAYUAN_METRICS_TOKEN is set (docs/operations.md)
+    ("GET", "/metrics"): (PUBLIC, {}),     # development: open unless FAYUAN_METRICS_TOKEN is set; production: token only
     ("GET", "/v1/search"): (PUBLIC, {"params": {"q": "拖欠工资"}}),
     ("GET", "/v1/laws"): (PUBLIC, {"params": {"q": "劳动"}}),
     ("GET", "/v1/laws/{law}/articles/{article_id}"): (PUBLIC, {"path": {"law": "劳动合同法", "article_id": "38"}}),
@@ -47,7 +49,7 @@ ACCESS: dict[tuple[str, str], tuple[str, dict]] = {
     ("POST", "/v1/handoffs/{ticket_id}/hand-back"): (STAFF_ONLY, {"json": {"note": ""}}),
     ("POST", "/v1/handoffs/{ticket_id}/cancel"): (STAFF_ONLY, {"json": {"note": ""}}),
     ("GET", "/v1/handoffs/{ticket_id}/events"): (ADMIN_ONLY, {}),
-    ("POST", "/v1/consultations/{session_id}/rating"): (PUBLIC, {"json": {"rating": "满意"}}),
+    ("POST", "/v1/consultations/{session_id}/rating"): (HOLDER, {"json": {"rating": "满意"}}),
     ("GET", "/v1/reports/monthly"): (STAFF_ONLY, {"params": {"month": "2026-03"}}),
     ("GET", "/v1/reports/monthly.csv"): (STAFF_ONLY, {"params": {"month": "2026-03"}}),
     ("GET", "/v1/reports/monthly.svg"): (STAFF_ONLY, {"params": {"month": "2026-03"}}),
@@ -69,7 +71,7 @@ ACCESS: dict[tuple[str, str], tuple[str, dict]] = {
     ("POST", "/wechat/wecom-bot"): (CALLBACK, {"json": {"encrypt": "QUJD"}}),
     ("POST", "/v1/chat"): (PUBLIC, {"json": {"message": "公司拖欠工资怎么办"}}),
     ("POST", "/v1/chat/stream"): (PUBLIC, {"json": {"message": "公司拖欠工资怎么办"}}),
-    ("GET", "/v1/chat/{session_id}/messages"): (PUBLIC, {}),
+    ("GET", "/v1/chat/{session_id}/messages"): (HOLDER, {}),
     ("POST", "/v1/chat/completions"): (PUBLIC, {"json": {"messages": [{"role": "user", "content": "加班费怎么算"}]}}),
     ("GET", "/chat"): (PUBLIC, {}),
     ("GET", "/chat/assets/{name}"): (PUBLIC, {"path": {"name": "chat.js"}}),
@@ -162,8 +164,17 @@ def test_staff_routes_admit_a_staff_member(matrix, method, path):
 def test_public_routes_work_anonymously(matrix, method, path):
     _, client, ids = matrix
     answer = _call(client, method, path, ACCESS[(method, path)][1], ids)
-    assert answer.status_code < 400 or (path, answer.status_code) == ("/v1/chat/{session_id}/messages", 404), \
-        (answer.status_code, answer.text[:300])
+    assert answer.status_code < 400, (answer.status_code, answer.text[:300])
+
+
+@pytest.mark.parametrize(("method", "path"), _by_level(HOLDER))
+def test_holder_routes_need_the_server_issued_session_id(matrix, method, path):
+    app, client, ids = matrix
+    example = ACCESS[(method, path)][1]
+    assert _call(client, method, path, example, ids).status_code == 200
+    wechat = app.state.services.chat_sessions.open("wechat_oa:" + "ab" * 16, channel="wechat_oa")
+    for other in ("made-up-session-id", wechat.id):
+        assert _call(client, method, path, example, {**ids, "session_id": other}).status_code == 404, other
 
 
 @pytest.mark.parametrize(("method", "path"), _by_level(CALLBACK))

@@ -85,10 +85,13 @@ def test_rating_and_report_endpoints(records_settings):
     services.staff = StaffDirectory(services.records_engine, hasher=FAST_HASHER)
     services.staff.add("zhao", "zhao-password")
     _populate(services.records_engine)
+    services.chat_sessions.ensure("a", channel="web")     # "a" as a server-issued web session id
     with TestClient(create_app(records_settings, services)) as client:
         ok = client.post("/v1/consultations/a/rating", json={"rating": "基本满意"})
         assert ok.status_code == 200 and "感谢" in ok.json()["message"]
         assert client.post("/v1/consultations/zzz/rating", json={"rating": "满意"}).status_code == 404
+        # "c" has consultation records, but is a WeCom conversation: its holder never sees its id
+        assert client.post("/v1/consultations/c/rating", json={"rating": "满意"}).status_code == 404
         bad = client.post("/v1/consultations/a/rating", json={"rating": "一般"})
         assert bad.status_code == 422 and "满意" in bad.json()["detail"]
 

@@ -16,7 +16,11 @@ BAD = [
     ({"FAYUAN_SESSION_TTL_MINUTES": "-1"}, "FAYUAN_SESSION_TTL_MINUTES", "greater than 0"),
     ({"FAYUAN_DATABASE_URL": "nonsense"}, "FAYUAN_DATABASE_URL", "postgresql+psycopg://"),
     ({"FAYUAN_ENV": "production"}, "FAYUAN_SECRET_KEY", "at least 32 characters"),
-    ({"FAYUAN_ENV": "production", "FAYUAN_SECRET_KEY": "short"}, "FAYUAN_SECRET_KEY", "FAYUAN_ENV=production"),
+    ({"FAYUAN_SECRET_KEY": "short"}, "FAYUAN_SECRET_KEY", "shorter than 32 characters"),
+    ({"FAYUAN_SECRET_KEY": "dev-insecure-change-me"}, "FAYUAN_SECRET_KEY", "published or placeholder key"),
+    ({"FAYUAN_ENV": "production", "FAYUAN_SECRET_KEY": "k" * 40}, "FAYUAN_SECRET_KEY", "different characters"),
+    ({"FAYUAN_ENV": "production", "FAYUAN_SECRET_KEY": "pr0d-" + "x7Qm2vLz9Rk4" * 3, "FAYUAN_WECHAT_TOKEN": "t"},
+     "FAYUAN_WECHAT_AES_KEY", "plaintext mode"),
     ({"FAYUAN_PUBLIC_BASE_URL": "fayuan.example.cn"}, "FAYUAN_PUBLIC_BASE_URL", "http(s) URL"),
     ({"FAYUAN_REDIS_URL": "127.0.0.1:6379"}, "FAYUAN_REDIS_URL", "redis://127.0.0.1:6379/0"),
 ]
@@ -56,7 +60,8 @@ def test_every_bad_setting_is_listed_and_secrets_are_not_echoed(monkeypatch):
 
 
 def test_valid_production_settings_start(tmp_path):
-    run = _fayuan({"FAYUAN_ENV": "production", "FAYUAN_SECRET_KEY": "k" * 40, "FAYUAN_LOG_LEVEL": "warning",
+    run = _fayuan({"FAYUAN_ENV": "production", "FAYUAN_SECRET_KEY": "pr0d-" + "x7Qm2vLz9Rk4" * 3,
+                   "FAYUAN_LOG_LEVEL": "warning",
                    "FAYUAN_DATABASE_URL": f"sqlite:///{(tmp_path / 'r.sqlite3').as_posix()}"},
                   tmp_path, "purge", "--dry-run")
     assert run.returncode == 0, run.stderr

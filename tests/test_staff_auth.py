@@ -15,6 +15,7 @@ from api.services import build_services
 from assistant.staff.accounts import StaffAccountError
 from assistant.staff.models import StaffAccountRow
 from assistant.staff.tokens import InvalidToken, TokenSigner
+from knowledge.secret_key import effective_secret_key
 
 
 @pytest.fixture
@@ -130,7 +131,7 @@ def test_tokens_expire_and_purposes_do_not_mix():
 def test_expired_bearer_token_is_refused(app_and_services, settings):
     app, services = app_and_services
     member = services.staff.by_username("lin")
-    stale = TokenSigner(settings.secret_key).issue(member.id, "api", 60, now=time.time() - 120)
+    stale = TokenSigner(effective_secret_key(settings)).issue(member.id, "api", 60, now=time.time() - 120)
     with TestClient(app) as client:
         assert client.get("/probe/staff", headers={"Authorization": f"Bearer {stale}"}).status_code == 401
 
@@ -138,7 +139,7 @@ def test_expired_bearer_token_is_refused(app_and_services, settings):
 def test_console_cookie_is_a_session_not_a_bearer(app_and_services, settings):
     app, services = app_and_services
     member = services.staff.by_username("lin")
-    signer = TokenSigner(settings.secret_key)
+    signer = TokenSigner(effective_secret_key(settings))
     with TestClient(app) as client:
         client.cookies.set(SESSION_COOKIE, signer.issue(member.id, "console", 600))
         assert client.get("/probe/staff").json() == {"who": "lin"}

@@ -2,6 +2,8 @@
 by the real conversation, subscribe welcome, retries answered once."""
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 import xmltodict
 from fastapi.testclient import TestClient
@@ -50,6 +52,9 @@ def test_plaintext_question_gets_a_passive_reply_from_the_conversation(settings,
     assert (message, channel, user_ref) == ("你好", "wechat_oa", "oVillager01")
     assert session_id.startswith("wechat_oa:") and "oVillager01" not in session_id
     assert standin.sent == []                               # nothing through the customer-service API
+    # keyed with the server's secret: the unkeyed hash of the openid (issue 25 row 2) is not it
+    unkeyed = "wechat_oa:" + hashlib.sha256("wechat_oa\x1foVillager01".encode()).hexdigest()[:32]
+    assert session_id != unkeyed
 
 
 def test_the_same_person_keeps_one_session_and_others_get_their_own(settings, standin):

@@ -10,12 +10,13 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.services import build_services
-from assistant.channels.answering import channel_session_id
+from assistant.channels.answering import channel_session_id, session_key
 from assistant.channels.reply_text import STILL_WORKING, WELCOME
 from assistant.channels.wecom_bot import strip_mentions
 from tests.wechat_helpers import (BOT_TOKEN, WECOM_TOKEN, CountingAssistant, SlowAssistantDouble, bot_request,
                                   decrypt_bot_reply, decrypt_xml_reply, encrypt_echostr, encrypted_request, event_xml,
                                   fresh, new_aes_key, real_assistant, sign, text_xml, wechat_settings)
+from knowledge.secret_key import effective_secret_key
 from tests.wechat_standin import WeChatApiStandIn
 
 ANSWER = "拖欠工资可以先向劳动保障监察机构投诉，也可以申请劳动仲裁。"
@@ -37,6 +38,11 @@ def _app(settings, standin, keys, assistant=None, **overrides):
     services = build_services(wechat_settings(settings, standin, **keys, **overrides))
     services.assistant = assistant or CountingAssistant(real_assistant(services))
     return TestClient(create_app(services=services)), services
+
+
+def _session_of(services, channel: str, *parts: str) -> str:
+    """The keyed session id the server derives for a WeCom user (and group chat)."""
+    return channel_session_id(session_key(effective_secret_key(services.settings)), channel, *parts)
 
 
 def _wecom_post(client, standin, keys, xml):
@@ -70,7 +76,7 @@ def test_wecom_encrypted_message_round_trip(settings, standin, keys):
     reply = decrypt_xml_reply(WECOM_TOKEN, keys["wecom_aes_key"], standin.corp_id, response.text)
     assert reply["ToUserName"] == "zhangsan" and "法援" in reply["Content"]
     (session_id, message, channel, user_ref), = services.assistant.calls
-    assert (session_id, message, channel, user_ref) == (channel_session_id("wecom", "zhangsan"), "你好", "wecom",
+    assert (session_id, message, channel, user_ref) == (_session_of(services, "wecom", "zhangsan"), "你好", "wecom",
                                                         "zhangsan")
 
 
@@ -108,7 +114,7 @@ def test_handoff_raised_from_wecom_and_staff_reply_goes_back_through_wecom(setti
     xml = text_xml("sunqi", "转人工", 105, to=standin.corp_id, agent_id=standin.agent_id)
     reply = decrypt_xml_reply(WECOM_TOKEN, keys["wecom_aes_key"], standin.corp_id,
                               _wecom_post(client, standin, keys, xml).text)
-    session_id = channel_session_id("wecom", "sunqi")
+    session_id = _session_of(services, "wecom", "sunqi")
     ticket = services.handoff_desk.active_ticket(session_id)
     assert ticket is not None and ticket.ticket_id in reply["Content"]     # the villager is told the number
     staff = services.staff.add("lin", "lin-password-123", role="staff")
@@ -166,7 +172,7 @@ def test_bot_group_mention_is_stripped_and_sessions_are_per_group_and_person(set
     assert [c[1] for c in calls] == ["你好", "你好", "你好"]                         # mention removed
     assert [c[2:] for c in calls] == [("wecom_bot", "zhangsan"), ("wecom_bot", "lisi"), ("wecom_bot", "zhangsan")]
     assert len({c[0] for c in calls}) == 3                                          # three conversations
-    assert calls[0][0] == channel_session_id("wecom_bot", "zhangsan", "wrGroupA")
+    assert calls[0][0] == _session_of(services, "wecom_bot", "zhangsan", "wrGroupA")
 
 
 def test_strip_mentions_keeps_e_mail_addresses_and_inner_text():
@@ -238,3 +244,17 @@ def test_bot_messages_with_wrong_shapes_never_cause_a_server_error(settings, sta
     if response.status_code == 200 and response.content:
         reply = decrypt_bot_reply(keys["wecom_bot_aes_key"], response.json())
         assert reply["msgtype"] == "stream" and reply["stream"]["finish"] is True
+
+
+def test_channel_session_ids_are_keyed_with_the_server_secret(settings, standin, keys):
+    """A userid is guessable (often a name in pinyin): its session id must not be computable
+    without the server's secret (issue 25 row 2)."""
+    import hashlib
+
+    _, services = _app(settings, standin, keys)
+    derived = _session_of(services, "wecom", "zhangsan")
+    unkeyed = "wecom:" + hashlib.sha256("wecom\x1fzhangsan".encode()).hexdigest()[:32]
+    assert derived != unkeyed and derived.startswith("wecom:") and len(derived) == 6 + 32
+    other_secret = channel_session_id(session_key("another-random-secret-key-0123456789"), "wecom", "zhangsan")
+    assert derived != other_secret
+    assert _session_of(services, "wecom", "zhangsan") == derived            # stable for the same person

@@ -19,6 +19,7 @@ from assistant.handoff.states import SERVICES, HandoffError
 from assistant.records.models import RATINGS
 from assistant.records.report import monthly_report
 from assistant.staff.accounts import StaffMember
+from assistant.staff.tokens import same_secret
 
 router = APIRouter(prefix="/console", include_in_schema=False)
 LOGIN_CSRF_COOKIE = "fayuan_login_csrf"
@@ -76,7 +77,7 @@ def _login_form(request: Request, next: str, **context) -> HTMLResponse:
 async def login(request: Request, username: str = Form("", max_length=64), password: str = Form("", max_length=256),
           csrf_token: str = Form("", max_length=100), next: str = Form("", max_length=300)):
     expected = request.cookies.get(LOGIN_CSRF_COOKIE)
-    if not expected or not secrets.compare_digest(expected, csrf_token):
+    if not expected or not same_secret(csrf_token, expected):
         return _back("/console/login", error="登录页面已过期，请重新登录")
     try:
         member = await authenticate_login(request, _services(request), username, password)

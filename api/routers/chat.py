@@ -6,6 +6,7 @@ already verified answer in pieces — nothing unverified is ever streamed."""
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import logging
 import time
@@ -20,20 +21,21 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from api.deps import get_services
 from api.responses import error_responses
 from api.routers.chat_schema import CHAT_BODY, COMPLETIONS_BODY, COMPLETIONS_RESPONSE, STREAM_RESPONSE
-from api.limits import check_user_rate
+from api.limits import check_user_rate, request_ip
 from api.services import Services
 from assistant.composer import cite_label
 from assistant.contracts import ChatReply
 from assistant.conversation import KnowledgeUnavailable
-from assistant.sessions import SESSION_ID_PATTERN, InvalidSessionId
+from assistant.sessions import CLIENT_HELD_CHANNELS, SESSION_ID_PATTERN, InvalidSessionId
 from knowledge.database import MAX_DB_INT
+from knowledge.secret_key import effective_secret_key
 from knowledge.types import Hit
 
 log = logging.getLogger(__name__)
 router = APIRouter(tags=["chat"])
 STATIC = Path(__file__).resolve().parents[1] / "static" / "chat"
 ASSETS = {"chat.js": "text/javascript", "chat.css": "text/css"}
-WEB_CHANNELS = {"web", "h5", "api"}
+FACADE_USER_CHANNEL = "api_user"   # facade sessions keyed by the OpenAI `user` field: never readable by id
 STREAM_PIECE = 24   # characters per SSE delta
 
 
@@ -91,6 +93,8 @@ async def _body(request: Request) -> dict:
         body = await request.json()
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise ChatError(422, "请求体必须是 JSON (body must be JSON)") from exc
+    except ValueError as exc:   # an integer of more than 4,300 digits (Python's conversion limit)
+        raise ChatError(422, "请求里的数字太长了，无法处理 (a number in the JSON body has too many digits)") from exc
     if not isinstance(body, dict):
         raise ChatError(422, "请求体必须是 JSON 对象 (body must be a JSON object)")
     return body
@@ -104,9 +108,27 @@ async def _answer_body(request: Request, services: Services):
     """Validate a /v1/chat body and answer it (raises ChatError for bad input)."""
     body = await _body(request)
     message = _check_message(body.get("message"), services.settings.chat_max_message_chars)
-    session_id = _check_session_id(body.get("session_id"))
-    await check_user_rate(request, "chat", session_id)
-    return await _in_thread(_ask, services, session_id, message, _channel(body.get("channel")))
+    channel = _channel(body.get("channel"))
+    session_id = await _held_session(services, _check_session_id(body.get("session_id")), channel)
+    await _admit_turn(request, session_id)
+    return await _in_thread(_ask, services, session_id, message, channel)
+
+
+async def _held_session(services: Services, session_id: str | None, channel: str) -> str | None:
+    """The presented id when it names a server-issued session of this channel; None otherwise (the
+    turn then starts a new session and the reply carries its id)."""
+    if session_id is None or services.chat_sessions is None:
+        return None
+    session = await _in_thread(services.chat_sessions.held, session_id, frozenset({channel}))
+    return session.id if session is not None else None
+
+
+async def _admit_turn(request: Request, session_id: str | None) -> None:
+    """The per-user chat limit, keyed by the client's address and its server-issued session: no
+    one can spend another person's budget by sending their id, and a made-up id is no session
+    (a new conversation: only the per-IP limit applies)."""
+    if session_id is not None:
+        await check_user_rate(request, "chat", f"{request_ip(request)} {session_id}")
 
 
 def _check_session_id(value: object) -> str | None:
@@ -147,11 +169,12 @@ async def chat_stream(request: Request, services: Services = Depends(get_service
 def chat_messages(session_id: str = UrlPath(..., json_schema_extra={"pattern": SESSION_ID_PATTERN.pattern}),
                   after: int = Query(0, le=MAX_DB_INT, description="Messages after this id"),
                   services: Services = Depends(get_services)):
-    """The transcript of a web session (for the H5 page: history after a reload, staff replies)."""
+    """The transcript of a web session (for the H5 page: history after a reload, staff replies).
+    Only for the server-issued ids of the web channels: channel and facade-`user` sessions are
+    never readable here."""
     if not SESSION_ID_PATTERN.fullmatch(session_id):
         return JSONResponse({"detail": "session_id 格式不对 (invalid session id)"}, status_code=422)
-    session = services.chat_sessions.get(session_id)
-    if session is None or session.channel not in WEB_CHANNELS:
+    if services.chat_sessions.held(session_id, CLIENT_HELD_CHANNELS) is None:
         return JSONResponse({"detail": "没有这个会话 (no such session)"}, status_code=404)
     messages = [m.to_dict() for m in services.chat_sessions.messages(session_id, after_id=max(after, 0))]
     for m in messages:
@@ -197,14 +220,23 @@ def _content_text(content: object) -> str:
     return content if isinstance(content, str) else ""
 
 
-def _facade_session(user: object, header: str | None) -> str | None:
-    """X-Session-Id header, else the OpenAI `user` field (hashed when it is not a valid id)."""
-    value = header or (user if isinstance(user, str) and user else None)
-    if value is None:
-        return None
-    if SESSION_ID_PATTERN.fullmatch(value):
-        return value
-    return "oa-" + hashlib.sha256(value.encode()).hexdigest()[:32]
+async def _facade_session(services: Services, user: object, header: str | None) -> tuple[str | None, str]:
+    """(session id, channel) of a facade call. X-Session-Id: a server-issued "api" session (an
+    unknown one starts a new session, whose id comes back in the X-Session-Id response header).
+    Else the OpenAI `user` field, as an HMAC keyed with the server's secret on its own channel:
+    nobody can compute it offline, and its transcript is not readable through
+    GET /v1/chat/{session_id}/messages."""
+    if header:
+        return await _held_session(services, _check_session_id(header), "api"), "api"
+    if isinstance(user, str) and user:
+        return facade_user_session_id(effective_secret_key(services.settings), user), FACADE_USER_CHANNEL
+    return None, "api"
+
+
+def facade_user_session_id(secret_key: str, user: str) -> str:
+    key = hashlib.sha256(("fayuan-facade-user:" + secret_key).encode()).digest()
+    digest = hmac.new(key, user.encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()[:32]
+    return f"{FACADE_USER_CHANNEL}:{digest}"
 
 
 def _facade_content(reply: ChatReply) -> str:
@@ -222,9 +254,9 @@ async def chat_completions(request: Request, services: Services = Depends(get_se
         body = await _body(request)
         _check_history(body.get("messages"), services.settings)
         message = _check_message(_last_user_text(body.get("messages")), services.settings.chat_max_message_chars)
-        session_id = _facade_session(body.get("user"), x_session_id)
-        await check_user_rate(request, "chat", session_id)
-        reply = await _in_thread(_ask, services, session_id, message, "api")
+        session_id, channel = await _facade_session(services, body.get("user"), x_session_id)
+        await _admit_turn(request, session_id)
+        reply = await _in_thread(_ask, services, session_id, message, channel)
     except ChatError as err:
         return JSONResponse({"detail": err.reason, "error": {"message": err.reason, "type": "invalid_request_error"
                              if err.status < 500 else "server_error"}}, status_code=err.status)
@@ -233,6 +265,7 @@ async def chat_completions(request: Request, services: Services = Depends(get_se
     created = int(time.time())
     content = _facade_content(reply)
     extra = {"fayuan": reply_json(reply)}
+    session_header = {"X-Session-Id": reply.session_id}   # the id to send back for the next turn
     if body.get("stream"):
         def chunks() -> Iterator[str]:
             base = {"id": completion_id, "object": "chat.completion.chunk", "created": created, "model": model}
@@ -242,11 +275,13 @@ async def chat_completions(request: Request, services: Services = Depends(get_se
             yield _data({**base, "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}], **extra})
             yield "data: [DONE]\n\n"
 
-        return StreamingResponse(chunks(), media_type="text/event-stream", headers={"Cache-Control": "no-cache"})
-    return {"id": completion_id, "object": "chat.completion", "created": created, "model": model,
-            "choices": [{"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}],
-            "usage": {"prompt_tokens": len(message), "completion_tokens": len(content),
-                      "total_tokens": len(message) + len(content)}, **extra}
+        return StreamingResponse(chunks(), media_type="text/event-stream",
+                                 headers={"Cache-Control": "no-cache", **session_header})
+    return JSONResponse({"id": completion_id, "object": "chat.completion", "created": created, "model": model,
+                         "choices": [{"index": 0, "message": {"role": "assistant", "content": content},
+                                      "finish_reason": "stop"}],
+                         "usage": {"prompt_tokens": len(message), "completion_tokens": len(content),
+                                   "total_tokens": len(message) + len(content)}, **extra}, headers=session_header)
 
 
 # --- H5 page ----------------------------------------------------------------------------------

@@ -17,7 +17,9 @@ CHAT_BODY = json_body({
     "properties": {
         "message": {**MESSAGE_TEXT, "description": "The question, e.g. 公司拖欠工资怎么办"},
         "session_id": {"anyOf": [SESSION_ID, {"type": "null"}],
-                       "description": "Continue this conversation; omit to start one (the reply says its id)"},
+                       "description": "Continue this conversation (an id this server issued on the same "
+                                      "channel); omit to start one. An unknown id starts a new one: "
+                                      "the reply says its id"},
         "channel": {"description": "\"h5\" from the chat page; anything else counts as api"},
     },
 })
@@ -40,7 +42,8 @@ COMPLETIONS_BODY = json_body({
         # like OpenAI-compatible servers, odd values are not refused: model is echoed back as text,
         # stream is read as true/false, a user that is not a string is ignored
         "model": {"description": "Echoed back"}, "stream": {"description": "true: server-sent chunks"},
-        "user": {"description": "A string keeps one conversation per end user"},
+        "user": {"description": "A string keeps one conversation per end user (keyed with the server's "
+                                "secret; send an unguessable id). X-Session-Id, when sent, takes precedence"},
     },
 })
 

@@ -1,8 +1,8 @@
 """GET /metrics: Prometheus text exposition of the app's registry (api.metrics).
 
-Open by default, like most exporters (it holds counts and timings, no personal data): keep the
-port private or block /metrics at the reverse proxy. FAYUAN_METRICS_TOKEN makes it need
-`Authorization: Bearer <token>`; FAYUAN_METRICS_ENABLED=false turns it off (404)."""
+In development open, like most exporters (it holds counts and timings, no personal data).
+FAYUAN_METRICS_TOKEN makes it need `Authorization: Bearer <token>`; in production it is off (404)
+until a token is set. FAYUAN_METRICS_ENABLED=false turns it off (404) everywhere."""
 from __future__ import annotations
 
 import hmac
@@ -27,6 +27,8 @@ def metrics(request: Request, services: Services = Depends(get_services)) -> Res
     settings = services.settings
     if not settings.metrics_enabled:
         raise HTTPException(404, "metrics are turned off (FAYUAN_METRICS_ENABLED=false)")
+    if settings.env == "production" and not settings.metrics_token:
+        raise HTTPException(404, "metrics need FAYUAN_METRICS_TOKEN when FAYUAN_ENV=production")
     if settings.metrics_token and not _authorised(request.headers.get("authorization"), settings.metrics_token):
         raise HTTPException(401, "metrics need a bearer token (FAYUAN_METRICS_TOKEN)",
                             headers={"WWW-Authenticate": "Bearer"})

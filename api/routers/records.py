@@ -40,9 +40,15 @@ class RatingBody(BaseModel):
 
 
 @router.post("/v1/consultations/{session_id}/rating", responses=error_responses(404, 422))
-def rate_consultation(session_id: str, body: RatingBody, records: ConsultationRecords = Depends(get_records)) -> dict:
+def rate_consultation(session_id: str, body: RatingBody, records: ConsultationRecords = Depends(get_records),
+                      services: Services = Depends(get_services)) -> dict:
+    """The person rates their own consultation: the path carries the server-issued id of a web
+    session, which only its holder knows. Channel sessions (WeChat, WeCom, the facade's `user`)
+    and ids that are no session are not found here."""
     if body.rating not in RATINGS:
         raise HTTPException(status_code=422, detail=f"评价只能是：{'、'.join(RATINGS)}")
+    if services.chat_sessions is None or services.chat_sessions.held(session_id) is None:
+        raise HTTPException(status_code=404, detail="没有找到这次咨询，无法评价")
     try:
         records.rate(session_id[:64], body.rating, body.comment)
     except UnknownConsultation as exc:

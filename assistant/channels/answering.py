@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import logging
 from collections.abc import Callable
 
@@ -14,21 +15,32 @@ from assistant.rate_limit import Rate, RateLimiter
 log = logging.getLogger(__name__)
 
 
-def channel_session_id(channel: str, *parts: str) -> str:
+def channel_session_id(key: bytes, channel: str, *parts: str) -> str:
     """A stable session id per person (and per group chat): `wechat_oa:<32 hex>`.
 
-    Hashed so ids stay short and within the session-id alphabet whatever the platform's ids look
-    like, and do not spell out openids/userids; `user_ref` keeps the real id for replies."""
-    digest = hashlib.sha256("\x1f".join((channel, *parts)).encode("utf-8")).hexdigest()[:32]
+    An HMAC keyed with the server's secret: openids and userids are guessable or visible to others,
+    so an unkeyed hash would let anyone compute a person's session id. Hex keeps ids short and within
+    the session-id alphabet and does not spell out the platform id; `user_ref` keeps it for replies."""
+    digest = hmac.new(key, "\x1f".join((channel, *parts)).encode("utf-8"), hashlib.sha256).hexdigest()[:32]
     return f"{channel}:{digest}"
 
 
+def session_key(secret_key: str) -> bytes:
+    """The HMAC key of channel session ids, derived from the server's secret key for this use only."""
+    return hashlib.sha256(("fayuan-session-id:" + secret_key).encode("utf-8")).digest()
+
+
 class ChannelAnswerer:
-    def __init__(self, assistant: Callable[[], Assistant | None], budget: AnswerBudget, *,
+    def __init__(self, assistant: Callable[[], Assistant | None], budget: AnswerBudget, *, secret_key: str,
                  limiter: RateLimiter | None = None, user_rate: Rate | None = None):
         self._assistant = assistant      # looked up per call: the assistant may load after start-up
+        self._session_key = session_key(secret_key)
         self.budget = budget
         self._limiter, self._user_rate = limiter, user_rate   # per-user question limit (None: no limit)
+
+    def session_id(self, channel: str, *parts: str) -> str:
+        """The conversation of this person (and group chat) on `channel` (keyed: see channel_session_id)."""
+        return channel_session_id(self._session_key, channel, *parts)
 
     def ask(self, session_id: str, text: str, *, channel: str, user_ref: str) -> str:
         """The text to send back ("" when staff own the conversation and the bot stays silent)."""

@@ -14,7 +14,7 @@ import secrets
 import time
 from collections.abc import Callable
 
-from assistant.channels.answering import ChannelAnswerer, channel_session_id
+from assistant.channels.answering import ChannelAnswerer
 from assistant.channels.callback_guard import CallbackGuard, CallbackQuery
 from assistant.channels.delivery_log import Delivery, DeliveryLog
 from assistant.channels.errors import MalformedCallback
@@ -96,7 +96,7 @@ class WeComBotChannel:
             return stream_reply(stream_id, finish=True, content=text)
         # one conversation per person, and per group chat: facts told in one group stay there
         group = message.get("chatid") if message.get("chattype") == "group" else None
-        session_id = channel_session_id(self.name, userid, *([str(group)] if group else []))
+        session_id = self.answerer.session_id(self.name, userid, *([str(group)] if group else []))
         answer = self.answerer.ask_within_budget(session_id, question, channel=self.name, user_ref=userid,
                                                  on_late=lambda late: self._deliver_late(key, late))
         if answer is None:

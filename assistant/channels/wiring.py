@@ -27,6 +27,7 @@ from assistant.channels.wecom_bot import WeComBotChannel
 from assistant.channels.xml_callbacks import XmlCallbackChannel, XmlFormat
 from assistant.contracts import Assistant, OutboundMessenger
 from assistant.rate_limit import Rate, RateLimiter
+from knowledge.secret_key import effective_secret_key
 from knowledge.settings import Settings
 
 OFFICIAL_ACCOUNT_XML = XmlFormat(wechatpy.parse_message, TextReply)
@@ -58,7 +59,8 @@ def build_wechat_channels(settings: Settings, engine: Engine, assistant: Callabl
     http = httpx.Client(timeout=settings.wechat_http_timeout_s)
     budget = AnswerBudget(settings.wechat_reply_budget_s, settings.wechat_answer_workers)
     limited = limiter is not None and settings.rate_limits_enabled
-    answerer = ChannelAnswerer(assistant, budget, limiter=limiter if limited else None,
+    answerer = ChannelAnswerer(assistant, budget, secret_key=effective_secret_key(settings),
+                               limiter=limiter if limited else None,
                                user_rate=Rate.parse(settings.rate_callback_per_user))
     nonces = NonceRegistry(engine, settings.wechat_timestamp_tolerance_s)
     deliveries = DeliveryLog(engine)

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from assistant.channels.answering import ChannelAnswerer, channel_session_id
+from assistant.channels.answering import ChannelAnswerer
 from assistant.channels.callback_guard import CallbackGuard, CallbackQuery
 from assistant.channels.delivery_log import DeliveryLog
 from assistant.channels.errors import ForbiddenCallback, MalformedCallback
@@ -115,7 +115,7 @@ class XmlCallbackChannel:
                 self._send(user, answer)
             self.deliveries.mark_delivered(self.name, key)
 
-        answer = self.answerer.ask_within_budget(channel_session_id(self.name, user), question, channel=self.name,
+        answer = self.answerer.ask_within_budget(self.answerer.session_id(self.name, user), question, channel=self.name,
                                                  user_ref=user, on_late=late)
         if answer is None:                      # not ready in time: "success" now, message API later
             return None

@@ -13,7 +13,9 @@ from assistant.privacy import mask_pii
 
 log = logging.getLogger(__name__)
 
-TRANSCRIPT_CHANNELS = frozenset({"web", "h5", "api"})
+# staff replies are stored in the transcript (the H5 page polls it); api_user: the OpenAI facade's
+# sessions keyed by its `user` field (api/routers/chat.py), whose transcript only staff read
+TRANSCRIPT_CHANNELS = frozenset({"web", "h5", "api", "api_user"})
 
 
 class NoMessengerForChannel(LookupError):

@@ -396,7 +396,7 @@ class HandoffQueue:
         try:
             return self._transcripts.add_message(ticket.session_id, "staff", text)
         except KeyError:  # the conversation has no stored session yet (e.g. opened by a channel)
-            self._transcripts.open(ticket.session_id, channel=ticket.channel, user_ref=ticket.user_ref)
+            self._transcripts.ensure(ticket.session_id, channel=ticket.channel, user_ref=ticket.user_ref)
             return self._transcripts.add_message(ticket.session_id, "staff", text)
 
     def _session_channel(self, session_id: str) -> tuple[str, str | None]:

@@ -24,6 +24,15 @@ class TokenClaims:
     issued_at: float = 0.0   # tokens from before "iat" was signed read as issued at the epoch
 
 
+def same_secret(given: str | None, expected: str) -> bool:
+    """Constant-time comparison of a presented token with the expected one. Compared as bytes:
+    `hmac.compare_digest` raises TypeError on non-ASCII str, and a header, cookie or form field
+    may carry any text."""
+    if not given:
+        return False
+    return hmac.compare_digest(given.encode("utf-8", "surrogatepass"), expected.encode("utf-8", "surrogatepass"))
+
+
 def _b64(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
 
@@ -49,7 +58,7 @@ class TokenSigner:
 
     def verify(self, token: str, purpose: str, *, now: float | None = None) -> TokenClaims:
         body, _, mac = (token or "").partition(".")
-        if not body or not mac or not hmac.compare_digest(mac, self._mac(purpose, body)):
+        if not body or not mac or not same_secret(mac, self._mac(purpose, body)):
             raise InvalidToken("bad signature")
         try:
             data = json.loads(_unb64(body))
@@ -65,4 +74,4 @@ class TokenSigner:
         return self._mac("csrf", session_nonce)
 
     def check_csrf(self, session_nonce: str, token: str | None) -> bool:
-        return bool(token) and hmac.compare_digest(token, self.csrf_token(session_nonce))
+        return same_secret(token, self.csrf_token(session_nonce))
