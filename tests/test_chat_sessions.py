@@ -34,7 +34,7 @@ def test_personal_data_is_masked_before_it_is_stored(store):
     store.save_turn(session, [TurnRecord("user", "我叫张三，身份证110101199003071234，电话13812345678，月收入3000")])
     text = store.messages(session.id)[0].text
     assert "110101199003071234" not in text and "13812345678" not in text
-    assert "张三" in text   # names are not in the masker's scope; numbers are
+    assert "张三" not in text   # a self-introduced name is masked too (我叫…)
 
 
 def test_bad_session_ids_are_refused(store):
