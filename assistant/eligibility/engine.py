@@ -82,10 +82,18 @@ def decide(facts: EligibilityFacts, standards, today: dt.date | None = None) -> 
     if decision == INELIGIBLE:
         _refusal_route(out)
     _materials(case, out, decision)
+    if region is None and decision == ELIGIBLE and not _organs_notify(out):
+        out.cite(law("第三十八条"))   # decided without the region: it only says where to apply
     return Decision(decision=decision, reasons=out.reasons, citations=out.citations,
                     materials=out.materials, threshold=out.threshold, missing=out.missing,
                     explanation=explain(decision, out, case.local, table.centre(region)),
-                    where_to_apply=_where_to_apply(table, region), urgent="urgent_advance_aid_art44" in out.reasons)
+                    where_to_apply=_where_to_apply(table, region, _organs_notify(out)), urgent="urgent_advance_aid_art44" in out.reasons)
+
+
+def _organs_notify(out: Trace) -> bool:
+    """Consultation, or a mandatory defence the organs must notify: nobody needs to apply anywhere."""
+    return any(r == "consultation_no_means_test" or r.startswith("criminal_mandatory_defense")
+               or r == "compulsory_medical_treatment_agent" for r in out.reasons)
 
 
 def _agent_and_forum_citations(case: Case, out: Trace) -> None:
@@ -715,7 +723,7 @@ def _materials(case: Case, out: Trace, decision: str) -> None:
     if "consultation_no_means_test" in reasons:
         out.bring(CONSULTATION_MATERIALS)
         return
-    if any(r.startswith("criminal_mandatory_defense") for r in reasons):
+    if any(r.startswith("criminal_mandatory_defense") for r in reasons) or "compulsory_medical_treatment_agent" in reasons:
         out.bring(NOTHING_FOR_MANDATORY)
         if "criminal_mandatory_defense_death_review" in reasons:
             out.bring("被告人或近亲属提出的法律援助申请（死刑复核阶段须申请）")
@@ -745,6 +753,18 @@ def _materials(case: Case, out: Trace, decision: str) -> None:
     out.bring("与申请事项有关的案件材料")
 
 
-def _where_to_apply(table: RegionTable, region: str | None) -> str:
+WHERE_BY_ART38 = ("按法律援助法第三十八条：打官司的，向受理案件的法院（或公安、检察院）所在地的法律援助机构申请；"
+                  "劳动仲裁等非诉讼事项，向仲裁委等处理机关所在地或者事情发生地（如干活的地方）的法律援助机构申请")
+
+
+ORGANS_NOTIFY = "不需要申请：办案机关（公安机关、人民检察院、人民法院）应当通知法律援助机构指派律师，家属可以告诉办案机关或值班律师还没有请律师"
+
+
+def _where_to_apply(table: RegionTable, region: str | None, organs_notify: bool = False) -> str:
+    """The region only decides where to apply: without it, say how art. 38 picks the agency."""
+    if organs_notify:
+        return f"{ORGANS_NOTIFY}；也可拨打12348公共法律服务热线咨询"
+    if region is None:
+        return f"{WHERE_BY_ART38}；也可拨打12348公共法律服务热线咨询"
     centre = table.centre(region)
     return f"{centre}；也可拨打12348公共法律服务热线咨询"
