@@ -300,8 +300,10 @@ class ConversationService:
             turn = dialogue.start(f"{story}。{message}" if story and story not in message else message)
         handoff = None
         if turn.done and turn.handoff_summary:
+            urgent = bool((turn.handoff_summary.get("decision") or {}).get("urgent"))   # 法律援助法第四十四条
             handoff = self._open_ticket(desk, session, trigger="eligibility_application", service="法律援助",
-                                        priority="normal", summary=_summary_text(turn.handoff_summary),
+                                        priority="high" if urgent else "normal",
+                                        summary=_summary_text(turn.handoff_summary),
                                         facts=turn.handoff_summary,
                                         region=turn.handoff_summary.get("region"))
         reply, citations = turn.reply, self._eligibility_citations(turn.decision)

@@ -20,6 +20,7 @@ from api.deps import get_services
 from api.responses import error_responses, inline_schema, json_body
 from api.services import Services
 from api.strict_json import validate_strict
+from assistant.eligibility.application import applicant_notice, application_packet
 from assistant.eligibility.engine import decide
 from assistant.eligibility.facts import EligibilityFacts, validation_reason
 from assistant.eligibility.regions import RegionEntry
@@ -62,7 +63,12 @@ def pre_screen(body: Any = Body(..., include_in_schema=False), book: StandardsBo
         facts = validate_strict(EligibilityFacts, raw)
     except ValidationError as exc:
         raise _unprocessable(validation_reason(exc)) from None
-    return decide(facts, book).api_dict()
+    result = decide(facts, book).api_dict()
+    received = facts.application_date or dt.date.today()
+    packet = application_packet(result, None, received, book.snapshot())
+    result["application"] = {"received_on": packet["received_on"], "decision_due": packet["decision_due"],
+                             "notice": applicant_notice(packet)}
+    return result
 
 
 @router.get("/v1/admin/regions")

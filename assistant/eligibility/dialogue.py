@@ -18,6 +18,7 @@ from decimal import Decimal, InvalidOperation
 
 from pydantic import ValidationError
 
+from assistant.eligibility.application import applicant_notice, application_packet
 from assistant.eligibility.decision import ELIGIBLE, INELIGIBLE
 from assistant.eligibility.engine import as_table, decide
 from assistant.eligibility.explain import PLAIN
@@ -108,7 +109,8 @@ class EligibilityDialogue:
         if question:
             state["asked"].append(question)
             state["pending"] = question
-            reply = "\n".join(filter(None, [notice, _ack(state, facts), QUESTIONS[question]]))
+            early = _decided_before_region(decision) if question == "region" else ""
+            reply = "\n".join(filter(None, [notice, early or _ack(state, facts), QUESTIONS[question]]))
             return DialogueTurn(reply, state, False, asked=question)
         state["stage"] = "offer"
         state["decision"] = decision.api_dict()
@@ -175,7 +177,13 @@ class EligibilityDialogue:
         decision = state.get("decision")
         if _YES.search(text) and not _NO.search(text):
             summary = handoff_summary(self._facts(state), decision)
-            reply = "好的，已把您的情况（事项、家庭人口和收入、初步判断）整理好转交法律援助中心工作人员，他们会尽快联系您。"
+            packet = application_packet(decision or {}, summary["facts"], self.today or dt.date.today(),
+                                        as_table(self.standards))
+            summary["application"] = packet   # the centre's ticket: decision, facts, materials, due date
+            if packet["decision_due"].get("date"):
+                summary["决定期限"] = packet["decision_due"]["date"]
+            reply = ("好的，已把您的情况（事项、家庭人口和收入、初步判断）整理好转交法律援助中心工作人员，他们会尽快联系您。\n"
+                     + applicant_notice(packet))
             return DialogueTurn(reply, {**state, "stage": "done"}, True, decision=None, handoff_summary=summary)
         if not _NO.search(text) and len(text) > 8 and re.search(r"[？?吗呢]|怎么|能不能|可不可以", text):
             reply = "好的，这次初步判断就到这里。您的新问题请再发一次，我来回答；需要转交工作人员时随时说“转人工”。"
@@ -302,8 +310,18 @@ def _bare_number(text: str) -> Decimal | None:
 
 def _no_application_needed(decision) -> bool:
     """Consultation, or a mandatory defence the organs must notify: no region needed."""
-    return any(r == "consultation_no_means_test" or r.startswith("criminal_mandatory_defense")
-               for r in decision.reasons)
+    return any(r in ("consultation_no_means_test", "compulsory_medical_treatment_agent")
+               or r.startswith("criminal_mandatory_defense") for r in decision.reasons)
+
+
+def _decided_before_region(decision) -> str:
+    """Already eligible on national rules (e.g. a migrant worker's wage claim, art. 42(3)): say so
+    now; the region only decides which centre to go to (art. 38), so it is asked after the answer."""
+    if decision.decision != ELIGIBLE:
+        return ""
+    plain = "".join(PLAIN[c] for c in decision.reasons if c in PLAIN)
+    return (f"【初步判断】{HEADLINE[ELIGIBLE]}。{plain}"
+            "在哪里申请只决定去哪个法律援助中心，不影响这个判断。")
 
 
 def _ack(state: dict, facts: EligibilityFacts) -> str:

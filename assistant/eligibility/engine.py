@@ -16,9 +16,7 @@ from fractions import Fraction
 from assistant.eligibility.decision import ELIGIBLE, INELIGIBLE, REVIEW, Decision, Trace, law
 from assistant.eligibility.explain import explain
 from assistant.eligibility.facts import EligibilityFacts
-from assistant.eligibility.local_rules import (
-    BEIJING_DIRECT_HARDSHIP, BEIJING_MINOR_EXEMPT, HANGZHOU_CRIMINAL_EXEMPT, HANGZHOU_EXEMPT,
-    SHANDONG_JUDICIAL_AID, SHANDONG_MAY_ACCEPT, SHANGHAI_PUBLIC_HEALTH, Local)
+from assistant.eligibility.local_rules import Local
 from assistant.eligibility.matters import Matter, classify
 from assistant.eligibility.regions import RegionStandard, RegionTable
 
@@ -84,10 +82,18 @@ def decide(facts: EligibilityFacts, standards, today: dt.date | None = None) -> 
     if decision == INELIGIBLE:
         _refusal_route(out)
     _materials(case, out, decision)
+    if region is None and decision == ELIGIBLE and not _organs_notify(out):
+        out.cite(law("第三十八条"))   # decided without the region: it only says where to apply
     return Decision(decision=decision, reasons=out.reasons, citations=out.citations,
                     materials=out.materials, threshold=out.threshold, missing=out.missing,
                     explanation=explain(decision, out, case.local, table.centre(region)),
-                    where_to_apply=_where_to_apply(table, region), urgent="urgent_advance_aid_art44" in out.reasons)
+                    where_to_apply=_where_to_apply(table, region, _organs_notify(out)), urgent="urgent_advance_aid_art44" in out.reasons)
+
+
+def _organs_notify(out: Trace) -> bool:
+    """Consultation, or a mandatory defence the organs must notify: nobody needs to apply anywhere."""
+    return any(r == "consultation_no_means_test" or r.startswith("criminal_mandatory_defense")
+               or r == "compulsory_medical_treatment_agent" for r in out.reasons)
 
 
 def _agent_and_forum_citations(case: Case, out: Trace) -> None:
@@ -158,7 +164,8 @@ def _compulsory_treatment(case: Case, out: Trace) -> str:
     if case.facts.has_counsel:
         out.add("already_has_counsel", law("第二十八条"))
         return INELIGIBLE
-    out.add("compulsory_medical_treatment_agent", law("第二十八条"), CRIMINAL_PROCEDURE_LAW + "第三百零四条")
+    out.add("compulsory_medical_treatment_agent", law("第二十八条"), CRIMINAL_PROCEDURE_LAW + "第三百零四条",
+            SPC_CRIMINAL_INTERPRETATION + "第六百三十四条")
     return ELIGIBLE
 
 
@@ -170,7 +177,7 @@ def _suspect_or_defendant(case: Case, out: Trace) -> str:
         return ELIGIBLE
     # art. 24: the suspect (or a close relative) applies; means-tested unless exempt
     out.add("criminal_defense_application", law("第二十四条"))
-    if _hangzhou_criminal_exemption(case, out):
+    if _local_criminal_exemption(case, out):
         return ELIGIBLE
     result = _exemptions_then_means_test(case, out)
     if result == ELIGIBLE:
@@ -217,11 +224,18 @@ def _mandatory_defence(case: Case, out: Trace) -> bool:
                 CRIMINAL_PROCEDURE_LAW + "第三十五条")
         found = True
     if cr and cr.stage == "death_review":
-        out.add("criminal_mandatory_defense_death_review", law("第二十五条"), law("第二十六条"))
+        # 刑事诉讼法 sets no legal-aid duty for death review (第二百五十一条 only hears the lawyer);
+        # the Law's item (五) does, and the SPC interpretation for 高级人民法院 review (第四十七条)
+        out.add("criminal_mandatory_defense_death_review", law("第二十五条"), law("第二十六条"),
+                SPC_CRIMINAL_INTERPRETATION + "第四十七条")
         found = True
     if cr and (cr.procedure == "absentia" or cr.stage == "absentia"):
-        out.add("criminal_mandatory_defense_absentia", law("第二十五条"), CRIMINAL_PROCEDURE_LAW + "第二百九十三条")
+        out.add("criminal_mandatory_defense_absentia", law("第二十五条"), CRIMINAL_PROCEDURE_LAW + "第二百九十三条",
+                SPC_CRIMINAL_INTERPRETATION + "第六百零一条")
         found = True
+    if found:   # local clauses that repeat the duty (e.g. 北京条例第十四条: 无需经济状况的审查)
+        out.cite(*(r.citation for r in case.local.exemptions(case.facts, case.matter, "no_economic_test",
+                                                               track="criminal", restating=True)))
     return found
 
 
@@ -230,17 +244,13 @@ def _lacks_full_capacity(cr) -> bool:
     return any(w in text for w in ("限制刑事责任能力", "不能完全辨认", "无刑事责任能力", "精神病"))
 
 
-def _hangzhou_criminal_exemption(case: Case, out: Trace) -> bool:
-    """杭州条例第十六条: e.g. 一级/二级智力残疾, intermediate-court first instance, 抗诉."""
-    if not case.local.is_("杭州市"):
-        return False
-    cr = case.facts.criminal
-    text = " ".join(filter(None, [cr.note if cr else None, case.facts.matter_desc]))
-    hit = (case.applicant.disability == "intellectual"
-           or any(w in text for w in ("中级人民法院一审", "中院一审", "抗诉", "同案", "重大社会影响")))
-    if hit:
-        out.add("exempt_local_rule", HANGZHOU_CRIMINAL_EXEMPT)
-    return hit
+def _local_criminal_exemption(case: Case, out: Trace) -> bool:
+    """Local waivers for suspects/defendants who apply (e.g. 杭州条例第十六条: 一级/二级智力残疾,
+    intermediate-court first instance, 抗诉), from data/local_exemptions.json."""
+    rules = case.local.exemptions(case.facts, case.matter, "exempt", track="criminal")
+    if rules:
+        out.add("exempt_local_rule", *(r.citation for r in rules))
+    return bool(rules)
 
 
 def _victim(case: Case, out: Trace) -> str:
@@ -310,11 +320,11 @@ def _no_economic_test(case: Case, out: Trace) -> str | None:
         out.add("no_economic_test_domestic_violence", law("第三十二条"), SUPPORT_DV_LAW)
         out.cite(case.local.scope_citation(m) if not case.local.is_("杭州市") else None)
         return ELIGIBLE
-    local_cite = case.local.migrant_no_test()
-    if local_cite and case.applicant.migrant_worker and (m.has("wage") or m.has("work_injury")):
-        # wider than art. 42(3): no proof of hardship needed at all
-        out.add("exempt_migrant_wage" if m.has("wage") else "exempt_migrant_work_injury", law("第四十二条"), law("第三十一条"))
-        out.add("no_economic_test_local_rule", local_cite)
+    for rule in case.local.exemptions(case.facts, m, "no_economic_test"):   # art. 32(5): local rules
+        if "migrant_worker" in rule.who:   # wider than art. 42(3): no proof of hardship needed at all
+            out.add("exempt_migrant_wage" if m.has("wage") else "exempt_migrant_work_injury",
+                    law("第四十二条"), law("第三十一条"))
+        out.add("no_economic_test_local_rule", law("第三十二条"), rule.citation)
         return ELIGIBLE
     return None
 
@@ -371,39 +381,24 @@ def _exemption(case: Case, out: Trace, pending: _Pending) -> bool:
 
 
 def _local_exemption(case: Case, out: Trace, pending: _Pending) -> bool:
-    """杭州条例第十三条 six groups (免予审查经济状况)."""
-    if not case.local.is_("杭州市"):
+    """Art. 42(4): local "免予审查经济状况" clauses that add to the national list (e.g. 杭州条例第十三条,
+    北京条例第十九条第四项 for the seriously ill), from data/local_exemptions.json. A clause that
+    needs documents applies with proof; without it the means test decides."""
+    rules = case.local.exemptions(case.facts, case.matter, "exempt")
+    usable = [r for r in rules if not r.proof_needed or case.facts.has_proof]
+    if not usable:
+        pending.proof_missing = pending.proof_missing or bool(rules)
         return False
-    m, ap, st = case.matter, case.applicant, case.statuses
-    labour = m is not None and (m.has("wage", "work_injury", "labor", "labor_contract", "social_insurance_labor", "social_insurance"))
-    vulnerable = ap.gender == "F" or case.is_elderly or case.is_minor or ap.disability or "major_illness" in st
-    needs_proof = [
-        (case.age or 0) >= 70 and "major_illness" in st,                          # (一)
-        bool({"military_family", "youfu"} & st),                                  # (二)
-        bool(ap.migrant_worker) and ap.hukou != "urban" and labour,               # (四)
-    ]
-    by_the_claim = [
-        bool(vulnerable) and "dv_victim" in st,                                   # (五)
-        m is not None and m.has("support"),                                       # (六)
-    ]
-    if any(needs_proof) and not case.facts.has_proof and not any(by_the_claim):
-        pending.proof_missing = True
-        return False
-    if any(needs_proof) or any(by_the_claim):
-        out.add("exempt_local_rule", law("第四十二条"), HANGZHOU_EXEMPT)
-        if ap.migrant_worker and m is not None and m.has("wage"):
-            out.add("exempt_migrant_wage")
-        return True
-    return False
+    out.add("exempt_local_rule", law("第四十二条"), *dict.fromkeys(r.citation for r in usable))
+    m = case.matter
+    if case.applicant.migrant_worker and m is not None and m.has("wage"):
+        out.add("exempt_migrant_wage")
+    return True
 
 
 def _no_fixed_income_group(case: Case, out: Trace, pending: _Pending) -> bool:
     """Art. 42(1): 无固定生活来源的未成年人、老年人、残疾人 — with proof."""
     ap = case.applicant
-    if (case.local.is_("北京市") and ap.no_fixed_income and "major_illness" in case.statuses
-            and case.facts.has_proof and not (case.is_minor or case.is_elderly or ap.disability)):
-        out.add("exempt_local_rule", law("第四十二条"), BEIJING_DIRECT_HARDSHIP)   # 重大疾病且无固定生活来源
-        return True
     group = ("minor" if case.is_minor else "elderly" if case.is_elderly
              else "disabled" if ap.disability else None)
     if group is None:
@@ -422,10 +417,14 @@ def _no_fixed_income_group(case: Case, out: Trace, pending: _Pending) -> bool:
         return False
     out.add(f"exempt_no_fixed_income_{group}", law("第四十二条"))
     if group == "minor":
-        out.cite(BEIJING_MINOR_EXEMPT if case.local.is_("北京市") else None, law("第四十条"))
-    if group == "disabled" and case.local.is_("北京市"):
-        out.cite(BEIJING_DIRECT_HARDSHIP)
+        out.cite(law("第四十条"))
+    _restating_local_citations(case, out)   # e.g. 北京未成年人保护条例第五十七条, 北京条例第十九条
     return True
+
+
+def _restating_local_citations(case: Case, out: Trace) -> None:
+    """Local clauses that repeat the national exemption just applied are cited beside it."""
+    out.cite(*(r.citation for r in case.local.exemptions(case.facts, case.matter, "exempt", restating=True)))
 
 
 def _no_one_supports_minor(case: Case) -> bool:
@@ -469,10 +468,12 @@ def _assistance_recipient(case: Case, out: Trace, pending: _Pending) -> bool:
 def _local_assistance_citations(case: Case, out: Trace, status: str) -> None:
     if status == "youfu":
         out.cite("军人地位和权益保障法第六十一条")   # priority legal aid for military families
-    if case.local.is_("北京市"):
-        out.cite("北京市法律援助条例第十条" if status == "low_income_family" else BEIJING_DIRECT_HARDSHIP)
-    if status == "judicial_aid" and case.local.is_("山东省"):
-        out.add("exempt_local_rule", SHANDONG_JUDICIAL_AID)
+    if status == "low_income_family" and case.local.is_("北京市"):
+        out.cite("北京市法律援助条例第十条")   # Beijing's standard is the 低收入家庭 standard itself
+    for rule in case.local.exemptions(case.facts, case.matter, "exempt", restating=True):
+        if rule.id == "shandong-judicial-aid":   # 山东: "应当直接作出给予法律援助的决定"
+            out.add("exempt_local_rule")
+        out.cite(rule.citation)
 
 
 def _judicial_aid_for_case_type_only(case: Case) -> str | None:
@@ -676,19 +677,14 @@ def _compare_ratio_to_multiplier(case: Case, out: Trace, std: RegionStandard) ->
 
 
 # ---- step 7: local "may accept" rules ---------------------------------------------------------
-_PUBLIC_HEALTH = ("疫情", "公共卫生", "新冠", "传染病")
-
-
 def _local_may_accept(case: Case, out: Trace, result: str) -> str:
     if result == ELIGIBLE:
         return result
-    text = case.facts.matter_desc or ""
-    if case.local.is_("上海市") and any(w in text for w in _PUBLIC_HEALTH):
-        # "可以免于经济状况审查" is discretionary: staff decide
-        out.add("no_economic_test_local_rule", SHANGHAI_PUBLIC_HEALTH)
+    for rule in case.local.exemptions(case.facts, case.matter, "discretionary"):
+        out.add("no_economic_test_local_rule", rule.citation)   # "可以免于经济状况审查": staff decide
         return REVIEW
-    if case.local.is_("山东省") and "major_illness" in case.statuses:
-        out.add("local_may_accept_major_illness", SHANDONG_MAY_ACCEPT)   # 应当受理, aid not guaranteed
+    for rule in case.local.exemptions(case.facts, case.matter, "must_accept"):
+        out.add("local_may_accept_major_illness", rule.citation)   # 应当受理, aid not guaranteed
         return REVIEW
     return result
 
@@ -727,7 +723,7 @@ def _materials(case: Case, out: Trace, decision: str) -> None:
     if "consultation_no_means_test" in reasons:
         out.bring(CONSULTATION_MATERIALS)
         return
-    if any(r.startswith("criminal_mandatory_defense") for r in reasons):
+    if any(r.startswith("criminal_mandatory_defense") for r in reasons) or "compulsory_medical_treatment_agent" in reasons:
         out.bring(NOTHING_FOR_MANDATORY)
         if "criminal_mandatory_defense_death_review" in reasons:
             out.bring("被告人或近亲属提出的法律援助申请（死刑复核阶段须申请）")
@@ -757,6 +753,18 @@ def _materials(case: Case, out: Trace, decision: str) -> None:
     out.bring("与申请事项有关的案件材料")
 
 
-def _where_to_apply(table: RegionTable, region: str | None) -> str:
+WHERE_BY_ART38 = ("按法律援助法第三十八条：打官司的，向受理案件的法院（或公安、检察院）所在地的法律援助机构申请；"
+                  "劳动仲裁等非诉讼事项，向仲裁委等处理机关所在地或者事情发生地（如干活的地方）的法律援助机构申请")
+
+
+ORGANS_NOTIFY = "不需要申请：办案机关（公安机关、人民检察院、人民法院）应当通知法律援助机构指派律师，家属可以告诉办案机关或值班律师还没有请律师"
+
+
+def _where_to_apply(table: RegionTable, region: str | None, organs_notify: bool = False) -> str:
+    """The region only decides where to apply: without it, say how art. 38 picks the agency."""
+    if organs_notify:
+        return f"{ORGANS_NOTIFY}；也可拨打12348公共法律服务热线咨询"
+    if region is None:
+        return f"{WHERE_BY_ART38}；也可拨打12348公共法律服务热线咨询"
     centre = table.centre(region)
     return f"{centre}；也可拨打12348公共法律服务热线咨询"

@@ -153,7 +153,7 @@ def find_household_size(text: str) -> int | None:
 # ---- the matter ---------------------------------------------------------------------------------
 _MATTERS: list[tuple[str, str]] = [   # first match wins: specific before general
     (r"国家赔偿", "state_compensation"),
-    (r"死刑复核|(?:老公|丈夫|弟弟|哥哥?|儿子|表弟|姐夫|妹夫)的案子|被.{0,5}抓(?:走|了|起来)?|抓走|拘留了|逮捕|涉嫌|判死刑|判无期|犯罪|贩毒|运输毒品|打死|案子(?:已经)?(?:到|在)(?:检察院|法院)|刑事案|辩护", "criminal"),
+    (r"缺席审判|缺席判决|强制医疗|死刑复核|抗诉|因为(?:盗窃|诈骗|抢劫|故意伤害)|(?:老公|丈夫|弟弟|哥哥?|儿子|表弟|姐夫|妹夫)的案子|被.{0,5}抓(?:走|了|起来)?|抓走|拘留了|逮捕|涉嫌|判死刑|判无期|犯罪|贩毒|运输毒品|打死|案子(?:已经)?(?:到|在)(?:检察院|法院)|刑事案|辩护", "criminal"),
     (r"烈士", "martyr_personality_rights"),
     (r"见义勇为|救落水|下河救|救人", "good_samaritan_injury"),
     (r"无民事行为能力|限制民事行为能力", "incapacity_declaration"),
@@ -293,8 +293,13 @@ def _matter_facts(text: str, facts: dict) -> None:
 
 
 def _criminal_facts(text: str) -> dict:
+    if "强制医疗" in text:   # 法律援助法第二十八条: the respondent needs an agent
+        return {"proceeding": "criminal", "service": "representation", "matter_type": "compulsory_medical_treatment",
+                "criminal": {"role": "compulsory_treatment_respondent", "procedure": "compulsory_medical"}}
     victim = re.search(r"我被.{0,6}(?:打|砍|伤)|被害人|受害人|诉讼代理人", text)
     criminal: dict = {"role": "victim" if victim else "suspect_defendant"}
+    if re.search(r"缺席审判|缺席判决", text):   # 刑事诉讼法第二百九十三条
+        criminal["procedure"] = "absentia"
     stage = ("death_review" if "死刑复核" in text
              else "trial" if re.search(r"法院|开庭|审判|一审|二审|判了", text)
              else "prosecution" if "检察院" in text
@@ -305,10 +310,13 @@ def _criminal_facts(text: str) -> dict:
         criminal["possible_sentence"] = "death"
     elif "无期" in text:
         criminal["possible_sentence"] = "life"
-    if re.search(r"普通程序", text):
+    if re.search(r"普通程序", text) and "procedure" not in criminal:
         criminal["procedure"] = "ordinary"
-    if re.search(r"限制刑事责任能力|不能完全辨认", text):
-        criminal["note"] = "限制刑事责任能力"
+    notes = [n for n, pattern in (("限制刑事责任能力", r"限制刑事责任能力|不能完全辨认"), ("人民检察院抗诉", r"抗诉"),
+                                  ("中级人民法院一审", r"中级人民法院一审|中院一审"), ("同案犯已委托辩护人", r"同案"))
+             if re.search(pattern, text)]
+    if notes:   # read by the mandatory-defence and local-waiver rules
+        criminal["note"] = "；".join(notes)
     charge = re.search(r"(故意杀人|故意伤害|盗窃|偷东西|诈骗|抢劫|贩卖毒品|运输毒品|开设赌场|危险驾驶|寻衅滋事|打架|毒品|打死|打伤|砸)", text)
     if charge:
         criminal["charge"] = charge.group(1)

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from assistant.eligibility.facts import EligibilityFacts
+from assistant.eligibility.local_exemptions import LocalExemption, load_exemptions
 from assistant.eligibility.matters import Matter
 
 # ---- scope (法律援助法第三十一条第九项) --------------------------------------------------
@@ -22,29 +24,9 @@ LISTED_SCOPE = {
     "浙江省": ("浙江省法律援助条例第九条", {"medical", "traffic", "work_injury", "good_samaritan"}),
 }
 
-# ---- no economic test (第三十二条第五项) -------------------------------------------------
-# migrant workers' wage / work-injury claims need no economic check at all (no proof needed)
-MIGRANT_NO_TEST = {
-    "北京市": "北京市法律援助条例第十一条",
-    "河南省": "河南省进城务工人员权益保护条例第三十九条",
-}
-GOOD_SAMARITAN = {
-    "上海市": "上海市法律援助若干规定第七条",
-    "山东省": "山东省法律援助条例第九条",
-    "北京市": "北京市法律援助条例第十二条",
-    "杭州市": "杭州市法律援助条例第十三条",
-}
-
-# ---- exemptions from the economic check (第四十二条第四项) ---------------------------------
-HANGZHOU_EXEMPT = "杭州市法律援助条例第十三条"
-HANGZHOU_CRIMINAL_EXEMPT = "杭州市法律援助条例第十六条"
-BEIJING_DIRECT_HARDSHIP = "北京市法律援助条例第十九条"
-BEIJING_MINOR_EXEMPT = "北京市未成年人保护条例第五十七条"
-SHANDONG_JUDICIAL_AID = "山东省法律援助条例第十七条"
-
-# ---- "may accept" rules → review ---------------------------------------------------------
-SHANDONG_MAY_ACCEPT = "山东省法律援助条例第十条"        # 重大疾病、自然灾害、不可抗力
-SHANGHAI_PUBLIC_HEALTH = "上海市公共卫生应急管理条例第七十六条"   # 公共卫生事件致困难：可以免于经济状况审查
+# ---- means-test waivers (第三十二条第五项、第四十二条第四项) -----------------------------------
+# are data: data/local_exemptions.json (verbatim clauses, checked against the mirror), read by
+# `Local.exemptions` below through assistant/eligibility/local_exemptions.py.
 
 # ---- urgency (第四十四条) local equivalents -----------------------------------------------
 ADVANCE_AID = {
@@ -96,11 +78,23 @@ class Local:
                 return LISTED_SCOPE[name][0]
         return None
 
-    def migrant_no_test(self) -> str | None:
-        return self._first(MIGRANT_NO_TEST)
+    def exemptions(self, facts: EligibilityFacts, matter: Matter | None, effect: str, *, track: str = "civil",
+                   restating: bool = False) -> list[LocalExemption]:
+        """The local waivers of this region (nearest jurisdiction first) that cover these facts.
+        `restating=True` gives the clauses that repeat a national rule (cited beside it);
+        otherwise only those that add to the national list (applied on their own)."""
+        rank = {name: i for i, name in enumerate(self.jurisdictions)}
+        found = [e for e in load_exemptions()
+                 if e.jurisdiction in rank and e.effect == effect and e.track == track
+                 and bool(e.restates) == restating and e.covers(facts, matter)]
+        return sorted(found, key=lambda e: rank[e.jurisdiction])
 
     def good_samaritan(self) -> str | None:
-        return self._first(GOOD_SAMARITAN)
+        """The nearest local clause that frees 见义勇为 claims from the means test."""
+        rank = {name: i for i, name in enumerate(self.jurisdictions)}
+        found = sorted((e for e in load_exemptions() if e.jurisdiction in rank and "good_samaritan" in e.who),
+                       key=lambda e: rank[e.jurisdiction])
+        return found[0].citation if found else None
 
     def advance_aid(self) -> str | None:
         return self._first(ADVANCE_AID)
