@@ -129,3 +129,28 @@ def test_a_claim_whose_article_is_missing_is_left_out(small_kb):
     assert "存在的结论" in rendered.text
     assert "不存在的结论" not in rendered.text and "编造的期限" not in rendered.text
     assert [(h.law, h.article_id) for h in rendered.citations] == [("劳动合同法", "30")]
+
+
+def test_the_quoted_clause_is_the_one_that_answers_not_the_first():
+    """保险法第四十二条: the question is whether the money is an estate; the deciding words are in
+    the 款 that lists when it becomes one, with the item that matches (没有指定受益人)."""
+    from assistant.answers.clauses import best_clause
+
+    article = ("第四十二条 被保险人死亡后，有下列情形之一的，保险金作为被保险人的遗产，由保险人依照《中华人民共和国继承法》"
+               "的规定履行给付保险金的义务：\n（一）没有指定受益人，或者受益人指定不明无法确定的；\n"
+               "（二）受益人先于被保险人死亡，没有其他受益人的；\n（三）受益人依法丧失受益权或者放弃受益权，没有其他受益人的。\n"
+               "受益人与被保险人在同一事件中死亡，且不能确定死亡先后顺序的，推定受益人死亡在先。")
+    clause = best_clause("被保险人死亡，没有指定受益人，保险金是否属于遗产？", article)
+    assert clause.text.startswith("被保险人死亡后，有下列情形之一的，保险金作为被保险人的遗产")
+    assert "（一）没有指定受益人" in clause.text and clause.text.endswith("……")
+    later = best_clause("受益人和被保险人在同一事件中死亡，先后顺序怎么定", article)
+    assert later.text.startswith("受益人与被保险人在同一事件中死亡") and later.position == 1
+
+
+def test_a_long_clause_is_cut_to_its_best_sentences_and_marked():
+    from assistant.answers.clauses import QUOTE_LIMIT, best_clause
+
+    filler = "，".join(["有关部门应当依法加强监督管理"] * 12) + "。"
+    article = f"第一条 {filler}借款合同对支付利息没有约定的，视为没有利息。{filler}"
+    clause = best_clause("借条上没写利息，能要利息吗", article)
+    assert "视为没有利息" in clause.text and len(clause.text) <= QUOTE_LIMIT + 4 and "……" in clause.text

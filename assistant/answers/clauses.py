@@ -44,12 +44,13 @@ def char_pairs(text: str) -> set[str]:
     return {chars[i:i + 2] for i in range(len(chars) - 1)}
 
 
-def relevance(question: str, text: str) -> float:
+def relevance(question: str, text: str, known: str = "") -> float:
     """How much of the question `text` speaks to: content words found (directly or in their statute
-    form) count 1 each, shared character pairs add a little (they catch what word cutting misses)."""
-    words = content_words(question)
+    form) count 1 each, shared character pairs add a little (they catch what word cutting misses).
+    What `known` (an item's lead-in) already says does not count again: items differ by the rest."""
+    words = [w for w in content_words(question) if not any(f in known for f in forms_of(w))]
     found = sum(1 for w in words if any(f in text for f in forms_of(w)))
-    q_pairs = char_pairs(question)
+    q_pairs = char_pairs(question) - char_pairs(known)
     shared = len(q_pairs & char_pairs(text)) / len(q_pairs) if q_pairs else 0.0
     return found + shared
 
@@ -60,8 +61,8 @@ def best_clause(question: str, article_text: str) -> Clause | None:
     best: Clause | None = None
     for position, (lead, items) in enumerate(article_units(article_text)):
         if items:
-            scored = sorted(((relevance(question, item), i) for i, item in enumerate(items)), reverse=True)
-            top_score, top = scored[0]
+            scored = sorted(((relevance(question, item, known=lead), -i) for i, item in enumerate(items)), reverse=True)
+            top_score, top = scored[0][0], -scored[0][1]
             # the lead-in says when the items apply; quote it with the item(s) that match
             chosen = [items[top]] if top_score > 0 else items[:2]
             text = lead + "".join(chosen) + ("……" if len(chosen) < len(items) else "")
