@@ -85,6 +85,18 @@ def redis_url(request):
     return url
 
 
+
+# --- a Chroma server (FAYUAN_CHROMA_URL mode), when FAYUAN_TEST_CHROMA_URL is set ------------------
+
+@pytest.fixture(scope="session")
+def chroma_url():
+    """The test Chroma server (scripts/system-deps.sh runs `chroma run` on 127.0.0.1:18765). Tests keep
+    apart by generation names (each ingest makes new collections) and drop what they made."""
+    url = os.environ.get("FAYUAN_TEST_CHROMA_URL")
+    if not url:
+        pytest.skip("FAYUAN_TEST_CHROMA_URL is not set (scripts/system-deps.sh starts a Chroma server)")
+    return url
+
 # ---- knowledge base (tests/kb_slice.py): one real ingest per test session ------------------
 @pytest.fixture(scope="session")
 def small_kb_settings(tmp_path_factory, laws_dir):
