@@ -8,6 +8,7 @@ from fastapi import FastAPI
 
 from api import auth
 from api.allow_header import install_allow_header
+from api.docs_offline import install_offline_docs
 from api.openapi_errors import declare_common_errors
 from api.limits import install_limits
 from api.routers import chat, eligibility, handoffs, health, wechat
@@ -41,8 +42,9 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         serving.close()
         gc.unfreeze()
 
-    app = FastAPI(title="法援 Fayuan", version="0.1.0", lifespan=lifespan,
+    app = FastAPI(title="法援 Fayuan", version="0.1.0", lifespan=lifespan, docs_url=None, redoc_url=None,
                   description="Legal-consultation assistant and statute knowledge base for public legal services")
+    install_offline_docs(app)       # /docs and /redoc from packaged assets: no CDN
     app.state.services = services
     install_limits(app, services)   # body cap, per-IP/per-user rate limits (api/limits.py)
     app.include_router(health.router)
