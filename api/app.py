@@ -8,6 +8,7 @@ from fastapi import FastAPI
 
 from api import auth
 from api.allow_header import install_allow_header
+from api.docs_offline import install_offline_docs
 from api.openapi_errors import declare_common_errors
 from api.limits import install_limits
 from api.routers import chat, eligibility, handoffs, health, tools, wechat
@@ -42,9 +43,12 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         serving.close()
         gc.unfreeze()
 
-    app = FastAPI(title="法援 Fayuan", version="0.1.0", lifespan=lifespan,
+    docs_on = api_docs_enabled(services.settings)
+    app = FastAPI(title="法援 Fayuan", version="0.1.0", lifespan=lifespan, docs_url=None, redoc_url=None,
                   description="Legal-consultation assistant and statute knowledge base for public legal services",
-                  **api_docs_urls(services.settings))
+                  **({} if docs_on else {"openapi_url": None}))
+    if docs_on:
+        install_offline_docs(app)   # /docs and /redoc from packaged assets: no CDN
     app.state.services = services
     install_limits(app, services)   # body cap, per-IP/per-user rate limits (api/limits.py)
     app.include_router(health.router)
@@ -66,7 +70,6 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     return app
 
 
-def api_docs_urls(settings: Settings) -> dict:
+def api_docs_enabled(settings: Settings) -> bool:
     """/docs, /redoc and /openapi.json: on in development, off in production unless FAYUAN_API_DOCS=true."""
-    enabled = settings.api_docs if settings.api_docs is not None else settings.env != "production"
-    return {} if enabled else {"docs_url": None, "redoc_url": None, "openapi_url": None}
+    return settings.api_docs if settings.api_docs is not None else settings.env != "production"

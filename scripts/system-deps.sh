@@ -3,7 +3,10 @@
 # - Chromium (browser tests of the H5 chat and the staff console)
 # - a throw-away PostgreSQL cluster on a local port (the records suite also runs on PostgreSQL)
 # - a throw-away Redis on a local port, nothing saved to disk (the shared rate limiter's tests)
-# Idempotent and quiet; exports FAYUAN_TEST_POSTGRES_URL, FAYUAN_TEST_REDIS_URL and FAYUAN_CHROMIUM.
+# - a throw-away Chroma server on a local port, from the chromadb package in the venv (Chroma
+#   server mode and the two-process topology tests)
+# All of them listen on 127.0.0.1 only. Idempotent and quiet; exports FAYUAN_TEST_POSTGRES_URL,
+# FAYUAN_TEST_REDIS_URL, FAYUAN_TEST_CHROMA_URL and FAYUAN_CHROMIUM.
 
 _apt_install() {
   local missing=()
@@ -41,3 +44,22 @@ if ! redis-cli -h 127.0.0.1 -p "$_redis_port" ping >/dev/null 2>&1; then
   for _ in $(seq 50); do redis-cli -h 127.0.0.1 -p "$_redis_port" ping >/dev/null 2>&1 && break; sleep 0.1; done
 fi
 export FAYUAN_TEST_REDIS_URL="redis://127.0.0.1:${_redis_port}/0"
+
+# `chroma run` is the server shipped in the chromadb wheel: the venv's, or the one on PATH
+_chroma_bin=${FAYUAN_CHROMA_BIN:-$(dirname "${BASH_SOURCE[0]}")/../.venv/bin/chroma}
+[ -x "$_chroma_bin" ] || _chroma_bin=$(command -v chroma || true)
+_chroma_port=${FAYUAN_TEST_CHROMA_PORT:-18765}
+_chroma_dir=${FAYUAN_TEST_CHROMA_DIR:-/var/tmp/fayuan-test-chroma}
+_chroma_up() { python3 -c "import urllib.request,sys; urllib.request.urlopen('http://127.0.0.1:$_chroma_port/api/v2/heartbeat', timeout=2)" 2>/dev/null; }
+if [ -n "$_chroma_bin" ]; then
+  if ! _chroma_up; then
+    mkdir -p "$_chroma_dir"
+    nohup "$_chroma_bin" run --host 127.0.0.1 --port "$_chroma_port" --path "$_chroma_dir/db" \
+      >"$_chroma_dir/server.log" 2>&1 </dev/null &
+    echo $! >"$_chroma_dir/chroma.pid"
+    for _ in $(seq 100); do _chroma_up && break; sleep 0.2; done
+  fi
+  export FAYUAN_TEST_CHROMA_URL="http://127.0.0.1:${_chroma_port}"
+else
+  echo "system-deps: no chroma command (install the project first: scripts/setup.sh); Chroma server tests will skip"
+fi

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -38,6 +39,21 @@ def records_db_url(request, tmp_path):
     if request.param == "sqlite":
         yield f"sqlite:///{(tmp_path / 'records.sqlite3').as_posix()}"
         return
+    with postgres_schema_url() as url:
+        yield url
+
+
+@pytest.fixture
+def postgres_url():
+    """A fresh, empty schema on the test PostgreSQL server (no SQLite twin)."""
+    with postgres_schema_url() as url:
+        yield url
+
+
+@contextmanager
+def postgres_schema_url():
+    """A throw-away schema on the test PostgreSQL server, as a URL whose search_path is that schema;
+    skips when FAYUAN_TEST_POSTGRES_URL is unset."""
     base = os.environ.get("FAYUAN_TEST_POSTGRES_URL")
     if not base:
         pytest.skip("FAYUAN_TEST_POSTGRES_URL is not set (scripts/system-deps.sh starts a server)")
@@ -50,10 +66,12 @@ def records_db_url(request, tmp_path):
     with admin.begin() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
     sep = "&" if "?" in base else "?"
-    yield f"{base}{sep}options=-csearch_path%3D{schema}"
-    with admin.begin() as conn:
-        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
+    try:
+        yield f"{base}{sep}options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
 
 
 @pytest.fixture
@@ -75,8 +93,8 @@ def records_settings(settings, records_db_url):
 
 # --- Redis (the shared rate limiter), when FAYUAN_TEST_REDIS_URL is set --------------------------
 
-@pytest.fixture
-def redis_url(request):
+@pytest.fixture(scope="session")
+def redis_url():
     """The test Redis server (scripts/system-deps.sh starts one on port 63790). Tests keep apart by
     their own key secret (assistant.redis_rate_limit hashes every key with it): nothing is flushed."""
     url = os.environ.get("FAYUAN_TEST_REDIS_URL")
@@ -84,6 +102,18 @@ def redis_url(request):
         pytest.skip("FAYUAN_TEST_REDIS_URL is not set (scripts/system-deps.sh starts a server)")
     return url
 
+
+
+# --- a Chroma server (FAYUAN_CHROMA_URL mode), when FAYUAN_TEST_CHROMA_URL is set ------------------
+
+@pytest.fixture(scope="session")
+def chroma_url():
+    """The test Chroma server (scripts/system-deps.sh runs `chroma run` on 127.0.0.1:18765). Tests keep
+    apart by generation names (each ingest makes new collections) and drop what they made."""
+    url = os.environ.get("FAYUAN_TEST_CHROMA_URL")
+    if not url:
+        pytest.skip("FAYUAN_TEST_CHROMA_URL is not set (scripts/system-deps.sh starts a Chroma server)")
+    return url
 
 # ---- knowledge base (tests/kb_slice.py): one real ingest per test session ------------------
 @pytest.fixture(scope="session")
