@@ -69,6 +69,13 @@ def test_a_key_toml_puts_into_the_last_step_is_refused(tmp_path):
         load_cards(tmp_path)
 
 
+def test_every_card_puts_its_conclusion_and_first_step_on_the_first_phone_screen():
+    """About 150 characters: what an elderly asker sees before scrolling."""
+    for card in packaged_cards():
+        first = f"【结论】{card.conclusions[0].text}【先做这一步】{card.steps[0].text if card.steps else ''}"
+        assert len(first) <= 150, card.id
+
+
 def test_every_packaged_card_keeps_its_evidence_list():
     assert all(card.evidence for card in packaged_cards())
 
