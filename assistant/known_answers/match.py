@@ -27,6 +27,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from assistant.answers.matcher import match_cards
 from assistant.known_answers.store import KnownAnswerStore, KnownAnswerView, article_problem, matching_text
+from assistant.privacy import mask_pii
 from knowledge.types import Hit
 
 log = logging.getLogger(__name__)
@@ -94,7 +95,8 @@ class KnownAnswerBank:
         cards = [m.card for m in match_cards(question)]
         if any(card.urgent_for(question) for card in cards):
             return None
-        similarity = matrix @ np.asarray(kb.embed_query(matching_text(question)), dtype=np.float32)
+        # compared as stored: masked, the masked parts left out
+        similarity = matrix @ np.asarray(kb.embed_query(matching_text(mask_pii(question))), dtype=np.float32)
         top = {(h.law, h.article_id) for h in hits[:AGREE_K] if h.kind == "statute"}
         for index in np.argsort(-similarity):
             if similarity[index] < MIN_COSINE:
