@@ -135,7 +135,7 @@ def ticket_page(request: Request, ticket_id: str) -> HTMLResponse:
     staff_replies = [m["text"] for m in transcript if m.get("role") == "staff"]
     return _render(request, "console/ticket.html", staff, t=ticket, events=queue.events(ticket.id),
                    transcript=transcript, staff_members=staff_directory(_services(request)).list(),
-                   known=_services(request).known_answers.for_ticket(ticket.id),
+                   known=store.for_ticket(ticket.id) if (store := _services(request).known_answers) else None,
                    known_question=question_from_summary(ticket.summary),
                    known_reply=staff_replies[-1] if staff_replies else "")
 
