@@ -13,7 +13,7 @@ from api.openapi_errors import declare_common_errors
 from api.limits import install_limits
 from api.routers import chat, eligibility, handoffs, health, tools, wechat
 from api.routers import laws, search
-from api.routers import records
+from api.routers import known_answers, records
 from api.routers import metrics as metrics_route
 from api.observe_middleware import install_observability
 from api.security_headers import install_security_headers
@@ -57,6 +57,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.include_router(laws.router)
     app.include_router(auth.router)
     app.include_router(handoffs.router)
+    app.include_router(known_answers.router)
     app.include_router(records.router)
     app.include_router(console_pages.router)
     app.include_router(wechat.router)

@@ -31,6 +31,8 @@ class Services:
     wechat: Any = None               # assistant.channels.wiring.WeChatChannels (公众号, WeCom)
     eligibility_standards: Any = None  # assistant.eligibility.standards.StandardsBook (repo table + staff overrides)
     compensation_figures: Any = None  # assistant.tools.figures.FiguresBook (repo table + staff overrides)
+    known_answers: Any = None        # assistant.known_answers.store.KnownAnswerStore (approved staff replies)
+    known_answer_bank: Any = None    # assistant.known_answers.match.KnownAnswerBank (what the chat answers from)
     rate_limiter: Any = None         # assistant.rate_limit.RateLimiter (per-IP and per-user counters)
     login_limiter: Any = None        # the staff login throttle's RateLimiter (default: rate_limiter)
     extra: dict[str, Any] = field(default_factory=dict)
@@ -160,11 +162,15 @@ def _wire_chat(services: Services) -> None:
     """The chat assistant. Knowledge base, handoff desk and eligibility dialogue are read from the
     container at each turn, so they can be loaded or wired after this (app start-up)."""
     from assistant.conversation import ConversationService
+    from assistant.known_answers.match import KnownAnswerBank
+    from assistant.known_answers.store import KnownAnswerStore
     from assistant.llm import llm_from_settings
     from assistant.sessions import SessionStore
 
     settings = services.settings
     services.chat_sessions = SessionStore(services.records_engine)
+    services.known_answers = KnownAnswerStore(services.records_engine)
+    services.known_answer_bank = KnownAnswerBank(services.known_answers)
     services.assistant = ConversationService(
         store=services.chat_sessions,
         knowledge=lambda: services.knowledge,
@@ -172,6 +178,7 @@ def _wire_chat(services: Services) -> None:
         eligibility=lambda: services.extra.get("eligibility_dialogue"),
         records=lambda: getattr(services, "records", None),
         figures=lambda: services.compensation_figures,
+        known_answers=lambda: services.known_answer_bank,
         llm=llm_from_settings(settings),
         search_k=settings.chat_search_k, min_score=settings.chat_min_score,
         max_citations=settings.chat_max_citations, relative_floor=settings.chat_relative_floor,

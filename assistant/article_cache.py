@@ -67,6 +67,13 @@ class CachedArticles:
     def resolve_law(self, name: str) -> str | None:
         return self._cached(("law", name), lambda: self.kb.resolve_law(name))
 
+    def embed_query(self, text: str):
+        return self.kb.embed_query(text)     # the embedder memoises query texts itself
+
+    @property
+    def embedding_model(self) -> str:
+        return self.kb.embedding_model
+
 
 class ArticleCaches:
     """One CachedArticles per live knowledge-base object."""

@@ -65,6 +65,7 @@ class ConversationService:
                  eligibility: Callable[[], Any | None] = lambda: None,
                  records: Callable[[], Any | None] = lambda: None,
                  figures: Callable[[], Any | None] = lambda: None,
+                 known_answers: Callable[[], Any | None] = lambda: None,
                  llm: Any | None = None, search_k: int = 10, min_score: float = 0.0, max_citations: int = 8,
                  relative_floor: float = 0.3, max_message_chars: int = 2000):
         from assistant.composer import ComposerLimits
@@ -75,6 +76,7 @@ class ConversationService:
         self._eligibility = eligibility
         self._records = records     # assistant.records.service.ConsultationRecords (reports)
         self._figures = figures     # assistant.tools.figures.FiguresBook (the money tool's local figures)
+        self._known_answers = known_answers   # assistant.known_answers.match.KnownAnswerBank
         self._article_caches = ArticleCaches()
         self.llm = llm
         self.search_k = search_k
@@ -175,6 +177,11 @@ class ConversationService:
         # local regulations only for the asker's region (named in the question or known from the
         # session); no keyword at all when unknown, so the article cache memoises the hits
         hits = kb.search(query, k=self.search_k, **({"home_region": home_region} if home_region else {}))
+        known = self._known_answers() if topic else None   # staff-approved replies (docs/known-answers.md)
+        if known is not None and (reply := known.reply_for(kb, query, hits)) is not None:
+            return Outcome(reply.text, intent, reply.citations, substantive=True, state={
+                "points": [], "uncertain": False, "citations": [_cite_key(h) for h in reply.citations],
+                "topic": topic, "story": topic, "known_answer": reply.answer_id})
         composed = composer.answer(query, hits, already_quoted=already_quoted, card_text=card_text)
         text, citations = self._grounded_text(kb, query, composed)
         state = {"points": composed.points, "uncertain": not composed.confident,

@@ -9,6 +9,8 @@ import threading
 import time
 from pathlib import Path
 
+import numpy as np
+
 from ingest.numerals import article_id as make_article_id
 from ingest.numerals import parse_article_label
 from knowledge.catalog import Catalog, normalise_title
@@ -135,6 +137,16 @@ class FayuanKnowledgeBase:
     def counts(self) -> dict[str, int]:
         return self.catalog.counts()
 
+    def embed_query(self, text: str) -> np.ndarray:
+        """The search model's L2-normalised query vector for `text` (memoised per text): other
+        packages compare questions with it (assistant.known_answers) without reaching the retriever."""
+        return self.retriever.embedder.embed_queries([text])[0]
+
+    @property
+    def embedding_model(self) -> str:
+        """Identifies the model behind `embed_query` (vectors of different models do not compare)."""
+        return self.retriever.embedder.model_id
+
 
 QUERY_CACHE_SIZE = 2048   # query texts whose embeddings are kept in memory (~3 MB)
 
@@ -202,6 +214,13 @@ class LiveKnowledgeBase:
 
     def resolve_law(self, name: str) -> str | None:
         return self.current().resolve_law(name)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self.current().embed_query(text)
+
+    @property
+    def embedding_model(self) -> str:
+        return self.current().embedding_model
 
     def __getattr__(self, name: str):
         return getattr(self.current(), name)

@@ -72,3 +72,12 @@ class KnowledgeBase(Protocol):
     def resolve_law(self, name: str) -> str | None:
         """Alias or title → canonical short title (None if unknown)."""
         ...
+
+    def embed_query(self, text: str):
+        """The search model's L2-normalised query vector (numpy float32) for `text`."""
+        ...
+
+    @property
+    def embedding_model(self) -> str:
+        """Identifies the model behind `embed_query`."""
+        ...

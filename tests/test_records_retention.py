@@ -27,6 +27,8 @@ PURGED = {   # table -> what the purge does (assistant/records/purge.py)
     "wechat_deliveries": "deleted (sender openid in message_key, answer text)",
 }
 NO_PERSONAL_DATA = {
+    "known_answers": ("approved staff replies: question and reply masked and reviewed by the approving staff "
+                      "member; no session or user reference (a ticket id, whose ticket the purge empties)"),
     "eligibility_region_audit": "staff edits of regional standards (staff username, thresholds)",
     "eligibility_region_overrides": "regional standards",
     "staff_accounts": "staff, not the public; deactivated by `fayuan staff`, not by retention",

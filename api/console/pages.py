@@ -8,7 +8,7 @@ import secrets
 from datetime import datetime
 from urllib.parse import quote, urlencode
 
-from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi import APIRouter, Form, HTTPException, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from api.auth import (LoginBusy, LoginThrottled, authenticate_login, authenticated_staff, check_csrf, csrf_token_for,
@@ -16,10 +16,12 @@ from api.auth import (LoginBusy, LoginThrottled, authenticate_login, authenticat
 from api.console.lookup import regulation_lookup
 from api.console.render import STATUS_FILTERS, TEMPLATES
 from assistant.handoff.states import SERVICES, HandoffError
+from assistant.known_answers.store import KnownAnswerError, question_from_summary
 from assistant.records.models import RATINGS
 from assistant.records.report import monthly_report
 from assistant.staff.accounts import StaffMember
 from assistant.staff.tokens import same_secret
+from knowledge.database import MAX_DB_INT
 
 router = APIRouter(prefix="/console", include_in_schema=False)
 LOGIN_CSRF_COOKIE = "fayuan_login_csrf"
@@ -130,15 +132,20 @@ def ticket_page(request: Request, ticket_id: str) -> HTMLResponse:
     except HandoffError:
         return HTMLResponse("<!doctype html><meta charset='utf-8'><p>没有这个工单。<a href='/console/queue'>返回队列</a>",
                             status_code=404)
+    transcript = queue.transcript(ticket.id)
+    staff_replies = [m["text"] for m in transcript if m.get("role") == "staff"]
     return _render(request, "console/ticket.html", staff, t=ticket, events=queue.events(ticket.id),
-                   transcript=queue.transcript(ticket.id),
-                   staff_members=staff_directory(_services(request)).list())
+                   transcript=transcript, staff_members=staff_directory(_services(request)).list(),
+                   known=store.for_ticket(ticket.id) if (store := _services(request).known_answers) else None,
+                   known_question=question_from_summary(ticket.summary),
+                   known_reply=staff_replies[-1] if staff_replies else "")
 
 
 @router.post("/tickets/{ticket_id}/{action}")
 def ticket_action(request: Request, ticket_id: str, action: str, csrf_token: str = Form("", max_length=100),
                   text: str = Form("", max_length=2000), outcome: str = Form("", max_length=200),
-                  note: str = Form("", max_length=200), username: str = Form("", max_length=64)):
+                  note: str = Form("", max_length=200), username: str = Form("", max_length=64),
+                  question: str = Form("", max_length=500), approve_known: str = Form("", max_length=8)):
     staff = _page_staff(request)
     check_csrf(request, csrf_token)
     queue = _services(request).handoff_desk
@@ -154,7 +161,11 @@ def ticket_action(request: Request, ticket_id: str, action: str, csrf_token: str
             return _back(page, msg="回复已发送")
         if action == "resolve":
             queue.resolve(ticket_id, staff, outcome)
+            if approve_known:
+                return _approve_known(request, page, ticket_id, staff, done="已办结；")
             return _back(page, msg="已办结")
+        if action == "approve-known":
+            return _approve_known(request, page, ticket_id, staff, question=question, reply=text)
         if action == "hand-back":
             queue.hand_back(ticket_id, staff, note)
             return _back(page, msg="已交还机器人")
@@ -172,6 +183,19 @@ def ticket_action(request: Request, ticket_id: str, action: str, csrf_token: str
     raise HTTPException(status_code=404, detail="unknown action")
 
 
+def _approve_known(request: Request, page: str, ticket_id: str, staff: StaffMember, *, done: str = "",
+                   question: str = "", reply: str = "") -> RedirectResponse:
+    from api.routers.known_answers import approve_known_answer
+
+    try:
+        approve_known_answer(_services(request), ticket_id, staff, question=question or None, reply=reply or None)
+    except (KnownAnswerError, HandoffError) as exc:
+        return _back(page, msg=done.rstrip("；"), error=f"未能审核为已知答复：{exc}")
+    except HTTPException as exc:
+        return _back(page, msg=done.rstrip("；"), error=f"未能审核为已知答复：{exc.detail}")
+    return _back(page, msg=f"{done}已审核为已知答复，类似的问题将用这条答复回答")
+
+
 @router.post("/pull")
 def pull_conversation(request: Request, csrf_token: str = Form("", max_length=100),
                       session_id: str = Form("", max_length=64), service: str = Form("法律援助", max_length=16),
@@ -184,6 +208,27 @@ def pull_conversation(request: Request, csrf_token: str = Form("", max_length=10
     except HandoffError as exc:
         return _back("/console/queue", error=str(exc))
     return _back(f"/console/tickets/{quote(ticket.id)}", msg="已接管该会话，机器人暂停回复")
+
+
+# --- known answers --------------------------------------------------------------------------------
+
+@router.get("/known-answers", response_class=HTMLResponse)
+def known_answers_page(request: Request, status: str = "") -> HTMLResponse:
+    staff = _page_staff(request)
+    status = status if status in ("active", "retired") else ""
+    answers = _services(request).known_answers.list(status=status or None, limit=500)
+    return _render(request, "console/known_answers.html", staff, answers=answers, status=status)
+
+
+@router.post("/known-answers/{answer_id}/retire")
+def retire_known_answer(request: Request, answer_id: int = Path(..., ge=1, le=MAX_DB_INT), csrf_token: str = Form("", max_length=100)):
+    staff = _page_staff(request)
+    check_csrf(request, csrf_token)
+    try:
+        _services(request).known_answers.retire(answer_id, staff.username)
+    except KnownAnswerError as exc:
+        return _back("/console/known-answers", error=str(exc))
+    return _back("/console/known-answers", msg=f"已停用第 {answer_id} 条已知答复，今后不再使用")
 
 
 # --- regulation lookup and reports -----------------------------------------------------------------
