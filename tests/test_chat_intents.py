@@ -84,3 +84,26 @@ def test_legal_questions_that_merely_mention_risky_or_odd_words(message):
 def test_a_person_at_risk_is_urgent_even_when_asking_about_the_law():
     found = detect_intent("我想自杀，会不会犯罪")
     assert (found.name, found.risk) == (I.URGENT_RISK, "suicide")
+
+
+@pytest.mark.parametrize("message, risk", [
+    ("他扬言要上门打我，说见一次打一次", "threat"),
+    ("前夫拿着菜刀在我家门口转", "threat"),
+    ("开着挖机要推俺家房子 俺老娘还在屋里", "threat"),
+    ("孩子他爸喝醉了把孩子打得脸都肿了", "child_at_risk"),
+    ("儿媳妇把俺赶出来了，门锁也换了", "elder_expelled"),
+    ("俺娘瘫在床上没人管，几个儿子都不回来", "elder_expelled"),
+    ("他把我锁在屋里不让我出门，还收了我的手机", "domestic_violence"),
+    ("儿子跟人打架被派出所行政拘留十天", "detention"),
+])
+def test_threats_a_child_or_an_old_person_at_risk_and_detention_are_urgent(message, risk):
+    intent = detect_intent(message)
+    assert intent.name == I.URGENT_RISK and intent.risk == risk
+
+
+@pytest.mark.parametrize("message", [
+    "房屋被违法强拆，房屋所有权人已起诉，承租人能否再起诉？",      # a question about the law, nobody in danger now
+    "持刀抢劫罪怎么量刑",
+])
+def test_questions_about_the_law_of_such_acts_are_not_urgent(message):
+    assert detect_intent(message).name != I.URGENT_RISK

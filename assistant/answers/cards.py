@@ -12,8 +12,9 @@ CARDS_DIR = Path(__file__).resolve().parent / "cards"
 LEGAL_AID_KINDS = ("no_means_test", "means_test", "")
 URGENCY = {True: "always", False: "", "if_serious": "if_serious"}
 # a death or a serious injury makes an injury card urgent (a person follows up first)
-SERIOUS_HARM = ("死了", "死亡", "去世", "过世", "身亡", "人没了", "没了气", "咽气", "出人命", "丧命", "抢救", "昏迷",
-                "重伤", "瘫痪", "截肢", "植物人", "重症", "icu", "不省人事", "病危")
+SERIOUS_HARM = re.compile(r"死|去世|过世|身亡|(人|都|就|已经|也)没了|倒下|倒了|晕倒|猝|(事故|出事)[^，。！？]{0,3}没了|没了气|咽气|出人命|丧命|"
+                          r"抢救|昏迷|重伤|瘫|截肢|植物人|重症|icu|不省人事|病危|骨折|(摔|压|打|砸|轧|撞|绞)断|断了|"
+                          r"打破|头破|住院|在医院|医院(里)?躺|动不了|绞了|轧了|大出血|烧伤|流产")
 CARD_KEYS = {"id", "title", "domain", "when", "unless", "overrides", "urgent", "legal_aid", "evidence",
              "conclusions", "steps", "ask"}
 CLAIM_KEYS = {"text", "law", "article", "quote"}
@@ -84,7 +85,7 @@ class Card:
 
     def urgent_for(self, text: str) -> bool:
         """Whether this question on this card needs a person first (`text` normalised as for `match`)."""
-        return self.urgent == "always" or (self.urgent == "if_serious" and any(w in text for w in SERIOUS_HARM))
+        return self.urgent == "always" or (self.urgent == "if_serious" and SERIOUS_HARM.search(text) is not None)
 
     def claims(self) -> list[Claim]:
         """Every claim that cites an article (what the checker and the answer verify)."""
