@@ -10,7 +10,7 @@ from api import auth
 from api.allow_header import install_allow_header
 from api.openapi_errors import declare_common_errors
 from api.limits import install_limits
-from api.routers import chat, eligibility, handoffs, health, wechat
+from api.routers import chat, documents, eligibility, handoffs, health, wechat
 from api.routers import laws, search
 from api.routers import records
 from api.routers import metrics as metrics_route
@@ -56,6 +56,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.include_router(wechat.router)
     app.include_router(chat.router)
     app.include_router(eligibility.router)
+    app.include_router(documents.router)
     install_allow_header(app)       # 405s list every method of the path
     declare_common_errors(app)      # 400/401/403/413/422/429 from shared machinery, in /openapi.json
     install_observability(app, services)   # request ids, /metrics, access log: outermost middleware

@@ -29,6 +29,7 @@ class Services:
     assistant: Any = None            # assistant.conversation.ConversationService (assistant.contracts.Assistant)
     wechat: Any = None               # assistant.channels.wiring.WeChatChannels (公众号, WeCom)
     eligibility_standards: Any = None  # assistant.eligibility.standards.StandardsBook (repo table + staff overrides)
+    documents: Any = None            # assistant.documents.store.DocumentStore (generated 文书, short-lived)
     rate_limiter: Any = None         # assistant.rate_limit.RateLimiter (per-IP and per-user counters)
     login_limiter: Any = None        # the staff login throttle's RateLimiter (default: rate_limiter)
     extra: dict[str, Any] = field(default_factory=dict)
@@ -99,8 +100,9 @@ def _wire_staff(services: Services) -> None:
 
 
 def _wire_handoff(services: Services) -> None:
-    """The handoff queue (HandoffDesk), staff-reply senders per channel, SLA + notification worker,
-    and the consultation records (`services.records.record_turn(...)` once per answered turn)."""
+    """The handoff queue (HandoffDesk), staff-reply senders per channel, SLA + notification worker
+    (with the retention purge and the purge of expired documents), the document store, and the consultation records (`services.records.record_turn(...)` once per answered turn)."""
+    from assistant.documents.store import DocumentPurgeJob, DocumentStore
     from assistant.handoff.outbound import OutboundRegistry
     from assistant.handoff.outbox import OutboxDispatcher
     from assistant.handoff.queue import HandoffQueue
@@ -122,8 +124,9 @@ def _wire_handoff(services: Services) -> None:
         on_notification=lambda: services.handoff_worker and services.handoff_worker.kick())
     retention = RetentionJob(services.records_engine, retention_days=settings.retention_days, key=settings.secret_key,
                              interval_hours=settings.retention_purge_interval_hours)
+    services.documents = DocumentStore(services.records_engine, ttl_hours=settings.documents_ttl_hours)
     services.handoff_worker = HandoffWorker(services.handoff_desk, dispatcher, settings.sla_sweep_interval_s,
-                                            housekeeping=[retention])
+                                            housekeeping=[retention, DocumentPurgeJob(services.documents)])
     services.records = ConsultationRecords(services.records_engine)
 
 
