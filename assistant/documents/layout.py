@@ -213,7 +213,10 @@ def _grid(doc, block: Grid) -> None:
                 _cell_text(target, cell.text, label=cell.label)
                 c += cell.span
             r += 1
-    if block.widths_cm:
+    if block.widths_cm:   # the grid's column widths (what LibreOffice reads) and each cell's (what Word reads)
+        table.autofit = False
+        for column, width in zip(table.columns, block.widths_cm):
+            column.width = Cm(width)
         for row in table.rows:
             for cell, width in zip(row.cells, block.widths_cm):
                 cell.width = Cm(width)

@@ -23,8 +23,8 @@ WIDTHS = (1.2, 2.8, 4.6, 2.4, 4.4)
 
 def build(facts: LegalAidFacts) -> Built:
     fill = Filler()
-    attachments = list(facts.pre_screen.materials) if facts.pre_screen and facts.pre_screen.materials \
-        else list(DEFAULT_MATERIALS)
+    attachments = [m for m in facts.pre_screen.materials if m != TITLE] \
+        if facts.pre_screen and facts.pre_screen.materials else list(DEFAULT_MATERIALS)   # not this form itself
     if facts.agent is not None and AGENT_MATERIALS not in attachments:
         attachments.append(AGENT_MATERIALS)
     groups = [("申请人", _applicant(fill, facts.applicant)),
@@ -95,8 +95,9 @@ def _pre_screen(f: LegalAidFacts) -> list[list[Cell]]:
     screen = f.pre_screen
     if screen is None:
         return [[Cell("未经系统预审，由法律援助机构审查", span=4)]]
-    rows = [_pair("初步判断", DECISION_LABELS[screen.decision] + ("（紧急）" if screen.urgent else ""))
-            + _pair("依据", "、".join(screen.citations) or "—")]
+    rows = [[Cell("初步判断", label=True), Cell(DECISION_LABELS[screen.decision] + ("（紧急）" if screen.urgent else ""),
+                                               span=3)],
+            [Cell("依据", label=True), Cell("、".join(screen.citations) or "—", span=3)]]
     if screen.explanation:
         rows.append([Cell("说明", label=True), Cell(screen.explanation, span=3)])
     if screen.where_to_apply:
