@@ -3,6 +3,7 @@
 # - Chromium (browser tests of the H5 chat and the staff console)
 # - a throw-away PostgreSQL cluster on a local port (the records suite also runs on PostgreSQL)
 # - a throw-away Redis on a local port, nothing saved to disk (the shared rate limiter's tests)
+# - LibreOffice Writer (headless) and poppler-utils: generated documents converted to PDF and read back
 # Idempotent and quiet; exports FAYUAN_TEST_POSTGRES_URL, FAYUAN_TEST_REDIS_URL and FAYUAN_CHROMIUM.
 
 _apt_install() {
@@ -15,7 +16,7 @@ _apt_install() {
   fi
 }
 
-_apt_install chromium fonts-noto-cjk postgresql redis-server
+_apt_install chromium fonts-noto-cjk postgresql redis-server libreoffice-writer-nogui poppler-utils
 export FAYUAN_CHROMIUM=/usr/bin/chromium
 
 _pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
