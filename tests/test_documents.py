@@ -54,6 +54,11 @@ def test_missing_facts_are_blanks_on_the_form_and_listed(code):
     assert "签名" in text and "年" + BLANK * 2 + "月" in text     # signature and a date to write in
 
 
+def test_control_characters_pasted_into_a_fact_do_not_break_the_document():
+    text = docx_text(generate("payment_order_application", {"applicant": {"name": "王\x00小\x0b明"}}).content)
+    assert "王小明" in text
+
+
 def test_a_filled_fact_is_not_listed_as_missing():
     facts = copy.deepcopy(FULL["labor_arbitration_application"])
     del facts["applicant"]["phone"], facts["position"]

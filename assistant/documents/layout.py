@@ -8,6 +8,7 @@ the east-asian slot (w:eastAsia) too, which is what Word and LibreOffice use for
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass, field
 
 from docx import Document
@@ -19,6 +20,8 @@ from docx.shared import Cm, Pt
 
 BODY_FONT, HEADING_FONT, LATIN_FONT = "宋体", "黑体", "Times New Roman"
 BODY_SIZE, TITLE_SIZE = Pt(12), Pt(18)     # 小四, 小二
+# characters XML 1.0 cannot hold (python-docx refuses them): control characters pasted from a phone
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 @dataclass
@@ -124,7 +127,7 @@ def set_fonts(element, east_asian: str) -> None:
 
 
 def _run(paragraph, text: str, *, font: str = BODY_FONT, size=None, bold: bool = False):
-    run = paragraph.add_run(text)
+    run = paragraph.add_run(_NOT_XML.sub("", text))
     set_fonts(run._element, font)
     if size is not None:
         run.font.size = size
