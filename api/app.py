@@ -11,7 +11,7 @@ from api.allow_header import install_allow_header
 from api.docs_offline import install_offline_docs
 from api.openapi_errors import declare_common_errors
 from api.limits import install_limits
-from api.routers import chat, eligibility, handoffs, health, tools, wechat
+from api.routers import chat, documents, eligibility, handoffs, health, tools, wechat
 from api.routers import laws, search
 from api.routers import known_answers, records
 from api.routers import metrics as metrics_route
@@ -64,6 +64,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.include_router(chat.router)
     app.include_router(eligibility.router)
     app.include_router(tools.router)
+    app.include_router(documents.router)
     install_allow_header(app)       # 405s list every method of the path
     declare_common_errors(app)      # 400/401/403/413/422/429 from shared machinery, in /openapi.json
     install_observability(app, services)   # request ids, /metrics, access log

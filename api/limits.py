@@ -56,6 +56,8 @@ def route_group(method: str, path: str) -> str | None:
         return "search"
     if path == "/v1/eligibility":
         return "eligibility"
+    if path.startswith("/v1/documents"):
+        return "documents"
     if path in ("/v1/chat", "/v1/chat/stream", "/v1/chat/completions"):
         return "chat"
     if path.startswith(("/v1/chat/", "/v1/consultations/")):   # transcript polls, ratings
@@ -71,6 +73,7 @@ class Limits:
         self.proxies = parse_networks(settings.trusted_proxies)
         per_ip = {"chat": settings.rate_chat_per_ip, "chat_read": settings.rate_chat_read_per_ip,
                   "search": settings.rate_search_per_ip, "eligibility": settings.rate_eligibility_per_ip,
+                  "documents": settings.rate_documents_per_ip,
                   "callback": settings.rate_callback_per_ip}
         self.per_ip = {group: Rate.parse(text) for group, text in per_ip.items()}
         self.per_user = {"chat": Rate.parse(settings.rate_chat_per_user)}

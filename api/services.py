@@ -33,6 +33,7 @@ class Services:
     compensation_figures: Any = None  # assistant.tools.figures.FiguresBook (repo table + staff overrides)
     known_answers: Any = None        # assistant.known_answers.store.KnownAnswerStore (approved staff replies)
     known_answer_bank: Any = None    # assistant.known_answers.match.KnownAnswerBank (what the chat answers from)
+    documents: Any = None            # assistant.documents.store.DocumentStore (generated 文书, short-lived)
     rate_limiter: Any = None         # assistant.rate_limit.RateLimiter (per-IP and per-user counters)
     login_limiter: Any = None        # the staff login throttle's RateLimiter (default: rate_limiter)
     extra: dict[str, Any] = field(default_factory=dict)
@@ -103,8 +104,9 @@ def _wire_staff(services: Services) -> None:
 
 
 def _wire_handoff(services: Services) -> None:
-    """The handoff queue (HandoffDesk), staff-reply senders per channel, SLA + notification worker,
-    and the consultation records (`services.records.record_turn(...)` once per answered turn)."""
+    """The handoff queue (HandoffDesk), staff-reply senders per channel, SLA + notification worker
+    (with the retention purge and the purge of expired documents), the document store, and the consultation records (`services.records.record_turn(...)` once per answered turn)."""
+    from assistant.documents.store import DocumentPurgeJob, DocumentStore
     from assistant.handoff.outbound import OutboundRegistry
     from assistant.handoff.outbox import OutboxDispatcher
     from assistant.handoff.queue import HandoffQueue
@@ -127,8 +129,9 @@ def _wire_handoff(services: Services) -> None:
     retention = RetentionJob(services.records_engine, retention_days=settings.retention_days,
                              key=effective_secret_key(settings),
                              interval_hours=settings.retention_purge_interval_hours)
+    services.documents = DocumentStore(services.records_engine, ttl_hours=settings.documents_ttl_hours)
     services.handoff_worker = HandoffWorker(services.handoff_desk, dispatcher, settings.sla_sweep_interval_s,
-                                            housekeeping=[retention])
+                                            housekeeping=[retention, DocumentPurgeJob(services.documents)])
     services.records = ConsultationRecords(services.records_engine)
 
 

@@ -10,38 +10,21 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import tempfile
 import time
 from collections import Counter
 from pathlib import Path
 
-from evals.common_chat import gold_keys, load_questions, write_result
+from evals.common_chat import chat_app, gold_keys, load_questions, write_result
 
 
 def run(limit: int, data_dir: Path | None, questions: list[dict] | None = None,
         lay_ranking_dir: Path | None = None) -> dict:
     """Ask `questions` (default: `limit` evenly spaced dev questions) through /v1/chat; the lay
     ranker's learned files from `lay_ranking_dir` when given (evals.chat_heldout)."""
-    from fastapi.testclient import TestClient
-
-    from api.app import create_app
-    from api.services import build_services
     from assistant.verify import QUOTE, mask_spans, outer_title
     from knowledge.citations import parse
-    from knowledge.kb import open_knowledge_base
-    from knowledge.settings import Settings
 
-    base = Settings() if data_dir is None else Settings(data_dir=data_dir)
-    records = Path(tempfile.mkdtemp(prefix="fayuan-chat-eval-")) / "records.sqlite3"
-    # one client asks every question: per-IP rate limits would refuse most of them (docs/limits.md)
-    update = {"database_url": f"sqlite:///{records.as_posix()}", "rate_limits_enabled": False}
-    if lay_ranking_dir is not None:
-        update["lay_ranking_dir"] = lay_ranking_dir
-    settings = base.model_copy(update=update)
-    services = build_services(settings)
-    services.knowledge = services.knowledge or open_knowledge_base(settings)
-    kb = services.knowledge
-    client = TestClient(create_app(services=services))
+    client, kb, settings = chat_app(data_dir, lay_ranking_dir)
 
     questions = questions if questions is not None else load_questions(limit)
     intents, statuses = Counter(), Counter()

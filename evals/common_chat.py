@@ -28,3 +28,26 @@ def write_result(name: str, result: dict, data_dir: Path) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
     return out
+
+
+def chat_app(data_dir: Path | None, lay_ranking_dir: Path | None = None):
+    """(TestClient over the app, its knowledge base, its settings) on `data_dir`'s knowledge base,
+    with a throw-away records database and rate limits off (one client asks every question)."""
+    import tempfile
+
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+    from api.services import build_services
+    from knowledge.kb import open_knowledge_base
+    from knowledge.settings import Settings
+
+    base = Settings() if data_dir is None else Settings(data_dir=data_dir)
+    records = Path(tempfile.mkdtemp(prefix="fayuan-chat-eval-")) / "records.sqlite3"
+    update = {"database_url": f"sqlite:///{records.as_posix()}", "rate_limits_enabled": False}
+    if lay_ranking_dir is not None:
+        update["lay_ranking_dir"] = lay_ranking_dir
+    settings = base.model_copy(update=update)
+    services = build_services(settings)
+    services.knowledge = services.knowledge or open_knowledge_base(settings)
+    return TestClient(create_app(services=services)), services.knowledge, settings

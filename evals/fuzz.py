@@ -44,6 +44,10 @@ SEMANTIC_422 = [
     {"include-path": "/v1/tools/deadline", "include-method": "POST", "checks": ACCEPTS_422},
     {"include-path": "/v1/tools/compensation", "include-method": "POST", "checks": ACCEPTS_422},
 ]
+# documents: whether facts fit (dates in order and not in the future, a real day, repaid <= lent)
+# is more than a JSON schema says, so a schema-valid body may still be a 422 with a reason
+SEMANTIC_422 += [{"include-path": path, "include-method": "POST", "checks": ACCEPTS_422}
+                 for path in ("/v1/documents", "/v1/handoffs/{ticket_id}/documents")]
 NEGATIVE_REJECTIONS = ["400", "401", "403", "404", "405", "406", "409", "413", "415", "422", "428", "429"]
 
 

@@ -92,6 +92,9 @@ class Settings(BaseSettings):
         24.0, ge=0, description="The background worker runs the retention purge this often, first right after "
                                 "start-up (0 = never: run `fayuan purge` from cron instead)")
     public_base_url: str = Field("http://127.0.0.1:8000", description="Base URL used in links (console, H5)")
+    documents_ttl_hours: float = Field(
+        24.0, gt=0, le=720, description="Generated documents (文书, personal data) can be downloaded this long, "
+                                        "then they are deleted (docs/documents.md)")
 
     # --- notifications ----------------------------------------------------------------------
     notify_webhook_url: str | None = Field(None, description="WeCom group-robot webhook for staff notifications")
@@ -131,6 +134,8 @@ class Settings(BaseSettings):
         "1200/min", description="Transcript reads per client IP (the H5 page polls every 5 s)")
     rate_search_per_ip: str = Field("300/min", description="/v1/search and /v1/laws requests per client IP")
     rate_eligibility_per_ip: str = Field("120/min", description="/v1/eligibility requests per client IP")
+    rate_documents_per_ip: str = Field(
+        "60/min", description="/v1/documents requests per client IP (generating and downloading documents)")
     rate_callback_per_ip: str = Field(
         "3000/min", description="WeChat/WeCom callbacks per IP, before the signature check (WeChat's servers "
                                 "deliver every user's messages, so keep this high)")
@@ -192,7 +197,7 @@ class Settings(BaseSettings):
         return value
 
     @field_validator("rate_chat_per_user", "rate_chat_per_ip", "rate_chat_read_per_ip", "rate_search_per_ip",
-                     "rate_eligibility_per_ip", "rate_callback_per_ip", "rate_callback_per_user")
+                     "rate_eligibility_per_ip", "rate_documents_per_ip", "rate_callback_per_ip", "rate_callback_per_user")
     @classmethod
     def _is_rate(cls, value: str, info) -> str:
         from assistant.rate_limit import Rate

@@ -5,7 +5,8 @@
 # - a throw-away Redis on a local port, nothing saved to disk (the shared rate limiter's tests)
 # - a throw-away Chroma server on a local port, from the chromadb package in the venv (Chroma
 #   server mode and the two-process topology tests)
-# All of them listen on 127.0.0.1 only. Idempotent and quiet; exports FAYUAN_TEST_POSTGRES_URL,
+# - LibreOffice Writer (headless) and poppler-utils: generated documents converted to PDF and read back
+# All servers listen on 127.0.0.1 only. Idempotent and quiet; exports FAYUAN_TEST_POSTGRES_URL,
 # FAYUAN_TEST_REDIS_URL, FAYUAN_TEST_CHROMA_URL and FAYUAN_CHROMIUM.
 
 _apt_install() {
@@ -18,7 +19,7 @@ _apt_install() {
   fi
 }
 
-_apt_install chromium fonts-noto-cjk postgresql redis-server
+_apt_install chromium fonts-noto-cjk postgresql redis-server libreoffice-writer-nogui poppler-utils
 export FAYUAN_CHROMIUM=/usr/bin/chromium
 
 _pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)

@@ -9,6 +9,9 @@ covered the day it is added), against a declared access level:
   staff session cookie;
 - HOLDER: a web conversation's own routes (transcript, rating): no login, but only the holder of
   the server-issued session id gets in; a made-up id, or another channel's session, is 404.
+- SESSION: the person of a web chat session (its id in the body) or staff: anonymous without a
+  session → 403; with the session id, or a staff token, it works;
+- LINK: a download link whose token is the credential: a wrong token → 404, never 401/403.
 
 A route missing from ACCESS fails the test: "new route: declare its access level"."""
 from __future__ import annotations
@@ -19,9 +22,11 @@ import pytest
 from fastapi.routing import iter_route_contexts
 from fastapi.testclient import TestClient
 
+from assistant.documents.catalog import generate
 from evals.fuzz import ADMIN, PASSWORDS, STAFF, bearer_token, fuzz_app
 
 PUBLIC, CALLBACK, STAFF_ONLY, ADMIN_ONLY, CONSOLE, HOLDER = "public", "callback", "staff", "admin", "console", "holder"
+SESSION, LINK = "session", "link"
 
 # (method, path) → (access level, example request: query params / JSON body)
 ACCESS: dict[tuple[str, str], tuple[str, dict]] = {
@@ -97,6 +102,14 @@ ACCESS: dict[tuple[str, str], tuple[str, dict]] = {
     ("PUT", "/v1/admin/figures/{region}"): (ADMIN_ONLY, {"path": {"region": "测试县"}, "json": {
         "level": "county", "figures": [{"figure": "average_wage", "year": 2024, "annual": 100000,
                                         "source": {"title": "测试", "published": "2025-01-01"}}]}}),
+    ("POST", "/v1/documents"): (SESSION, {"json": {"type": "payment_order_application", "facts": {},
+                                                   "session_id": "{session_id}"}}),
+    ("GET", "/v1/documents/types"): (PUBLIC, {}),
+    ("GET", "/v1/documents/download"): (LINK, {"params": {"token": "forged-token"}}),
+    ("POST", "/v1/handoffs/{ticket_id}/documents"): (STAFF_ONLY, {"json": {"type": "legal_aid_application"}}),
+    ("GET", "/v1/handoffs/{ticket_id}/documents"): (STAFF_ONLY, {}),
+    ("GET", "/v1/admin/documents/audit"): (ADMIN_ONLY, {}),
+    ("GET", "/console/documents/{document_id}"): (CONSOLE, {}),
 }
 
 
@@ -110,7 +123,9 @@ def matrix(small_kb, small_kb_settings, tmp_path_factory):
             ticket = services.handoff_desk.open_ticket(
                 session_id, trigger="person_request", service="法律援助", priority="normal", region="城关镇",
                 summary="要求人工", facts={}, channel="web", user_ref=session_id)
-            yield app, client, {"ticket_id": ticket.ticket_id, "session_id": session_id}
+            document, _ = services.documents.save(generate("payment_order_application", {}), actor="staff:matrix",
+                                                  ticket_id=ticket.ticket_id)
+            yield app, client, {"ticket_id": ticket.ticket_id, "session_id": session_id, "document_id": document.id}
 
 
 def app_routes(app) -> set[tuple[str, str]]:
@@ -130,8 +145,17 @@ def test_every_route_declares_its_access_level(matrix):
 def _call(client, method: str, path: str, example: dict, ids: dict, headers: dict | None = None):
     values = {**ids, **example.get("path", {})}
     url = re.sub(r"\{(\w+)\}", lambda m: str(values.get(m.group(1), "x")), path)
-    return client.request(method, url, params=example.get("params"), json=example.get("json"),
+    return client.request(method, url, params=example.get("params"), json=_filled(example.get("json"), values),
                           data=example.get("form"), content=example.get("content"), headers=headers or {})
+
+
+def _filled(body, values: dict):
+    """A JSON example with "{session_id}"-style placeholders replaced by the fixture's ids."""
+    if isinstance(body, dict):
+        return {key: _filled(value, values) for key, value in body.items()}
+    if isinstance(body, str):
+        return re.sub(r"^\{(\w+)\}$", lambda m: str(values.get(m.group(1), m.group(0))), body)
+    return body
 
 
 def _by_level(level: str) -> list[tuple[str, str]]:
@@ -188,6 +212,26 @@ def test_callbacks_are_anonymous_but_need_a_valid_signature(matrix, method, path
     _, client, ids = matrix
     answer = _call(client, method, path, ACCESS[(method, path)][1], ids)
     assert answer.status_code == 403, (answer.status_code, answer.text)
+
+
+@pytest.mark.parametrize(("method", "path"), _by_level(SESSION))
+def test_session_routes_need_the_persons_session_or_staff(matrix, method, path):
+    _, client, ids = matrix
+    example = ACCESS[(method, path)][1]
+    anonymous = {**example, "json": {k: v for k, v in example["json"].items() if k != "session_id"}}
+    assert _call(client, method, path, anonymous, ids).status_code == 403
+    assert _call(client, method, path, {**anonymous, "json": {**anonymous["json"], "session_id": "forged"}},
+                 ids).status_code == 403
+    assert _call(client, method, path, example, ids).status_code < 400
+    staff = {"Authorization": f"Bearer {bearer_token(client, STAFF)}"}
+    assert _call(client, method, path, anonymous, ids, staff).status_code < 400
+
+
+@pytest.mark.parametrize(("method", "path"), _by_level(LINK))
+def test_link_routes_answer_a_wrong_token_with_404(matrix, method, path):
+    _, client, ids = matrix
+    answer = _call(client, method, path, ACCESS[(method, path)][1], ids)
+    assert answer.status_code == 404, (answer.status_code, answer.text)
 
 
 @pytest.mark.parametrize(("method", "path"), _by_level(CONSOLE))

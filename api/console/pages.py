@@ -132,25 +132,34 @@ def ticket_page(request: Request, ticket_id: str) -> HTMLResponse:
     except HandoffError:
         return HTMLResponse("<!doctype html><meta charset='utf-8'><p>没有这个工单。<a href='/console/queue'>返回队列</a>",
                             status_code=404)
+    from api.routers.documents import document_store
+    from assistant.documents.catalog import TYPES
+    from assistant.documents.facts import CIVIL_CASES
+
     transcript = queue.transcript(ticket.id)
     staff_replies = [m["text"] for m in transcript if m.get("role") == "staff"]
     return _render(request, "console/ticket.html", staff, t=ticket, events=queue.events(ticket.id),
                    transcript=transcript, staff_members=staff_directory(_services(request)).list(),
                    known=store.for_ticket(ticket.id) if (store := _services(request).known_answers) else None,
                    known_question=question_from_summary(ticket.summary),
-                   known_reply=staff_replies[-1] if staff_replies else "")
+                   known_reply=staff_replies[-1] if staff_replies else "",
+                   documents=document_store(_services(request)).for_ticket(ticket.id, ticket.session_id),
+                   document_types=TYPES, civil_cases=CIVIL_CASES)
 
 
 @router.post("/tickets/{ticket_id}/{action}")
 def ticket_action(request: Request, ticket_id: str, action: str, csrf_token: str = Form("", max_length=100),
                   text: str = Form("", max_length=2000), outcome: str = Form("", max_length=200),
                   note: str = Form("", max_length=200), username: str = Form("", max_length=64),
-                  question: str = Form("", max_length=500), approve_known: str = Form("", max_length=8)):
+                  question: str = Form("", max_length=500), approve_known: str = Form("", max_length=8),
+                  doc_type: str = Form("", max_length=40), case: str = Form("", max_length=40)):
     staff = _page_staff(request)
     check_csrf(request, csrf_token)
     queue = _services(request).handoff_desk
     page = f"/console/tickets/{quote(ticket_id[:32])}"
     try:
+        if action == "document":   # 生成文书: pre-filled from the ticket's facts, replaces the previous one
+            return _generate_document(request, staff, ticket_id, doc_type, case, page)
         if action == "claim":
             queue.claim(ticket_id, staff)
             return _back(page, msg="已认领")
@@ -194,6 +203,35 @@ def _approve_known(request: Request, page: str, ticket_id: str, staff: StaffMemb
     except HTTPException as exc:
         return _back(page, msg=done.rstrip("；"), error=f"未能审核为已知答复：{exc.detail}")
     return _back(page, msg=f"{done}已审核为已知答复，类似的问题将用这条答复回答")
+
+
+def _generate_document(request: Request, staff: StaffMember, ticket_id: str, doc_type: str, case: str,
+                       page: str) -> RedirectResponse:
+    from api.routers.documents import document_store, ticket_document
+
+    services = _services(request)
+    try:
+        stored, _token = ticket_document(services, document_store(services), ticket_id, doc_type,
+                                         {"case": case} if doc_type == "civil_complaint" and case else None, staff)
+    except HTTPException as exc:
+        return _back(page, error=str(exc.detail))
+    blanks = f"，{len(stored.missing)}处待填写" if stored.missing else ""
+    return _back(page, msg=f"已生成《{stored.title}》{blanks}，可在“文书”中下载")
+
+
+@router.get("/documents/{document_id}")
+def download_document(request: Request, document_id: str):
+    """A document of a ticket, for staff (by id, with the console session; audited)."""
+    from api.routers.documents import docx_response, document_store
+    from assistant.documents.store import DocumentExpired, DocumentNotFound
+
+    staff = _page_staff(request)
+    try:
+        stored, content = document_store(_services(request)).open_by_id(document_id[:32], actor=f"staff:{staff.username}")
+    except (DocumentNotFound, DocumentExpired):
+        return HTMLResponse("<!doctype html><meta charset='utf-8'><p>文书已过期或已删除，请在工单页重新生成。"
+                            "<a href='/console/queue'>返回队列</a>", status_code=404)
+    return docx_response(stored, content)
 
 
 @router.post("/pull")

@@ -8,7 +8,9 @@ conversation text and everything that could point at a person goes; the counts s
 - WeChat/WeCom delivery rows (sender openid, answer text) before the cut-off: deleted (the channel
   prunes them after a day itself, but only when new messages arrive);
 - consultation records and ratings: kept for the monthly reports, with the session id replaced by
-  the same pseudonym (so distinct-conversation counts stay right) and rating comments emptied.
+  the same pseudonym (so distinct-conversation counts stay right) and rating comments emptied;
+- generated documents past their own, much shorter expiry (FAYUAN_DOCUMENTS_TTL_HOURS): deleted
+  (the handoff worker also deletes them every few minutes); their audit rows older than the cut-off too.
 Open tickets are never touched. Running it twice changes nothing the second time."""
 from __future__ import annotations
 
@@ -21,6 +23,8 @@ from sqlalchemy import Engine, delete, select, update
 from sqlalchemy.orm import Session
 
 from assistant.channels.wechat_models import ChannelDelivery
+from assistant.documents.models import DocumentEventRow
+from assistant.documents.store import purge_expired_documents
 from assistant.handoff.models import HandoffEventRow, HandoffTicketRow, NotificationOutboxRow, utcnow
 from assistant.handoff.states import CLOSED_STATUSES, OPEN_STATUSES
 from knowledge.database import flush_deleted
@@ -41,6 +45,8 @@ class PurgeResult:
     channel_deliveries_deleted: int = 0
     records_pseudonymised: int = 0
     ratings_pseudonymised: int = 0
+    documents_deleted: int = 0
+    document_events_deleted: int = 0
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -61,7 +67,7 @@ def purge_old_records(engine: Engine, *, retention_days: int, key: str, now: dat
     result = PurgeResult(cutoff=cutoff.isoformat())
     db = Session(engine)
     try:
-        _purge(db, cutoff, key, result)
+        _purge(db, cutoff, key, result, now or utcnow())
         if dry_run:
             db.rollback()
         else:
@@ -75,7 +81,7 @@ def purge_old_records(engine: Engine, *, retention_days: int, key: str, now: dat
     return result
 
 
-def _purge(db: Session, cutoff: datetime, key: str, result: PurgeResult) -> None:
+def _purge(db: Session, cutoff: datetime, key: str, result: PurgeResult, now: datetime) -> None:
     open_sessions = select(HandoffTicketRow.session_id).where(HandoffTicketRow.status.in_(OPEN_STATUSES))
     old_sessions = select(ChatSessionRow.id).where(ChatSessionRow.updated_at < cutoff,
                                                    ChatSessionRow.id.not_in(open_sessions))
@@ -121,3 +127,6 @@ def _purge(db: Session, cutoff: datetime, key: str, result: PurgeResult) -> None
         db.execute(update(ConsultationRatingRow).where(ConsultationRatingRow.session_id == rating.session_id)
                    .values(session_id=new_id, comment="").execution_options(synchronize_session=False))
     result.ratings_pseudonymised = len(ratings)
+    result.documents_deleted = purge_expired_documents(db.get_bind(), now, db=db)
+    result.document_events_deleted = db.execute(
+        delete(DocumentEventRow).where(DocumentEventRow.at < cutoff).execution_options(synchronize_session=False)).rowcount

@@ -1,0 +1,257 @@
+"""Answer quality: collect the answers of this version, write blind grading packets comparing two
+versions, score the graders' files by the rubric of ../shared/evals/lecoqa/README.md, and check
+the realistic question set (evals/data/realistic_questions.jsonl).
+
+    python -m evals.answers collect --out A.jsonl [--set dev|realistic] [--limit 60] [--data-dir data]
+    python -m evals.answers packets --a A.jsonl --b B.jsonl --out DIR [--set dev|realistic] [--batch 15]
+    python -m evals.answers score --packets DIR            # reads DIR/grades_*.jsonl and DIR/key.json
+    python -m evals.answers realistic [--data-dir data]    # right card, key article quoted, urgent routed
+    python -m evals.answers quotes [--limit 300]           # dev share: first quote gold, deciding clause quoted
+
+`collect` asks every question through POST /v1/chat (a new session each). Packets hide which
+version wrote which answer (X/Y shuffled per question with a fixed seed); the key stays in
+DIR/key.json for `score`. A grader writes one JSON line per question:
+{"id": 17, "X": {"correct": 1, "helpful": 4, "wrong_law": 0}, "Y": {...}}."""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import statistics
+from collections import Counter
+from pathlib import Path
+
+from evals.common_chat import REPO, SHARED, chat_app, gold_keys, load_questions
+
+LECOQA = SHARED / "evals" / "lecoqa"
+REALISTIC = REPO / "evals" / "data" / "realistic_questions.jsonl"
+GRADES = ("correct", "helpful", "wrong_law")
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def write_jsonl(path: Path, rows: list[dict]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+
+
+def question_set(name: str, limit: int | None) -> list[dict]:
+    """{id, question, reference, articles} rows: the dev share with the lawyers' answers, or the
+    realistic set with its checked conclusion and key articles."""
+    if name == "realistic":
+        rows = read_jsonl(REALISTIC)
+        out = [{"id": r["id"], "question": r["question"], "reference": r["conclusion"],
+                "articles": [f"{a['law']}第{a['article']}条" for a in r["key_articles"]]} for r in rows]
+    else:
+        refs = {r["id"]: r for r in read_jsonl(LECOQA / "devshare_answers.jsonl")}
+        out = [{"id": q["id"], "question": q["question"], "reference": refs[q["id"]]["reference_answer"],
+                "articles": refs[q["id"]]["reference_articles"]}
+               for q in load_questions(None) if q["id"] in refs]
+    if limit and limit < len(out):      # evenly spaced: the files are grouped by topic
+        step = len(out) / limit
+        out = [out[int(i * step)] for i in range(limit)]
+    return out
+
+
+# --- collect ------------------------------------------------------------------------------------
+def collect(set_name: str, limit: int | None, data_dir: Path | None, out: Path) -> int:
+    client, _, _ = chat_app(data_dir)
+    rows = []
+    for q in question_set(set_name, limit):
+        r = client.post("/v1/chat", json={"message": q["question"]})
+        body = r.json() if r.status_code == 200 else {"answer": f"HTTP {r.status_code}", "citations": []}
+        rows.append({"id": q["id"], "question": q["question"], "answer": body.get("answer", ""),
+                     "intent": body.get("intent"), "handoff": body.get("handoff"),
+                     "citations": [f"{c.get('law')}第{c.get('article_id')}条" for c in body.get("citations", [])
+                                   if c.get("law")]})
+    write_jsonl(out, rows)
+    return len(rows)
+
+
+# --- blind packets ------------------------------------------------------------------------------
+RUBRIC = (LECOQA / "README.md")
+
+
+def packets(a: Path, b: Path, out: Path, set_name: str, batch: int, seed: int) -> int:
+    """Packets of `batch` questions: question, reference, and the two versions' answers as X and Y
+    in an order drawn per question; key.json says which is which."""
+    answers_a = {r["id"]: r for r in read_jsonl(a)}
+    answers_b = {r["id"]: r for r in read_jsonl(b)}
+    refs = {q["id"]: q for q in question_set(set_name, None)}
+    ids = [i for i in answers_a if i in answers_b and i in refs]
+    rng = random.Random(seed)
+    key, out_rows = {}, []
+    for i in ids:
+        flip = rng.random() < 0.5
+        key[str(i)] = {"X": "b" if flip else "a", "Y": "a" if flip else "b"}
+        x, y = (answers_b[i], answers_a[i]) if flip else (answers_a[i], answers_b[i])
+        out_rows.append((i, refs[i], x["answer"], y["answer"]))
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "key.json").write_text(json.dumps({"a": str(a), "b": str(b), "key": key}, ensure_ascii=False, indent=1),
+                                  encoding="utf-8")
+    rubric = RUBRIC.read_text(encoding="utf-8").split("## Where things stood")[0]
+    for n in range(0, len(out_rows), batch):
+        lines = [rubric, "", "# Questions", ""]
+        for i, ref, x, y in out_rows[n:n + batch]:
+            lines += [f"## id {i}", f"**Question:** {ref['question']}", f"**Reference answer:** {ref['reference']}",
+                      f"**Reference articles:** {'；'.join(ref['articles'])}", "", "**Answer X:**", x, "",
+                      "**Answer Y:**", y, ""]
+        (out / f"packet_{n // batch + 1:02d}.md").write_text("\n".join(lines), encoding="utf-8")
+    return len(out_rows)
+
+
+def score(packet_dir: Path) -> dict:
+    """Per version: graded count, correct rate, mean helpfulness, wrong-law rate."""
+    key = json.loads((packet_dir / "key.json").read_text(encoding="utf-8"))["key"]
+    grades: dict[str, list[dict]] = {"a": [], "b": []}
+    for path in sorted(packet_dir.glob("grades_*.jsonl")):
+        for row in read_jsonl(path):
+            sides = key.get(str(row["id"]))
+            if sides is None:
+                continue
+            for label in ("X", "Y"):
+                if label in row:
+                    grades[sides[label]].append(row[label])
+    result = {}
+    for version, rows in grades.items():
+        n = len(rows)
+        result[version] = {"graded": n} | ({
+            "correct": round(sum(r["correct"] for r in rows) / n, 3),
+            "helpful": round(statistics.mean(r["helpful"] for r in rows), 2),
+            "wrong_law": round(sum(r["wrong_law"] for r in rows) / n, 3)} if n else {})
+    return result
+
+
+# --- the realistic set --------------------------------------------------------------------------
+def realistic(data_dir: Path | None) -> dict:
+    """Right card (the main type first; no card for questions no type covers), a key article quoted
+    in the answer text, urgent questions routed as urgent (through /v1/chat)."""
+    from assistant.composer import ComposerLimits, OfflineComposer, cite_label
+
+    client, kb, _ = chat_app(data_dir)
+    composer = OfflineComposer(kb, ComposerLimits())
+    rows = read_jsonl(REALISTIC)
+    counts, misses = Counter(), []
+    for row in rows:
+        composed = composer.answer(row["question"], kb.search(row["question"], k=10))
+        expected = row["types"]
+        main_ok = composed.cards[:1] == expected[:1] if expected else not composed.cards
+        counts["type_main"] += main_ok
+        counts["type_any"] += bool(set(expected) & set(composed.cards)) if expected else not composed.cards
+        keys = [(a["law"], str(a["article"])) for a in row["key_articles"]]
+        labels = [cite_label(h) for k in keys if (h := kb.get_article(*k)) is not None]
+        counts["with_key_article"] += bool(labels)
+        counts["key_quoted"] += any(f"{label}规定" in composed.text or f"{label}：“" in composed.text for label in labels)
+        if row["urgent"]:
+            body = client.post("/v1/chat", json={"message": row["question"]}).json()
+            routed = body.get("intent") == "urgent_risk" or (body.get("handoff") or {}).get("priority") == "urgent"
+            counts["urgent"] += 1
+            counts["urgent_routed"] += routed
+            if not routed:
+                misses.append({"id": row["id"], "kind": "urgent", "question": row["question"]})
+        if not main_ok:
+            misses.append({"id": row["id"], "kind": "type", "expected": expected, "got": composed.cards,
+                           "question": row["question"]})
+    n = len(rows)
+    return {"questions": n, "right_main_type": round(counts["type_main"] / n, 3),
+            "right_type_any_issue": round(counts["type_any"] / n, 3),
+            "key_article_quoted": round(counts["key_quoted"] / max(counts["with_key_article"], 1), 3),
+            "urgent": counts["urgent"], "urgent_routed": counts["urgent_routed"], "misses": misses}
+
+
+# --- dev share: which articles the answer quotes --------------------------------------------------
+_QUOTED_LABEL = re.compile(r"《([^》]+)》第([零〇一二两三四五六七八九十百千]+)条(?:之([一二三四五六七八九十]+))?(?:规定|还规定|，它规定)?[：:]?“")
+
+
+def quoted_articles(text: str) -> list[tuple[str, str]]:
+    """(law, article_id) of each article the answer quotes (label followed by a quotation), in order."""
+    from ingest.numerals import article_id, cn_to_int
+
+    return [(m.group(1), article_id(cn_to_int(m.group(2)), cn_to_int(m.group(3)) if m.group(3) else 0))
+            for m in _QUOTED_LABEL.finditer(text)]
+
+
+def deciding_clause(reference: str, article_text: str) -> str:
+    """The clause of the gold article closest to the lawyers' answer (character pairs shared):
+    what a correct answer has to quote."""
+    from assistant.answers.clauses import char_pairs, article_units
+
+    units = [lead + "".join(items) for lead, items in article_units(article_text)]
+    ref = char_pairs(reference)
+    return max(units, key=lambda u: len(char_pairs(u) & ref) / max(len(char_pairs(u)), 1), default="")
+
+
+def quotes(limit: int | None, data_dir: Path | None) -> dict:
+    """First quoted article is gold; for questions whose gold article is among the top 10 hits, the
+    gold's deciding clause is quoted (≥ 80 % of its character pairs appear in the answer)."""
+    from assistant.answers.clauses import char_pairs
+    from assistant.composer import ComposerLimits, OfflineComposer
+
+    _, kb, _ = chat_app(data_dir)
+    composer = OfflineComposer(kb, ComposerLimits())
+    refs = {r["id"]: r for r in read_jsonl(LECOQA / "devshare_answers.jsonl")}
+    counts = Counter()
+    for row in load_questions(limit):
+        gold = gold_keys(row)
+        hits = kb.search(row["question"], k=10)
+        composed = composer.answer(row["question"], hits)
+        quoted = quoted_articles(composed.text)
+        counts["questions"] += 1
+        counts["first_quote_gold"] += bool(quoted) and quoted[0] in gold
+        counts["top1_gold"] += bool(hits) and (hits[0].law, hits[0].article_id) in gold
+        in_top = [h for h in hits if (h.law, h.article_id) in gold]
+        if in_top and row["id"] in refs:
+            counts["gold_in_top10"] += 1
+            clause = deciding_clause(refs[row["id"]]["reference_answer"], in_top[0].text)
+            wanted = char_pairs(clause)
+            counts["deciding_clause_quoted"] += bool(wanted) and len(wanted & char_pairs(composed.text)) / len(wanted) >= 0.8
+    n = counts["questions"]
+    return {"questions": n, "first_quote_gold": round(counts["first_quote_gold"] / n, 3),
+            "retrieval_top1_gold": round(counts["top1_gold"] / n, 3), "gold_in_top10": counts["gold_in_top10"],
+            "deciding_clause_quoted": round(counts["deciding_clause_quoted"] / max(counts["gold_in_top10"], 1), 3)}
+
+
+def main(argv: list[str] | None = None) -> None:
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    c = sub.add_parser("collect")
+    c.add_argument("--out", type=Path, required=True)
+    p = sub.add_parser("packets")
+    p.add_argument("--a", type=Path, required=True)
+    p.add_argument("--b", type=Path, required=True)
+    p.add_argument("--out", type=Path, required=True)
+    p.add_argument("--batch", type=int, default=15)
+    p.add_argument("--seed", type=int, default=20261207)
+    s = sub.add_parser("score")
+    s.add_argument("--packets", type=Path, required=True)
+    r = sub.add_parser("realistic")
+    q = sub.add_parser("quotes")
+    for cmd in (c, p):
+        cmd.add_argument("--set", choices=("dev", "realistic"), default="dev")
+    for cmd in (c, q):
+        cmd.add_argument("--limit", type=int, default=60)
+    for cmd in (c, r, q):
+        cmd.add_argument("--data-dir", type=Path, default=None)
+    args = parser.parse_args(argv)
+    if args.command == "collect":
+        print(f"{collect(args.set, args.limit, args.data_dir, args.out)} answers written to {args.out}")
+    elif args.command == "packets":
+        print(f"{packets(args.a, args.b, args.out, args.set, args.batch, args.seed)} questions in packets under {args.out}")
+    elif args.command == "score":
+        print(json.dumps(score(args.packets), ensure_ascii=False, indent=1))
+    elif args.command == "realistic":
+        result = realistic(args.data_dir)
+        for miss in result.pop("misses")[:40]:
+            print("miss", json.dumps(miss, ensure_ascii=False))
+        print(json.dumps(result, ensure_ascii=False, indent=1))
+    else:
+        print(json.dumps(quotes(args.limit, args.data_dir), ensure_ascii=False, indent=1))
+
+
+if __name__ == "__main__":
+    main()
