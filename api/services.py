@@ -168,6 +168,7 @@ def _wire_chat(services: Services) -> None:
     from assistant.known_answers.match import KnownAnswerBank
     from assistant.known_answers.store import KnownAnswerStore
     from assistant.llm import llm_from_settings
+    from assistant.documents.in_chat import DocumentDesk
     from assistant.sessions import SessionStore
 
     settings = services.settings
@@ -182,6 +183,7 @@ def _wire_chat(services: Services) -> None:
         records=lambda: getattr(services, "records", None),
         figures=lambda: services.compensation_figures,
         known_answers=lambda: services.known_answer_bank,
+        documents=lambda: DocumentDesk(services.documents, settings.public_base_url) if services.documents else None,
         llm=llm_from_settings(settings),
         search_k=settings.chat_search_k, min_score=settings.chat_min_score,
         max_citations=settings.chat_max_citations, relative_floor=settings.chat_relative_floor,

@@ -30,6 +30,7 @@ class ComposedAnswer:
     confident: bool = True
     cards: list[str] = field(default_factory=list)    # answer-card ids (dispute types), main issue first
     urgent: bool = False                               # a card marked urgent (death, injury, violence …)
+    document: str = ""                                 # the form the answer offers to fill
 
 
 @dataclass(frozen=True)
@@ -124,7 +125,7 @@ class OfflineComposer:
         cited = {_key(h) for h in rendered.citations}
         related = [h for h in chosen if h.kind == "statute" and _key(h) not in cited][:self.limits.related]
         return ComposedAnswer(rendered.text, rendered.citations + related, rendered.points, confident=True,
-                              cards=rendered.cards, urgent=rendered.urgent)
+                              cards=rendered.cards, urgent=rendered.urgent, document=rendered.document)
 
     def retrieval_answer(self, question: str, ranked: list[Hit], cases: list[Hit],
                          already_quoted: set[tuple]) -> ComposedAnswer:

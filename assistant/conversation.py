@@ -16,6 +16,8 @@ from assistant.answers.cards import card_titles
 from assistant.answers.matcher import match_cards
 from assistant.answers.render import CardRenderer
 from assistant.article_cache import ArticleCaches
+from assistant.documents.in_chat import chosen_form
+from assistant.documents.prefill import facts_from_ticket
 from assistant.composer import DISCLAIMER, OFFER_HUMAN, ComposedAnswer, OfflineComposer, cite_label
 from assistant.contracts import ChatReply, Citation, HandoffDesk, HandoffInfo
 from assistant.handoff.outbound import TRANSCRIPT_CHANNELS
@@ -66,6 +68,7 @@ class ConversationService:
                  records: Callable[[], Any | None] = lambda: None,
                  figures: Callable[[], Any | None] = lambda: None,
                  known_answers: Callable[[], Any | None] = lambda: None,
+                 documents: Callable[[], Any | None] = lambda: None,
                  llm: Any | None = None, search_k: int = 10, min_score: float = 0.0, max_citations: int = 8,
                  relative_floor: float = 0.3, max_message_chars: int = 2000):
         from assistant.composer import ComposerLimits
@@ -77,6 +80,7 @@ class ConversationService:
         self._records = records     # assistant.records.service.ConsultationRecords (reports)
         self._figures = figures     # assistant.tools.figures.FiguresBook (the money tool's local figures)
         self._known_answers = known_answers   # assistant.known_answers.match.KnownAnswerBank
+        self._documents = documents           # assistant.documents.in_chat.DocumentDesk (fills forms)
         self._article_caches = ArticleCaches()
         self.llm = llm
         self.search_k = search_k
@@ -147,6 +151,8 @@ class ConversationService:
             return self._expand(session, intent.point or 0)
         if intent.name == I.STATUTE_LOOKUP:
             return self._statute(intent.cleaned)
+        if intent.name == I.DOCUMENT_REQUEST:
+            return self._document(session, intent.cleaned)
         if intent.name == I.ELIGIBILITY:
             return self._eligibility_turn(session, intent.cleaned, desk, continuing=False)
         if intent.name == I.FOLLOW_UP:   # "那如果公司不给呢？" is about the previous topic
@@ -188,6 +194,7 @@ class ConversationService:
                  "citations": [_cite_key(h) for h in citations]}
         if composed.cards:
             state["cards"] = composed.cards
+            state["document"] = composed.document or None
         if topic:
             state["topic"] = state["story"] = topic
         handoff = None
@@ -253,6 +260,28 @@ class ConversationService:
         composed = OfflineComposer(kb, self.limits).statute(hit)
         return Outcome(composed.text, I.STATUTE_LOOKUP, [hit], substantive=True,
                        state={"points": [], "topic": cite_label(hit), "citations": [_cite_key(hit)]})
+
+    def _document(self, session: ChatSession, message: str) -> Outcome:
+        """Fill the form the message names, or the one the last answer offered; what the session
+        knows (the eligibility facts) goes in, the rest is left blank for the person to write."""
+        desk = self._documents()
+        form = chosen_form(message, session.state.get("document"))
+        if desk is None:
+            return Outcome("现在没法在线生成文书，请拨打 12348 或回复“转人工”，工作人员可以帮您准备。", I.DOCUMENT_REQUEST)
+        if form is None:
+            return Outcome("您想写哪一种？比如：劳动仲裁申请书、民事起诉状（离婚、抚养费、借钱不还）、人身安全保护令申请书、"
+                           "法律援助申请表。先说说您遇到的事也可以，我会告诉您需要哪一种。", I.DOCUMENT_REQUEST)
+        doc_type, case = form
+        facts = facts_from_ticket(doc_type, {"facts": (session.state.get("flow_state") or {}).get("facts") or {},
+                                             "decision": session.state.get("eligibility_decision")},
+                                  region=_session_region(session.state))
+        if case:
+            facts["case"] = case
+        title, blanks, url = desk.fill(doc_type, facts, session.id)
+        gaps = f"还有 {len(blanks)} 处空着（如姓名、地址、对方信息），请打印后用笔填上或在电脑上补全。" if blanks else ""
+        return Outcome(f"已经帮您生成《{title}》。{gaps}\n下载（24 小时内有效）：{url}\n"
+                       "递交前可以请法律援助中心或村（居）法律顾问帮您看一遍；需要帮忙请回复“转人工”。",
+                       I.DOCUMENT_REQUEST, state={"points": []})
 
     def _expand(self, session: ChatSession, number: int) -> Outcome:
         kb = self.kb()

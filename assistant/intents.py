@@ -19,12 +19,14 @@ URGENT_RISK = "urgent_risk"
 EXPAND_POINT = "expand_point"     # "第二点再说详细点"
 FOLLOW_UP = "follow_up"           # "那如果公司不给呢？" (a legal question that leans on the last topic)
 UNCLEAR = "unclear"               # emoji only, punctuation, no words
+DOCUMENT_REQUEST = "document_request"   # "帮我写个起诉状": fill the form (assistant/documents/in_chat.py)
 
 # How staff pages name the intents (reports, consultation records).
 INTENT_LABELS = {
     LEGAL_QUESTION: "法律咨询", STATUTE_LOOKUP: "查法条", ELIGIBILITY: "法律援助资格",
     HUMAN_REQUEST: "转人工", GREETING: "问候", THANKS: "致谢", OUT_OF_SCOPE: "非法律问题",
     URGENT_RISK: "紧急情况", EXPAND_POINT: "追问要点", FOLLOW_UP: "追问", UNCLEAR: "无法识别",
+    DOCUMENT_REQUEST: "填写文书",
 }
 
 
@@ -87,6 +89,9 @@ HUMAN_PATTERN = _rx(r"转人工", r"^人工(客服|服务|咨询|回复)?[。！
 ELIGIBILITY_PATTERN = _rx(r"(申请|办理?|符合|够|能不能|能否|可以|能)[^，。！？]{0,8}(法律援助|法援)",
                           r"(法律援助|法援)[^，。！？]{0,8}(条件|资格|怎么申请|能申请|申请吗|符合|标准|找谁|去哪)",
                           r"免费(的)?律师", r"请不起律师", r"没钱(请|找)律师")
+DOCUMENT_PATTERN = _rx(r"(帮我|帮俺|给我|替我|帮忙|能不能|可以)[^，。！？]{0,4}(写|填|弄|做|拟|准备|出)[^，。！？]{0,10}"
+                       r"(申请书|起诉状|诉状|申请表|文书|状子)",
+                       r"^(好的?|要|需要|行|可以)?[，,。！!\s]*(帮我|帮俺)(写|填)(一下|吧|好)?[。！!]*$")
 GREETING_PATTERN = _rx(r"^(你好|您好|在吗|在不在|哈喽|嗨|hi|hello|hey|早上好|上午好|中午好|下午好|晚上好|早|喂)"
                        r"[呀啊吗么呢!！~。.,，？?\s]*$")
 THANKS_PATTERN = _rx(r"^(谢谢|感谢|多谢|谢了|thanks?|thank you|好的?谢谢|明白了?谢谢|辛苦了|好的|知道了|明白了|懂了|ok)"
@@ -166,6 +171,8 @@ def detect_intent(message: str, *, has_topic: bool = False, has_points: bool = F
             return intent(URGENT_RISK, risk=risk)
     if HUMAN_PATTERN.search(cleaned):
         return intent(HUMAN_REQUEST)
+    if DOCUMENT_PATTERN.search(cleaned):
+        return intent(DOCUMENT_REQUEST)
     citation = CITATION_PATTERN.search(cleaned)
     if citation:
         rest = (cleaned[:citation.start()] + cleaned[citation.end():]).strip(" ？?。.！!，,")

@@ -59,3 +59,26 @@ def test_dismissal_compensation_in_chat_first_sentence_is_the_amount(client, sma
 def test_a_missing_fact_is_asked_one_at_a_time(client):
     body = ask_chat(client, "公司把我辞退了，能赔多少钱")
     assert "干了多久" in body["answer"] and "工资" not in body["answer"].split("？")[0].replace("干了多久", "")
+
+
+def test_a_card_answer_offers_its_form_and_help_me_write_fills_it(client):
+    """The unpaid-wages card offers the 仲裁申请书; "帮我写申请书" then fills it with blanks and an
+    expiring link the same session can download; the file opens in python-docx."""
+    import io
+
+    from docx import Document
+
+    first = ask_chat(client, "老板拖欠我三个月工资不发怎么办")
+    assert "【文书】" in first["answer"] and "劳动人事争议仲裁申请书" in first["answer"]
+    reply = ask_chat(client, "帮我写申请书", first["session_id"])
+    assert reply["intent"] == "document_request" and "已经帮您生成《劳动人事争议仲裁申请书》" in reply["answer"]
+    path = reply["answer"].split("下载（24 小时内有效）：")[1].split("\n")[0]
+    download = client.get(path[path.index("/v1/documents/download"):])
+    assert download.status_code == 200
+    text = "\n".join(p.text for p in Document(io.BytesIO(download.content)).paragraphs)
+    assert "仲裁申请书" in text
+
+
+def test_help_me_write_without_a_known_form_asks_which_one(client):
+    reply = ask_chat(client, "帮我写个文书")
+    assert reply["intent"] == "document_request" and "您想写哪一种" in reply["answer"]

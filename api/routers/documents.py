@@ -27,6 +27,7 @@ from api.services import Services
 from assistant.documents.catalog import DOCX_MEDIA_TYPE, TYPES, UnknownDocumentType, generate
 from assistant.documents.facts import CIVIL_CASES, reason_in_chinese
 from assistant.documents.prefill import facts_from_ticket
+from assistant.documents.in_chat import DOWNLOAD_PATH
 from assistant.documents.store import DocumentExpired, DocumentNotFound, DocumentStore, StoredDocument
 from assistant.handoff.states import HandoffError
 from assistant.sessions import SESSION_ID_PATTERN
@@ -35,7 +36,6 @@ from assistant.staff.accounts import StaffMember
 log = logging.getLogger(__name__)
 router = APIRouter(tags=["documents"])
 WEB_CHANNELS = {"web", "h5", "api"}
-DOWNLOAD_PATH = "/v1/documents/download"
 NEED_SESSION = "请先在咨询页面说明您的情况，再生成文书（需要有效的会话 session_id）"
 BAD_LINK = "下载链接无效或文书已删除，请重新生成"
 BODY_KEYS = {"type", "facts", "session_id"}

@@ -16,7 +16,7 @@ SERIOUS_HARM = re.compile(r"死|去世|过世|身亡|(人|都|就|已经|也)没
                           r"抢救|昏迷|重伤|瘫|截肢|植物人|重症|icu|不省人事|病危|骨折|(摔|压|打|砸|轧|撞|绞)断|断了|"
                           r"打破|头破|住院|在医院|医院(里)?躺|动不了|绞了|轧了|大出血|烧伤|流产")
 CARD_KEYS = {"id", "title", "domain", "when", "unless", "overrides", "urgent", "legal_aid", "evidence",
-             "conclusions", "steps", "ask"}
+             "conclusions", "steps", "ask", "document"}
 CLAIM_KEYS = {"text", "law", "article", "quote"}
 ASK_KEYS = {"question", "why", "law", "article", "quote"}
 
@@ -75,6 +75,7 @@ class Card:
     overrides: tuple[str, ...] = ()
     urgent: str = ""                               # "always" | "if_serious" (death, serious injury) | ""
     legal_aid: str = ""
+    document: str = ""                             # the form chat offers to fill: "labor_arbitration_application", "civil_complaint:divorce"
     source: str = ""                               # file name, for messages
 
     def match(self, text: str) -> int:
@@ -138,7 +139,17 @@ def _card(raw: dict, source: str) -> Card:
                 evidence=tuple(str(e) for e in raw.get("evidence", [])),
                 unless=tuple(Pattern.parse(p) for p in raw.get("unless", [])),
                 overrides=tuple(raw.get("overrides", [])), urgent=URGENCY[raw.get("urgent", False)],
-                legal_aid=raw.get("legal_aid", ""), source=source)
+                legal_aid=raw.get("legal_aid", ""), document=_document(raw.get("document", ""), where), source=source)
+
+
+def _document(value: str, where: str) -> str:
+    from assistant.documents.catalog import TYPES
+    from assistant.documents.facts import CIVIL_CASES
+
+    doc_type, _, case = value.partition(":")
+    if value and (doc_type not in TYPES or (case and case not in CIVIL_CASES)):
+        raise CardError(f"{where}: unknown document {value!r}")
+    return value
 
 
 def load_file(path: Path) -> list[Card]:

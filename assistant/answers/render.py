@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from assistant.answers.card_check import normalise
 from assistant.answers.cards import Card, Claim
 from assistant.answers.matcher import normalise_question
+from assistant.documents.in_chat import offer_line
 from knowledge.types import Hit, KnowledgeBase
 
 log = logging.getLogger(__name__)
@@ -32,6 +33,7 @@ class CardAnswer:
     points: list[dict] = field(default_factory=list)
     cards: list[str] = field(default_factory=list)     # card ids, main issue first
     urgent: bool = False
+    document: str = ""                                  # the form offered (the main issue's), "" for none
 
 
 class CardRenderer:
@@ -51,10 +53,14 @@ class CardRenderer:
             for n, card in enumerate(cards):
                 lines.append(f"{NUMERALS[n]}、{card.title}")
                 lines += self._issue(card, points, full=False)
+        document = next((c.document for c in cards if c.document), "")
+        if document:
+            lines.append(offer_line(document))
         lines.append(WHERE_TO_ASK)
         cited = list({h.doc_id: h for h in self._cited}.values())
         text = normalise_question(question)
-        return CardAnswer("\n".join(lines), cited, points, [c.id for c in cards], any(c.urgent_for(text) for c in cards))
+        return CardAnswer("\n".join(lines), cited, points, [c.id for c in cards], any(c.urgent_for(text) for c in cards),
+                          document)
 
     # --- one issue --------------------------------------------------------------------------
     def _issue(self, card: Card, points: list[dict], *, full: bool) -> list[str]:
