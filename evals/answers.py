@@ -5,7 +5,7 @@ the realistic question set (evals/data/realistic_questions.jsonl).
     python -m evals.answers collect --out A.jsonl [--set dev|realistic] [--limit 60] [--data-dir data]
     python -m evals.answers packets --a A.jsonl --b B.jsonl --out DIR [--set dev|realistic] [--batch 15]
     python -m evals.answers score --packets DIR            # reads DIR/grades_*.jsonl and DIR/key.json
-    python -m evals.answers realistic [--data-dir data]    # right card, key article quoted, urgent routed
+    python -m evals.answers realistic [--heldout] [--data-dir data]   # right card, key article quoted, urgent routed
     python -m evals.answers quotes [--limit 300]           # dev share: first quote gold, deciding clause quoted
 
 `collect` asks every question through POST /v1/chat (a new session each). Packets hide which
@@ -26,7 +26,8 @@ from pathlib import Path
 from evals.common_chat import REPO, SHARED, chat_app, gold_keys, load_questions
 
 LECOQA = SHARED / "evals" / "lecoqa"
-REALISTIC = REPO / "evals" / "data" / "realistic_questions.jsonl"
+REALISTIC = REPO / "evals" / "data" / "realistic_questions.jsonl"          # the cards were tuned on it
+REALISTIC_HELDOUT = REPO / "evals" / "data" / "realistic_heldout.jsonl"   # written apart: report this one
 GRADES = ("correct", "helpful", "wrong_law")
 
 
@@ -127,14 +128,14 @@ def score(packet_dir: Path) -> dict:
 
 
 # --- the realistic set --------------------------------------------------------------------------
-def realistic(data_dir: Path | None) -> dict:
+def realistic(data_dir: Path | None, path: Path = REALISTIC) -> dict:
     """Right card (the main type first; no card for questions no type covers), a key article quoted
     in the answer text, urgent questions routed as urgent (through /v1/chat)."""
     from assistant.composer import ComposerLimits, OfflineComposer, cite_label
 
     client, kb, _ = chat_app(data_dir)
     composer = OfflineComposer(kb, ComposerLimits())
-    rows = read_jsonl(REALISTIC)
+    rows = read_jsonl(path)
     counts, misses = Counter(), []
     for row in rows:
         composed = composer.answer(row["question"], kb.search(row["question"], k=10))
@@ -230,6 +231,7 @@ def main(argv: list[str] | None = None) -> None:
     s = sub.add_parser("score")
     s.add_argument("--packets", type=Path, required=True)
     r = sub.add_parser("realistic")
+    r.add_argument("--heldout", action="store_true", help="the held-out set (default: the dev set the cards were tuned on)")
     q = sub.add_parser("quotes")
     for cmd in (c, p):
         cmd.add_argument("--set", choices=("dev", "realistic"), default="dev")
@@ -245,7 +247,7 @@ def main(argv: list[str] | None = None) -> None:
     elif args.command == "score":
         print(json.dumps(score(args.packets), ensure_ascii=False, indent=1))
     elif args.command == "realistic":
-        result = realistic(args.data_dir)
+        result = realistic(args.data_dir, REALISTIC_HELDOUT if args.heldout else REALISTIC)
         for miss in result.pop("misses")[:40]:
             print("miss", json.dumps(miss, ensure_ascii=False))
         print(json.dumps(result, ensure_ascii=False, indent=1))
