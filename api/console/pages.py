@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from api.auth import (LoginBusy, LoginThrottled, authenticate_login, authenticated_staff, check_csrf, csrf_token_for,
                       end_console_session, staff_directory, start_console_session)
 from api.console.lookup import regulation_lookup
+from api.console.people import StaffNames
 from api.console.render import STATUS_FILTERS, TEMPLATES
 from assistant.handoff.states import SERVICES, HandoffError
 from assistant.records.models import RATINGS
@@ -37,8 +38,14 @@ def _page_staff(request: Request) -> StaffMember:
     return member
 
 
+def _names(request: Request) -> StaffNames:
+    return StaffNames.of(staff_directory(_services(request)))
+
+
 def _render(request: Request, template: str, staff: StaffMember | None, **context) -> HTMLResponse:
     context.update(staff=staff, csrf_token=csrf_token_for(request))
+    if staff is not None:
+        context.setdefault("names", _names(request))
     context.setdefault("message", request.query_params.get("msg", "")[:200])
     context.setdefault("error", request.query_params.get("error", "")[:200])
     return TEMPLATES.TemplateResponse(request, template, context)
@@ -115,7 +122,7 @@ def queue_page(request: Request, status: str = "open", service: str = "", region
                                                        region=filters["region"] or None, limit=200)
         error = ""
     except HandoffError as exc:
-        tickets, error = [], str(exc)
+        tickets, error = [], _names(request).message(str(exc))
     extra = {"error": error} if error else {}
     return _render(request, "console/queue.html", staff, tickets=tickets, filters=filters,
                    statuses=STATUS_FILTERS, services_list=SERVICES, **extra)
@@ -150,7 +157,7 @@ def ticket_action(request: Request, ticket_id: str, action: str, csrf_token: str
         if action == "reply":
             result = queue.reply(ticket_id, staff, text)
             if not result.delivered:
-                return _back(page, error=f"回复已保存，但未能发送到对方：{result.error}")
+                return _back(page, error=f"回复已保存，但未能发送到对方：{_names(request).message(result.error)}")
             return _back(page, msg="回复已发送")
         if action == "resolve":
             queue.resolve(ticket_id, staff, outcome)
@@ -168,8 +175,8 @@ def ticket_action(request: Request, ticket_id: str, action: str, csrf_token: str
             queue.assign(ticket_id, staff, assignee)
             return _back(page, msg=f"已指派给 {assignee.display_name}")
     except HandoffError as exc:
-        return _back(page, error=str(exc))
-    raise HTTPException(status_code=404, detail="unknown action")
+        return _back(page, error=_names(request).message(str(exc)))
+    raise HTTPException(status_code=404, detail="没有这个操作")
 
 
 @router.post("/pull")
@@ -182,7 +189,7 @@ def pull_conversation(request: Request, csrf_token: str = Form("", max_length=10
         ticket = _services(request).handoff_desk.pull(session_id.strip(), staff, service=service,
                                                       region=region.strip() or None)
     except HandoffError as exc:
-        return _back("/console/queue", error=str(exc))
+        return _back("/console/queue", error=_names(request).message(str(exc)))
     return _back(f"/console/tickets/{quote(ticket.id)}", msg="已接管该会话，机器人暂停回复")
 
 
@@ -201,8 +208,6 @@ def laws_page(request: Request, q: str = "") -> HTMLResponse:
 @router.get("/reports", response_class=HTMLResponse)
 def reports_page(request: Request, month: str = "", region: str = "") -> HTMLResponse:
     from api.routers.records import parse_month
-    from assistant.records.chart import cjk_font
-
     staff = _page_staff(request)
     now = datetime.now()
     try:
@@ -213,4 +218,4 @@ def reports_page(request: Request, month: str = "", region: str = "") -> HTMLRes
     report = monthly_report(_services(request).records_engine, year, number, region=region.strip()[:64] or None)
     extra = {"error": error} if error else {}
     return _render(request, "console/reports.html", staff, report=report, rows=report.regions + [report.total],
-                   region=region.strip()[:64], ratings=RATINGS, chart_chinese=cjk_font() is not None, **extra)
+                   region=region.strip()[:64], ratings=RATINGS, **extra)
