@@ -62,6 +62,7 @@ ACCESS: dict[tuple[str, str], tuple[str, dict]] = {
     ("POST", "/console/tickets/{ticket_id}/{action}"): (CONSOLE, {"path": {"action": "claim"}}),
     ("POST", "/console/pull"): (CONSOLE, {}),
     ("GET", "/console/laws"): (CONSOLE, {"params": {"q": "劳动合同法第38条"}}),
+    ("GET", "/console/laws/article"): (CONSOLE, {"params": {"law": "劳动合同法", "article": "38"}}),
     ("GET", "/console/reports"): (CONSOLE, {}),
     ("GET", "/wechat/oa"): (CALLBACK, {"params": {"echostr": "x", "signature": "forged"}}),
     ("POST", "/wechat/oa"): (CALLBACK, {"params": {"signature": "forged"}, "content": b"<xml></xml>"}),

@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from api.auth import (LoginBusy, LoginThrottled, authenticate_login, authenticated_staff, check_csrf, csrf_token_for,
                       end_console_session, staff_directory, start_console_session)
-from api.console.lookup import regulation_lookup
+from api.console.lookup import LEVELS, LookupFilters, regulation_lookup
 from api.console.people import StaffNames
 from api.console.render import STATUS_FILTERS, TEMPLATES
 from assistant.handoff.states import SERVICES, HandoffError
@@ -196,13 +196,33 @@ def pull_conversation(request: Request, csrf_token: str = Form("", max_length=10
 # --- regulation lookup and reports -----------------------------------------------------------------
 
 @router.get("/laws", response_class=HTMLResponse)
-def laws_page(request: Request, q: str = "") -> HTMLResponse:
+def laws_page(request: Request, q: str = "", level: str = "", region: str = "", in_force: str = "",
+              as_of: str = "") -> HTMLResponse:
     staff = _page_staff(request)
     kb = _services(request).knowledge
-    result = regulation_lookup(kb, q) if kb is not None and q.strip() else None
-    return _render(request, "console/laws.html", staff, q=q[:100], kb_loaded=kb is not None,
-                   article=result.article if result else None, laws=result.laws if result else [],
-                   hits=result.hits if result else [], lookup_error=result.error if result else "")
+    filters = LookupFilters.from_query(level[:20], region[:40], in_force[:4], as_of[:10])
+    result = regulation_lookup(kb, q, filters) if kb is not None and q.strip() and not filters.error else None
+    extra = {"error": filters.error} if filters.error else {}
+    return _render(request, "console/laws.html", staff, q=q[:100], kb_loaded=kb is not None, filters=filters,
+                   levels=LEVELS, result=result, **extra)
+
+
+@router.get("/laws/article", response_class=HTMLResponse)
+def article_page(request: Request, doc: str = "", law: str = "", article: str = "", q: str = "") -> HTMLResponse:
+    """One article: its text, law, level, region, status, dates and the same article in the law's
+    other versions. By doc id (a result row) or by law and number (a title row: its first article)."""
+    staff = _page_staff(request)
+    kb = _services(request).knowledge
+    hit = None
+    if kb is not None:
+        hit = kb.article_by_doc(doc[:80]) if doc else kb.get_article(law[:100], article[:20] or "1")
+    if hit is None or hit.kind != "statute":
+        response = _render(request, "console/article.html", staff, hit=None, versions=[], q=q[:100],
+                           kb_loaded=kb is not None)
+        response.status_code = 404
+        return response
+    return _render(request, "console/article.html", staff, hit=hit, versions=kb.article_versions(hit.doc_id),
+                   q=q[:100], kb_loaded=True)
 
 
 @router.get("/reports", response_class=HTMLResponse)
