@@ -167,3 +167,23 @@ def test_report_csv_cells_stay_neutralised(records_engine):
     records.record_turn("a", channel="web", intent="legal_question", region="=cmd|' /C calc'!A0", at=march)
     rows = list(csv.reader(io.StringIO(report_csv(monthly_report(records_engine, 2026, 3), label=label))))
     assert rows[2][1].startswith("'=")
+
+
+def test_staff_cli_sets_a_display_name(settings, monkeypatch, capsys):
+    from api.cli import main
+    from knowledge.database import make_engine
+    from knowledge.settings import get_settings
+
+    monkeypatch.setenv("FAYUAN_DATA_DIR", str(settings.data_dir))
+    monkeypatch.setenv("FAYUAN_STAFF_PASSWORD", "cli-password-1")
+    get_settings.cache_clear()
+    try:
+        assert main(["staff", "add", "zhang", "--display-name", "张律师"]) == 0
+        assert main(["staff", "add", "li"]) == 0
+        assert "--display-name" in capsys.readouterr().err          # told to set one
+        assert main(["staff", "rename", "li", "--display-name", "李调解员"]) == 0
+        assert main(["staff", "rename", "nobody", "--display-name", "某人"]) == 2
+        directory = StaffDirectory(make_engine(get_settings().resolved_database_url))
+        assert directory.display_names() == {"zhang": "张律师", "li": "李调解员"}
+    finally:
+        get_settings.cache_clear()
