@@ -18,6 +18,7 @@ from api.routers import metrics as metrics_route
 from api.observe_middleware import install_observability
 from api.security_headers import install_security_headers
 from api.console import pages as console_pages
+from api.console import reference_pages as console_reference_pages
 from api.services import Services, build_services
 from knowledge import serving_lock
 from knowledge.settings import Settings, get_settings
@@ -60,6 +61,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.include_router(known_answers.router)
     app.include_router(records.router)
     app.include_router(console_pages.router)
+    app.include_router(console_reference_pages.router)
     app.include_router(wechat.router)
     app.include_router(chat.router)
     app.include_router(eligibility.router)

@@ -42,7 +42,10 @@ def _cmd_add(args: argparse.Namespace) -> int:
     except StaffAccountError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    print(f"created {member.username} ({member.role})")
+    print(f"created {member.username} ({member.role}, shown to colleagues and people as {member.display_name})")
+    if not args.display_name:
+        print(f"warning: no --display-name; the console shows the username until "
+              f"`fayuan staff rename {member.username} --display-name 张律师`", file=sys.stderr)
     return 0
 
 
@@ -63,6 +66,11 @@ def _cmd_passwd(args: argparse.Namespace) -> int:
     password = _read_password()
     return _account_command(lambda d: d.set_password(args.username, password),
                             f"password of {args.username} changed (its sessions and tokens revoked)")
+
+
+def _cmd_rename(args: argparse.Namespace) -> int:
+    return _account_command(lambda d: d.set_display_name(args.username, args.display_name),
+                            f"{args.username} is now shown as {args.display_name}")
 
 
 def _cmd_disable(args: argparse.Namespace) -> int:
@@ -86,11 +94,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     add = staff_sub.add_parser("add", help="create an account (password from FAYUAN_STAFF_PASSWORD, prompt or stdin)")
     add.add_argument("username")
     add.add_argument("--role", choices=["staff", "admin"], default="staff")
-    add.add_argument("--display-name", default="")
+    add.add_argument("--display-name", default="", help="the name colleagues and people see, e.g. 张律师")
     add.set_defaults(func=_cmd_add)
     passwd = staff_sub.add_parser("passwd", help="set a new password")
     passwd.add_argument("username")
     passwd.set_defaults(func=_cmd_passwd)
+    rename = staff_sub.add_parser("rename", help="set the display name colleagues and people see")
+    rename.add_argument("username")
+    rename.add_argument("--display-name", required=True)
+    rename.set_defaults(func=_cmd_rename)
     disable = staff_sub.add_parser("disable", help="deactivate an account")
     disable.add_argument("username")
     disable.set_defaults(func=_cmd_disable)

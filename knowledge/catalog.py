@@ -374,6 +374,25 @@ class Catalog:
                                .where(articles.c.doc_id == doc_id)).first()
             return {"label": row.label, "clauses": json.loads(row.clauses_json)} if row else None
 
+    def article_versions(self, doc_id: str) -> list[dict]:
+        """The same article (law and number) in every version of its law, oldest first, with each
+        version's dates and status today; [] for an unknown doc id or a case section."""
+        with self.engine.connect() as conn:
+            base = conn.execute(select(articles.c.article_id, law_versions.c.law_id)
+                                .join(law_versions, law_versions.c.id == articles.c.version_id)
+                                .where(articles.c.doc_id == doc_id)).first()
+            if base is None:
+                return []
+            rows = conn.execute(select(articles.c.doc_id, articles.c.text, law_versions.c.effective_date,
+                                       law_versions.c.version_date, law_versions.c.status, law_versions.c.is_current,
+                                       law_versions.c.valid_to)
+                                .join(law_versions, law_versions.c.id == articles.c.version_id)
+                                .where(law_versions.c.law_id == base.law_id, articles.c.article_id == base.article_id)
+                                .order_by(law_versions.c.valid_from)).all()
+            return [{"doc_id": r.doc_id, "text": r.text, "effective_date": r.effective_date,
+                     "version_date": r.version_date, "status": effective_status(r), "current": bool(r.is_current)}
+                    for r in rows]
+
     def search_laws(self, q: str | None, limit: int = 50, kind: str | None = None) -> list[dict]:
         """Title search (substring of title or alias) with each law's current version summary."""
         with self.engine.connect() as conn:

@@ -131,6 +131,14 @@ class FayuanKnowledgeBase:
     def article_detail(self, doc_id: str) -> dict | None:
         return self.catalog.article_detail(doc_id)
 
+    def article_by_doc(self, doc_id: str) -> Hit | None:
+        """The article (or case section) with this doc id, in whichever version it belongs to."""
+        info = self.catalog.docs_for_hits([doc_id]).get(doc_id)
+        return Hit(doc_id=doc_id, score=1.0, **info) if info else None
+
+    def article_versions(self, doc_id: str) -> list[dict]:
+        return self.catalog.article_versions(doc_id)
+
     def search_laws(self, q: str | None, limit: int = 50) -> list[dict]:
         return self.catalog.search_laws(q, limit)
 

@@ -95,7 +95,8 @@ def test_ticket_actions_with_csrf(console):
     ticket = services.handoff_desk.get(info.ticket_id)
     assert ticket.status == "resolved" and ticket.owner_name == "lin" and ticket.first_reply_at is not None
     html = client.get(f"/console/tickets/{info.ticket_id}").text
-    assert "已办结" in html and "您好，我是林老师" in html and "staff:lin" in html
+    assert "已办结" in html and "您好，我是林老师" in html and "林芳" in html   # the audit names her
+    assert "staff:lin" not in html and ">lin<" not in html
     assert client.get("/console/tickets/HT-missing").status_code == 404
 
     # another staff member's session has its own CSRF token: lin's token is refused for wang

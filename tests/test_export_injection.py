@@ -38,7 +38,7 @@ def test_no_region_in_the_monthly_csv_can_start_a_formula(records_engine):
     for n, text in enumerate(FORMULAS):
         records.record_turn(f"s{n}", channel="web", intent="statute_question", region=text, at=march)
     rows = list(csv.reader(io.StringIO(report_csv(monthly_report(records_engine, 2026, 3)), newline="")))
-    regions = [row[1] for row in rows[1:-1]]
+    regions = [row[1] for row in rows[2:-1]]      # two header rows: Chinese names, then codes
     assert sorted(regions) == sorted("'" + t for t in FORMULAS)
     assert all(not cell.startswith(("=", "+", "-", "@", "\t", "\r")) for row in rows for cell in row)
     assert rows[-1][2] == str(len(FORMULAS))          # the 合计 numbers are still numbers

@@ -73,7 +73,13 @@ ACCESS: dict[tuple[str, str], tuple[str, dict]] = {
     ("GET", "/console/known-answers"): (CONSOLE, {}),
     ("POST", "/console/known-answers/{answer_id}/retire"): (CONSOLE, {"path": {"answer_id": "1"}}),
     ("GET", "/console/laws"): (CONSOLE, {"params": {"q": "劳动合同法第38条"}}),
+    ("GET", "/console/laws/article"): (CONSOLE, {"params": {"law": "劳动合同法", "article": "38"}}),
     ("GET", "/console/reports"): (CONSOLE, {}),
+    ("GET", "/console/standards"): (CONSOLE, {}),
+    ("GET", "/console/standards/{region}"): (CONSOLE, {"path": {"region": "上海市"}}),
+    ("POST", "/console/standards/{region}"): (CONSOLE, {"path": {"region": "上海市"}}),   # admin only: see test_console_reference
+    ("GET", "/console/figures"): (CONSOLE, {}),
+    ("POST", "/console/figures"): (CONSOLE, {}),                                          # admin only: as above
     ("GET", "/wechat/oa"): (CALLBACK, {"params": {"echostr": "x", "signature": "forged"}}),
     ("POST", "/wechat/oa"): (CALLBACK, {"params": {"signature": "forged"}, "content": b"<xml></xml>"}),
     ("GET", "/wechat/wecom"): (CALLBACK, {"params": {"echostr": "x", "msg_signature": "forged"}}),

@@ -65,7 +65,8 @@ def test_monthly_report_numbers(records_engine):
     only_village = monthly_report(records_engine, 2026, 3, region="河西村")
     assert [r.region for r in only_village.regions] == ["河西村"]
 
-    rows = list(csv.DictReader(io.StringIO(report_csv(report))))
+    names, *coded = list(csv.reader(io.StringIO(report_csv(report))))
+    rows = [dict(zip(coded[0], row)) for row in coded[1:]]        # the second header row: the codes
     assert [r["region"] for r in rows] == ["城关镇", "河西村", "合计"]
     assert rows[0]["intent:human_request"] == "1" and rows[0]["median_first_reply_minutes"] == "12.0"
     assert rows[2]["rating:不满意"] == "1" and rows[1]["eligibility:not_eligible"] == "1"
@@ -106,6 +107,7 @@ def test_rating_and_report_endpoints(records_settings):
         csv_response = client.get("/v1/reports/monthly.csv", params={"month": "2026-03"}, headers=headers)
         assert csv_response.headers["content-type"].startswith("text/csv")
         assert "attachment" in csv_response.headers["content-disposition"]
-        assert csv_response.text.lstrip("\ufeff").startswith("month,region,consultations")
+        header, codes = csv_response.text.lstrip("\ufeff").splitlines()[:2]
+        assert header.startswith("月份,地区,咨询数") and codes.startswith("month,region,consultations")
         svg = client.get("/v1/reports/monthly.svg", params={"month": "2026-03"}, headers=headers)
         assert svg.headers["content-type"].startswith("image/svg+xml") and b"<svg" in svg.content

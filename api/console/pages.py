@@ -13,7 +13,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from api.auth import (LoginBusy, LoginThrottled, authenticate_login, authenticated_staff, check_csrf, csrf_token_for,
                       end_console_session, staff_directory, start_console_session)
-from api.console.lookup import regulation_lookup
+from api.console.lookup import LEVELS, LookupFilters, regulation_lookup
+from api.console.people import StaffNames
 from api.console.render import STATUS_FILTERS, TEMPLATES
 from assistant.handoff.states import SERVICES, HandoffError
 from assistant.known_answers.store import KnownAnswerError, question_from_summary
@@ -39,8 +40,14 @@ def _page_staff(request: Request) -> StaffMember:
     return member
 
 
+def _names(request: Request) -> StaffNames:
+    return StaffNames.of(staff_directory(_services(request)))
+
+
 def _render(request: Request, template: str, staff: StaffMember | None, **context) -> HTMLResponse:
     context.update(staff=staff, csrf_token=csrf_token_for(request))
+    if staff is not None:
+        context.setdefault("names", _names(request))
     context.setdefault("message", request.query_params.get("msg", "")[:200])
     context.setdefault("error", request.query_params.get("error", "")[:200])
     return TEMPLATES.TemplateResponse(request, template, context)
@@ -117,7 +124,7 @@ def queue_page(request: Request, status: str = "open", service: str = "", region
                                                        region=filters["region"] or None, limit=200)
         error = ""
     except HandoffError as exc:
-        tickets, error = [], str(exc)
+        tickets, error = [], _names(request).message(str(exc))
     extra = {"error": error} if error else {}
     return _render(request, "console/queue.html", staff, tickets=tickets, filters=filters,
                    statuses=STATUS_FILTERS, services_list=SERVICES, **extra)
@@ -166,7 +173,7 @@ def ticket_action(request: Request, ticket_id: str, action: str, csrf_token: str
         if action == "reply":
             result = queue.reply(ticket_id, staff, text)
             if not result.delivered:
-                return _back(page, error=f"回复已保存，但未能发送到对方：{result.error}")
+                return _back(page, error=f"回复已保存，但未能发送到对方：{_names(request).message(result.error)}")
             return _back(page, msg="回复已发送")
         if action == "resolve":
             queue.resolve(ticket_id, staff, outcome)
@@ -188,8 +195,8 @@ def ticket_action(request: Request, ticket_id: str, action: str, csrf_token: str
             queue.assign(ticket_id, staff, assignee)
             return _back(page, msg=f"已指派给 {assignee.display_name}")
     except HandoffError as exc:
-        return _back(page, error=str(exc))
-    raise HTTPException(status_code=404, detail="unknown action")
+        return _back(page, error=_names(request).message(str(exc)))
+    raise HTTPException(status_code=404, detail="没有这个操作")
 
 
 def _approve_known(request: Request, page: str, ticket_id: str, staff: StaffMember, *, done: str = "",
@@ -244,7 +251,7 @@ def pull_conversation(request: Request, csrf_token: str = Form("", max_length=10
         ticket = _services(request).handoff_desk.pull(session_id.strip(), staff, service=service,
                                                       region=region.strip() or None)
     except HandoffError as exc:
-        return _back("/console/queue", error=str(exc))
+        return _back("/console/queue", error=_names(request).message(str(exc)))
     return _back(f"/console/tickets/{quote(ticket.id)}", msg="已接管该会话，机器人暂停回复")
 
 
@@ -272,20 +279,38 @@ def retire_known_answer(request: Request, answer_id: int = Path(..., ge=1, le=MA
 # --- regulation lookup and reports -----------------------------------------------------------------
 
 @router.get("/laws", response_class=HTMLResponse)
-def laws_page(request: Request, q: str = "") -> HTMLResponse:
+def laws_page(request: Request, q: str = "", level: str = "", region: str = "", in_force: str = "",
+              as_of: str = "") -> HTMLResponse:
     staff = _page_staff(request)
     kb = _services(request).knowledge
-    result = regulation_lookup(kb, q) if kb is not None and q.strip() else None
-    return _render(request, "console/laws.html", staff, q=q[:100], kb_loaded=kb is not None,
-                   article=result.article if result else None, laws=result.laws if result else [],
-                   hits=result.hits if result else [], lookup_error=result.error if result else "")
+    filters = LookupFilters.from_query(level[:20], region[:40], in_force[:4], as_of[:10])
+    result = regulation_lookup(kb, q, filters) if kb is not None and q.strip() and not filters.error else None
+    extra = {"error": filters.error} if filters.error else {}
+    return _render(request, "console/laws.html", staff, q=q[:100], kb_loaded=kb is not None, filters=filters,
+                   levels=LEVELS, result=result, **extra)
+
+
+@router.get("/laws/article", response_class=HTMLResponse)
+def article_page(request: Request, doc: str = "", law: str = "", article: str = "", q: str = "") -> HTMLResponse:
+    """One article: its text, law, level, region, status, dates and the same article in the law's
+    other versions. By doc id (a result row) or by law and number (a title row: its first article)."""
+    staff = _page_staff(request)
+    kb = _services(request).knowledge
+    hit = None
+    if kb is not None:
+        hit = kb.article_by_doc(doc[:80]) if doc else kb.get_article(law[:100], article[:20] or "1")
+    if hit is None or hit.kind != "statute":
+        response = _render(request, "console/article.html", staff, hit=None, versions=[], q=q[:100],
+                           kb_loaded=kb is not None)
+        response.status_code = 404
+        return response
+    return _render(request, "console/article.html", staff, hit=hit, versions=kb.article_versions(hit.doc_id),
+                   q=q[:100], kb_loaded=True)
 
 
 @router.get("/reports", response_class=HTMLResponse)
 def reports_page(request: Request, month: str = "", region: str = "") -> HTMLResponse:
     from api.routers.records import parse_month
-    from assistant.records.chart import cjk_font
-
     staff = _page_staff(request)
     now = datetime.now()
     try:
@@ -296,4 +321,4 @@ def reports_page(request: Request, month: str = "", region: str = "") -> HTMLRes
     report = monthly_report(_services(request).records_engine, year, number, region=region.strip()[:64] or None)
     extra = {"error": error} if error else {}
     return _render(request, "console/reports.html", staff, report=report, rows=report.regions + [report.total],
-                   region=region.strip()[:64], ratings=RATINGS, chart_chinese=cjk_font() is not None, **extra)
+                   region=region.strip()[:64], ratings=RATINGS, **extra)

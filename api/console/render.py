@@ -6,17 +6,13 @@ from pathlib import Path
 
 from fastapi.templating import Jinja2Templates
 
+from api.console.facts import fact_rows
+from api.console.labels import PRIORITY_LABELS, ROLE_LABELS, STATUS_LABELS, label
 from assistant.handoff.tickets import as_utc
-from assistant.eligibility.decision import DECISION_LABELS
-from assistant.intents import intent_label
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parents[1] / "templates"))
 CHINA = timezone(timedelta(hours=8))
 
-STATUS_LABELS = {"pending": "待认领", "assigned": "处理中", "escalated": "已超时", "resolved": "已办结",
-                 "cancelled": "已取消"}
-PRIORITY_LABELS = {"urgent": "紧急", "high": "较急", "normal": "一般"}
-ROLE_LABELS = {"user": "当事人", "assistant": "机器人", "staff": "工作人员"}
 STATUS_FILTERS = [("open", "未办结"), ("", "全部")] + list(STATUS_LABELS.items())
 
 
@@ -36,6 +32,6 @@ def local_iso(value: str | None) -> str:
 
 TEMPLATES.env.filters["local_time"] = local_time
 TEMPLATES.env.filters["local_iso"] = local_iso
-TEMPLATES.env.filters["intent_label"] = intent_label
-TEMPLATES.env.globals.update(status_labels=STATUS_LABELS, priority_labels=PRIORITY_LABELS, role_labels=ROLE_LABELS,
-                            decision_labels=DECISION_LABELS)
+TEMPLATES.env.filters["zh"] = label
+TEMPLATES.env.filters["fact_rows"] = fact_rows
+TEMPLATES.env.globals.update(status_labels=STATUS_LABELS, priority_labels=PRIORITY_LABELS, role_labels=ROLE_LABELS)

@@ -9,6 +9,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from api.auth import require_staff
+from api.console.labels import label
 from api.deps import get_services
 from api.responses import error_responses, file_response
 from api.services import Services
@@ -93,7 +94,7 @@ def monthly_csv(month: Month, region: Region = None,
                 services: Services = Depends(get_services)) -> Response:
     report = load_report(services, month, region)
     # BOM so that Excel opens the Chinese headers correctly
-    return Response("\ufeff" + report_csv(report), media_type="text/csv; charset=utf-8",
+    return Response("\ufeff" + report_csv(report, label=label), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="fayuan-report-{report.label}.csv"'})
 
 

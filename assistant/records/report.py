@@ -122,14 +122,22 @@ def monthly_report(engine: Engine, year: int, month: int, *, region: str | None 
     return MonthlyReport(year, month, rows, total)
 
 
-def report_csv(report: MonthlyReport) -> str:
-    """One line per region plus a 合计 line; intents and eligibility outcomes get a column each."""
+CSV_COLUMNS = (("month", "月份"), ("region", "地区"), ("consultations", "咨询数"), ("turns", "问答轮次"),
+               ("handoffs", "转人工"), ("median_first_reply_minutes", "首次人工回复中位数（分钟）"))
+
+
+def report_csv(report: MonthlyReport, label=lambda code: code) -> str:
+    """One line per region plus a 合计 line; intents and eligibility outcomes get a column each.
+
+    Two header rows: the Chinese names people read in Excel/WPS, then the codes (stable keys for
+    scripts: `intent:legal_question`). `label` names a code in Chinese (api.console.labels.label)."""
     intents = sorted({i for r in report.regions for i in r.intents})
     outcomes = sorted({o for r in report.regions for o in r.eligibility})
-    header = (["month", "region", "consultations", "turns", "handoffs", "median_first_reply_minutes"]
-              + [f"intent:{i}" for i in intents] + [f"eligibility:{o}" for o in outcomes]
-              + [f"rating:{r}" for r in RATINGS] + ["satisfaction_rate"])
-    return csv_text([header] + [
+    codes = ([code for code, _ in CSV_COLUMNS] + [f"intent:{i}" for i in intents]
+             + [f"eligibility:{o}" for o in outcomes] + [f"rating:{r}" for r in RATINGS] + ["satisfaction_rate"])
+    names = ([name for _, name in CSV_COLUMNS] + [f"咨询类型：{label(i)}" for i in intents]
+             + [f"援助资格：{label(o)}" for o in outcomes] + [f"评价：{r}" for r in RATINGS] + ["满意率"])
+    return csv_text([names, codes] + [
         [report.label, row.region, row.consultations, row.turns, row.handoffs,
          "" if row.median_first_reply_minutes is None else row.median_first_reply_minutes]
         + [row.intents[i] for i in intents] + [row.eligibility[o] for o in outcomes]

@@ -123,6 +123,18 @@ class StaffDirectory:
                               .order_by(StaffAccountRow.username)).all()
             return [_member(r) for r in rows]
 
+    def display_names(self) -> dict[str, str]:
+        """username → display name of every account, deactivated ones too (their old tickets)."""
+        with self._sessions() as db:
+            rows = db.execute(select(StaffAccountRow.username, StaffAccountRow.display_name)).all()
+            return {username: display or username for username, display in rows}
+
+    def set_display_name(self, username: str, display_name: str) -> None:
+        display_name = (display_name or "").strip()
+        if not 1 <= len(display_name) <= 64:
+            raise StaffAccountError("display name: 1–64 characters")
+        self._update(username, display_name=display_name)
+
     def deactivate(self, username: str) -> None:
         self._update(username, active=False)
 
