@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.answers.clauses import best_clause
-from assistant.answers.matcher import match_cards
+from assistant.answers.matcher import fits_the_asker, match_cards
 from assistant.answers.render import CardRenderer
 from assistant.grounding import content_words, is_about
 from assistant.next_steps import WHERE_TO_ASK, StepTemplate, steps_for
@@ -111,7 +111,7 @@ class OfflineComposer:
         matches = match_cards(question if card_text is None else card_text,
                               [(h.law, h.article_id) for h in statutes_found])
         chosen = self.select(question, hits)
-        if matches:
+        if fits_the_asker(question if card_text is None else card_text, matches):
             return self.card_answer([m.card for m in matches], chosen, question if card_text is None else card_text)
         ranked = [h for h in chosen if h.kind == "statute"]          # retrieval order
         if not ranked:

@@ -161,3 +161,12 @@ def test_a_long_clause_is_cut_to_its_best_sentences_and_marked():
     article = f"第一条 {filler}借款合同对支付利息没有约定的，视为没有利息。{filler}"
     clause = best_clause("借条上没写利息，能要利息吗", article)
     assert "视为没有利息" in clause.text and len(clause.text) <= QUOTE_LIMIT + 4 and "……" in clause.text
+
+
+def test_a_question_about_the_law_in_the_abstract_takes_a_card_only_when_retrieval_agrees():
+    from assistant.answers.matcher import CardMatch, fits_the_asker
+
+    card = match_cards("被邻居家的狗咬了，要打疫苗，谁出钱")[0].card
+    assert fits_the_asker("被邻居家的狗咬了，谁出钱", [CardMatch(card, 3, 0)])           # a person's own dispute
+    assert not fits_the_asker("宠物被人打伤，能否要求精神损害赔偿？", [CardMatch(card, 3, 0)])
+    assert fits_the_asker("饲养的动物致人损害，谁承担责任？", [CardMatch(card, 3, 2)])    # retrieval found its articles

@@ -6,6 +6,7 @@ rest are ordered by how much of the question their pattern covers, then by how m
 articles retrieval also found, and at most `MAX_ISSUES` are answered."""
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -14,6 +15,12 @@ from pathlib import Path
 from assistant.answers.cards import Card, packaged_cards
 
 MAX_ISSUES = 3
+# words of a person telling their own dispute (我/俺, family, 老板, 邻居 …): a question without them
+# ("产品投入流通后发现缺陷，生产者应当采取哪些补救措施？") asks about the law in the abstract
+PERSONAL = re.compile(r"我|俺|咱|本人|自己|老公|老婆|媳妇|婆娘|男人|丈夫|妻子|爸|妈|爹|娘|儿子|女儿|闺女|孩子|娃|老板|"
+                      r"包工头|工头|老汉|对象|家里|邻居|亲戚|朋友|同学|公公|婆婆|姐|哥|弟|妹|叔|舅|姨|"
+                      # everyday speech rather than a law exam's wording: 咋/啥, 村, 工地, 能退不
+                      r"咋|啥|嘛|呗|噻|晓得|村里|工地|厂里|(能|行|对|中|算|要|用|还|管)[^，。？！?!]{0,8}不[？?！!。]*$")
 
 
 @dataclass(frozen=True)
@@ -85,3 +92,10 @@ def by_retrieval(cards: Sequence[Card], retrieved: list[tuple[str, str]], depth:
         if votes:
             out.append(CardMatch(card, 0, votes + 1))
     return sorted(out, key=lambda m: -m.retrieval_votes)[:1]
+
+
+def fits_the_asker(question: str, matches: list[CardMatch]) -> bool:
+    """Cards answer a person's own dispute. A question about the law in the abstract takes a card
+    only when retrieval also found one of the card's articles; otherwise its articles answer it
+    (宠物被人打伤能否要求精神损害赔偿 is not the dog-bite card's question)."""
+    return bool(matches) and (PERSONAL.search(question) is not None or any(m.retrieval_votes for m in matches))
