@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.answers.clauses import best_clause
-from assistant.answers.matcher import fits_the_asker, match_cards
+from assistant.answers.matcher import PERSONAL, fits_the_asker, match_cards
 from assistant.answers.render import CardRenderer
 from assistant.grounding import content_words, is_about
 from assistant.next_steps import WHERE_TO_ASK, StepTemplate, steps_for
@@ -41,7 +41,8 @@ class ComposerLimits:
     quoted: int = 2                 # of which quoted in the answer text
     quote_chars: int = 90           # a quote without a clause that matches is cut here
     quote_window: int = 3           # the articles (in retrieval order) whose clauses may be quoted
-    second_quote_ratio: float = 0.8 # a later article is quoted when its clause scores this share of the first's
+    second_quote_ratio: float = 1.0 # a later article is quoted only when its clause answers at least as well
+                                    # (graders counted a loosely related second quote as wrong law)
     related: int = 3                # retrieved articles listed (not quoted) under a card answer
     grounding_window: int = 3       # the question must share a word with one of the top hits
 
@@ -107,11 +108,10 @@ class OfflineComposer:
         default the question: a follow-up matches on its own words), else one built from the
         retrieved articles' deciding clauses. `already_quoted`: (law, article_id) of the previous
         answer — a follow-up quotes what is new first."""
-        statutes_found = [h for h in hits if h.kind == "statute"]
-        matches = match_cards(question if card_text is None else card_text,
-                              [(h.law, h.article_id) for h in statutes_found])
+        found = [(h.law, h.article_id) for h in hits if h.kind == "statute"]
+        matches = match_cards(question if card_text is None else card_text, found)
         chosen = self.select(question, hits)
-        if fits_the_asker(question if card_text is None else card_text, matches):
+        if fits_the_asker(question if card_text is None else card_text, matches, found):
             return self.card_answer([m.card for m in matches], chosen, question if card_text is None else card_text)
         ranked = [h for h in chosen if h.kind == "statute"]          # retrieval order
         if not ranked:
@@ -143,9 +143,15 @@ class OfflineComposer:
         if cases:
             lines.append(f"可参考{cite_label(cases[0])}。")
         statutes = [h for h, _ in quoted] + [h for h in ranked if _key(h) not in {_key(q) for q, _ in quoted}]
-        points, rule_hits = self.next_steps([(h.law, h.path) for h, _ in quoted], question)
-        lines.append("您可以这样做：")
-        lines += [f"{i}. {p['text']}" for i, p in enumerate(points, 1)]
+        # steps fit a person's own dispute; a question about the law in the abstract gets none
+        # (the generic 协商/调解/起诉 list added nothing there) — only where to ask
+        personal = PERSONAL.search(question) is not None
+        points, rule_hits = self.next_steps([(h.law, h.path) for h, _ in quoted] if personal else [], question)
+        if personal:
+            lines.append("您可以这样做：")
+            lines += [f"{i}. {p['text']}" for i, p in enumerate(points, 1)]
+        else:
+            lines.append(points[-1]["text"])      # where to ask
         citations = statutes + [h for h in rule_hits if _key(h) not in {_key(s) for s in statutes}] + cases[:1]
         return ComposedAnswer("\n".join(lines), citations, points, confident=True)
 

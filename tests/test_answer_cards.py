@@ -167,6 +167,9 @@ def test_a_question_about_the_law_in_the_abstract_takes_a_card_only_when_retriev
     from assistant.answers.matcher import CardMatch, fits_the_asker
 
     card = match_cards("被邻居家的狗咬了，要打疫苗，谁出钱")[0].card
+    deciding = (card.conclusions[0].law, card.conclusions[0].article)
     assert fits_the_asker("被邻居家的狗咬了，谁出钱", [CardMatch(card, 3, 0)])           # a person's own dispute
-    assert not fits_the_asker("宠物被人打伤，能否要求精神损害赔偿？", [CardMatch(card, 3, 0)])
-    assert fits_the_asker("饲养的动物致人损害，谁承担责任？", [CardMatch(card, 3, 2)])    # retrieval found its articles
+    assert not fits_the_asker("宠物被人打伤，能否要求精神损害赔偿？", [CardMatch(card, 3, 0)], [("民法典", "1183")])
+    assert fits_the_asker("饲养的动物致人损害，谁承担责任？", [CardMatch(card, 3, 1)], [deciding])  # retrieval's top
+    assert not fits_the_asker("饲养的动物致人损害，谁承担责任？", [CardMatch(card, 3, 1)],
+                              [("民法典", "1"), ("民法典", "2"), ("民法典", "3"), deciding], depth=3)  # below the top 3

@@ -57,9 +57,14 @@ def relevance(question: str, text: str, known: str = "") -> float:
 
 def best_clause(question: str, article_text: str) -> Clause | None:
     """The clause of the article that best answers the question (the first 款 wins ties: it usually
-    states the rule the others qualify)."""
+    states the rule the others qualify); a short article (≤ QUOTE_LIMIT) is quoted whole, since
+    its other 款 are usually the exception that decides."""
+    units = article_units(article_text)
+    whole = "".join(lead + "".join(items) for lead, items in units)
+    if len(units) > 1 and len(whole) <= QUOTE_LIMIT:
+        return Clause(whole, relevance(question, whole), 0)
     best: Clause | None = None
-    for position, (lead, items) in enumerate(article_units(article_text)):
+    for position, (lead, items) in enumerate(units):
         if items:
             scored = sorted(((relevance(question, item, known=lead), -i) for i, item in enumerate(items)), reverse=True)
             top_score, top = scored[0][0], -scored[0][1]

@@ -94,8 +94,15 @@ def by_retrieval(cards: Sequence[Card], retrieved: list[tuple[str, str]], depth:
     return sorted(out, key=lambda m: -m.retrieval_votes)[:1]
 
 
-def fits_the_asker(question: str, matches: list[CardMatch]) -> bool:
+def fits_the_asker(question: str, matches: list[CardMatch], retrieved: Iterable[tuple[str, str]] = (),
+                   depth: int = 10) -> bool:
     """Cards answer a person's own dispute. A question about the law in the abstract takes a card
-    only when retrieval also found one of the card's articles; otherwise its articles answer it
-    (宠物被人打伤能否要求精神损害赔偿 is not the dog-bite card's question)."""
-    return bool(matches) and (PERSONAL.search(question) is not None or any(m.retrieval_votes for m in matches))
+    only when retrieval put the card's deciding article (its first conclusion's) in its top
+    `depth`; otherwise the retrieved articles answer it (宠物被人打伤能否要求精神损害赔偿 is not the
+    dog-bite card's question)."""
+    if not matches:
+        return False
+    if PERSONAL.search(question) is not None:
+        return True
+    top = {(law, str(aid)) for law, aid in list(retrieved)[:depth]}
+    return any((m.card.conclusions[0].law, m.card.conclusions[0].article) in top for m in matches)
