@@ -2,8 +2,8 @@
 versions, score the graders' files by the rubric of ../shared/evals/lecoqa/README.md, and check
 the realistic question set (evals/data/realistic_questions.jsonl).
 
-    python -m evals.answers collect --out A.jsonl [--set dev|realistic] [--limit 60] [--data-dir data]
-    python -m evals.answers packets --a A.jsonl --b B.jsonl --out DIR [--set dev|realistic] [--batch 15]
+    python -m evals.answers collect --out A.jsonl [--set dev|realistic|realistic_heldout] [--limit 60] [--data-dir data]
+    python -m evals.answers packets --a A.jsonl --b B.jsonl --out DIR [--set …] [--batch 15]
     python -m evals.answers score --packets DIR            # reads DIR/grades_*.jsonl and DIR/key.json
     python -m evals.answers realistic [--heldout] [--data-dir data]   # right card, key article quoted, urgent routed
     python -m evals.answers quotes [--limit 300]           # dev share: first quote gold, deciding clause quoted
@@ -43,8 +43,8 @@ def write_jsonl(path: Path, rows: list[dict]) -> None:
 def question_set(name: str, limit: int | None) -> list[dict]:
     """{id, question, reference, articles} rows: the dev share with the lawyers' answers, or the
     realistic set with its checked conclusion and key articles."""
-    if name == "realistic":
-        rows = read_jsonl(REALISTIC)
+    if name in ("realistic", "realistic_heldout"):
+        rows = read_jsonl(REALISTIC if name == "realistic" else REALISTIC_HELDOUT)
         out = [{"id": r["id"], "question": r["question"], "reference": r["conclusion"],
                 "articles": [f"{a['law']}第{a['article']}条" for a in r["key_articles"]]} for r in rows]
     else:
@@ -234,7 +234,7 @@ def main(argv: list[str] | None = None) -> None:
     r.add_argument("--heldout", action="store_true", help="the held-out set (default: the dev set the cards were tuned on)")
     q = sub.add_parser("quotes")
     for cmd in (c, p):
-        cmd.add_argument("--set", choices=("dev", "realistic"), default="dev")
+        cmd.add_argument("--set", choices=("dev", "realistic", "realistic_heldout"), default="dev")
     for cmd in (c, q):
         cmd.add_argument("--limit", type=int, default=60)
     for cmd in (c, r, q):
