@@ -96,6 +96,7 @@ class ConversationService:
             self.store.save_turn(session, [TurnRecord("user", message, "human_owned")])
             return ChatReply(session.id, "", "human_owned", handoff=ticket, disclaimer=DISCLAIMER, silent=True)
         outcome = self._run(session, message, desk)
+        self._observe_facts(session, message, outcome)
         for key in ("topic", "story"):   # the state is stored like the transcript: masked
             if outcome.state.get(key):
                 outcome.state[key] = mask_pii(outcome.state[key])[:300]
@@ -111,6 +112,17 @@ class ConversationService:
         self._record(session, outcome, handoff)
         return ChatReply(session.id, outcome.answer, outcome.intent, citations, handoff, DISCLAIMER)
 
+    def _observe_facts(self, session: ChatSession, message: str, outcome: Outcome) -> None:
+        """Keep what an ordinary turn tells about the person's case (place, matter, 农民工, income,
+        household) as structured facts: the eligibility check starts from them instead of asking
+        again, and the transcript/topic (masked) need not be re-read."""
+        dialogue = self._eligibility()
+        if dialogue is None or outcome.intent == I.ELIGIBILITY:
+            return
+        facts = dialogue.observe(session.state.get("eligibility_facts"), message)
+        if facts:
+            outcome.state["eligibility_facts"] = facts
+
     def _record(self, session: ChatSession, outcome: Outcome, handoff: HandoffInfo | None) -> None:
         """One row per answered turn for the monthly reports (the recorder never raises)."""
         records = self._records()
@@ -119,7 +131,7 @@ class ConversationService:
         decision = outcome.state.get("eligibility_decision") or {}
         records.record_turn(session.id, channel=session.channel, intent=outcome.intent,
                             citations=[cite_label(h) for h in outcome.citations],
-                            region=(session.state.get("flow_state") or {}).get("facts", {}).get("region"),
+                            region=_session_region(session.state),
                             handoff_ticket_id=handoff.ticket_id if handoff else None,
                             eligibility_outcome=decision.get("decision"))
 
@@ -133,6 +145,10 @@ class ConversationService:
             return self._handoff(session, message, desk)
         if state.get("flow") == "eligibility" and intent.name not in (I.GREETING, I.OUT_OF_SCOPE, I.STATUTE_LOOKUP):
             return self._eligibility_turn(session, intent.cleaned or message, desk, continuing=True)
+        if state.get("eligibility_state") and intent.name in (I.LEGAL_QUESTION, I.FOLLOW_UP, I.UNCLEAR, I.THANKS):
+            revisited = self._eligibility_revisit(session, message, desk)   # a fact told after the verdict
+            if revisited is not None:
+                return revisited
         if intent.name == I.GREETING:
             return Outcome(GREETING_TEXT, intent.name)
         if intent.name == I.THANKS:
@@ -278,8 +294,10 @@ class ConversationService:
         trigger = "uncertain_answer" if session.state.get("uncertain") else "person_request"
         service = next((s for word, s in SERVICE_WORDS if word in message), "法律援助")
         topic = session.state.get("topic") or message
+        facts = self._case_facts(session)
         handoff = self._open_ticket(desk, session, trigger=trigger, service=service, priority="normal",
-                                    summary=f"咨询：{topic}")
+                                    summary=_handoff_summary_text(topic, facts), facts=facts or None,
+                                    region=_session_region(session.state))
         if handoff is None:
             return Outcome(NO_HANDOFF_TEXT, I.HUMAN_REQUEST)
         return Outcome(f"已为您转接人工（编号 {handoff.ticket_id}），工作人员会尽快在这里回复您。\n"
@@ -296,8 +314,19 @@ class ConversationService:
         if continuing:
             turn = dialogue.answer(state, message)
         else:   # what the person already told us in this session counts (no need to repeat it)
-            story = session.state.get("story")
-            turn = dialogue.start(f"{story}。{message}" if story and story not in message else message)
+            known = session.state.get("eligibility_facts")
+            story = session.state.get("story") if not known else None   # sessions from before the facts were kept
+            turn = dialogue.start(f"{story}。{message}" if story and story not in message else message, known=known)
+        return self._eligibility_outcome(session, turn, desk)
+
+    def _eligibility_revisit(self, session: ChatSession, message: str, desk: HandoffDesk | None) -> Outcome | None:
+        dialogue = self._eligibility()
+        if dialogue is None:
+            return None
+        turn = dialogue.revisit(session.state["eligibility_state"], message)
+        return None if turn is None else self._eligibility_outcome(session, turn, desk)
+
+    def _eligibility_outcome(self, session: ChatSession, turn, desk: HandoffDesk | None) -> Outcome:
         handoff = None
         if turn.done and turn.handoff_summary:
             urgent = bool((turn.handoff_summary.get("decision") or {}).get("urgent"))   # 法律援助法第四十四条
@@ -309,7 +338,9 @@ class ConversationService:
         reply, citations = turn.reply, self._eligibility_citations(turn.decision)
         checked = CitationVerifier(self.kb()).verify(reply)   # the same citation check as every answer
         reply, citations = checked.text, _unique(checked.citations + citations)
-        new_state = {"flow": None if turn.done else "eligibility", "flow_state": None if turn.done else turn.state}
+        new_state = {"flow": None if turn.done else "eligibility", "flow_state": None if turn.done else turn.state,
+                     # the facts and questions asked stay after the flow ends: a late fact decides again
+                     "eligibility_state": turn.state, "eligibility_facts": (turn.state or {}).get("facts") or {}}
         if turn.decision is not None:
             new_state["eligibility_decision"] = turn.decision
         region = ((turn.state or {}).get("facts") or {}).get("region") or (turn.handoff_summary or {}).get("region")
@@ -317,6 +348,14 @@ class ConversationService:
             new_state["region"] = region
         return Outcome(reply, I.ELIGIBILITY, citations, handoff, substantive=turn.done or turn.decision is not None,
                        state=new_state)
+
+    def _case_facts(self, session: ChatSession) -> dict:
+        """The structured facts this conversation gathered, with the last verdict (for staff)."""
+        dialogue = self._eligibility()
+        if dialogue is None:
+            return {}
+        facts = (session.state.get("flow_state") or {}).get("facts") or session.state.get("eligibility_facts")
+        return dialogue.case_facts(facts, session.state.get("eligibility_decision"))
 
     def _eligibility_citations(self, decision: dict | None) -> list[Hit]:
         """The decision's cited articles, as the knowledge base has them (missing ones dropped)."""
@@ -390,11 +429,25 @@ def _with_article_marker(text: str) -> str:
     return re.sub(r"(\d+)(?!\s*条)", r"第\1条", text, count=1)
 
 
+SUMMARY_WORDS = {"region": "地区"}
+
+
 def _summary_text(summary: dict) -> str:
-    parts = [f"{k}：{v}" for k, v in summary.items() if isinstance(v, (str, int, float)) and v != ""]
-    return "；".join(parts)[:500] or "法律援助申请"
+    """One line for the ticket list: 初步判断 first, then the facts, in Chinese."""
+    first = [k for k in ("初步判断", "region", "事项") if summary.get(k)]
+    keys = first + [k for k in summary if k not in first]
+    parts = [f"{SUMMARY_WORDS.get(k, k)}：{summary[k]}" for k in keys
+             if isinstance(summary.get(k), (str, int, float)) and summary[k] != ""]
+    return ("法律援助申请　" + "；".join(parts))[:500] if parts else "法律援助申请"
+
+
+def _handoff_summary_text(topic: str, facts: dict) -> str:
+    """A person asked for staff: what they asked about, and what they told about their case."""
+    told = _summary_text(facts).removeprefix("法律援助申请") if facts else ""
+    return f"咨询：{topic}" + (f"\n已了解：{told.strip()}" if told.strip() else "")
 
 
 def _session_region(state: dict) -> str | None:
     """The asker's region as this session knows it (eligibility facts), else None."""
-    return state.get("region") or ((state.get("flow_state") or {}).get("facts") or {}).get("region") or None
+    return (state.get("region") or ((state.get("flow_state") or {}).get("facts") or {}).get("region")
+            or (state.get("eligibility_facts") or {}).get("region") or None)
