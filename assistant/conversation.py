@@ -41,6 +41,7 @@ INJECTION_TEXT = "我只能按照既定规则解答法律问题，不能更改�
 NO_HANDOFF_TEXT = ("人工服务暂时没有接通。您可以直接拨打 12348 法律服务热线，或到当地法律援助中心、找村（居）法律顾问"
                    "当面咨询；有紧急危险请拨打 110。")
 ELIGIBILITY_QUERY = "法律援助 经济困难 申请条件 法律援助事项 申请法律援助"
+RATING_REPLY = re.compile(r"(?P<change>(?:修)?改(?:成|为))?\s*(?P<rating>满意|基本满意|不满意)")
 SERVICE_WORDS = (("公证", "公证"), ("调解", "人民调解"), ("律师", "律师咨询"))
 
 
@@ -95,7 +96,7 @@ class ConversationService:
         if ticket is not None and desk.human_owns(session.id):
             self.store.save_turn(session, [TurnRecord("user", message, "human_owned")])
             return ChatReply(session.id, "", "human_owned", handoff=ticket, disclaimer=DISCLAIMER, silent=True)
-        outcome = self._run(session, message, desk)
+        outcome = self._rating(session, message, desk) or self._run(session, message, desk)
         self._observe_facts(session, message, outcome)
         for key in ("topic", "story"):   # the state is stored like the transcript: masked
             if outcome.state.get(key):
@@ -111,6 +112,30 @@ class ConversationService:
         handoff = outcome.handoff or ticket
         self._record(session, outcome, handoff)
         return ChatReply(session.id, outcome.answer, outcome.intent, citations, handoff, DISCLAIMER)
+
+    def _rating(self, session: ChatSession, message: str, desk: HandoffDesk | None) -> Outcome | None:
+        """满意 / 基本满意 / 不满意 typed after a ticket was resolved (the WeChat channels have no
+        buttons): one rating per consultation; "改成满意" changes it."""
+        from assistant.records.models import RATINGS
+        from assistant.records.service import AlreadyRated, RecordsError
+
+        said = RATING_REPLY.fullmatch(message.strip(" 。!！"))
+        latest = getattr(desk, "latest_ticket", None)
+        records = self._records()
+        if said is None or said.group("rating") not in RATINGS or records is None or latest is None:
+            return None
+        rating, change = said.group("rating"), bool(said.group("change"))
+        ticket = latest(session.id)
+        if ticket is None or ticket.status != "resolved":
+            return None
+        try:
+            records.rate(session.id, rating, change=change)
+        except AlreadyRated as exc:
+            return Outcome(f"您已经评价过（{exc.rating}）。如要修改，请回复“改成满意”“改成基本满意”或“改成不满意”。",
+                           I.THANKS)
+        except RecordsError:   # no consultation recorded for this session
+            return None
+        return Outcome(f"已把您的评价改为“{rating}”。" if change else "感谢您的评价！还有问题随时问我。", I.THANKS)
 
     def _observe_facts(self, session: ChatSession, message: str, outcome: Outcome) -> None:
         """Keep what an ordinary turn tells about the person's case (place, matter, 农民工, income,
@@ -300,9 +325,7 @@ class ConversationService:
                                     region=_session_region(session.state))
         if handoff is None:
             return Outcome(NO_HANDOFF_TEXT, I.HUMAN_REQUEST)
-        return Outcome(f"已为您转接人工（编号 {handoff.ticket_id}），工作人员会尽快在这里回复您。\n"
-                       "等待期间如有紧急危险请拨打 110；也可以拨打 12348 法律服务热线。", I.HUMAN_REQUEST,
-                       handoff=handoff)
+        return Outcome(handoff_opened_text(handoff), I.HUMAN_REQUEST, handoff=handoff)
 
     def _eligibility_turn(self, session: ChatSession, message: str, desk: HandoffDesk | None, *,
                           continuing: bool) -> Outcome:
@@ -445,6 +468,12 @@ def _handoff_summary_text(topic: str, facts: dict) -> str:
     """A person asked for staff: what they asked about, and what they told about their case."""
     told = _summary_text(facts).removeprefix("法律援助申请") if facts else ""
     return f"咨询：{topic}" + (f"\n已了解：{told.strip()}" if told.strip() else "")
+
+
+def handoff_opened_text(handoff: HandoffInfo) -> str:
+    when = f"，预计{handoff.expected_reply}回复您" if handoff.expected_reply else ""
+    return (f"已为您转接人工（编号 {handoff.ticket_id}）{when}，回复会出现在这里。\n"
+            "等待期间如有紧急危险请拨打 110；也可以拨打 12348 法律服务热线。")
 
 
 def _session_region(state: dict) -> str | None:

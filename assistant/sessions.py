@@ -149,12 +149,12 @@ class SessionStore:
                      "citations": r.citations, "created_at": now} for r in records]).scalars())
             return ids
 
-    def add_message(self, session_id: str, role: str, text: str) -> int:
-        """Append one message outside a bot turn (a staff reply shown on the H5 page)."""
+    def add_message(self, session_id: str, role: str, text: str, *, intent: str | None = None) -> int:
+        """Append one message outside a bot turn (a staff reply, a ticket notice shown on the H5 page)."""
         with self._write_sessions.begin() as db:
             if db.get(ChatSessionRow, session_id) is None:
                 raise KeyError(session_id)
-            row = ChatMessageRow(session_id=session_id, role=role, text=mask_pii(text), citations=[])
+            row = ChatMessageRow(session_id=session_id, role=role, text=mask_pii(text), intent=intent, citations=[])
             db.add(row)
             db.flush()
             return row.id
