@@ -108,3 +108,33 @@ def test_a_wechat_villager_gets_the_same_notices_and_rates_by_text(services):
     changed = services.assistant.reply(session, "改成不满意", channel="wechat_oa", user_ref="openid-1")
     assert "改为“不满意”" in changed.answer
     assert services.records.rating_of(session) == "不满意"
+
+
+def test_the_holder_and_staff_read_the_persons_own_words_while_the_database_keeps_them_sealed(
+        client, services, staff_headers):
+    from sqlalchemy import text as sql
+
+    said = "我是农民工，每月收入2000块，家里3口人，电话13812345678"
+    sid = ask_chat(client, said)["session_id"]
+    shown = [m["text"] for m in client.get(f"/v1/chat/{sid}/messages").json()["messages"] if m["role"] == "user"]
+    assert shown == [said]                                            # after a reload: not "每月收入***块"
+    with services.records_engine.connect() as conn:
+        stored = conn.execute(sql("SELECT text FROM chat_messages WHERE session_id = :s AND role = 'user'"),
+                              {"s": sid}).scalar_one()
+        sealed = conn.execute(sql("SELECT sealed FROM chat_message_originals")).scalars().all()
+    assert "2000" not in stored and "13812345678" not in stored          # the masked copy for everything else
+    assert sealed and not any("13812345678" in s or "2000" in s for s in sealed)
+    masked_view = services.chat_sessions.messages(sid, masked=True)
+    assert "13812345678" not in masked_view[0].text
+    ticket_id = ask_chat(client, "转人工", sid)["handoff"]["ticket_id"]
+    transcript = client.get(f"/v1/handoffs/{ticket_id}", headers=staff_headers).json()["transcript"]
+    assert transcript[0]["text"] == said                              # the staff handling the case see it too
+
+
+def test_a_sealed_original_from_another_key_falls_back_to_the_masked_text():
+    from assistant.transcript_seal import TranscriptSeal
+
+    token = TranscriptSeal("k" * 40).seal("s1", "每月收入2000块")
+    assert TranscriptSeal("k" * 40).open("s1", token) == "每月收入2000块"
+    assert TranscriptSeal("other-key-" * 4).open("s1", token) is None
+    assert TranscriptSeal("k" * 40).open("s2", token) is None          # bound to its conversation
