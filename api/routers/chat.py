@@ -316,9 +316,11 @@ async def chat_completions(request: Request, services: Services = Depends(get_se
 
 # --- H5 page ----------------------------------------------------------------------------------
 @router.get("/chat", response_class=HTMLResponse, include_in_schema=False)
-def chat_page() -> Response:
-    return FileResponse(STATIC / "chat.html", media_type="text/html; charset=utf-8",
-                        headers={"Cache-Control": "no-cache"})
+def chat_page(services: Services = Depends(get_services)) -> Response:
+    """The page, with the message limit filled in (its counter tells the person before sending)."""
+    page = (STATIC / "chat.html").read_text(encoding="utf-8")
+    page = page.replace("__MAX_CHARS__", str(int(services.settings.chat_max_message_chars)))
+    return HTMLResponse(page, headers={"Cache-Control": "no-cache"})
 
 
 @router.get("/chat/assets/{name}", include_in_schema=False)
