@@ -172,7 +172,9 @@ def _wire_chat(services: Services) -> None:
     from assistant.sessions import SessionStore
 
     settings = services.settings
-    services.chat_sessions = SessionStore(services.records_engine)
+    from assistant.transcript_seal import TranscriptSeal
+
+    services.chat_sessions = SessionStore(services.records_engine, seal=TranscriptSeal(effective_secret_key(settings)))
     services.known_answers = KnownAnswerStore(services.records_engine)
     services.known_answer_bank = KnownAnswerBank(services.known_answers)
     services.assistant = ConversationService(

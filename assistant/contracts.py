@@ -23,6 +23,8 @@ class HandoffInfo:
     service: str          # 法律援助 / 人民调解 / 律师咨询 / 公证
     priority: str         # normal / high / urgent
     status: str           # pending / assigned / resolved / cancelled / escalated
+    due_at: str | None = None        # ISO time by which a first reply is due (the SLA)
+    expected_reply: str = ""         # the same, as the person reads it ("今天 18:30 前")
 
 
 @dataclass

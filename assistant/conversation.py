@@ -43,6 +43,7 @@ INJECTION_TEXT = "我只能按照既定规则解答法律问题，不能更改�
 NO_HANDOFF_TEXT = ("人工服务暂时没有接通。您可以直接拨打 12348 法律服务热线，或到当地法律援助中心、找村（居）法律顾问"
                    "当面咨询；有紧急危险请拨打 110。")
 ELIGIBILITY_QUERY = "法律援助 经济困难 申请条件 法律援助事项 申请法律援助"
+RATING_REPLY = re.compile(r"(?P<change>(?:修)?改(?:成|为))?\s*(?P<rating>满意|基本满意|不满意)")
 SERVICE_WORDS = (("公证", "公证"), ("调解", "人民调解"), ("律师", "律师咨询"))
 
 
@@ -101,7 +102,8 @@ class ConversationService:
         if ticket is not None and desk.human_owns(session.id):
             self.store.save_turn(session, [TurnRecord("user", message, "human_owned")])
             return ChatReply(session.id, "", "human_owned", handoff=ticket, disclaimer=DISCLAIMER, silent=True)
-        outcome = self._run(session, message, desk)
+        outcome = self._rating(session, message, desk) or self._run(session, message, desk)
+        self._observe_facts(session, message, outcome)
         for key in ("topic", "story"):   # the state is stored like the transcript: masked
             if outcome.state.get(key):
                 outcome.state[key] = mask_pii(outcome.state[key])[:300]
@@ -117,6 +119,41 @@ class ConversationService:
         self._record(session, outcome, handoff)
         return ChatReply(session.id, outcome.answer, outcome.intent, citations, handoff, DISCLAIMER)
 
+    def _rating(self, session: ChatSession, message: str, desk: HandoffDesk | None) -> Outcome | None:
+        """满意 / 基本满意 / 不满意 typed after a ticket was resolved (the WeChat channels have no
+        buttons): one rating per consultation; "改成满意" changes it."""
+        from assistant.records.models import RATINGS
+        from assistant.records.service import AlreadyRated, RecordsError
+
+        said = RATING_REPLY.fullmatch(message.strip(" 。!！"))
+        latest = getattr(desk, "latest_ticket", None)
+        records = self._records()
+        if said is None or said.group("rating") not in RATINGS or records is None or latest is None:
+            return None
+        rating, change = said.group("rating"), bool(said.group("change"))
+        ticket = latest(session.id)
+        if ticket is None or ticket.status != "resolved":
+            return None
+        try:
+            records.rate(session.id, rating, change=change)
+        except AlreadyRated as exc:
+            return Outcome(f"您已经评价过（{exc.rating}）。如要修改，请回复“改成满意”“改成基本满意”或“改成不满意”。",
+                           I.THANKS)
+        except RecordsError:   # no consultation recorded for this session
+            return None
+        return Outcome(f"已把您的评价改为“{rating}”。" if change else "感谢您的评价！还有问题随时问我。", I.THANKS)
+
+    def _observe_facts(self, session: ChatSession, message: str, outcome: Outcome) -> None:
+        """Keep what an ordinary turn tells about the person's case (place, matter, 农民工, income,
+        household) as structured facts: the eligibility check starts from them instead of asking
+        again, and the transcript/topic (masked) need not be re-read."""
+        dialogue = self._eligibility()
+        if dialogue is None or outcome.intent == I.ELIGIBILITY:
+            return
+        facts = dialogue.observe(session.state.get("eligibility_facts"), message)
+        if facts:
+            outcome.state["eligibility_facts"] = facts
+
     def _record(self, session: ChatSession, outcome: Outcome, handoff: HandoffInfo | None) -> None:
         """One row per answered turn for the monthly reports (the recorder never raises)."""
         records = self._records()
@@ -125,7 +162,7 @@ class ConversationService:
         decision = outcome.state.get("eligibility_decision") or {}
         records.record_turn(session.id, channel=session.channel, intent=outcome.intent,
                             citations=[cite_label(h) for h in outcome.citations],
-                            region=(session.state.get("flow_state") or {}).get("facts", {}).get("region"),
+                            region=_session_region(session.state),
                             handoff_ticket_id=handoff.ticket_id if handoff else None,
                             eligibility_outcome=decision.get("decision"))
 
@@ -139,6 +176,10 @@ class ConversationService:
             return self._handoff(session, message, desk)
         if state.get("flow") == "eligibility" and intent.name not in (I.GREETING, I.OUT_OF_SCOPE, I.STATUTE_LOOKUP):
             return self._eligibility_turn(session, intent.cleaned or message, desk, continuing=True)
+        if state.get("eligibility_state") and intent.name in (I.LEGAL_QUESTION, I.FOLLOW_UP, I.UNCLEAR, I.THANKS):
+            revisited = self._eligibility_revisit(session, message, desk)   # a fact told after the verdict
+            if revisited is not None:
+                return revisited
         if intent.name == I.GREETING:
             return Outcome(GREETING_TEXT, intent.name)
         if intent.name == I.THANKS:
@@ -314,13 +355,13 @@ class ConversationService:
         trigger = "uncertain_answer" if session.state.get("uncertain") else "person_request"
         service = next((s for word, s in SERVICE_WORDS if word in message), "法律援助")
         topic = session.state.get("topic") or message
+        facts = self._case_facts(session)
         handoff = self._open_ticket(desk, session, trigger=trigger, service=service, priority="normal",
-                                    summary=f"咨询：{topic}")
+                                    summary=_handoff_summary_text(topic, facts), facts=facts or None,
+                                    region=_session_region(session.state))
         if handoff is None:
             return Outcome(NO_HANDOFF_TEXT, I.HUMAN_REQUEST)
-        return Outcome(f"已为您转接人工（编号 {handoff.ticket_id}），工作人员会尽快在这里回复您。\n"
-                       "等待期间如有紧急危险请拨打 110；也可以拨打 12348 法律服务热线。", I.HUMAN_REQUEST,
-                       handoff=handoff)
+        return Outcome(handoff_opened_text(handoff), I.HUMAN_REQUEST, handoff=handoff)
 
     def _eligibility_turn(self, session: ChatSession, message: str, desk: HandoffDesk | None, *,
                           continuing: bool) -> Outcome:
@@ -332,8 +373,19 @@ class ConversationService:
         if continuing:
             turn = dialogue.answer(state, message)
         else:   # what the person already told us in this session counts (no need to repeat it)
-            story = session.state.get("story")
-            turn = dialogue.start(f"{story}。{message}" if story and story not in message else message)
+            known = session.state.get("eligibility_facts")
+            story = session.state.get("story") if not known else None   # sessions from before the facts were kept
+            turn = dialogue.start(f"{story}。{message}" if story and story not in message else message, known=known)
+        return self._eligibility_outcome(session, turn, desk)
+
+    def _eligibility_revisit(self, session: ChatSession, message: str, desk: HandoffDesk | None) -> Outcome | None:
+        dialogue = self._eligibility()
+        if dialogue is None:
+            return None
+        turn = dialogue.revisit(session.state["eligibility_state"], message)
+        return None if turn is None else self._eligibility_outcome(session, turn, desk)
+
+    def _eligibility_outcome(self, session: ChatSession, turn, desk: HandoffDesk | None) -> Outcome:
         handoff = None
         if turn.done and turn.handoff_summary:
             urgent = bool((turn.handoff_summary.get("decision") or {}).get("urgent"))   # 法律援助法第四十四条
@@ -345,7 +397,9 @@ class ConversationService:
         reply, citations = turn.reply, self._eligibility_citations(turn.decision)
         checked = CitationVerifier(self.kb()).verify(reply)   # the same citation check as every answer
         reply, citations = checked.text, _unique(checked.citations + citations)
-        new_state = {"flow": None if turn.done else "eligibility", "flow_state": None if turn.done else turn.state}
+        new_state = {"flow": None if turn.done else "eligibility", "flow_state": None if turn.done else turn.state,
+                     # the facts and questions asked stay after the flow ends: a late fact decides again
+                     "eligibility_state": turn.state, "eligibility_facts": (turn.state or {}).get("facts") or {}}
         if turn.decision is not None:
             new_state["eligibility_decision"] = turn.decision
         region = ((turn.state or {}).get("facts") or {}).get("region") or (turn.handoff_summary or {}).get("region")
@@ -353,6 +407,14 @@ class ConversationService:
             new_state["region"] = region
         return Outcome(reply, I.ELIGIBILITY, citations, handoff, substantive=turn.done or turn.decision is not None,
                        state=new_state)
+
+    def _case_facts(self, session: ChatSession) -> dict:
+        """The structured facts this conversation gathered, with the last verdict (for staff)."""
+        dialogue = self._eligibility()
+        if dialogue is None:
+            return {}
+        facts = (session.state.get("flow_state") or {}).get("facts") or session.state.get("eligibility_facts")
+        return dialogue.case_facts(facts, session.state.get("eligibility_decision"))
 
     def _eligibility_citations(self, decision: dict | None) -> list[Hit]:
         """The decision's cited articles, as the knowledge base has them (missing ones dropped)."""
@@ -426,11 +488,31 @@ def _with_article_marker(text: str) -> str:
     return re.sub(r"(\d+)(?!\s*条)", r"第\1条", text, count=1)
 
 
+SUMMARY_WORDS = {"region": "地区"}
+
+
 def _summary_text(summary: dict) -> str:
-    parts = [f"{k}：{v}" for k, v in summary.items() if isinstance(v, (str, int, float)) and v != ""]
-    return "；".join(parts)[:500] or "法律援助申请"
+    """One line for the ticket list: 初步判断 first, then the facts, in Chinese."""
+    first = [k for k in ("初步判断", "region", "事项") if summary.get(k)]
+    keys = first + [k for k in summary if k not in first]
+    parts = [f"{SUMMARY_WORDS.get(k, k)}：{summary[k]}" for k in keys
+             if isinstance(summary.get(k), (str, int, float)) and summary[k] != ""]
+    return ("法律援助申请　" + "；".join(parts))[:500] if parts else "法律援助申请"
+
+
+def _handoff_summary_text(topic: str, facts: dict) -> str:
+    """A person asked for staff: what they asked about, and what they told about their case."""
+    told = _summary_text(facts).removeprefix("法律援助申请") if facts else ""
+    return f"咨询：{topic}" + (f"\n已了解：{told.strip()}" if told.strip() else "")
+
+
+def handoff_opened_text(handoff: HandoffInfo) -> str:
+    when = f"，预计{handoff.expected_reply}回复您" if handoff.expected_reply else ""
+    return (f"已为您转接人工（编号 {handoff.ticket_id}）{when}，回复会出现在这里。\n"
+            "等待期间如有紧急危险请拨打 110；也可以拨打 12348 法律服务热线。")
 
 
 def _session_region(state: dict) -> str | None:
     """The asker's region as this session knows it (eligibility facts), else None."""
-    return state.get("region") or ((state.get("flow_state") or {}).get("facts") or {}).get("region") or None
+    return (state.get("region") or ((state.get("flow_state") or {}).get("facts") or {}).get("region")
+            or (state.get("eligibility_facts") or {}).get("region") or None)

@@ -1,7 +1,8 @@
 """Records tables of the chat: one row per conversation session and one per message.
 
-Message text is stored masked (身份证号, phone numbers, bank cards, income) — the unmasked text
-only lives in memory while one turn is answered."""
+Message text is stored masked (身份证号, phone numbers, bank cards, income). What the person
+actually wrote, where it differs, is kept only sealed (AES-GCM, assistant/transcript_seal.py) in
+`chat_message_originals`, for the conversation's holder and the staff handling its ticket."""
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -39,3 +40,12 @@ class ChatMessageRow(RecordsBase):
     intent: Mapped[str | None] = mapped_column(String(32), nullable=True)
     citations: Mapped[list] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ChatMessageOriginalRow(RecordsBase):
+    """The sealed original of a message whose masked text differs (see assistant/transcript_seal.py).
+    A table of its own: existing databases get it from create_all, no column migration."""
+    __tablename__ = "chat_message_originals"
+
+    message_id: Mapped[int] = mapped_column(ForeignKey("chat_messages.id", ondelete="CASCADE"), primary_key=True)
+    sealed: Mapped[str] = mapped_column(Text)                # base64(nonce + AES-GCM ciphertext), never plain

@@ -24,7 +24,7 @@ from sqlalchemy import Engine, bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
-from assistant.session_models import ChatMessageRow, ChatSessionRow, utcnow
+from assistant.session_models import ChatMessageOriginalRow, ChatMessageRow, ChatSessionRow, utcnow
 from knowledge.database import for_writes
 
 try:  # the handoff engineer's masker (one place for the PII patterns)
@@ -42,11 +42,13 @@ CLIENT_HELD_CHANNELS = frozenset({"web", "h5", "api"})
 # a turn's writes as Core statements built once (every chat turn runs them: the ORM's unit of work and
 # per-call statement building cost ~1 ms of CPU a turn more)
 _SESSIONS, _MESSAGES = ChatSessionRow.__table__, ChatMessageRow.__table__
+_ORIGINALS = ChatMessageOriginalRow.__table__
 _UPDATE_SESSION = (update(_SESSIONS).where(_SESSIONS.c.id == bindparam("sid"))
                    .values(state=bindparam("state"), updated_at=bindparam("now"),
                            user_ref=func.coalesce(_SESSIONS.c.user_ref, bindparam("user_ref"))))
 _INSERT_SESSION = insert(_SESSIONS)
 _INSERT_MESSAGES = insert(_MESSAGES).returning(_MESSAGES.c.id, sort_by_parameter_order=True)
+_INSERT_ORIGINALS = insert(_ORIGINALS)
 
 
 class InvalidSessionId(ValueError):
@@ -97,7 +99,10 @@ class TurnRecord:
 
 
 class SessionStore:
-    def __init__(self, engine: Engine):
+    def __init__(self, engine: Engine, seal=None):
+        """`seal`: an assistant.transcript_seal.TranscriptSeal; with it the person's own words are
+        kept (sealed) and `messages()` returns them; without it only the masked text exists."""
+        self._seal = seal
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         # writes look the session up first: take the write lock before that read (SQLite)
         self._write_engine = for_writes(engine)
@@ -144,27 +149,49 @@ class SessionStore:
                                                "state": session.state, "created_at": now, "updated_at": now})
             ids = []
             if records:
+                masked = [mask_pii(r.text) for r in records]
                 ids = list(conn.execute(_INSERT_MESSAGES, [
-                    {"session_id": session.id, "role": r.role, "text": mask_pii(r.text), "intent": r.intent,
-                     "citations": r.citations, "created_at": now} for r in records]).scalars())
+                    {"session_id": session.id, "role": r.role, "text": text, "intent": r.intent,
+                     "citations": r.citations, "created_at": now} for r, text in zip(records, masked)]).scalars())
+                originals = self._originals(session.id, ids, [r.text for r in records], masked)
+                if originals:
+                    conn.execute(_INSERT_ORIGINALS, originals)
             return ids
 
-    def add_message(self, session_id: str, role: str, text: str) -> int:
-        """Append one message outside a bot turn (a staff reply shown on the H5 page)."""
+    def _originals(self, session_id: str, ids: list[int], texts: list[str], masked: list[str]) -> list[dict]:
+        if self._seal is None:
+            return []
+        return [{"message_id": i, "sealed": self._seal.seal(session_id, text)}
+                for i, text, shown in zip(ids, texts, masked) if text != shown]
+
+    def add_message(self, session_id: str, role: str, text: str, *, intent: str | None = None) -> int:
+        """Append one message outside a bot turn (a staff reply, a ticket notice shown on the H5 page)."""
         with self._write_sessions.begin() as db:
             if db.get(ChatSessionRow, session_id) is None:
                 raise KeyError(session_id)
-            row = ChatMessageRow(session_id=session_id, role=role, text=mask_pii(text), citations=[])
+            masked = mask_pii(text)
+            row = ChatMessageRow(session_id=session_id, role=role, text=masked, intent=intent, citations=[])
             db.add(row)
             db.flush()
+            for original in self._originals(session_id, [row.id], [text], [masked]):
+                db.add(ChatMessageOriginalRow(**original))
             return row.id
 
-    def messages(self, session_id: str, *, after_id: int = 0, limit: int = 200) -> list[StoredMessage]:
+    def messages(self, session_id: str, *, after_id: int = 0, limit: int = 200,
+                 masked: bool = False) -> list[StoredMessage]:
+        """The transcript as its holder and the staff of its ticket read it: the person's own words
+        (unsealed); `masked=True` for anything that leaves that circle (exports, notifications)."""
         with self._sessions() as db:
-            rows = db.scalars(select(ChatMessageRow)
+            rows = db.execute(select(ChatMessageRow, ChatMessageOriginalRow.sealed)
+                              .outerjoin(ChatMessageOriginalRow, ChatMessageOriginalRow.message_id == ChatMessageRow.id)
                               .where(ChatMessageRow.session_id == session_id, ChatMessageRow.id > after_id)
                               .order_by(ChatMessageRow.id).limit(limit)).all()
-            return [_stored(r) for r in rows]
+            return [_stored(row, None if masked else self._unseal(session_id, sealed)) for row, sealed in rows]
+
+    def _unseal(self, session_id: str, sealed: str | None) -> str | None:
+        if sealed is None or self._seal is None:
+            return None
+        return self._seal.open(session_id, sealed)
 
     def get(self, session_id: str) -> ChatSession | None:
         row = self._row(session_id)
@@ -183,9 +210,9 @@ class SessionStore:
             return db.get(ChatSessionRow, session_id)
 
 
-def _stored(row: ChatMessageRow) -> StoredMessage:
-    return StoredMessage(row.id, row.session_id, row.role, row.text, row.intent, list(row.citations or []),
-                         row.created_at)
+def _stored(row: ChatMessageRow, original: str | None = None) -> StoredMessage:
+    return StoredMessage(row.id, row.session_id, row.role, original or row.text, row.intent,
+                         list(row.citations or []), row.created_at)
 
 
 class WebMessenger:

@@ -28,7 +28,9 @@ def test_pre_screen_in_chat_then_handoff_with_summary(client, services):
     sid = first["session_id"]
     assert first["intent"] == "eligibility" and "哪个市" in first["answer"]
     assert "身份证" not in first["answer"]
-    size_q = ask_chat(client, "上海", sid)
+    migrant_q = ask_chat(client, "上海", sid)
+    assert "农民工" in migrant_q["answer"]          # a migrant worker's wage claim needs no means test
+    size_q = ask_chat(client, "不是", sid)
     assert "几口人" in size_q["answer"]
     income_q = ask_chat(client, "三口人", sid)
     assert "收入" in income_q["answer"] and "不会另作他用" in income_q["answer"]

@@ -96,6 +96,8 @@ def test_asks_one_thing_at_a_time_in_order_and_explains_why_income(dialogue):
     turn = dialogue.answer(turn.state, "老板拖欠我工资")
     assert turn.asked == "region"
     turn = dialogue.answer(turn.state, "上海")
+    assert turn.asked == "migrant_worker"     # a migrant worker's wage claim needs no means test (art. 42)
+    turn = dialogue.answer(turn.state, "不是，我是城里人")
     assert turn.asked == "household_size"
     turn = dialogue.answer(turn.state, "3")
     assert turn.asked == "income"
@@ -132,7 +134,7 @@ def test_handoff_summary_on_yes_and_none_on_no(dialogue):
     assert turn.decision["decision"] == "eligible"
     yes = dialogue.answer(turn.state, "需要")
     assert yes.done and yes.handoff_summary["region"] == "上海市"
-    assert yes.handoff_summary["家庭人口"] == 2 and yes.handoff_summary["事项"] == "traffic_accident_injury"
+    assert yes.handoff_summary["家庭人口"] == 2 and yes.handoff_summary["事项"] == "交通事故人身损害赔偿"
     assert yes.handoff_summary["decision"]["decision"] == "eligible"
     no = dialogue.answer(turn.state, "不用了")
     assert no.done and no.handoff_summary is None
@@ -202,3 +204,54 @@ def test_handoff_summary_income_is_masked_when_rendered_for_notifications(dialog
     summary = dialogue.answer(turn.state, "需要").handoff_summary
     line = "；".join(f"{k}：{v}" for k, v in summary.items() if isinstance(v, (str, int)))
     assert "5000" in line and "5000" not in mask_pii(line)
+
+
+# ---- issue 24: facts told before, facts told after, each question once -----------------------------
+def test_known_facts_are_not_asked_again_and_the_migrant_question_decides(dialogue):
+    known = dialogue.observe({}, "我在杭州的工地上干活，包工头拖欠我三个月工钱不给")
+    assert known["region"] == "杭州市" and known["matter_type"] == "wage_arrears"
+    turn = dialogue.start("那我能申请法律援助吗？", known=known)
+    assert turn.asked == "migrant_worker"
+    turn = dialogue.answer(turn.state, "我是农民工，每月收入2000块，家里3口人")
+    assert turn.asked == "proof"
+    turn = dialogue.answer(turn.state, "有户口簿，也有工友作证")
+    assert turn.decision["decision"] == "eligible" and "exempt_migrant_wage" in turn.decision["reasons"]
+    assert sorted(turn.state["asked"]) == ["migrant_worker", "proof"]       # each once, nothing known asked
+    yes = dialogue.answer(turn.state, "需要")
+    summary = yes.handoff_summary
+    assert summary["region"] == "杭州市" and summary["农民工"] == "是" and summary["家庭人口"] == 3
+    assert summary["家庭月收入"] == "2000" and summary["初步判断"] == "符合申请条件"
+    assert summary["事项"] == "讨要工资（欠薪）"
+
+
+def test_a_number_is_no_answer_to_a_yes_or_no_question(dialogue):
+    turn = dialogue.start("我在杭州的工地上干活，包工头拖欠我工钱，能申请法律援助吗")
+    assert turn.asked == "migrant_worker"
+    turn = dialogue.answer(turn.state, "3")
+    assert turn.state["facts"].get("applicant", {}).get("migrant_worker") is None
+
+
+def test_income_and_household_are_asked_even_when_the_local_figure_is_unknown(dialogue):
+    turn = dialogue.start("我在杭州，被车撞了，能申请法律援助吗")
+    asked = []
+    for answer in ["3口人", "每月两千"]:
+        asked.append(turn.asked)
+        turn = dialogue.answer(turn.state, answer)
+    assert asked == ["household_size", "income"]
+    assert turn.decision is not None and turn.state["facts"]["household_size"] == 3
+
+
+def test_a_fact_after_the_verdict_decides_again(dialogue):
+    turn = dialogue.start("我在杭州的工地上干活，包工头拖欠我工钱，能申请法律援助吗")
+    for answer in ["不是", "3口人", "每月两千"]:
+        turn = dialogue.answer(turn.state, answer)
+    assert turn.decision["decision"] == "review"
+    again = dialogue.answer(turn.state, "我是农民工，有户口簿和工友证明")
+    assert again.decision["decision"] == "eligible" and not again.done
+    # after the flow ended ("不用"), the same late fact still decides again
+    ended = dialogue.answer(turn.state, "不用了")
+    assert ended.done
+    revisited = dialogue.revisit(ended.state, "我是农民工，有户口簿和工友证明")
+    assert revisited is not None and revisited.decision["decision"] == "eligible"
+    assert dialogue.revisit(ended.state, "离婚了房子怎么分？") is None      # a new question is no late fact
+    assert dialogue.revisit(ended.state, "谢谢") is None

@@ -217,7 +217,8 @@ def test_staff_reply_reaches_the_person_on_their_channel(records_engine):
     ticket = _open(queue, "oa1", channel="wechat_oa", user_ref="openid-9")
     queue.claim(ticket.id, lin)
     assert queue.reply(ticket.id, lin, "请带身份证到中心").delivered
-    assert sent == [("openid-9", "请带身份证到中心")]
+    assert sent[-1] == ("openid-9", "请带身份证到中心")
+    assert len(sent) == 2 and "已接手" in sent[0][1]          # the claim notice went the same way
 
     queue.outbound.register("wecom", BrokenMessenger())
     broken = _open(queue, "wc1", channel="wecom", user_ref="userid-1")

@@ -89,6 +89,7 @@ ACCESS: dict[tuple[str, str], tuple[str, dict]] = {
     ("POST", "/v1/chat"): (PUBLIC, {"json": {"message": "公司拖欠工资怎么办"}}),
     ("POST", "/v1/chat/stream"): (PUBLIC, {"json": {"message": "公司拖欠工资怎么办"}}),
     ("GET", "/v1/chat/{session_id}/messages"): (HOLDER, {}),
+    ("GET", "/v1/chat/{session_id}/handoff"): (HOLDER, {}),
     ("POST", "/v1/chat/completions"): (PUBLIC, {"json": {"messages": [{"role": "user", "content": "加班费怎么算"}]}}),
     ("GET", "/chat"): (PUBLIC, {}),
     ("GET", "/chat/assets/{name}"): (PUBLIC, {"path": {"name": "chat.js"}}),

@@ -1,7 +1,8 @@
 """A scripted conversation full of ID numbers, phone numbers and bank cards, through the real app:
 afterwards no unmasked value may be found in the logs, the staff notifications (local robot
-receiver), ticket summaries, audit notes, transcripts or any other text column of the records
-database (the structured `facts` stay, they are staff-only)."""
+receiver), ticket summaries, audit notes or any text column of the records database — the
+transcript included, whose originals are kept only sealed (the structured `facts` stay, they are
+staff-only; the staff transcript shows the person's own words)."""
 from __future__ import annotations
 
 import json
@@ -85,8 +86,9 @@ def test_scripted_session_leaves_no_unmasked_personal_data(records_settings, cap
     problems += _scan(ticket["summary"], "summary")
     for event in ticket["events"]:
         problems += _scan(event["note"], "audit")
-    for message in ticket["transcript"]:
-        problems += _scan(message["text"], "transcript")
+    # the staff handling the case read the person's own words (issue 24: masking is for logs,
+    # notifications and exports); the database below holds them only masked or sealed
+    assert any(value in message["text"] for message in ticket["transcript"] for value in SECRETS)
     with services.records_engine.connect() as conn:
         for table in RecordsBase.metadata.sorted_tables:
             columns = [c for c in table.columns if isinstance(c.type, (String, Text)) and c.name != "password_hash"]

@@ -88,8 +88,11 @@ def test_rating_and_report_endpoints(records_settings):
     _populate(services.records_engine)
     services.chat_sessions.ensure("a", channel="web")     # "a" as a server-issued web session id
     with TestClient(create_app(records_settings, services)) as client:
-        ok = client.post("/v1/consultations/a/rating", json={"rating": "基本满意"})
-        assert ok.status_code == 200 and "感谢" in ok.json()["message"]
+        # "a" was rated 满意 in _populate: a second rating is refused unless it asks to change it
+        again = client.post("/v1/consultations/a/rating", json={"rating": "基本满意"})
+        assert again.status_code == 409 and "满意" in again.json()["detail"]
+        ok = client.post("/v1/consultations/a/rating", json={"rating": "基本满意", "change": True})
+        assert ok.status_code == 200 and "改为" in ok.json()["message"]
         assert client.post("/v1/consultations/zzz/rating", json={"rating": "满意"}).status_code == 404
         # "c" has consultation records, but is a WeCom conversation: its holder never sees its id
         assert client.post("/v1/consultations/c/rating", json={"rating": "满意"}).status_code == 404

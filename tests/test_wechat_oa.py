@@ -157,11 +157,13 @@ def test_handoff_from_the_official_account_and_the_staff_reply_comes_back_by_cus
     services.handoff_desk.claim(ticket.ticket_id, staff)
     result = services.handoff_desk.reply(ticket.ticket_id, staff, "您好，这里是法律援助中心，请说说具体情况。")
     assert result.delivered, result.error
-    assert [(m.path, m.touser, m.content) for m in standin.sent] == [
-        ("/cgi-bin/message/custom/send", "oHelpMe", "您好，这里是法律援助中心，请说说具体情况。")]
+    # the claim notice (issue 24: the person hears who took their case), then the reply
+    assert [(m.path, m.touser, m.content) for m in standin.sent][-1] == (
+        "/cgi-bin/message/custom/send", "oHelpMe", "您好，这里是法律援助中心，请说说具体情况。")
+    assert len(standin.sent) == 2 and "已接手" in standin.sent[0].content
     # the person writes again while staff own the conversation: the bot says nothing
     assert client.post("/wechat/oa", params=plain_params(), content=text_xml("oHelpMe", "好的", 8002)).text == "success"
-    assert len(standin.sent) == 1 and standin.violations == []
+    assert len(standin.sent) == 2 and standin.violations == []
 
 
 def test_voice_message_with_speech_recognition_is_answered_like_text(settings, standin):

@@ -121,13 +121,15 @@ def test_handoff_raised_from_wecom_and_staff_reply_goes_back_through_wecom(setti
     services.handoff_desk.claim(ticket.ticket_id, staff)
     result = services.handoff_desk.reply(ticket.ticket_id, staff, "您好，我是法律援助中心的林律师，请问欠薪多久了？")
     assert result.delivered, result.error
-    assert [(m.path, m.touser, m.content) for m in standin.sent] == [
-        ("/cgi-bin/message/send", "sunqi", "您好，我是法律援助中心的林律师，请问欠薪多久了？")]
+    # the claim notice first (issue 24: the person hears who took their case), then the reply
+    assert [(m.path, m.touser, m.content) for m in standin.sent][-1] == (
+        "/cgi-bin/message/send", "sunqi", "您好，我是法律援助中心的林律师，请问欠薪多久了？")
+    assert len(standin.sent) == 2 and "已接手" in standin.sent[0].content
     # while staff own the conversation the bot stays silent: "success" and nothing sent
     follow_up = text_xml("sunqi", "三个月了", 106, to=standin.corp_id, agent_id=standin.agent_id)
     assert _wecom_post(client, standin, keys, follow_up).text == "success"
     time.sleep(0.3)
-    assert len(standin.sent) == 1
+    assert len(standin.sent) == 2
 
 
 # -- 智能机器人 ---------------------------------------------------------------------------------

@@ -182,6 +182,36 @@ def chat_messages(session_id: str = UrlPath(..., json_schema_extra={"pattern": S
     return {"session_id": session_id, "messages": messages}
 
 
+# what the person reads about their ticket (no codes)
+TICKET_STATUS_WORDS = {"pending": "等待工作人员接手", "assigned": "工作人员处理中", "escalated": "已加急处理",
+                       "resolved": "已办结", "cancelled": "已取消"}
+
+
+@router.get("/v1/chat/{session_id}/handoff", responses=error_responses(404, 422))
+def chat_handoff(session_id: str = UrlPath(..., json_schema_extra={"pattern": SESSION_ID_PATTERN.pattern}),
+                 services: Services = Depends(get_services)):
+    """Where the holder's handoff stands (the H5 page shows it, also after a reload): ticket number,
+    status in words, the expected reply time (SLA), the staff member's display name once claimed,
+    and whether a rating is asked for (after resolve) or given. `ticket` is null without one."""
+    if not SESSION_ID_PATTERN.fullmatch(session_id):
+        return JSONResponse({"detail": "session_id 格式不对 (invalid session id)"}, status_code=422)
+    if services.chat_sessions is None or services.chat_sessions.held(session_id, CLIENT_HELD_CHANNELS) is None:
+        return JSONResponse({"detail": "没有这个会话 (no such session)"}, status_code=404)
+    desk = services.handoff_desk
+    ticket = desk.latest_ticket(session_id) if desk is not None and hasattr(desk, "latest_ticket") else None
+    if ticket is None:
+        return {"ticket": None}
+    records = getattr(services, "records", None)
+    staff = services.staff.get(ticket.owner_id) if ticket.owner_id is not None and services.staff else None
+    info = ticket.info()
+    return {"ticket": {
+        "ticket_id": ticket.id, "status": ticket.status, "status_text": TICKET_STATUS_WORDS.get(ticket.status, ""),
+        "is_open": ticket.is_open, "expected_reply": info.expected_reply if ticket.is_open else "",
+        "due_at": info.due_at, "staff_name": (staff.display_name if staff else None),
+        "rating_asked": ticket.status == "resolved",
+        "rating": records.rating_of(session_id) if records is not None else None}}
+
+
 class _StoredCitation:
     def __init__(self, data: dict):
         self.text = data.get("text", "")
@@ -286,9 +316,11 @@ async def chat_completions(request: Request, services: Services = Depends(get_se
 
 # --- H5 page ----------------------------------------------------------------------------------
 @router.get("/chat", response_class=HTMLResponse, include_in_schema=False)
-def chat_page() -> Response:
-    return FileResponse(STATIC / "chat.html", media_type="text/html; charset=utf-8",
-                        headers={"Cache-Control": "no-cache"})
+def chat_page(services: Services = Depends(get_services)) -> Response:
+    """The page, with the message limit filled in (its counter tells the person before sending)."""
+    page = (STATIC / "chat.html").read_text(encoding="utf-8")
+    page = page.replace("__MAX_CHARS__", str(int(services.settings.chat_max_message_chars)))
+    return HTMLResponse(page, headers={"Cache-Control": "no-cache"})
 
 
 @router.get("/chat/assets/{name}", include_in_schema=False)

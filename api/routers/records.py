@@ -16,7 +16,7 @@ from api.services import Services
 from assistant.records.chart import report_chart_svg
 from assistant.records.models import RATINGS
 from assistant.records.report import MonthlyReport, RegionMonth, monthly_report, report_csv
-from assistant.records.service import ConsultationRecords, RecordsError, UnknownConsultation
+from assistant.records.service import AlreadyRated, ConsultationRecords, RecordsError, UnknownConsultation
 
 router = APIRouter(tags=["records"])
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -38,9 +38,10 @@ class RatingBody(BaseModel):
     rating: str = Field(..., description="满意 / 基本满意 / 不满意", max_length=8,
                         json_schema_extra={"enum": list(RATINGS)})
     comment: str = Field("", max_length=500)
+    change: bool = Field(False, description="true to replace an earlier rating (one rating per consultation)")
 
 
-@router.post("/v1/consultations/{session_id}/rating", responses=error_responses(404, 422))
+@router.post("/v1/consultations/{session_id}/rating", responses=error_responses(404, 409, 422))
 def rate_consultation(session_id: str, body: RatingBody, records: ConsultationRecords = Depends(get_records),
                       services: Services = Depends(get_services)) -> dict:
     """The person rates their own consultation: the path carries the server-issued id of a web
@@ -51,12 +52,15 @@ def rate_consultation(session_id: str, body: RatingBody, records: ConsultationRe
     if services.chat_sessions is None or services.chat_sessions.held(session_id) is None:
         raise HTTPException(status_code=404, detail="没有找到这次咨询，无法评价")
     try:
-        records.rate(session_id[:64], body.rating, body.comment)
+        records.rate(session_id[:64], body.rating, body.comment, change=body.change)
+    except AlreadyRated as exc:
+        raise HTTPException(status_code=409, detail=str(exc)) from exc
     except UnknownConsultation as exc:
         raise HTTPException(status_code=404, detail=str(exc)) from exc
     except RecordsError as exc:
         raise HTTPException(status_code=422, detail=str(exc)) from exc
-    return {"ok": True, "message": "感谢您的评价！"}
+    message = f"已把您的评价改为“{body.rating}”。" if body.change else "感谢您的评价！"
+    return {"ok": True, "message": message, "rating": body.rating}
 
 
 def parse_month(month: str) -> tuple[int, int]:

@@ -26,6 +26,7 @@ from assistant.eligibility.extract import (
     extract, find_dibao_ratio, find_household_size, find_matter, find_monthly_income, find_region,
     spoken_number)
 from assistant.eligibility.facts import EligibilityFacts
+from assistant.eligibility.labels import matter_label, status_labels
 from assistant.eligibility.regions import OTHER_REGION
 from assistant.privacy import mask_pii
 
@@ -39,6 +40,7 @@ QUESTIONS: dict[str, str] = {
     "criminal_age": "当事人现在多大年纪？（未满18岁的，国家必须派律师）",
     "child_age": "孩子现在多大年纪？",
     "criminal_sentence": "办案机关有没有说可能判多重？比如可能判无期徒刑或死刑？",
+    "migrant_worker": "您是从农村出来打工的农民工吗？（农民工讨工钱、工伤赔偿，可以不审查家里收入）",
     "proof": "您手上有没有能证明这个身份的材料？（比如低保证、残疾证、村（居）委会证明、户口簿和务工证明等）",
     "region": "您打算在哪个市或县申请？（一般是打官司、仲裁或事情发生的地方，标准按那里算）",
     "household_size": "家里一起生活的一共有几口人？",
@@ -57,6 +59,13 @@ _ID_LIKE = re.compile(r"\d{15}(?:\d{2}[\dXx])?|\d{6}[ -]?\d{8}[ -]?\d{3}[\dXx]")
 _YES = re.compile(r"^(?:要|需要|好|好的|可以|行|嗯|是|对|麻烦|帮我|转|请).{0,10}$|需要|麻烦你|帮我转|转给")
 _NO = re.compile(r"不用|不要|不需要|算了|先不|没必要")
 _HAS_NOT = re.compile(r"没有|没得|没|无|不(?:是|能|会|清楚)?")
+_ASKS_SOMETHING = re.compile(r"[？?吗呢]|怎么|能不能|可不可以|咋")
+# facts that change a verdict: told after it (even after the flow ended), they decide again
+LATE_FACT_KEYS = ("region", "household_size", "household_monthly_income", "applicant_monthly_income",
+                  "per_capita_income_to_dibao_ratio", "residence_type", "proof_available")
+LATE_APPLICANT_KEYS = ("migrant_worker", "statuses", "disability", "age", "no_fixed_income")
+# what a later message may not change about the case itself (a new matter is a new question)
+_CASE_KEYS = ("matter_type", "matter_desc", "service", "proceeding", "criminal")
 
 
 @dataclass
@@ -75,8 +84,10 @@ class EligibilityDialogue:
         self.today = today
 
     # ---- contract ---------------------------------------------------------------------------
-    def start(self, message: str) -> DialogueTurn:
-        state = {"v": STATE_VERSION, "facts": {}, "asked": [], "pending": None, "stage": "collect"}
+    def start(self, message: str, known: dict | None = None) -> DialogueTurn:
+        """`known`: facts the conversation already gathered (observe), so nothing is asked twice."""
+        state = {"v": STATE_VERSION, "facts": copy.deepcopy(known or {}), "asked": [], "pending": None,
+                 "stage": "collect"}
         notice = self._absorb(state, message)
         return self._next(state, notice)
 
@@ -87,19 +98,53 @@ class EligibilityDialogue:
         notice = self._absorb(state, message)
         return self._next(state, notice)
 
+    def observe(self, facts: dict | None, message: str) -> dict:
+        """The facts of an ordinary turn (a legal question before anyone asked about legal aid),
+        added to what the conversation knows; the text itself is not kept."""
+        facts = copy.deepcopy(facts) if isinstance(facts, dict) else {}
+        _merge(facts, self._found(message))
+        return facts
+
+    def revisit(self, state: dict, message: str) -> DialogueTurn | None:
+        """After the flow ended: a message that tells facts the verdict depends on ("我是农民工，每月
+        收入2000块，家里3口人") decides again; anything else (None) is an ordinary turn."""
+        state = _valid_state(state)
+        if not state["facts"] or _ASKS_SOMETHING.search(message or ""):
+            return None
+        notice = ID_NOTICE if _ID_LIKE.search(message or "") else ""
+        if not self._take_late_facts(state, message):
+            return None
+        state.update(stage="collect", pending=None)
+        return self._next(state, notice)
+
     # ---- reading what the person says -----------------------------------------------------------
     def _absorb(self, state: dict, message: str) -> str:
         raw = (message or "")[:2000]
         notice = ID_NOTICE if _ID_LIKE.search(raw) else ""
-        text = mask_pii(_ID_LIKE.sub("", raw), income=False)   # never parse an ID as an amount
-        table = as_table(self.standards)
         facts = state["facts"]
         pending = state.get("pending")
         if pending:
-            _fill_answer(facts, pending, text, table)
-        _merge(facts, _jsonable(extract(text, table)))
+            _fill_answer(facts, pending, _readable(raw), as_table(self.standards))
+        _merge(facts, self._found(raw))
         state["pending"] = None
         return notice
+
+    def _found(self, message: str) -> dict:
+        return _jsonable(extract(_readable((message or "")[:2000]), as_table(self.standards)))
+
+    def case_facts(self, facts: dict | None, decision: dict | None = None) -> dict:
+        """What staff get on any ticket of this conversation: the facts told so far (and the
+        verdict, if one was given), in the shape of the eligibility ticket."""
+        state = {"facts": copy.deepcopy(facts) if isinstance(facts, dict) else {}}
+        return handoff_summary(self._facts(state), decision) if state["facts"] else {}
+
+    def _take_late_facts(self, state: dict, message: str) -> bool:
+        """Merge the verdict-changing facts of a message told after the verdict (they replace what
+        was known: a correction counts); True when something changed."""
+        found = {k: v for k, v in self._found(message).items() if k not in _CASE_KEYS}
+        before = copy.deepcopy(state["facts"])
+        _merge(state["facts"], found, override=True)
+        return _late_view(before) != _late_view(state["facts"])
 
     # ---- choosing the next step -----------------------------------------------------------------
     def _next(self, state: dict, notice: str = "") -> DialogueTurn:
@@ -135,14 +180,20 @@ class EligibilityDialogue:
             ("child_age", state["facts"].get("applicant", {}).get("applies_for_child") is True
              and facts.applicant.age is None),
             ("proof", decision.decision != ELIGIBLE and facts.proof_available is None
-             and self._proof_would_decide(facts)),
+             and self._would_decide(facts, {"proof_available": True})),
             # where to apply, and which local rules apply: asked unless the organs notify the agency
             ("region", facts.region is None and not _no_application_needed(decision)),
+            # 农民工讨薪/工伤 need no means test (法律援助法第四十二条): asked before any income question
+            ("migrant_worker", decision.decision != ELIGIBLE and facts.applicant.migrant_worker is None
+             and self._would_decide(facts, {"applicant": facts.applicant.model_copy(
+                 update={"migrant_worker": True, "hukou": "rural"}), "proof_available": True})),
             ("income_ratio", "threshold_unknown" in reasons and "missing_income_info" in missing
              and facts.per_capita_income_to_dibao_ratio is None and self._ratio_route(facts)),
-            ("household_size", "missing_household_size" in missing and "threshold_unknown" not in reasons),
+            # asked even when the local figure is unknown: staff decide with them (and see them on the ticket)
+            ("household_size", "missing_household_size" in missing
+             and facts.per_capita_income_to_dibao_ratio is None),
             ("personal_income" if facts.adversary_is_household_member else "income",
-             "missing_income_info" in missing and "threshold_unknown" not in reasons),
+             "missing_income_info" in missing and facts.per_capita_income_to_dibao_ratio is None),
             ("residence", "missing_residence_type" in missing),
         ]
         for key, needed in steps:
@@ -156,10 +207,9 @@ class EligibilityDialogue:
         std = table.standard_for(facts.region, facts.application_date or self.today or dt.date.today())
         return std is not None and std.is_multiple_of_dibao and std.base_multiplier is not None
 
-    def _proof_would_decide(self, facts: EligibilityFacts) -> bool:
-        """Ask for proof only when having it would make the case eligible (an art. 42 exemption)."""
-        with_proof = facts.model_copy(update={"proof_available": True})
-        return decide(with_proof, self.standards, today=self.today).decision == ELIGIBLE
+    def _would_decide(self, facts: EligibilityFacts, update: dict) -> bool:
+        """Ask only when the answer could make the case eligible (an art. 42 exemption)."""
+        return decide(facts.model_copy(update=update), self.standards, today=self.today).decision == ELIGIBLE
 
     def _facts(self, state: dict) -> EligibilityFacts:
         raw = copy.deepcopy(state["facts"])
@@ -174,8 +224,15 @@ class EligibilityDialogue:
     # ---- after the decision: hand over to staff? -------------------------------------------------
     def _offer_answer(self, state: dict, message: str) -> DialogueTurn:
         text = (message or "").strip()
+        changed = self._take_late_facts(state, text)
+        says_yes = bool(_YES.search(text)) and not _NO.search(text)
+        if changed and not says_yes:   # a fact after the verdict: decide again (asking only what is new)
+            state.update(stage="collect", pending=None)
+            return self._next(state, ID_NOTICE if _ID_LIKE.search(text) else "")
+        if changed:
+            state["decision"] = decide(self._facts(state), self.standards, today=self.today).api_dict()
         decision = state.get("decision")
-        if _YES.search(text) and not _NO.search(text):
+        if says_yes:
             summary = handoff_summary(self._facts(state), decision)
             packet = application_packet(decision or {}, summary["facts"], self.today or dt.date.today(),
                                         as_table(self.standards))
@@ -213,17 +270,34 @@ def _jsonable(value):
     return value
 
 
-def _merge(facts: dict, found: dict) -> None:
-    """Add newly found facts; what the person already said is kept (answers fill it directly)."""
+def _merge(facts: dict, found: dict, *, override: bool = False) -> None:
+    """Add newly found facts; what the person already said is kept (answers fill it directly),
+    unless `override` (facts told after a verdict replace the earlier ones)."""
     for key, value in found.items():
         if isinstance(value, dict) and isinstance(facts.get(key), dict):
             for sub, subval in value.items():
                 if sub == "statuses":
                     facts[key]["statuses"] = sorted(set(facts[key].get("statuses", [])) | set(subval))
+                elif override:
+                    facts[key][sub] = subval
                 else:
                     facts[key].setdefault(sub, subval)
+        elif override:
+            facts[key] = copy.deepcopy(value)
         else:
             facts.setdefault(key, value)
+
+
+def _late_view(facts: dict) -> tuple:
+    applicant = facts.get("applicant") or {}
+    return (tuple(str(facts.get(k)) for k in LATE_FACT_KEYS)
+            + tuple(str(applicant.get(k)) for k in LATE_APPLICANT_KEYS))
+
+
+def _readable(raw: str) -> str:
+    """The text the extractor reads: personal data masked except incomes, and never an ID number
+    (which would read as an amount)."""
+    return mask_pii(_ID_LIKE.sub("", raw), income=False)
 
 
 def _drop(facts: dict, loc: tuple) -> None:
@@ -238,6 +312,17 @@ def _drop(facts: dict, loc: tuple) -> None:
 
 def _says_no(text: str) -> bool:
     return bool(re.match(r"^\s*(?:没有|没得|没|无|不是|不|否)", text)) or bool(re.search(r"没有|没得|拿不出|开不了", text))
+
+
+def _yes_or_no(text: str, yes_words: str) -> bool | None:
+    """A yes/no answer: None when it is neither (a bare number is no answer to "有没有")."""
+    if re.search(r"不确定|不知道|不清楚|不晓得|说不准", text):
+        return None
+    if _says_no(text):
+        return False
+    if re.search(rf"^\s*(?:是|对|嗯|好|要|有|yes)|{yes_words}", text, re.IGNORECASE):
+        return True
+    return None
 
 
 def _fill_answer(facts: dict, pending: str, text: str, table) -> None:
@@ -279,7 +364,14 @@ def _fill_answer(facts: dict, pending: str, text: str, table) -> None:
         elif re.search(r"城|镇|市|县城|社区", text):
             facts["residence_type"] = "urban"
     elif pending == "proof":
-        facts["proof_available"] = not _says_no(text)
+        if (answer := _yes_or_no(text, r"有|带|能开|开了|可以")) is not None:
+            facts["proof_available"] = answer
+    elif pending == "migrant_worker":
+        if (answer := _yes_or_no(text, r"农民工|打工|务工|干活|农村")) is not None:
+            applicant = facts.setdefault("applicant", {})
+            applicant["migrant_worker"] = answer
+            if answer:
+                applicant["hukou"] = "rural"
     elif pending == "criminal_stage":
         cr = facts.setdefault("criminal", {"role": "suspect_defendant"})
         cr["stage"] = ("death_review" if "复核" in text else "trial" if re.search(r"法院|审判|开庭|一审|二审", text)
@@ -351,13 +443,13 @@ def handoff_summary(facts: EligibilityFacts, decision: dict | None) -> dict:
     ap = facts.applicant
     flat = {
         "region": facts.region or "",
-        "事项": facts.matter_desc or facts.matter_type or "",
+        "事项": matter_label(facts.matter_type, facts.matter_desc),
         "初步判断": HEADLINE.get((decision or {}).get("decision"), ""),
         "家庭人口": facts.household_size if facts.household_size is not None else "",
         "家庭月收入": str(facts.household_monthly_income) if facts.household_monthly_income is not None else "",
         "本人月收入": str(facts.applicant_monthly_income) if facts.applicant_monthly_income is not None else "",
         "城乡": {"urban": "城镇", "rural": "农村"}.get(facts.residence_type or "", ""),
-        "特殊身份": "、".join(sorted(facts.statuses)),
+        "特殊身份": "、".join(status_labels(facts.statuses)),
         "农民工": "是" if ap.migrant_worker else "",
         "有证明材料": "是" if facts.has_proof else "",
         "紧急": "是" if facts.is_urgent else "",

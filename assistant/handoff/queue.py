@@ -78,6 +78,13 @@ class HandoffQueue:
         ticket = self._open_ticket_of(session_id)
         return ticket.info() if ticket else None
 
+    def latest_ticket(self, session_id: str) -> TicketView | None:
+        """The session's newest ticket, open or closed (what the person's page shows)."""
+        with self._sessions() as db:
+            row = db.scalar(select(HandoffTicketRow).where(HandoffTicketRow.session_id == session_id)
+                            .order_by(HandoffTicketRow.created_at.desc(), HandoffTicketRow.id.desc()).limit(1))
+            return TicketView.from_row(row) if row else None
+
     def human_owns(self, session_id: str) -> bool:
         ticket = self._open_ticket_of(session_id)
         return bool(ticket and ticket.human_owns)
@@ -170,7 +177,9 @@ class HandoffQueue:
                 raise TicketConflict("工单刚被其他人处理，请刷新 (ticket changed, someone else got it)")
             note = "" if action == "claim" else f"to {owner.username}"
             self._audit(db, ticket_id, _actor(actor), action, current.status, new_status, note, now)
-        return self.get(ticket_id)
+        ticket = self.get(ticket_id)
+        self._tell_person(ticket, claimed_notice(ticket.id, owner))
+        return ticket
 
     def reply(self, ticket_id: str, staff: StaffMember, text: str) -> ReplyResult:
         """Send a staff reply to the person; stored in the transcript even if delivery fails."""
@@ -185,25 +194,41 @@ class HandoffQueue:
             db.execute(update(HandoffTicketRow).where(HandoffTicketRow.id == ticket_id)
                        .values(first_reply_at=func.coalesce(HandoffTicketRow.first_reply_at, now), updated_at=now))
             self._audit(db, ticket_id, _actor(staff), "reply", ticket.status, ticket.status, text, now)
-        message_id = self._store_in_transcript(ticket, text)
+        message_id, delivered, error = self._send_to_person(ticket, text, "staff", _actor(staff))
+        return ReplyResult(self.get(ticket_id), delivered, error, message_id)
+
+    def _send_to_person(self, ticket: TicketView, text: str, role: str, actor: str,
+                        intent: str | None = None) -> tuple[int | None, bool, str]:
+        """Store `text` in the conversation's transcript and deliver it on the person's channel
+        (WeChat…); a failed delivery is kept and audited, never raised."""
+        message_id = self._store_in_transcript(ticket, text, role, intent)
         delivered, error = True, ""
         if self.outbound.needs_sending(ticket.channel):
             try:
                 self.outbound.deliver(ticket.channel, ticket.user_ref, text)
-            except Exception as exc:  # noqa: BLE001 - any channel failure: keep the reply, tell staff
+            except Exception as exc:  # noqa: BLE001 - any channel failure: keep the message, tell staff
                 delivered, error = False, mask_pii(str(exc))[:300] or type(exc).__name__
-                log.warning("staff reply on ticket %s not delivered on %s: %s", ticket_id, ticket.channel, error)
+                log.warning("message on ticket %s not delivered on %s: %s", ticket.id, ticket.channel, error)
                 with self._sessions.begin() as db:
-                    self._audit(db, ticket_id, _actor(staff), "delivery_failed", ticket.status, ticket.status,
+                    self._audit(db, ticket.id, actor, "delivery_failed", ticket.status, ticket.status,
                                 error, self._clock())
-        return ReplyResult(self.get(ticket_id), delivered, error, message_id)
+        return message_id, delivered, error
+
+    def _tell_person(self, ticket: TicketView, text: str) -> None:
+        """A status notice to the person (claimed, resolved): the same words on every channel."""
+        try:
+            self._send_to_person(ticket, text, "assistant", "system", intent=HANDOFF_NOTICE_INTENT)
+        except Exception:  # noqa: BLE001 - the transition happened; a lost notice must not undo it
+            log.exception("could not tell the person about ticket %s", ticket.id)
 
     def resolve(self, ticket_id: str, staff: StaffMember, outcome: str) -> TicketView:
         """Close the case; its sensitive facts (incomes, disability, violence…) go with it (closed_facts)."""
         outcome = (outcome or "").strip()
         if not outcome:
             raise InvalidTicketInput("请填写办理结果 (outcome is required)")
-        return self._close(ticket_id, staff, "resolve", "resolved", outcome)
+        ticket = self._close(ticket_id, staff, "resolve", "resolved", outcome)
+        self._tell_person(ticket, resolved_notice(ticket))
+        return ticket
 
     def hand_back(self, ticket_id: str, staff: StaffMember, note: str = "") -> TicketView:
         """Staff give the conversation back to the bot (the ticket closes as resolved)."""
@@ -390,14 +415,15 @@ class HandoffQueue:
         if self._notify and self._on_notification is not None:
             self._on_notification()
 
-    def _store_in_transcript(self, ticket: TicketView, text: str) -> int | None:
+    def _store_in_transcript(self, ticket: TicketView, text: str, role: str = "staff",
+                             intent: str | None = None) -> int | None:
         if self._transcripts is None:
             return None
         try:
-            return self._transcripts.add_message(ticket.session_id, "staff", text)
+            return self._transcripts.add_message(ticket.session_id, role, text, intent=intent)
         except KeyError:  # the conversation has no stored session yet (e.g. opened by a channel)
             self._transcripts.ensure(ticket.session_id, channel=ticket.channel, user_ref=ticket.user_ref)
-            return self._transcripts.add_message(ticket.session_id, "staff", text)
+            return self._transcripts.add_message(ticket.session_id, role, text, intent=intent)
 
     def _session_channel(self, session_id: str) -> tuple[str, str | None]:
         if self._transcripts is not None:
@@ -405,6 +431,20 @@ class HandoffQueue:
             if session is not None:
                 return session.channel, session.user_ref
         return "web", session_id
+
+
+HANDOFF_NOTICE_INTENT = "handoff_status"   # transcript messages that tell the person where their ticket is
+RATING_QUESTION = "请您评价这次服务：回复“满意”“基本满意”或“不满意”。"
+
+
+def claimed_notice(ticket_id: str, owner: StaffMember) -> str:
+    return f"工作人员{owner.display_name or '（法律援助中心）'}已接手您的咨询（编号 {ticket_id}），会在这里回复您。"
+
+
+def resolved_notice(ticket: TicketView) -> str:
+    outcome = "" if not ticket.outcome or ticket.outcome == HANDED_BACK else f"办理结果：{ticket.outcome}\n"
+    return (f"您的咨询（编号 {ticket.id}）已办结。{outcome}"
+            f"还有问题可以直接在这里问，或说“转人工”。\n{RATING_QUESTION}")
 
 
 def _closed_word(status: str) -> str:

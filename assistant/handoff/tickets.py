@@ -63,7 +63,10 @@ class TicketView:
         return self.is_open and self.owner_id is not None
 
     def info(self) -> HandoffInfo:
-        return HandoffInfo(ticket_id=self.id, service=self.service, priority=self.priority, status=self.status)
+        from assistant.handoff.sla import expected_reply_text   # sla imports the queue, which imports this
+
+        return HandoffInfo(ticket_id=self.id, service=self.service, priority=self.priority, status=self.status,
+                           due_at=iso(self.due_at), expected_reply=expected_reply_text(self.due_at))
 
     def to_dict(self) -> dict:
         data = asdict(self)

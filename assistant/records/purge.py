@@ -29,7 +29,7 @@ from assistant.handoff.models import HandoffEventRow, HandoffTicketRow, Notifica
 from assistant.handoff.states import CLOSED_STATUSES, OPEN_STATUSES
 from knowledge.database import flush_deleted
 from assistant.records.models import ConsultationRatingRow, ConsultationRecordRow
-from assistant.session_models import ChatMessageRow, ChatSessionRow
+from assistant.session_models import ChatMessageOriginalRow, ChatMessageRow, ChatSessionRow
 
 PSEUDONYM_PREFIX = "purged-"
 
@@ -88,6 +88,9 @@ def _purge(db: Session, cutoff: datetime, key: str, result: PurgeResult, now: da
     result.messages_deleted = db.execute(
         delete(ChatMessageRow).where((ChatMessageRow.created_at < cutoff) | ChatMessageRow.session_id.in_(old_sessions))
         .execution_options(synchronize_session=False)).rowcount
+    # the sealed originals go with their messages (SQLite/PostgreSQL cascade too; said here outright)
+    db.execute(delete(ChatMessageOriginalRow).where(ChatMessageOriginalRow.message_id.not_in(select(ChatMessageRow.id)))
+               .execution_options(synchronize_session=False))
     result.sessions_deleted = db.execute(
         delete(ChatSessionRow).where(ChatSessionRow.id.in_(old_sessions.scalar_subquery()))
         .execution_options(synchronize_session=False)).rowcount

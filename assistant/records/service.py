@@ -24,6 +24,14 @@ class UnknownConsultation(RecordsError):
     pass
 
 
+class AlreadyRated(RecordsError):
+    """A rating exists and the person did not ask to change it (it is never replaced silently)."""
+
+    def __init__(self, rating: str):
+        super().__init__(f"您已经评价过（{rating}）。如要修改，请点“修改评价”。")
+        self.rating = rating
+
+
 def _citation_text(citation) -> str:
     """Accepts assistant.contracts.Citation, a dict with 'text', or a plain string."""
     if isinstance(citation, str):
@@ -53,9 +61,17 @@ class ConsultationRecords:
             log.exception("could not record consultation turn of session %s", session_id)
             return 0
 
-    def rate(self, session_id: str, rating: str, comment: str = "", *, at: datetime | None = None) -> None:
+    def rating_of(self, session_id: str) -> str | None:
+        with self._sessions() as db:
+            return db.scalar(select(ConsultationRatingRow.rating).where(ConsultationRatingRow.session_id == session_id))
+
+    def rate(self, session_id: str, rating: str, comment: str = "", *, at: datetime | None = None,
+             change: bool = True) -> None:
+        """Record the person's rating; with change=False an existing one is kept (AlreadyRated)."""
         if rating not in RATINGS:
             raise RecordsError(f"评价只能是：{'、'.join(RATINGS)}")
+        if not change and (existing := self.rating_of(session_id)) is not None:
+            raise AlreadyRated(existing)
         with self._sessions() as db:
             last = db.scalar(select(ConsultationRecordRow).where(ConsultationRecordRow.session_id == session_id)
                              .order_by(ConsultationRecordRow.id.desc()).limit(1))
