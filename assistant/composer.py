@@ -112,16 +112,19 @@ class OfflineComposer:
         matches = match_cards(question if card_text is None else card_text, found)
         chosen = self.select(question, hits)
         if fits_the_asker(question if card_text is None else card_text, matches, found):
-            return self.card_answer([m.card for m in matches], chosen, question if card_text is None else card_text)
+            carded = self.card_answer([m.card for m in matches], chosen, question if card_text is None else card_text)
+            if carded is not None:
+                return carded
         ranked = [h for h in chosen if h.kind == "statute"]          # retrieval order
         if not ranked:
             return self.uncertain()
         return self.retrieval_answer(question, ranked, [h for h in chosen if h.kind == "case"], already_quoted)
 
-    def card_answer(self, cards: list, chosen: list[Hit], question: str) -> ComposedAnswer:
+    def card_answer(self, cards: list, chosen: list[Hit], question: str) -> ComposedAnswer | None:
+        """None when this knowledge base backs none of the cards' conclusions."""
         rendered = CardRenderer(self.kb, cite_label).render(cards, question)
-        if not rendered.citations:      # no card article in this knowledge base: do not pretend
-            return self.uncertain()
+        if not rendered.citations:
+            return None
         cited = {_key(h) for h in rendered.citations}
         related = [h for h in chosen if h.kind == "statute" and _key(h) not in cited][:self.limits.related]
         return ComposedAnswer(rendered.text, rendered.citations + related, rendered.points, confident=True,

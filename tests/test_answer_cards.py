@@ -173,3 +173,16 @@ def test_a_question_about_the_law_in_the_abstract_takes_a_card_only_when_retriev
     assert fits_the_asker("饲养的动物致人损害，谁承担责任？", [CardMatch(card, 3, 1)], [deciding])  # retrieval's top
     assert not fits_the_asker("饲养的动物致人损害，谁承担责任？", [CardMatch(card, 3, 1)],
                               [("民法典", "1"), ("民法典", "2"), ("民法典", "3"), deciding], depth=3)  # below the top 3
+
+
+def test_a_card_the_knowledge_base_cannot_back_is_left_out_not_announced(small_kb):
+    """A deployment without the card's deciding law: no "没有可以引用的规定" line — the card is
+    skipped and the composer answers from the retrieved articles."""
+    from assistant.answers.cards import Card, Claim, Pattern
+    from assistant.answers.render import CardRenderer
+    from assistant.composer import cite_label
+
+    missing = Card(id="m", title="缺", domain="", when=(Pattern.parse("工资"),),
+                   conclusions=(Claim("不存在的结论。", "某某不存在条例", "1", "任何内容"),))
+    rendered = CardRenderer(small_kb, cite_label).render([missing])
+    assert rendered.text == "" and rendered.citations == []

@@ -43,8 +43,13 @@ class CardRenderer:
         self._cited: list[Hit] = []
 
     def render(self, cards: list[Card], question: str = "") -> CardAnswer:
-        """`question` decides whether an injury card is urgent (a death or serious injury)."""
+        """`question` decides whether an injury card is urgent (a death or serious injury). A card
+        none of whose conclusions this knowledge base can back is left out (no card left: an
+        empty answer, and the composer answers from the retrieved articles instead)."""
         self._cited = []
+        cards = [c for c in cards if any(self._exists(claim) for claim in c.conclusions)]
+        if not cards:
+            return CardAnswer("")
         points: list[dict] = []
         if len(cards) == 1:
             lines = self._issue(cards[0], points, full=True)
@@ -67,8 +72,6 @@ class CardRenderer:
         conclusions = [(c, h) for c in card.conclusions if (h := self._backing(c)) is not None]
         steps = [(s, self._backing(s) if s.cited else None) for s in card.steps]
         steps = [(s, h) for s, h in steps if h is not None or not s.cited]
-        if not conclusions:      # the deciding article is not in this knowledge base: say nothing of it
-            return [f"关于{card.title}，知识库里暂时没有可以引用的规定，建议拨打 12348 或回复“转人工”咨询。"]
         lines = [f"【结论】{conclusions[0][0].text}"]
         if steps:
             lines.append(f"【先做这一步】{steps[0][0].text}")
@@ -111,6 +114,10 @@ class CardRenderer:
 
     def _detail(self, step: Claim, hit: Hit | None) -> str:
         return f"{self.label(hit)}规定：“{step.quote}”" if hit is not None else step.text
+
+    def _exists(self, claim: Claim) -> bool:
+        hit = self.kb.get_article(claim.law, claim.article)
+        return hit is not None and normalise(claim.quote) in normalise(hit.text or "")
 
     def _backing(self, claim: Claim) -> Hit | None:
         """The claim's article as the knowledge base has it, if it says what the card quotes."""
