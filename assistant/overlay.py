@@ -2,8 +2,8 @@
 staff-editable reference table (the legal-aid standards, the compensation figures).
 
 A table is keyed by region. `OverlayStore` keeps, in the records DB, the current staff version of
-each region's entry (the override model) and who changed what (the audit model); both models have
-the columns of assistant/eligibility/models.py. Overrides are read on every call (a handful of
+each region's entry (the override model) and who changed what (the audit model); both models take
+their columns from assistant/overlay_models.py. Overrides are read on every call (a handful of
 rows), so an edit applies to the next request in every worker without a restart."""
 from __future__ import annotations
 

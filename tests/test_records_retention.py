@@ -25,6 +25,8 @@ PURGED = {   # table -> what the purge does (assistant/records/purge.py)
     "consultation_records": "session id pseudonymised (counts kept for the monthly report)",
     "consultation_ratings": "session id pseudonymised, comment emptied",
     "wechat_deliveries": "deleted (sender openid in message_key, answer text)",
+    "chat_message_originals": "the person's own words (sealed, AES-GCM) deleted with their messages",
+    "generated_documents": "deleted when their link expires (FAYUAN_DOCUMENTS_TTL_HOURS), by the worker and `fayuan purge`",
 }
 NO_PERSONAL_DATA = {
     "known_answers": ("approved staff replies: question and reply masked and reviewed by the approving staff "
@@ -38,6 +40,7 @@ NO_PERSONAL_DATA = {
     "wechat_seen_nonces": "random nonces, kept minutes",
     "tool_figure_overrides": "published statistics (average wage, disposable income) staff entered",
     "tool_figure_audit": "staff edits of those statistics (staff username, figures)",
+    "document_events": "audit of document generation and downloads: ids, type, actor, counts — no facts",
 }
 
 
@@ -69,6 +72,7 @@ def test_purge_deletes_old_notifications_and_channel_deliveries(records_engine):
 
 def _old_session(engine, session_id: str) -> None:
     store = SessionStore(engine)
+    store.ensure(session_id, channel="web")            # a known id (a client-chosen one would not be kept)
     store.save_turn(store.open(session_id), [TurnRecord("user", "我月收入2300元，能申请法律援助吗")])
     with engine.begin() as conn:
         conn.execute(text("UPDATE chat_sessions SET updated_at = :w WHERE id = :s"),
