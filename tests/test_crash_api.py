@@ -48,16 +48,20 @@ def _staff_client(url: str) -> httpx.Client:
 
 
 def _chatter(url: str, k: int, acked: Acked, stop: threading.Event) -> None:
+    sessions: dict[int, str] = {}       # three conversations, each continued with the id the server issued
     with httpx.Client(base_url=url, timeout=60) as client:
         n = 0
         while not stop.is_set():
-            session, message = f"crash-{k}-{n % 3}", f"{MESSAGES[n % len(MESSAGES)]}（第{k}-{n}问）"
+            slot, message = n % 3, f"{MESSAGES[n % len(MESSAGES)]}（第{k}-{n}问）"
             try:
-                r = client.post("/v1/chat", json={"session_id": session, "message": message})
+                r = client.post("/v1/chat", json={"session_id": sessions.get(slot), "message": message})
             except httpx.HTTPError:
                 return                                        # the server is gone
-            (acked.chats.append((session, message)) if r.status_code == 200
-             else acked.failures.append(f"chat {r.status_code} {r.text[:200]}"))
+            if r.status_code == 200:
+                sessions[slot] = r.json()["session_id"]
+                acked.chats.append((sessions[slot], message))
+            else:
+                acked.failures.append(f"chat {r.status_code} {r.text[:200]}")
             n += 1
 
 
@@ -158,7 +162,7 @@ def test_kill_9_mid_traffic_loses_no_acknowledged_write(small_kb_settings, recor
     try:
         session, message = acked.chats[0]
         transcript = httpx.get(f"{again.url}/v1/chat/{session}/messages", timeout=30).json()
-        assert mask_pii(message) in [m["text"] for m in transcript["messages"]]
+        assert message in [m["text"] for m in transcript["messages"]]     # the holder reads their own words
         assert httpx.post(f"{again.url}/v1/chat", json={"session_id": session, "message": "还在吗"},
                           timeout=60).status_code == 200
     finally:
