@@ -114,6 +114,22 @@
     }).catch(function () { rate.textContent = "评价没有提交成功，请稍后再试。"; });
   });
 
+  // while the server is still embedding articles (/readyz "degraded") answers come from BM25 and
+  // the lay vocabulary: say that they improve in a few minutes, until they do
+  var warming = document.getElementById("warming");
+  function checkWarming() {
+    return fetch("/readyz").then(function (r) { return r.json(); }).then(function (body) {
+      warming.hidden = body.status !== "degraded";
+      return body.status === "degraded";
+    }).catch(function () { return false; });
+  }
+  checkWarming().then(function (degraded) {
+    if (!degraded) return;
+    var timer = setInterval(function () {
+      checkWarming().then(function (still) { if (!still) clearInterval(timer); });
+    }, 30000);
+  });
+
   load(false).then(function () {
     setInterval(function () { if (!busy) load(true); }, 5000);
   });
