@@ -57,6 +57,7 @@ def test_h5_chat_on_a_phone(served_app):
             page.goto(f"{served_app}/chat")
             expect(page.get_by_test_id("disclaimer")).to_be_visible()
             expect(page.get_by_test_id("disclaimer")).to_contain_text("仅供参考")
+            expect(page.get_by_test_id("warming")).to_be_hidden()      # fully embedded: /readyz "ready"
 
             page.get_by_test_id("input").fill("公司拖欠我三个月工资不发，怎么办？")
             page.get_by_test_id("send").click()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import shutil
 import time
+from pathlib import Path
 
 import httpx
 import pytest
@@ -128,6 +129,7 @@ def test_a_fresh_server_answers_from_bm25_before_embeddings_finish(tmp_path, law
         assert reply.status_code == 200 and reply.json()["citations"]
         page = httpx.get(f"{paused.url}/chat", timeout=10).text
         assert 'data-testid="warming"' in page and "几分钟后回答会更准确" in page
+        _notice_is_shown_in_chromium(f"{paused.url}/chat")
     finally:
         paused.kill9()
 
@@ -146,3 +148,21 @@ def test_a_fresh_server_answers_from_bm25_before_embeddings_finish(tmp_path, law
         assert dense_status.read_status(gen)["complete"] and VectorIndex.open(gen).count() > 100
     finally:
         server.stop()
+
+
+def _notice_is_shown_in_chromium(url: str) -> None:
+    """The H5 page itself shows the notice while /readyz says degraded (when Chromium is installed)."""
+    from tests.test_chat_browser import CHROMIUM, CHROMIUM_ARGS
+
+    if not Path(CHROMIUM).exists():
+        return
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 390, "height": 844})
+            page.goto(url)
+            expect(page.get_by_test_id("warming")).to_be_visible(timeout=15_000)
+        finally:
+            browser.close()
