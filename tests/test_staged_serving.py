@@ -166,3 +166,18 @@ def _notice_is_shown_in_chromium(url: str) -> None:
             expect(page.get_by_test_id("warming")).to_be_visible(timeout=15_000)
         finally:
             browser.close()
+
+
+def test_parts_are_published_at_least_the_spacing_apart(tmp_path, monkeypatch):
+    """A server checks CURRENT every 5 s and only the previous generation is kept: parts that embed
+    in no time (all cached) must still not switch generations faster than the spacing."""
+    settings = _settings(tmp_path, "data")
+    pipeline = IngestPipeline(settings, defer_embedding=True)
+    pipeline.ingest_folder(FIXTURES / "laws")
+    pipeline.publish_spacing_s = 3.0
+    switched: list[float] = []
+    publish = generations.publish
+    monkeypatch.setattr(generations, "publish", lambda kb, gen: (publish(kb, gen), switched.append(time.time())))
+    parts = pipeline.embed_pending()
+    assert len(parts) >= 3 and len(switched) == len(parts)
+    assert min(b - a for a, b in zip(switched, switched[1:])) >= 2.9
