@@ -28,6 +28,8 @@ pip_from=()
 if [ -n "${FAYUAN_WHEELHOUSE:-}" ]; then
   pip_from=(--no-index --find-links "$FAYUAN_WHEELHOUSE")
 fi
+# a current pip (and setuptools/wheel: 3.12+ venvs have no setuptools, jieba is an sdist)
+python -m pip install -q --upgrade "${pip_from[@]}" pip setuptools wheel
 
 # torch only converts the model at set-up (serving runs onnxruntime). Plain PyPI's Linux torch
 # pulls several GB of CUDA libraries: the CPU build is installed first, from the PyTorch CPU index,
