@@ -42,8 +42,13 @@ elif [ -n "${FAYUAN_WHEELHOUSE:-}" ] || [ "${FAYUAN_TORCH_INDEX:-}" = "pip" ]; t
   python -m pip install --progress-bar on "${pip_from[@]}" "$TORCH_SPEC"
 else
   index=${FAYUAN_TORCH_INDEX:-https://download.pytorch.org/whl/cpu}
-  step "2/4 torch (CPU build, about 200 MB) from $index"
-  python -m pip install --progress-bar on --index-url "$index" "$TORCH_SPEC"
+  if python -c "import sys, urllib.request; urllib.request.urlopen(sys.argv[1] + '/torch/', timeout=5)" "$index" 2>/dev/null; then
+    step "2/4 torch (CPU build, about 200 MB) from $index"
+    python -m pip install --progress-bar on --index-url "$index" "$TORCH_SPEC"
+  else   # no route to that index (a mirror-only network): pip's own sources, which must carry the CPU build
+    step "2/4 torch: $index does not answer; from the configured pip sources"
+    python -m pip install --progress-bar on "$TORCH_SPEC"
+  fi
 fi
 if python -m pip list 2>/dev/null | grep -qi '^nvidia-'; then
   echo "setup: warning: CUDA packages (nvidia-*) are installed; the CPU build of torch is enough" >&2
