@@ -10,13 +10,13 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from api.app import create_app
-    from api.cli_ingest import ensure_knowledge_base
+    from api.cli_ingest import ensure_knowledge_base, start_embedding_backfill
     from api.logging_setup import configure_logging
     from knowledge.settings import get_settings
 
     settings = get_settings()
     log_config = configure_logging(settings.log_format, settings.log_level)
-    ensure_knowledge_base(settings, force_ingest=args.ingest)
+    embedding_pending = ensure_knowledge_base(settings, force_ingest=args.ingest)
     # the app writes its own access line (with route, request id and duration): uvicorn's is off
     options = dict(host=args.host, port=args.port, log_config=log_config, access_log=False)
     if args.workers > 1:   # each worker process builds its own app (and loads the knowledge base)
@@ -24,9 +24,14 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 
         # set before uvicorn spawns the workers: their prometheus_client reads it at import
         os.environ[ENV] = str(prepare_dir(settings.data_dir, args.port))
+        if embedding_pending:   # serves on BM25 meanwhile; /readyz says "degraded"
+            start_embedding_backfill(settings)
         uvicorn.run("api.app:create_app", factory=True, workers=args.workers, **options)
     else:
-        uvicorn.run(create_app(), workers=1, **options)
+        app = create_app()      # opens the generation before the embedding thread replaces it
+        if embedding_pending:
+            start_embedding_backfill(settings)
+        uvicorn.run(app, workers=1, **options)
     return 0
 
 

@@ -18,12 +18,12 @@ def _settings(data_dir: str | None):
 
 
 def run_ingest(settings, path: Path, *, kind: str | None = None, region: str | None = None,
-               title: str | None = None, show_progress: bool = True):
+               title: str | None = None, show_progress: bool = True, defer_embedding: bool = False):
     """Ingest a folder or a single .docx/.txt law into settings.data_dir; returns the summary."""
     from ingest.pause_hook import pause_checkpoint
     from ingest.pipeline import IngestPipeline
 
-    pipeline = IngestPipeline(settings, show_progress=show_progress,
+    pipeline = IngestPipeline(settings, show_progress=show_progress, defer_embedding=defer_embedding,
                               checkpoint=pause_checkpoint(settings.test_pause_at, settings.kb_dir))
     if path.is_dir():
         return pipeline.ingest_folder(path)
@@ -65,14 +65,50 @@ def register(sub) -> None:
     p.set_defaults(func=_cmd_ingest)
 
 
-def ensure_knowledge_base(settings, force_ingest: bool = False) -> None:
+def ensure_knowledge_base(settings, force_ingest: bool = False) -> bool:
     """Before `fayuan serve`: ingest FAYUAN_LAWS_DIR when no knowledge base exists (or when
-    forced: an incremental ingest, quick when nothing changed)."""
-    from knowledge.generations import current_generation
+    forced: an incremental ingest, quick when nothing changed). New texts are not embedded here:
+    the generation is published on BM25 at once and the server starts; returns True when texts are
+    left to embed (start_embedding_backfill embeds them while serving)."""
+    from knowledge import dense_status
+    from knowledge.generations import IngestBusy, current_generation
 
-    if current_generation(settings.kb_dir) is not None and not force_ingest:
-        return
-    if not settings.laws_dir.is_dir():
-        log.warning("no knowledge base and no statute folder at %s: search will answer 503", settings.laws_dir)
-        return
-    print(run_ingest(settings, settings.laws_dir).as_text())
+    serving = current_generation(settings.kb_dir)
+    if serving is None or force_ingest:
+        if not settings.laws_dir.is_dir():
+            if serving is None:
+                log.warning("no knowledge base and no statute folder at %s: search will answer 503",
+                            settings.laws_dir)
+                return False
+        else:
+            try:
+                print(run_ingest(settings, settings.laws_dir, defer_embedding=True).as_text())
+            except IngestBusy as exc:    # another host/process is ingesting: serve what exists
+                log.warning("%s: serving the current knowledge base", exc)
+        serving = current_generation(settings.kb_dir)
+    return serving is not None and not dense_status.read_status(serving)["complete"]
+
+
+def start_embedding_backfill(settings):
+    """Embed what the serving generation lacks on a background thread of this process, part by
+    part (national law, cases, local regulations, older versions); the server switches to each
+    new generation within seconds (knowledge.kb.LiveKnowledgeBase). Returns the thread."""
+    import threading
+
+    from ingest.pause_hook import pause_checkpoint
+    from ingest.pipeline import IngestPipeline
+    from knowledge.generations import IngestBusy
+
+    def run() -> None:
+        pipeline = IngestPipeline(settings, checkpoint=pause_checkpoint(settings.test_pause_at, settings.kb_dir))
+        try:
+            parts = pipeline.embed_pending()
+            log.info("embedding finished (%s): hybrid search on the whole knowledge base", ", ".join(parts) or "-")
+        except IngestBusy as exc:
+            log.warning("embedding left to the other ingest: %s", exc)
+        except Exception:  # noqa: BLE001 - the server keeps serving on what is published
+            log.exception("embedding stopped; search stays on what is embedded (restart to resume)")
+
+    thread = threading.Thread(target=run, name="embedding-backfill", daemon=True)
+    thread.start()
+    return thread

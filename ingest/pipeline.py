@@ -26,6 +26,7 @@ from ingest.plaintext import parse_plain_law
 from ingest.records import KIND_LEVELS, CaseRecord, LawRecord, ParseError
 from ingest.repeals import META_KEY as REPEALS_META, repeals_digest
 from knowledge import generations
+from knowledge import dense_status
 from knowledge.catalog import Catalog, IndexDoc, articles, case_sections, cases, law_versions
 from knowledge.citations import normalise_law_name
 from knowledge.docmeta import DocMeta
@@ -37,6 +38,10 @@ from knowledge.vectors import CURRENT, HISTORY, VectorIndex
 log = logging.getLogger(__name__)
 
 STAFF_PREFIX = "_staff/"       # source paths of laws added one file at a time by staff
+PUBLISH_SPACING_S = 15.0       # embed_pending: least time between two generation switches (3× the servers' check)
+REGIONS_META = "regions"       # FAYUAN_REGIONS as the catalog was built with it
+OUTSIDE_REGIONS = "地方性法规不在本部署服务的地区 (FAYUAN_REGIONS)"
+_REGION_SUFFIX = ("壮族自治区", "回族自治区", "维吾尔自治区", "自治区", "省", "市")
 Checkpoint = Callable[[str], None]
 
 
@@ -117,8 +122,12 @@ class _Progress:
 
 class IngestPipeline:
     def __init__(self, settings: Settings, *, embedder=None, show_progress: bool = False,
-                 checkpoint: Checkpoint | None = None):
+                 checkpoint: Checkpoint | None = None, defer_embedding: bool = False):
+        """`defer_embedding`: publish the generation without embedding new texts (it serves on BM25
+        at once); `embed_pending()` then embeds them part by part (knowledge.dense_status)."""
         self.settings = settings
+        self.defer_embedding = defer_embedding
+        self.publish_spacing_s = PUBLISH_SPACING_S   # embed_pending (0: no server follows this folder)
         self.kb_dir = settings.kb_dir
         self._embedder = embedder
         self.progress = _Progress(show_progress)
@@ -151,6 +160,7 @@ class IngestPipeline:
                     bar.update(len(getattr(rec, "source_paths", None) or [rec.source_path]))
                     self.checkpoint("parse")
             summary.stage_seconds["parse"] = time.perf_counter() - started
+            records = self._within_regions(records, skipped)
             outcomes = {path: (digest, "skipped", skipped.get(path, "no statute or case found"))
                         for path, digest in files.items()}
             for rec in records:
@@ -212,7 +222,10 @@ class IngestPipeline:
         vectors = VectorIndex.open(gen, self.settings.chroma_url, create=True)
         if self.settings.chroma_url and serving is not None:
             copy_remote_vectors(VectorIndex.open(serving, self.settings.chroma_url), vectors)
-        summary.embedded = self._sync_vectors(vectors, docs, dirty, affected)
+        summary.embedded, deferred = self._sync_vectors(vectors, docs, dirty, affected)
+        deferred_ids = {d.doc_id for d in deferred}
+        dense_status.write_status(gen, dense_status.count_parts(
+            docs, {d.doc_id for d in docs if d.doc_id not in deferred_ids}))
         summary.stage_seconds["vectors"] = time.perf_counter() - t0
 
         t0 = time.perf_counter()
@@ -254,6 +267,7 @@ class IngestPipeline:
                     affected.add(catalog.add_law_version(conn, rec))
             catalog.drop_orphan_laws(conn)
             catalog.set_meta(conn, REPEALS_META, repeals_digest())
+            catalog.set_meta(conn, REGIONS_META, self._regions_key())
             catalog.refresh_validity(conn, affected)
             catalog.link_case_citations(conn)
             recorded = self._recorded_files(conn)
@@ -264,8 +278,9 @@ class IngestPipeline:
         return changed, affected
 
     def _sync_vectors(self, vectors: VectorIndex, docs: list[IndexDoc], dirty: set[str],
-                      affected: set[str]) -> int:
-        """Make the two collections hold exactly `docs`; returns the number of texts embedded."""
+                      affected: set[str]) -> tuple[int, list[IndexDoc]]:
+        """Make the two collections hold exactly `docs` (with `defer_embedding`: all but the texts
+        still to embed); returns the number of texts embedded and the documents left to embed."""
         present = vectors.ids_by_role()
         wanted = {d.doc_id: VectorIndex.role_of(d) for d in docs}
         to_embed: list[IndexDoc] = []
@@ -290,13 +305,18 @@ class IngestPipeline:
             vectors.delete(role, [i for i in present[role] if wanted.get(i) != role])
             vectors.update_metadata(role, to_update[role])
         self.checkpoint("vectors-partial")
-        embedded = 0
-        if to_embed:
-            to_embed.sort(key=_embedding_priority)
-            embedded = self._embed_and_store(vectors, to_embed)
-        return embedded
+        to_embed.sort(key=_embedding_priority)
+        if self.defer_embedding:
+            # a changed text's old vector goes now: embed_pending embeds what is missing
+            for role in (CURRENT, HISTORY):
+                vectors.delete(role, [d.doc_id for d in to_embed if d.doc_id in present[role]])
+            return 0, to_embed
+        if not to_embed:
+            return 0, []
+        return self._embed_and_store(vectors, to_embed), []
 
-    def _embed_and_store(self, vectors: VectorIndex, docs: list[IndexDoc]) -> int:
+    def _embed_and_store(self, vectors: VectorIndex, docs: list[IndexDoc],
+                         on_chunk: Callable[[int], None] | None = None) -> int:
         """Embed (through the cache) and store; returns how many texts the model actually ran on."""
         from knowledge.embeddings.cache import EmbeddingCache, embed_passages_cached
 
@@ -313,9 +333,69 @@ class IngestPipeline:
                     if idx:
                         vectors.upsert(role, [part[i] for i in idx], vecs[idx])
                 bar.update(len(part))
+                if on_chunk:
+                    on_chunk(start + len(part))
                 self.checkpoint("vectors-written")
         cache.close()
         return embedder.passages
+
+    # ---- the deferred embedding, part by part -------------------------------------------------
+    def embed_pending(self) -> list[str]:
+        """Embed what the serving generation still lacks, one part at a time (dense_status.PARTS
+        order); each finished part is published as a new generation, so the server switches to
+        the hybrid retriever part by part. Returns the parts embedded. Safe to run again after a
+        crash: the embedding cache keeps every finished chunk."""
+        done = []
+        for part in dense_status.PARTS:
+            with generations.ingest_lock(self.kb_dir):
+                serving = generations.current_generation(self.kb_dir)
+                if serving is None or part not in dense_status.pending_parts(dense_status.read_status(serving)):
+                    continue
+                self.checkpoint(f"embed-{part}")
+                self._embed_part(serving, part)
+                done.append(part)
+        dense_status.clear_progress(self.kb_dir)
+        return done
+
+    def _embed_part(self, serving: Path, part: str) -> None:
+        gen = generations.new_generation(self.kb_dir)
+        self._copy_catalog_and_vectors(serving, gen)
+        for name in (LexicalIndex.DIR, DocMeta.FILE):
+            source = serving / name
+            if source.is_dir():
+                shutil.copytree(source, gen / name)
+            elif source.is_file():
+                shutil.copyfile(source, gen / name)
+        catalog = catalog_for(gen)
+        docs = list(catalog.iter_index_docs())
+        vectors = VectorIndex.open(gen, self.settings.chroma_url, create=True)
+        if self.settings.chroma_url:
+            copy_remote_vectors(VectorIndex.open(serving, self.settings.chroma_url), vectors)
+        present = set().union(*vectors.ids_by_role().values())
+        todo = [d for d in docs if d.doc_id not in present and dense_status.part_of(d) == part]
+        log.info("embedding %d texts of part %s", len(todo), part)
+        dense_status.write_progress(self.kb_dir, part, 0, len(todo))
+        self._embed_and_store(vectors, todo,
+                              on_chunk=lambda n: dense_status.write_progress(self.kb_dir, part, n, len(todo)))
+        dense_status.write_status(gen, dense_status.count_parts(docs, present | {d.doc_id for d in todo}))
+        del vectors
+        catalog.engine.dispose()
+        self._space_publishes()
+        generations.publish(self.kb_dir, gen)
+        for stale in generations.stale_generations(self.kb_dir, keep_previous=serving):
+            self._remove(stale)
+
+    def _space_publishes(self) -> None:
+        """Servers look at CURRENT every few seconds (LiveKnowledgeBase) and only the previous
+        generation is kept: two parts published within that time (all cached) could delete the one
+        a server still reads. So a part waits until the last switch is PUBLISH_SPACING_S old."""
+        pointer = self.kb_dir / generations.POINTER
+        try:
+            age = time.time() - pointer.stat().st_mtime
+        except OSError:
+            return
+        if age < self.publish_spacing_s:
+            time.sleep(self.publish_spacing_s - age)
 
     # ---- helpers -------------------------------------------------------------------------------
     def embedder(self):
@@ -330,12 +410,35 @@ class IngestPipeline:
         catalog = catalog_for(serving)
         recorded = catalog.source_file_hashes()
         folder_part = {p: h for p, h in recorded.items() if not p.startswith(STAFF_PREFIX)}
-        return folder_part == files and catalog.get_meta(REPEALS_META) == repeals_digest()
+        return (folder_part == files and catalog.get_meta(REPEALS_META) == repeals_digest()
+                and (catalog.get_meta(REGIONS_META) or "") == self._regions_key())
+
+    def _regions_key(self) -> str:
+        return ",".join(sorted(self.settings.region_list))
+
+    def _within_regions(self, records: list, skipped: dict[str, str]) -> list:
+        """FAYUAN_REGIONS: local regulations of other provinces are left out (recorded as skipped)."""
+        wanted = [_province_name(r) for r in self.settings.region_list]
+        if not wanted:
+            return records
+        kept = []
+        for rec in records:
+            region = getattr(rec, "region", None)
+            if region and not any(region.startswith(w) for w in wanted):
+                for path in getattr(rec, "source_paths", None) or [rec.source_path]:
+                    skipped[path] = OUTSIDE_REGIONS
+            else:
+                kept.append(rec)
+        return kept
 
     def _copy_generation(self, serving: Path | None, gen: Path) -> dict:
         """Start the new generation from the serving one; returns its BM25 token cache."""
         if serving is None:
             return {}
+        self._copy_catalog_and_vectors(serving, gen)
+        return LexicalIndex.load_token_cache(serving)
+
+    def _copy_catalog_and_vectors(self, serving: Path, gen: Path) -> None:
         src = sqlite3.connect(serving / CATALOG_FILE)
         dst = sqlite3.connect(gen / CATALOG_FILE)
         with dst:
@@ -344,7 +447,6 @@ class IngestPipeline:
         dst.close()
         if not self.settings.chroma_url and (serving / "chroma").is_dir():
             shutil.copytree(serving / "chroma", gen / "chroma")
-        return LexicalIndex.load_token_cache(serving)
 
     def _clean_stale(self) -> None:
         """Remove partial generations left by a crash (and old ones nobody serves)."""
@@ -383,14 +485,18 @@ class IngestPipeline:
         summary.cases, summary.case_sections = counts["cases"], counts["case_sections"]
 
 
+def _province_name(name: str) -> str:
+    """"四川省" → "四川", "广西壮族自治区" → "广西": the part every region of that province starts with."""
+    for suffix in _REGION_SUFFIX:
+        if name.endswith(suffix) and len(name) > len(suffix) + 1:
+            return name[: -len(suffix)]
+    return name
+
+
 def _embedding_priority(doc: IndexDoc) -> int:
     """National current statutes first, then cases, local rules, older versions: a long first
     ingest that gets killed has cached what matters most."""
-    if doc.kind == "case":
-        return 1
-    if not doc.current:
-        return 3
-    return 2 if doc.category == "DLC" or doc.region else 0
+    return dense_status.PARTS.index(dense_status.part_of(doc))
 
 
 def catalog_doc_ids_for_sources(catalog: Catalog, paths: set[str]) -> set[str]:

@@ -159,7 +159,8 @@ class FayuanKnowledgeBase:
 QUERY_CACHE_SIZE = 2048   # query texts whose embeddings are kept in memory (~3 MB)
 
 
-def open_generation(generation_dir: Path, settings: Settings, embedder=None) -> FayuanKnowledgeBase:
+def open_generation(generation_dir: Path, settings: Settings, embedder=None, lay_ranker=None) -> FayuanKnowledgeBase:
+    """`embedder` and `lay_ranker`: the models of the generation served before, reused as they are."""
     from knowledge.embeddings import load_embedder
     from knowledge.embeddings.query_cache import with_query_cache
     from knowledge.hit_rows import CachedHitRows
@@ -173,7 +174,7 @@ def open_generation(generation_dir: Path, settings: Settings, embedder=None) -> 
     embedder = with_query_cache(embedder, QUERY_CACHE_SIZE)
     weights = FusionWeights(dense=settings.fusion_dense_weight, lexical=1.0 - settings.fusion_dense_weight)
     retriever = Retriever(CachedHitRows(catalog), docmeta, lexical, vectors, embedder, weights)
-    retriever.ranker = open_bound_ranker(settings, catalog, docmeta, embedder.model_id)
+    retriever.ranker = open_bound_ranker(settings, catalog, docmeta, embedder.model_id, lay_ranker)
     return FayuanKnowledgeBase(generation_dir, retriever, catalog)
 
 
@@ -208,7 +209,9 @@ class LiveKnowledgeBase:
                 with self._lock:
                     if generation != self._kb.generation_dir:
                         log.info("knowledge base: switching to %s", generation.name)
-                        self._kb = open_generation(generation, self._settings, self._embedder)
+                        bound = self._kb.retriever.ranker
+                        self._kb = open_generation(generation, self._settings, self._embedder,
+                                                   bound.ranker if bound is not None else None)
         return self._kb
 
     def search(self, query: str, k: int = 10, **filters) -> list[Hit]:

@@ -116,7 +116,9 @@ class LexicalIndex:
     def load(cls, folder: Path) -> "LexicalIndex":
         target = folder / cls.DIR
         words = json.loads((target / "user_words.json").read_text(encoding="utf-8"))
-        bm25 = bm25s.BM25.load(str(target))
+        # memory-mapped: a query reads only its tokens' columns; the pages are shared between
+        # worker processes through the page cache instead of a private copy in each
+        bm25 = bm25s.BM25.load(str(target), mmap=True)
         return cls(bm25, LegalTokenizer(words))
 
     @staticmethod

@@ -29,6 +29,9 @@ class Settings(BaseSettings):
         None, description="Chroma server URL (http://host:port); default: embedded PersistentClient")
     repeals_file: Path | None = Field(
         None, description="A deployment's own repeals list (ingest/repeals.tsv format), added to the packaged one at ingest")
+    regions: str | None = Field(
+        None, description="Provinces whose local regulations are ingested, comma-separated (e.g. 四川,重庆); "
+                          "unset = all. National law and cases are always ingested")
 
     # --- retrieval -----------------------------------------------------------------------
     model_dir: Path | None = Field(None, description="Where the converted embedding model lives; default data_dir/models")
@@ -298,6 +301,11 @@ class Settings(BaseSettings):
     @property
     def kb_dir(self) -> Path:
         return self.data_dir / "kb"
+
+    @property
+    def region_list(self) -> list[str]:
+        """FAYUAN_REGIONS as names: "四川, 重庆省" → ["四川", "重庆省"] (matched as region prefixes)."""
+        return [r.strip() for r in (self.regions or "").replace("，", ",").split(",") if r.strip()]
 
     @property
     def resolved_embedding_cache(self) -> Path:

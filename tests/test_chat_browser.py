@@ -96,6 +96,7 @@ def test_a_legal_answer_shows_its_first_screen_and_the_rest_on_request(served, b
     page = _page(browser, "phone-390")
     page.goto(f"{url}/chat")
     expect(page.get_by_test_id("disclaimer")).to_contain_text("仅供参考")
+    expect(page.get_by_test_id("warming")).to_be_hidden()      # fully embedded: /readyz "ready"
     answer = _say(page, "公司拖欠我三个月工资不发，每月工资3000，怎么办？")
     expect(answer).to_contain_text("【结论】")
     expect(answer).to_contain_text("【先做这一步】")

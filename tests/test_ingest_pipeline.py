@@ -192,10 +192,10 @@ def test_serve_ingests_only_when_no_knowledge_base_exists(corpus, kb_settings, c
     from api.cli_ingest import ensure_knowledge_base
 
     settings = kb_settings.model_copy(update={"laws_dir": corpus})
-    ensure_knowledge_base(settings)
+    assert ensure_knowledge_base(settings) is True           # published on BM25, texts left to embed
     first = current_generation(settings.kb_dir)
     assert first is not None and "articles:" in capsys.readouterr().out
-    ensure_knowledge_base(settings)                          # exists: nothing to do
+    assert ensure_knowledge_base(settings) is True           # exists: nothing to do, still to embed
     ensure_knowledge_base(settings, force_ingest=True)       # --ingest: incremental, nothing changed
     assert "nothing changed" in capsys.readouterr().out
     assert current_generation(settings.kb_dir) == first

@@ -22,9 +22,10 @@ log = logging.getLogger(__name__)
 
 
 class Readiness(BaseModel):
-    status: str                  # ready / not_ready
+    status: str                  # ready / degraded (serving, articles still being embedded) / not_ready
     checks: dict[str, bool]      # knowledge_base, database
     reasons: dict[str, str] = {}  # why a failing check failed
+    embedding: dict | None = None  # while degraded: parts embedded and the one in progress (knowledge.dense_status)
 
 
 @router.get("/healthz")
@@ -59,12 +60,31 @@ def database_problem(engine) -> str | None:
     return None
 
 
+def embedding_in_progress(knowledge, kb_dir) -> dict | None:
+    """The embedding report while the served generation is not fully embedded, else None."""
+    from knowledge.dense_status import embedding_report
+
+    try:
+        folder = getattr(serving_generation(knowledge), "generation_dir", None)
+    except Exception:  # noqa: BLE001 - reported by knowledge_base_problem
+        return None
+    if folder is None:
+        return None
+    report = embedding_report(kb_dir, folder)
+    return None if report["complete"] else report
+
+
 @router.get("/readyz", response_model=Readiness, responses={503: {"model": Readiness}})
 def readyz(services: Services = Depends(get_services)):
-    """Ready: knowledge base loaded and records database reachable (503 with reasons if not)."""
+    """Ready: knowledge base loaded and records database reachable (503 with reasons if not).
+    "degraded" (200): serving on BM25 and the lay vocabulary while the articles are embedded;
+    `embedding` says how far that is."""
     problems = {"knowledge_base": knowledge_base_problem(services.knowledge),
                 "database": database_problem(services.records_engine)}
     reasons = {name: why for name, why in problems.items() if why}
-    body = Readiness(status="not_ready" if reasons else "ready",
-                     checks={name: why is None for name, why in problems.items()}, reasons=reasons)
-    return JSONResponse(body.model_dump(), status_code=503 if reasons else 200)
+    embedding = None if problems["knowledge_base"] else embedding_in_progress(services.knowledge,
+                                                                              services.settings.kb_dir)
+    status = "not_ready" if reasons else "degraded" if embedding else "ready"
+    body = Readiness(status=status, checks={name: why is None for name, why in problems.items()},
+                     reasons=reasons, embedding=embedding)
+    return JSONResponse(body.model_dump(exclude_none=True), status_code=503 if reasons else 200)

@@ -13,7 +13,6 @@ from api.console.labels import label
 from api.deps import get_services
 from api.responses import error_responses, file_response
 from api.services import Services
-from assistant.records.chart import report_chart_svg
 from assistant.records.models import RATINGS
 from assistant.records.report import MonthlyReport, RegionMonth, monthly_report, report_csv
 from assistant.records.service import AlreadyRated, ConsultationRecords, RecordsError, UnknownConsultation
@@ -106,4 +105,6 @@ def monthly_csv(month: Month, region: Region = None,
             responses={200: file_response("image/svg+xml"), **STAFF_READ["responses"]})
 def monthly_svg(month: Month, region: Region = None,
                 services: Services = Depends(get_services)) -> Response:
+    from assistant.records.chart import report_chart_svg   # matplotlib (42 MB) only when a chart is drawn
+
     return Response(report_chart_svg(load_report(services, month, region)), media_type="image/svg+xml")

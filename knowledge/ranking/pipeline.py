@@ -276,15 +276,19 @@ def _best_first(parts: list[tuple[np.ndarray, np.ndarray]], n: int) -> tuple[np.
     return at[order], similarity[order]
 
 
-def open_bound_ranker(settings, catalog, docmeta, model_id: str) -> BoundRanker | None:
+def open_bound_ranker(settings, catalog, docmeta, model_id: str,
+                      ranker: LayRanker | None = None) -> BoundRanker | None:
     """The ranker for one served generation, or None (plain fusion) when switched off in the
-    settings or when its learned files cannot be read (logged, never fatal: search still works)."""
+    settings or when its learned files cannot be read (logged, never fatal: search still works).
+    `ranker`: the one already loaded for the previous generation (its tuned query encoder is not
+    loaded twice when a process switches generations)."""
     if not settings.lay_ranking:
         return None
-    folder = settings.lay_ranking_dir or LEARNED_DIR
-    try:
-        ranker = LayRanker.load(folder, model_id=model_id, model_dir=settings.resolved_model_dir)
-    except (OSError, ValueError) as exc:          # RerankerFileError, VocabularyFileError are ValueErrors
-        log.warning("ranking: plain fusion, the ranking files in %s are unusable (%s)", folder, exc)
-        return None
+    if ranker is None:
+        folder = settings.lay_ranking_dir or LEARNED_DIR
+        try:
+            ranker = LayRanker.load(folder, model_id=model_id, model_dir=settings.resolved_model_dir)
+        except (OSError, ValueError) as exc:          # RerankerFileError, VocabularyFileError are ValueErrors
+            log.warning("ranking: plain fusion, the ranking files in %s are unusable (%s)", folder, exc)
+            return None
     return ranker.bind(IndexKeys.from_catalog(catalog, docmeta.doc_ids))

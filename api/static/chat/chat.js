@@ -249,4 +249,18 @@
   showLength();
   load(true);
   setInterval(poll, 5000);
+
+  // while the server is still embedding articles (/readyz "degraded") answers come from BM25 and
+  // the lay vocabulary: say that they improve in a few minutes, until they do
+  var warming = document.getElementById("warming");
+  var warmingTimer = null;
+  function checkWarming() {
+    request("GET", "/readyz", null, function (code, body) {
+      var degraded = !!body && body.status === "degraded";
+      warming.hidden = !degraded;
+      if (degraded && warmingTimer === null) warmingTimer = setInterval(checkWarming, 30000);
+      if (!degraded && warmingTimer !== null) { clearInterval(warmingTimer); warmingTimer = null; }
+    });
+  }
+  checkWarming();
 })();

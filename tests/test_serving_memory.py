@@ -1,0 +1,49 @@
+"""What the serving process holds (docs/performance.md, "Memory"): the base and the tuned query
+encoder share one tokenizer (280 MB each before), the chart library loads only when a chart is
+drawn, the BM25 matrices are memory-mapped."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import numpy as np
+
+from knowledge.embeddings import OnnxEmbedder, model_folder
+from knowledge.embeddings.tuned import QueryDeltas, tuned_folder
+from knowledge.lexical import LexicalIndex
+from knowledge.generations import current_generation
+from knowledge.ranking.pipeline import LEARNED_DIR, TUNED_FILE
+from tests.conftest import REPO
+
+MODELS = REPO / "data" / "models"
+
+
+def test_the_base_and_the_tuned_query_encoder_share_one_tokenizer():
+    base_folder = model_folder(MODELS)
+    tuned = tuned_folder(base_folder, QueryDeltas.load(LEARNED_DIR / TUNED_FILE))
+    base = OnnxEmbedder(base_folder, threads=1)
+    tuned_encoder = OnnxEmbedder(tuned, threads=1, name=tuned.name)
+    assert base.tokenizer is tuned_encoder.tokenizer
+    other_length = OnnxEmbedder(base_folder, threads=1, max_length=128)
+    assert other_length.tokenizer is not base.tokenizer          # truncation differs: its own
+    assert len(other_length.token_ids(["劳" * 400])[0]) == 128
+    assert len(base.token_ids(["劳" * 400])[0]) > 128             # the shared one kept its own setting
+    from tokenizers import Tokenizer
+
+    own = Tokenizer.from_file(str(tuned / "tokenizer.json"))
+    own.no_padding()
+    own.enable_truncation(max_length=512)
+    text = "query: 老板拖欠工资三个月怎么办"
+    assert tuned_encoder.token_ids([text])[0] == own.encode(text).ids
+
+
+def test_serving_imports_no_chart_library():
+    code = "import sys, api.app; print(any(m.startswith('matplotlib') for m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_the_bm25_matrices_are_memory_mapped(small_kb_settings):
+    index = LexicalIndex.load(current_generation(small_kb_settings.kb_dir))
+    assert isinstance(index.bm25.scores["data"], np.memmap)
+    assert index.scores("拖欠工资").max() > 0
