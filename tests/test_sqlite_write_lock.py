@@ -69,6 +69,7 @@ def test_concurrent_admin_edits_creating_one_region_all_land(records_engine):
 def test_readers_do_not_wait_for_an_open_write_transaction(tmp_path):
     engine = _engine(tmp_path)
     store = SessionStore(engine)
+    store.ensure("s1", channel="web")                 # a known id (a client-chosen one is not kept)
     store.save_turn(store.open("s1"), [TurnRecord("user", "你好")])
     with for_writes(engine).begin() as writer:
         writer.execute(text("SELECT 1"))             # BEGIN IMMEDIATE: the write lock is held
