@@ -58,7 +58,7 @@ if [ -n "$_chroma_bin" ]; then
     nohup "$_chroma_bin" run --host 127.0.0.1 --port "$_chroma_port" --path "$_chroma_dir/db" \
       >"$_chroma_dir/server.log" 2>&1 </dev/null &
     echo $! >"$_chroma_dir/chroma.pid"
-    for _ in $(seq 100); do _chroma_up && break; sleep 0.2; done
+    for _ in $(seq 300); do _chroma_up && break; sleep 0.2; done   # up to a minute on a busy machine
   fi
   export FAYUAN_TEST_CHROMA_URL="http://127.0.0.1:${_chroma_port}"
 else
