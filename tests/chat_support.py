@@ -2,6 +2,8 @@
 database, and a local OpenAI-compatible stand-in server."""
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import json
 import threading
 import time
@@ -81,3 +83,29 @@ class StandInLLM:
     def __exit__(self, *exc):
         self.server.shutdown()
         self.server.server_close()
+
+
+@contextmanager
+def served_in_thread(app):
+    """The app served by uvicorn on a free loopback port in a thread; yields its base URL."""
+    import socket
+    import threading
+    import time
+
+    import uvicorn
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert server.started, "uvicorn did not start"
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)

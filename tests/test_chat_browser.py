@@ -6,14 +6,11 @@ Screenshots go to test-artifacts/ (CI keeps them)."""
 from __future__ import annotations
 
 import os
-import socket
-import threading
-import time
 from pathlib import Path
 
 import pytest
 
-from tests.chat_support import chat_services
+from tests.chat_support import chat_services, served_in_thread
 from tests.conftest import REPO
 from tests.handoff_helpers import FAST_HASHER
 
@@ -35,27 +32,13 @@ pytestmark = [pytest.mark.browser,
 
 @pytest.fixture
 def served(small_kb, small_kb_settings, tmp_path):
-    import uvicorn
-
     from api.app import create_app
     from assistant.staff.accounts import StaffDirectory
 
     services = chat_services(small_kb, small_kb_settings, tmp_path)
     services.staff = StaffDirectory(services.records_engine, hasher=FAST_HASHER)
-    app = create_app(services=services)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert server.started, "uvicorn did not start"
-    yield f"http://127.0.0.1:{port}", services
-    server.should_exit = True
-    thread.join(timeout=10)
+    with served_in_thread(create_app(services=services)) as url:
+        yield url, services
 
 
 @pytest.fixture

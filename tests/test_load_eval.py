@@ -10,14 +10,23 @@ import pytest
 
 from evals.http_load import Connection, ConnectionPool, cpu_seconds, rss_mb, run
 from evals.load_test import Workload, memory_trend, run_phase
-from tests.test_chat_browser import served_app  # noqa: F401 - the app in a uvicorn thread
+from tests.chat_support import chat_services, served_in_thread
+
+
+@pytest.fixture
+def served_app(small_kb, small_kb_settings, tmp_path):
+    """The app in a uvicorn thread on the small knowledge base."""
+    from api.app import create_app
+
+    with served_in_thread(create_app(services=chat_services(small_kb, small_kb_settings, tmp_path))) as url:
+        yield url
 
 
 def _port(url: str) -> int:
     return int(url.rsplit(":", 1)[1])
 
 
-def test_client_keeps_the_connection_and_reads_json_and_chunked_bodies(served_app):  # noqa: F811
+def test_client_keeps_the_connection_and_reads_json_and_chunked_bodies(served_app):
     async def session():
         pool = ConnectionPool("127.0.0.1", _port(served_app))
         first = await pool.request("POST", "/v1/chat", {"message": "老板拖欠工资怎么办"})
@@ -38,7 +47,7 @@ def test_client_keeps_the_connection_and_reads_json_and_chunked_bodies(served_ap
     assert health.status == 200
 
 
-def test_open_loop_phase_sends_the_mix_and_counts_every_answer(served_app):  # noqa: F811
+def test_open_loop_phase_sends_the_mix_and_counts_every_answer(served_app):
     workload = Workload.load(seed=3)
     workload.rng = random.Random(3)
     phase = run(run_phase(_port(served_app), workload, rate=15, duration_s=3, max_requests=45,
@@ -51,7 +60,7 @@ def test_open_loop_phase_sends_the_mix_and_counts_every_answer(served_app):  # n
     assert phase["server_cpu_ms_per_request"] > 0
 
 
-def test_a_phase_that_cannot_keep_up_stops_early_as_overloaded(served_app):  # noqa: F811
+def test_a_phase_that_cannot_keep_up_stops_early_as_overloaded(served_app):
     phase = run(run_phase(_port(served_app), Workload.load(seed=5), rate=400, duration_s=2, max_requests=800,
                           max_in_flight=5, server_pid=os.getpid()))
     assert phase["overloaded"] and not phase["passed"]

@@ -25,7 +25,7 @@ from assistant.handoff.outbound import OutboundRegistry
 from assistant.handoff.states import (HANDED_BACK, OPEN_STATUSES, PRIORITIES, PRIORITY_RANK, SERVICES,
                                       STATUSES, TRIGGERS, InvalidTicketInput, NotTicketOwner,
                                       TicketConflict, TicketNotFound)
-from assistant.handoff.tickets import AuditEvent, ReplyResult, TicketView, as_utc, closed_facts
+from assistant.handoff.tickets import AuditEvent, ReplyResult, TicketView, closed_facts
 from assistant.privacy import mask_pii, mask_value
 from assistant.staff.accounts import StaffMember
 from knowledge.database import flush_deleted
