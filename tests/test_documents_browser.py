@@ -3,13 +3,11 @@ uvicorn) asks POST /v1/documents with its chat session, shows the download link 
 and a click saves a .docx that opens in python-docx with the facts filled in."""
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from pathlib import Path
 
 import pytest
 
+from tests.chat_support import served_in_thread
 from tests.documents_support import FULL, docx_text
 from tests.test_chat_browser import CHROMIUM, CHROMIUM_ARGS
 
@@ -20,27 +18,13 @@ pytestmark = [pytest.mark.browser,
 
 @pytest.fixture
 def served(settings):
-    import uvicorn
-
     from api.app import create_app
     from api.services import build_services
 
     settings = settings.model_copy(update={"sla_sweep_interval_s": 0.0})
     services = build_services(settings)
-    app = create_app(settings, services)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert server.started, "uvicorn did not start"
-    yield f"http://127.0.0.1:{port}", services
-    server.should_exit = True
-    thread.join(timeout=10)
+    with served_in_thread(create_app(settings, services)) as url:
+        yield url, services
     services.records_engine.dispose()
 
 
