@@ -63,3 +63,15 @@ def inline_schema(model: type[BaseModel]) -> dict[str, Any]:
 def file_response(media_type: str) -> dict[str, Any]:
     """A 200 whose body is a file of `media_type` (CSV, SVG), not JSON."""
     return {"description": f"A {media_type} file", "content": {media_type: {"schema": {"type": "string"}}}}
+
+
+def region_entry(book, region: str) -> dict:
+    """A staff-editable table's entry for a region name or alias (`book.entry`: the legal-aid
+    standards, the compensation figures) as the admin JSON routes return it; unknown → 404."""
+    from fastapi import HTTPException
+
+    found = book.entry(region)
+    if found is None:
+        raise HTTPException(status_code=404, detail=f"未知地区 (unknown region): {region}")
+    name, entry = found
+    return {"region": name, **entry}

@@ -17,7 +17,7 @@ from pydantic import ValidationError
 
 from api.auth import require_admin, require_staff
 from api.deps import get_services
-from api.responses import error_responses, inline_schema, json_body
+from api.responses import error_responses, inline_schema, json_body, region_entry
 from api.services import Services
 from api.strict_json import validate_strict
 from assistant.eligibility.application import applicant_notice, application_packet
@@ -100,11 +100,7 @@ def region_audit(region: str | None = Query(None, max_length=40), limit: int = Q
 @router.get("/v1/admin/regions/{region}", responses=error_responses(404))
 def get_region(region: str, book: StandardsBook = Depends(standards_book),
                _staff: StaffMember = Depends(require_staff)) -> dict:
-    found = book.entry(region)
-    if found is None:
-        raise HTTPException(status_code=404, detail=f"未知地区 (unknown region): {region}")
-    name, entry = found
-    return {"region": name, **entry}
+    return region_entry(book, region)
 
 
 @router.put("/v1/admin/regions/{region}", responses=error_responses(422),

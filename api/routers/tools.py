@@ -17,7 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from api.auth import require_admin, require_staff
 from api.deps import get_services
-from api.responses import error_responses, inline_schema, json_body
+from api.responses import error_responses, inline_schema, json_body, region_entry
 from api.services import Services
 from api.strict_json import validate_strict
 from assistant.staff.accounts import StaffMember
@@ -77,11 +77,7 @@ def figures_audit(region: str | None = Query(None, max_length=40), limit: int = 
 @router.get("/v1/admin/figures/{region}", responses=error_responses(404))
 def get_figures(region: str, book: FiguresBook = Depends(figures_book),
                 _staff: StaffMember = Depends(require_staff)) -> dict:
-    found = book.entry(region)
-    if found is None:
-        raise HTTPException(status_code=404, detail=f"未知地区 (unknown region): {region}")
-    name, entry = found
-    return {"region": name, **entry}
+    return region_entry(book, region)
 
 
 @router.put("/v1/admin/figures/{region}", responses=error_responses(422),
