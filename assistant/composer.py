@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from assistant.answers.clauses import best_clause
+from assistant.answers.clauses import best_clause, relevance
 from assistant.answers.matcher import PERSONAL, fits_the_asker, match_cards
 from assistant.answers.render import CardRenderer
 from assistant.grounding import content_words, is_about
@@ -45,6 +45,7 @@ class ComposerLimits:
                                     # (graders counted a loosely related second quote as wrong law)
     related: int = 3                # retrieved articles listed (not quoted) under a card answer
     grounding_window: int = 3       # the question must share a word with one of the top hits
+    pointed_question: int = 30      # characters: a longer message is a story, answered from its card alone
 
 
 def article_body(hit: Hit) -> str:
@@ -112,7 +113,8 @@ class OfflineComposer:
         matches = match_cards(question if card_text is None else card_text, found)
         chosen = self.select(question, hits)
         if fits_the_asker(question if card_text is None else card_text, matches, found):
-            carded = self.card_answer([m.card for m in matches], chosen, question if card_text is None else card_text)
+            carded = self.card_answer([m.card for m in matches], chosen, question if card_text is None else card_text,
+                                      asked=question)
             if carded is not None:
                 return carded
         ranked = [h for h in chosen if h.kind == "statute"]          # retrieval order
@@ -120,15 +122,41 @@ class OfflineComposer:
             return self.uncertain()
         return self.retrieval_answer(question, ranked, [h for h in chosen if h.kind == "case"], already_quoted)
 
-    def card_answer(self, cards: list, chosen: list[Hit], question: str) -> ComposedAnswer | None:
-        """None when this knowledge base backs none of the cards' conclusions."""
+    def card_answer(self, cards: list, chosen: list[Hit], question: str, asked: str = "") -> ComposedAnswer | None:
+        """None when this knowledge base backs none of the cards' conclusions. `asked`: the
+        message itself — when retrieval's top article settles the very point asked better than
+        the card's conclusion does (我可以放弃遗产吗 under the inheritance card), its clause comes first."""
         rendered = CardRenderer(self.kb, cite_label).render(cards, question)
         if not rendered.citations:
             return None
         cited = {_key(h) for h in rendered.citations}
-        related = [h for h in chosen if h.kind == "statute" and _key(h) not in cited][:self.limits.related]
-        return ComposedAnswer(rendered.text, rendered.citations + related, rendered.points, confident=True,
+        statutes = [h for h in chosen if h.kind == "statute"]
+        point = self.specific_point(asked or question, statutes[:1], cards[0], rendered.citations)
+        text = rendered.text
+        if point is not None:
+            hit, clause = point
+            text = f"【您问的这一点】{cite_label(hit)}规定：“{clause}”\n{text}"
+            cited.add(_key(hit))
+        related = [h for h in statutes if _key(h) not in cited][:self.limits.related]
+        lead = [point[0]] if point is not None else []
+        return ComposedAnswer(text, lead + rendered.citations + related, rendered.points, confident=True,
                               cards=rendered.cards, urgent=rendered.urgent, document=rendered.document)
+
+    def specific_point(self, question: str, top: list[Hit], card, card_hits: list[Hit]) -> tuple[Hit, str] | None:
+        """(retrieval's top article, its clause) when it is not one the card cites, lies in the
+        same part of the same law as one the card cites (same 编 and 章: not an off-topic article),
+        and its clause answers the question better than any of the card's conclusions. Only for a
+        pointed question (我可以放弃遗产吗): in a story, retrieval's top article was often off the point."""
+        if not top or len(question) > self.limits.pointed_question or _key(top[0]) in {_key(h) for h in card_hits}:
+            return None
+        hit = top[0]
+        if not any(h.law == hit.law and h.path[:2] == hit.path[:2] for h in card_hits if h.path):
+            return None
+        clause = best_clause(question, hit.text or "")
+        if clause is None:
+            return None
+        card_best = max((relevance(question, c.text + c.quote) for c in card.conclusions), default=0.0)
+        return (hit, clause.text) if clause.score >= card_best + 1 else None
 
     def retrieval_answer(self, question: str, ranked: list[Hit], cases: list[Hit],
                          already_quoted: set[tuple]) -> ComposedAnswer:

@@ -186,3 +186,42 @@ def test_a_card_the_knowledge_base_cannot_back_is_left_out_not_announced(small_k
                    conclusions=(Claim("不存在的结论。", "某某不存在条例", "1", "任何内容"),))
     rendered = CardRenderer(small_kb, cite_label).render([missing])
     assert rendered.text == "" and rendered.citations == []
+
+
+LABOUR_39 = ("第三十九条 劳动者有下列情形之一的，用人单位可以解除劳动合同：\n（一）在试用期间被证明不符合录用条件的；\n"
+             "（二）严重违反用人单位的规章制度的；\n（三）严重失职，营私舞弊，给用人单位造成重大损害的；\n"
+             "（四）劳动者同时与其他用人单位建立劳动关系，对完成本单位的工作任务造成严重影响，或者经用人单位提出，拒不改正的；\n"
+             "（五）因本法第二十六条第一款第一项规定的情形致使劳动合同无效的；\n（六）被依法追究刑事责任的。")
+
+
+def test_a_question_asking_for_the_cases_gets_the_whole_list_and_a_pointed_one_its_item():
+    """有哪些情形 is answered by the list itself; 严重违反规章制度能不能开除 by its 项."""
+    from assistant.answers.clauses import LIST_LIMIT, best_clause
+
+    listed = best_clause("用人单位在哪些情形下可以解除劳动合同？", LABOUR_39)
+    assert all(f"（{n}）" in listed.text for n in "一二三四五六") and not listed.text.endswith("……")
+    pointed = best_clause("员工严重违反规章制度，单位能解除劳动合同吗", LABOUR_39)
+    assert "（二）严重违反用人单位的规章制度的" in pointed.text and "（六）" not in pointed.text
+    long_list = best_clause("有哪些情形", "第一条 有下列情形之一的：\n" + "\n".join(f"（{n}）{'某某事项' * 12}；" for n in "一二三四五六七八"))
+    assert len(long_list.text) <= LIST_LIMIT + 2 and long_list.text.endswith("……")
+
+
+def test_a_pointed_question_under_a_card_leads_with_the_article_that_settles_it():
+    """我可以放弃遗产吗 matches the inheritance card, whose conclusions are about who inherits; the
+    article on renouncing (retrieval's top) answers it and comes first — but not for a long story,
+    nor from another part of the law."""
+    from assistant.composer import OfflineComposer
+    from knowledge.types import Hit
+
+    card = next(c for c in packaged_cards() if c.id == "intestate_inheritance")
+    part = ["继承编", "第一章 一般规定"]
+    renounce = Hit("d1", "statute", "第一千一百二十四条 继承开始后，继承人放弃继承的，应当在遗产处理前，以书面形式作出放弃继承的表示；"
+                   "没有表示的，视为接受继承。", law="民法典", article_id="1124", path=part)
+    card_hit = Hit("d2", "statute", "…", law="民法典", article_id="1123", path=part)
+    composer = OfflineComposer(kb=None)
+    assert composer.specific_point("我可以放弃遗产吗？", [renounce], card, [card_hit])[0] is renounce
+    story = "我爹去年走了，留下三间房和几亩地，我们兄妹四个，我在外地打工，我可以放弃遗产吗？"
+    assert composer.specific_point(story, [renounce], card, [card_hit]) is None
+    elsewhere = Hit("d2", "statute", "…", law="民法典", article_id="1127", path=["继承编", "第二章 法定继承"])
+    assert composer.specific_point("我可以放弃遗产吗？", [renounce], card, [elsewhere]) is None
+    assert composer.specific_point("我可以放弃遗产吗？", [card_hit], card, [card_hit]) is None   # already cited

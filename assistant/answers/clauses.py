@@ -16,6 +16,9 @@ _LEADING_LABEL = re.compile(r"^\s*第[零〇一二两三四五六七八九十百
 _ITEM = re.compile(r"^\s*[（(][一二三四五六七八九十]+[）)]")
 _PUNCT = re.compile(r"[\s，。；：、“”‘’（）()…,.;:!?！？《》]")
 QUOTE_LIMIT = 160      # characters: a clause longer than this is cut to its best sentences
+LIST_LIMIT = 320       # characters: a question asking for the cases (哪些情形) gets the whole list up to this
+# a question that asks for the list itself (哪些情形、什么条件、如何认定): one matching 项 does not answer it
+ASKS_FOR_LIST = re.compile(r"哪些|哪几|几种|什么(情况|情形|条件|内容|范围)|(如何|怎么|怎样)(认定|区分|分类|界定)|条件是|包括什么|包括哪")
 
 
 @dataclass(frozen=True)
@@ -61,11 +64,14 @@ def best_clause(question: str, article_text: str) -> Clause | None:
     its other 款 are usually the exception that decides."""
     units = article_units(article_text)
     whole = "".join(lead + "".join(items) for lead, items in units)
+    wants_list = ASKS_FOR_LIST.search(question) is not None
     if len(units) > 1 and len(whole) <= QUOTE_LIMIT:
         return Clause(whole, relevance(question, whole), 0)
     best: Clause | None = None
     for position, (lead, items) in enumerate(units):
-        if items:
+        if items and wants_list:
+            text, score = _whole_list(lead, items), relevance(question, lead + "".join(items))
+        elif items:
             scored = sorted(((relevance(question, item, known=lead), -i) for i, item in enumerate(items)), reverse=True)
             top_score, top = scored[0][0], -scored[0][1]
             # the lead-in says when the items apply; quote it with the item(s) that match
@@ -76,9 +82,19 @@ def best_clause(question: str, article_text: str) -> Clause | None:
             text, score = lead, relevance(question, lead)
         if best is None or score > best.score:
             best = Clause(text, score, position)
-    if best is not None and len(best.text) > QUOTE_LIMIT:
+    if best is not None and len(best.text) > (LIST_LIMIT if wants_list else QUOTE_LIMIT):
         best = Clause(_best_sentences(question, best.text), best.score, best.position)
     return best
+
+
+def _whole_list(lead: str, items: list[str]) -> str:
+    """The lead-in with as many of its 项 as fit in LIST_LIMIT (in order), …… marking the rest."""
+    text = lead
+    for item in items:
+        if len(text) + len(item) > LIST_LIMIT:
+            return text + "……"
+        text += item
+    return text
 
 
 def _best_sentences(question: str, text: str) -> str:
