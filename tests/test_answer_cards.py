@@ -225,3 +225,13 @@ def test_a_pointed_question_under_a_card_leads_with_the_article_that_settles_it(
     elsewhere = Hit("d2", "statute", "…", law="民法典", article_id="1127", path=["继承编", "第二章 法定继承"])
     assert composer.specific_point("我可以放弃遗产吗？", [renounce], card, [elsewhere]) is None
     assert composer.specific_point("我可以放弃遗产吗？", [card_hit], card, [card_hit]) is None   # already cited
+
+
+@pytest.mark.parametrize("message", ["楼上掉下来个花盆 把俺砸破了头 缝了八针", "俺爹在卫生院打完针就不行了 没救过来",
+                                     "邻居家的狗把娃脸上咬了好几个口子"])
+def test_an_injury_card_is_urgent_on_a_serious_injury_or_a_death(message):
+    from assistant.answers.matcher import normalise_question
+
+    card = match_cards(message)[0].card
+    assert card.urgent == "if_serious" and card.urgent_for(normalise_question(message))
+    assert not card.urgent_for(normalise_question("邻居家的狗咬了我裤腿 没破皮"))

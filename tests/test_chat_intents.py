@@ -95,6 +95,15 @@ def test_a_person_at_risk_is_urgent_even_when_asking_about_the_law():
     ("俺娘瘫在床上没人管，几个儿子都不回来", "elder_expelled"),
     ("他把我锁在屋里不让我出门，还收了我的手机", "domestic_violence"),
     ("儿子跟人打架被派出所行政拘留十天", "detention"),
+    ("孩子他爹趁我上班把闺女抱走了 藏到他老家去了", "child_at_risk"),
+    ("我外甥女才十四岁 在网上认识了个男网友 聊得很露骨 说周末要去见面", "child_at_risk"),
+    ("对门大爷瘫在床上 儿女一年到头不回来 天天没人管 饭都吃不上", "elder_expelled"),
+    ("村东头老太房子塌了 现在住在猪圈旁边的草棚里", "elder_expelled"),
+    ("我表姐又被她男人揍了 脸上全是青的", "domestic_violence"),
+    ("挖掘机都来了 说是今天必须拆", "threat"),
+    ("赶集的时候被人打了 鼻子一直流血 眼睛也看不清", "violence_injury"),
+    ("跟后院吵起来 俺男人头上挨了一锄头", "violence_injury"),
+    ("刚才有人冒充客服说帮我退款 让我转了八千块 现在才知道被骗了", "fraud_in_progress"),
 ])
 def test_threats_a_child_or_an_old_person_at_risk_and_detention_are_urgent(message, risk):
     intent = detect_intent(message)
@@ -104,6 +113,8 @@ def test_threats_a_child_or_an_old_person_at_risk_and_detention_are_urgent(messa
 @pytest.mark.parametrize("message", [
     "房屋被违法强拆，房屋所有权人已起诉，承租人能否再起诉？",      # a question about the law, nobody in danger now
     "持刀抢劫罪怎么量刑",
+    "故意伤害致人流血的，怎么认定轻伤？",            # the law of an injury, not one just suffered
+    "电信网络诈骗的被害人能否要求银行赔偿？",
 ])
 def test_questions_about_the_law_of_such_acts_are_not_urgent(message):
     assert detect_intent(message).name != I.URGENT_RISK
