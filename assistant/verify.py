@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.composer import article_body, cite_label, trim_quote
-from ingest.numerals import article_id as make_article_id, cn_to_int
+from knowledge.numerals import article_id as make_article_id, cn_to_int
 from knowledge.citations import parse
 from knowledge.types import CitationRef, Hit, KnowledgeBase
 

@@ -170,7 +170,7 @@ _QUOTED_LABEL = re.compile(r"《([^》]+)》第([零〇一二两三四五六七�
 
 def quoted_articles(text: str) -> list[tuple[str, str]]:
     """(law, article_id) of each article the answer quotes (label followed by a quotation), in order."""
-    from ingest.numerals import article_id, cn_to_int
+    from knowledge.numerals import article_id, cn_to_int
 
     return [(m.group(1), article_id(cn_to_int(m.group(2)), cn_to_int(m.group(3)) if m.group(3) else 0))
             for m in _QUOTED_LABEL.finditer(text)]

@@ -7,6 +7,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Protocol
 
+from knowledge.numerals import int_to_cn
+
 
 @dataclass
 class Hit:
@@ -36,8 +38,6 @@ class Hit:
     @property
     def citation(self) -> str:
         """Human citation: 劳动合同法第三十八条 / case title + section."""
-        from ingest.numerals import int_to_cn  # local import keeps types importable alone
-
         if self.kind == "case":
             return f"{self.case_title}（{self.section}）"
         number, _, suffix = (self.article_id or "").partition("-")

@@ -16,7 +16,7 @@ from assistant.tools.compensation import QUESTIONS, CompensationRequest, compute
 from assistant.tools.deadlines import DeadlineRequest, compute_deadline
 from assistant.tools.figures import FiguresBook
 from assistant.tools.periods import china_today
-from ingest.numerals import cn_to_int
+from knowledge.numerals import cn_to_int
 
 _DATE = re.compile(r"(?P<y>\d{4})\s*[年\-/.]\s*(?P<m>\d{1,2})\s*[月\-/.]\s*(?P<d>\d{1,2})\s*[日号]?")
 _ASKS_WHEN = re.compile(r"还能|还可以|来得及|来不及|过期|过了|超过|时效|期限|截止|多久|几天|晚不晚|还行吗|有效吗")
