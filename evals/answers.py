@@ -131,7 +131,8 @@ def score(packet_dir: Path) -> dict:
 def realistic(data_dir: Path | None, path: Path = REALISTIC) -> dict:
     """Right card (the main type first; no card for questions no type covers), a key article quoted
     in the answer text, urgent questions routed as urgent (through /v1/chat)."""
-    from assistant.composer import ComposerLimits, OfflineComposer, cite_label
+    from assistant.composer import ComposerLimits, OfflineComposer
+    from knowledge.types import Citation
 
     client, kb, _ = chat_app(data_dir)
     composer = OfflineComposer(kb, ComposerLimits())
@@ -144,7 +145,7 @@ def realistic(data_dir: Path | None, path: Path = REALISTIC) -> dict:
         counts["type_main"] += main_ok
         counts["type_any"] += bool(set(expected) & set(composed.cards)) if expected else not composed.cards
         keys = [(a["law"], str(a["article"])) for a in row["key_articles"]]
-        labels = [cite_label(h) for k in keys if (h := kb.get_article(*k)) is not None]
+        labels = [Citation.of(h).label for k in keys if (h := kb.get_article(*k)) is not None]
         counts["with_key_article"] += bool(labels)
         counts["key_quoted"] += any(f"{label}规定" in composed.text or f"{label}：“" in composed.text for label in labels)
         if row["urgent"]:
