@@ -6,7 +6,7 @@ import logging
 import sys
 from pathlib import Path
 
-from ingest.records import KIND_LEVELS
+from knowledge.records import KIND_LEVELS
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +31,7 @@ def run_ingest(settings, path: Path, *, kind: str | None = None, region: str | N
 
 
 def _cmd_ingest(args: argparse.Namespace) -> int:
-    from ingest.records import ParseError
+    from ingest.errors import ParseError
     from knowledge.generations import IngestBusy
 
     path = Path(args.path)

@@ -22,7 +22,8 @@ from fastapi.responses import JSONResponse
 
 from api.client_ip import client_ip, parse_networks
 from assistant.privacy import mask_pii
-from assistant.rate_limit import MemoryRateLimiter, Rate, RateLimiter
+from assistant.rate_limit import MemoryRateLimiter, RateLimiter
+from knowledge.rates import Rate
 from knowledge.settings import Settings
 
 log = logging.getLogger(__name__)

@@ -14,7 +14,7 @@ from assistant.answers.render import CardRenderer
 from assistant.grounding import content_words, is_about
 from assistant.next_steps import WHERE_TO_ASK, StepTemplate, steps_for
 from assistant.telemetry import chat_timer
-from knowledge.types import Hit, KnowledgeBase
+from knowledge.types import Citation, Hit, KnowledgeBase
 
 DISCLAIMER = "AI 生成，仅供参考，以法律援助机构/律师意见为准。"
 OFFER_HUMAN = "需要工作人员帮忙，请回复“转人工”。"
@@ -62,19 +62,6 @@ def trim_quote(text: str, limit: int) -> str:
     if cut >= limit // 2:
         head = head[:cut + 1]
     return head.rstrip("，,：:") + "……"
-
-
-def book_title(name: str) -> str:
-    """《title》, with titles inside it in 〈〉 as Chinese typesetting does (and so it parses back)."""
-    return f"《{name.replace('《', '〈').replace('》', '〉')}》"
-
-
-def cite_label(hit: Hit) -> str:
-    """《劳动合同法》第三十八条 / 案例《…》（裁判要点）."""
-    if hit.kind == "case":
-        return f"案例{book_title(hit.case_title or '')}（{hit.section}）"
-    label = hit.citation
-    return f"{book_title(hit.law or '')}{label[len(hit.law or ''):]}"
 
 
 class OfflineComposer:
@@ -126,7 +113,7 @@ class OfflineComposer:
         """None when this knowledge base backs none of the cards' conclusions. `asked`: the
         message itself — when retrieval's top article settles the very point asked better than
         the card's conclusion does (我可以放弃遗产吗 under the inheritance card), its clause comes first."""
-        rendered = CardRenderer(self.kb, cite_label).render(cards, question)
+        rendered = CardRenderer(self.kb).render(cards, question)
         if not rendered.citations:
             return None
         cited = {_key(h) for h in rendered.citations}
@@ -135,7 +122,7 @@ class OfflineComposer:
         text = rendered.text
         if point is not None:
             hit, clause = point
-            text = f"【您问的这一点】{cite_label(hit)}规定：“{clause}”\n{text}"
+            text = f"【您问的这一点】{Citation.of(hit).label}规定：“{clause}”\n{text}"
             cited.add(_key(hit))
         related = [h for h in statutes if _key(h) not in cited][:self.limits.related]
         lead = [point[0]] if point is not None else []
@@ -168,11 +155,11 @@ class OfflineComposer:
         quoted = self.quoted_clauses(question, [ranked[i] for i in order])
         lead = "接着上面的问题：" if already_quoted else ""
         first_hit, first_clause = quoted[0]
-        lines = [f"{lead}这个问题要看{cite_label(first_hit)}，它规定：“{first_clause}”"]
+        lines = [f"{lead}这个问题要看{Citation.of(first_hit).label}，它规定：“{first_clause}”"]
         for hit, clause in quoted[1:]:
-            lines.append(f"{cite_label(hit)}还规定：“{clause}”")
+            lines.append(f"{Citation.of(hit).label}还规定：“{clause}”")
         if cases:
-            lines.append(f"可参考{cite_label(cases[0])}。")
+            lines.append(f"可参考{Citation.of(cases[0]).label}。")
         statutes = [h for h, _ in quoted] + [h for h in ranked if _key(h) not in {_key(q) for q, _ in quoted}]
         # steps fit a person's own dispute; a question about the law in the abstract gets none
         # (the generic 协商/调解/起诉 list added nothing there) — only where to ask
@@ -205,7 +192,7 @@ class OfflineComposer:
             text, detail = step.text, step.detail
             rule_hit = self._rule_article(step)
             if rule_hit is not None:
-                rule_label = cite_label(rule_hit)
+                rule_label = Citation.of(rule_hit).label
                 text = f"{text}{step.rule.sentence.rstrip('。')}（{rule_label}）。"
                 detail = f"{detail}\n{rule_label}：“{trim_quote(article_body(rule_hit), 160)}”"
                 rule_hits.append(rule_hit)
@@ -228,7 +215,7 @@ class OfflineComposer:
         """The full text of one looked-up article (a statute lookup)."""
         heading = f"（{' · '.join(hit.path)}）" if hit.path else ""
         status = f"\n注意：该条文的状态是“{hit.status}”。" if hit.status and hit.status != "有效" else ""
-        return ComposedAnswer(f"{cite_label(hit)}{heading}：\n{article_body(hit)}{status}", [hit], [], confident=True)
+        return ComposedAnswer(f"{Citation.of(hit).label}{heading}：\n{article_body(hit)}{status}", [hit], [], confident=True)
 
     def expand(self, points: list[dict], number: int) -> str:
         if not 1 <= number <= len(points):

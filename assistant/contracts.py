@@ -7,14 +7,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Protocol
 
-
-@dataclass
-class Citation:
-    text: str
-    law: str | None = None
-    article_id: str | None = None
-    case_title: str | None = None
-    section: str | None = None
+from knowledge.types import Citation
 
 
 @dataclass

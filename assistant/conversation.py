@@ -18,8 +18,8 @@ from assistant.answers.render import CardRenderer
 from assistant.article_cache import ArticleCaches
 from assistant.documents.in_chat import chosen_form
 from assistant.documents.prefill import facts_from_ticket
-from assistant.composer import DISCLAIMER, OFFER_HUMAN, ComposedAnswer, OfflineComposer, cite_label
-from assistant.contracts import ChatReply, Citation, HandoffDesk, HandoffInfo
+from assistant.composer import DISCLAIMER, OFFER_HUMAN, ComposedAnswer, OfflineComposer
+from assistant.contracts import ChatReply, HandoffDesk, HandoffInfo
 from assistant.handoff.outbound import TRANSCRIPT_CHANNELS
 from assistant.sessions import ChatSession, SessionStore, TurnRecord, mask_pii
 from assistant.telemetry import chat_timer
@@ -27,7 +27,7 @@ from assistant.tools.in_chat import tool_answer
 from assistant.urgent import GUIDANCE
 from assistant.verify import CitationVerifier
 from knowledge.citations import parse
-from knowledge.types import Hit, KnowledgeBase
+from knowledge.types import Citation, Hit, KnowledgeBase
 
 log = logging.getLogger(__name__)
 
@@ -110,13 +110,13 @@ class ConversationService:
         if outcome.substantive:
             outcome.answer = f"{outcome.answer}\n（{DISCLAIMER}）"
         session.state.update(outcome.state)
-        citations = [to_citation(h) for h in outcome.citations]
+        citations = [Citation.of(h) for h in outcome.citations]
         self.store.save_turn(session, [
             TurnRecord("user", message, outcome.intent),
-            TurnRecord("assistant", outcome.answer, outcome.intent, [c.__dict__ for c in citations]),
+            TurnRecord("assistant", outcome.answer, outcome.intent, [c.to_dict() for c in citations]),
         ])
         handoff = outcome.handoff or ticket
-        self._record(session, outcome, handoff)
+        self._record(session, outcome, citations, handoff)
         return ChatReply(session.id, outcome.answer, outcome.intent, citations, handoff, DISCLAIMER)
 
     def _rating(self, session: ChatSession, message: str, desk: HandoffDesk | None) -> Outcome | None:
@@ -154,14 +154,15 @@ class ConversationService:
         if facts:
             outcome.state["eligibility_facts"] = facts
 
-    def _record(self, session: ChatSession, outcome: Outcome, handoff: HandoffInfo | None) -> None:
+    def _record(self, session: ChatSession, outcome: Outcome, citations: list[Citation],
+                handoff: HandoffInfo | None) -> None:
         """One row per answered turn for the monthly reports (the recorder never raises)."""
         records = self._records()
         if records is None:
             return
         decision = outcome.state.get("eligibility_decision") or {}
         records.record_turn(session.id, channel=session.channel, intent=outcome.intent,
-                            citations=[cite_label(h) for h in outcome.citations],
+                            citations=citations,
                             region=_session_region(session.state),
                             handoff_ticket_id=handoff.ticket_id if handoff else None,
                             eligibility_outcome=decision.get("decision"))
@@ -300,7 +301,7 @@ class ConversationService:
             return Outcome(answer, I.STATUTE_LOOKUP, substantive=True, state={"points": []})
         composed = OfflineComposer(kb, self.limits).statute(hit)
         return Outcome(composed.text, I.STATUTE_LOOKUP, [hit], substantive=True,
-                       state={"points": [], "topic": cite_label(hit), "citations": [_cite_key(hit)]})
+                       state={"points": [], "topic": Citation.of(hit).label, "citations": [_cite_key(hit)]})
 
     def _document(self, session: ChatSession, message: str) -> Outcome:
         """Fill the form the message names, or the one the last answer offered; what the session
@@ -344,7 +345,7 @@ class ConversationService:
         # the other issues of the same message (离婚、房子、孩子) are still answered, after the safety steps
         cards = [m.card for m in match_cards(intent.cleaned)] if kb is not None else []
         if cards:
-            rendered = CardRenderer(kb, cite_label).render(cards, intent.cleaned)
+            rendered = CardRenderer(kb).render(cards, intent.cleaned)
             if rendered.citations:
                 text = f"{text}\n\n您问到的事，按法律是这样的：\n{rendered.text}"
                 citations = _unique(citations + rendered.citations)
@@ -436,7 +437,7 @@ class ConversationService:
         hits = kb.search(ELIGIBILITY_QUERY, k=self.search_k)
         hits = [h for h in hits if h.law == "法律援助法"][:3]
         lines = ["能不能申请法律援助，主要看两点：一是事情属于法律援助的范围，二是经济困难（各地标准不同）。"]
-        lines += [f"{cite_label(h)}：“{_trim(h)}”" for h in hits]
+        lines += [f"{Citation.of(h).label}：“{_trim(h)}”" for h in hits]
         lines.append("具体可以拨打 12348，或带上身份证件和家庭收入情况到当地法律援助中心申请。" + OFFER_HUMAN)
         return Outcome("\n".join(lines), I.ELIGIBILITY, hits, substantive=True)
 
@@ -452,12 +453,6 @@ class ConversationService:
         except Exception:  # noqa: BLE001 - the person still gets the what-to-do text and hotlines
             log.exception("opening a handoff ticket failed (session %s)", session.id)
             return None
-
-
-def to_citation(hit: Hit) -> Citation:
-    if hit.kind == "case":
-        return Citation(text=hit.text, case_title=hit.case_title, section=hit.section)
-    return Citation(text=hit.text, law=hit.law, article_id=hit.article_id)
 
 
 def _cite_key(hit: Hit) -> dict:

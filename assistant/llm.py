@@ -11,9 +11,9 @@ import logging
 import re
 import time
 
-from assistant.composer import article_body, cite_label
+from assistant.composer import article_body
 from assistant.intents import INJECTION_PATTERN
-from knowledge.types import Hit
+from knowledge.types import Citation, Hit
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +39,7 @@ def build_messages(question: str, hits: list[Hit], steps: list[str], reviewed: s
     """`reviewed`: the answer written from answer cards (reviewed data), the grounding the model
     must not contradict."""
     material = "\n".join(
-        f"<条文 出处=\"{cite_label(h)}\">{as_data(article_body(h) if h.kind == 'statute' else h.text)[:600]}</条文>"
+        f"<条文 出处=\"{Citation.of(h).label}\">{as_data(article_body(h) if h.kind == 'statute' else h.text)[:600]}</条文>"
         for h in hits)
     guidance = "\n".join(f"- {as_data(s)}" for s in steps)
     card = f"<审核答复>\n{as_data(reviewed)}\n</审核答复>\n" if reviewed else ""

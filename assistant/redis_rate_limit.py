@@ -18,7 +18,8 @@ from redis.backoff import NoBackoff
 from redis.exceptions import NoScriptError
 from redis.retry import Retry
 
-from assistant.rate_limit import Backoff, Decision, Rate
+from assistant.rate_limit import Backoff, Decision
+from knowledge.rates import Rate
 
 KEY_PREFIX = "fayuan:rl:"
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from assistant.composer import article_body, cite_label, trim_quote
-from ingest.numerals import article_id as make_article_id, cn_to_int
+from assistant.composer import article_body, trim_quote
+from knowledge.numerals import article_id as make_article_id, cn_to_int
 from knowledge.citations import parse
-from knowledge.types import CitationRef, Hit, KnowledgeBase
+from knowledge.types import Citation, CitationRef, Hit, KnowledgeBase
 
 _NUM = r"[0-9０-９零〇一二三四五六七八九十百千两]+"
 _BARE_ARTICLE = re.compile(rf"(?:该法|本法|同法|此法)?\s*第\s*(?P<num>{_NUM})\s*条(?:\s*之\s*(?P<suffix>{_NUM}))?")
@@ -129,9 +129,9 @@ class CitationVerifier:
             quote = next((q for q in quotes if 0 <= q[0] - end <= 12), None)
             if quote is not None and not quote_supported(sentence[quote[0] + 1:quote[1] - 1], hit.text):
                 real = trim_quote(article_body(hit), max(quote[1] - quote[0], 60))
-                result.corrected.append(f"quote of {cite_label(hit)}")
+                result.corrected.append(f"quote of {Citation.of(hit).label}")
                 sentence = sentence[:quote[0] + 1] + real + sentence[quote[1] - 1:]
-            label = cite_label(hit)
+            label = Citation.of(hit).label
             if sentence[start:end] != label:
                 result.corrected.append(f"{sentence[start:end].strip()} → {label}")
                 sentence = sentence[:start] + label + sentence[end:]

@@ -133,7 +133,8 @@ def score(packet_dir: Path) -> dict:
 def realistic(data_dir: Path | None, path: Path = REALISTIC) -> dict:
     """Right card (the main type first; no card for questions no type covers), a key article quoted
     in the answer text, urgent questions routed as urgent (through /v1/chat)."""
-    from assistant.composer import ComposerLimits, OfflineComposer, cite_label
+    from assistant.composer import ComposerLimits, OfflineComposer
+    from knowledge.types import Citation
 
     client, kb, _ = chat_app(data_dir)
     composer = OfflineComposer(kb, ComposerLimits())
@@ -146,7 +147,7 @@ def realistic(data_dir: Path | None, path: Path = REALISTIC) -> dict:
         counts["type_main"] += main_ok
         counts["type_any"] += bool(set(expected) & set(composed.cards)) if expected else not composed.cards
         keys = [(a["law"], str(a["article"])) for a in row["key_articles"]]
-        labels = [cite_label(h) for k in keys if (h := kb.get_article(*k)) is not None]
+        labels = [Citation.of(h).label for k in keys if (h := kb.get_article(*k)) is not None]
         counts["with_key_article"] += bool(labels)
         counts["key_quoted"] += any(f"{label}规定" in composed.text or f"{label}：“" in composed.text for label in labels)
         if row["urgent"]:
@@ -172,7 +173,7 @@ _QUOTED_LABEL = re.compile(r"《([^》]+)》第([零〇一二两三四五六七�
 
 def quoted_articles(text: str) -> list[tuple[str, str]]:
     """(law, article_id) of each article the answer quotes (label followed by a quotation), in order."""
-    from ingest.numerals import article_id, cn_to_int
+    from knowledge.numerals import article_id, cn_to_int
 
     return [(m.group(1), article_id(cn_to_int(m.group(2)), cn_to_int(m.group(3)) if m.group(3) else 0))
             for m in _QUOTED_LABEL.finditer(text)]

@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -25,6 +24,7 @@ import time
 from pathlib import Path
 
 from evals.common_chat import load_questions, write_result
+from evals.harness import free_port
 from evals.http_load import Connection, HttpError, cpu_seconds, rss_mb
 from evals.http_load import run as run_async
 
@@ -47,12 +47,6 @@ def server_environment(data_dir: str | None, database_url: str) -> dict[str, str
     if data_dir:
         env["FAYUAN_DATA_DIR"] = data_dir
     return env
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -115,7 +109,7 @@ async def _loaded(port: int, questions: list[str], requests: int, concurrency: i
 
 
 def run(requests: int, concurrency: int, max_seconds: float, data_dir: Path | None, workers: int = 1) -> dict:
-    port = _free_port()
+    port = free_port()
     records = Path(tempfile.mkdtemp(prefix="fayuan-chat-latency-")) / "records.sqlite3"
     code = ("import sys; from evals.chat_latency import serve; "
             "serve(int(sys.argv[1]), sys.argv[2] or None, sys.argv[3], int(sys.argv[4]))")

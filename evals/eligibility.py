@@ -33,7 +33,7 @@ FOLLOW_UP = "那我能申请法律援助吗？"
 # ---- scoring ----------------------------------------------------------------------------------
 def normalise_citation(text: str) -> str:
     """'法律援助法 第31条' → '法律援助法第三十一条'."""
-    from ingest.numerals import int_to_cn
+    from knowledge.numerals import int_to_cn
 
     text = re.sub(r"\s+", "", text)
     return re.sub(r"第(\d+)条", lambda m: f"第{int_to_cn(int(m.group(1)))}条", text)

@@ -40,8 +40,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
-from evals.chat_latency import _free_port, server_environment
+from evals.chat_latency import server_environment
 from evals.common import SHARED, load_questions, percentile, write_result
+from evals.harness import free_port
 from evals.http_load import ConnectionPool, HttpError, cpu_seconds, new_event_loop, rss_mb
 
 ELIGIBILITY_SCENARIOS = SHARED / "evals" / "eligibility" / "devshare.jsonl"
@@ -245,7 +246,7 @@ async def _warm_up(port: int, workload: Workload, connections: int) -> None:
 
 
 async def main_async(args: argparse.Namespace) -> dict:
-    port = _free_port()
+    port = free_port()
     folder = Path(tempfile.mkdtemp(prefix="fayuan-load-"))
     log_file = folder / "server.log"
     server = start_server(port, args.workers, folder / "records.sqlite3", log_file)

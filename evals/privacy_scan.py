@@ -27,9 +27,10 @@ from pathlib import Path
 
 import httpx
 
+from evals.harness import FIXTURE_EMBEDDING_CACHE, MODEL_DIR, REPO, RobotRecorder, ServedApp, official_account_text
 from evals.pii_detect import Leak, find_leaks, id_check_digit, luhn_check_digit
 
-REPO = Path(__file__).resolve().parents[1]
+OA_TOKEN = "fayuan-scan-oa-token"
 
 ID18 = "11010119900307123" + id_check_digit("11010119900307123")
 ID18_X = "44030619851215456" + id_check_digit("44030619851215456")
@@ -75,18 +76,15 @@ def _prepare_data(root: Path) -> Path:
     """A small knowledge base (tests/fixtures/laws) in a temporary data folder."""
     from ingest.pipeline import IngestPipeline
     from knowledge.settings import Settings
-    from tests.kb_slice import TEST_CACHE
 
     data = root / "data"
-    IngestPipeline(Settings(data_dir=data, model_dir=REPO / "data" / "models", embedding_cache=TEST_CACHE)) \
+    IngestPipeline(Settings(data_dir=data, model_dir=MODEL_DIR, embedding_cache=FIXTURE_EMBEDDING_CACHE)) \
         .ingest_folder(REPO / "tests" / "fixtures" / "laws")
     return data
 
 
 def _drive(url: str, admin: dict) -> dict:
     """The scripted traffic; returns counts of what was sent."""
-    from tests.wechat_helpers import OA_TOKEN, plain_params, text_xml
-
     sent = {"chat": 0, "other": 0}
     with httpx.Client(base_url=url, timeout=120) as client:
         issued: dict[str, str] = {}     # script label → the session id the server issued for it
@@ -101,9 +99,9 @@ def _drive(url: str, admin: dict) -> dict:
             s.read()
         client.post("/v1/eligibility", json={"facts": {"region": "杭州市", "household_size": 4,
                                                        "monthly_income": 2317}})
-        xml = text_xml("o-scan-openid", f"我的电话13712345678，身份证{ID18}，被欠薪怎么办", 900001)
-        client.post("/wechat/oa", params=plain_params(OA_TOKEN), content=xml.encode("utf-8"),
-                    headers={"Content-Type": "text/xml"})
+        params, body = official_account_text(OA_TOKEN, "o-scan-openid", f"我的电话13712345678，身份证{ID18}，被欠薪怎么办",
+                                             900001)
+        client.post("/wechat/oa", params=params, content=body, headers={"Content-Type": "text/xml"})
         sent["other"] += 4
 
         token = client.post("/v1/auth/token", json=admin).json()["access_token"]
@@ -172,11 +170,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="seconds to wait for SLA reminders (the SLA is 1 minute, reminder at half time)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (logs, database)")
     args = parser.parse_args(argv)
-    sys.path.insert(0, str(REPO))
     from evals.common import write_result
-    from tests.handoff_helpers import WebhookReceiver
-    from tests.server_process import ServerProcess
-    from tests.wechat_helpers import OA_TOKEN
 
     root = Path(tempfile.mkdtemp(prefix="fayuan-privacy-"))
     started = time.perf_counter()
@@ -184,8 +178,8 @@ def main(argv: list[str] | None = None) -> int:
     database = root / "records.sqlite3"
     log_path = root / "server.log"
     admin = {"username": "scan-admin", "password": "scan-admin-password-1"}
-    with WebhookReceiver() as robot:
-        server = ServerProcess(data, f"sqlite:///{database}", log_path, FAYUAN_ADMIN_USERNAME=admin["username"],
+    with RobotRecorder() as robot:
+        server = ServedApp(data, f"sqlite:///{database}", log_path, FAYUAN_ADMIN_USERNAME=admin["username"],
                                FAYUAN_ADMIN_PASSWORD=admin["password"], FAYUAN_RATE_LIMITS_ENABLED="false",
                                FAYUAN_NOTIFY_WEBHOOK_URL=robot.url, FAYUAN_SLA_SWEEP_INTERVAL_S="1",
                                FAYUAN_HANDOFF_SLA_MINUTES='{"urgent": 1, "high": 1, "normal": 1}',

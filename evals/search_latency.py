@@ -6,18 +6,12 @@ data/evals/search_latency.json.
 from __future__ import annotations
 
 import argparse
-import socket
 import sys
 import threading
 import time
 
 from evals.common import load_questions, open_kb, percentile, write_result
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from evals.harness import free_port
 
 
 def timed(fn, questions: list[str]) -> list[float]:
@@ -52,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
     # one client sends every query: per-IP rate limits would refuse most of them (docs/limits.md)
     services = build_services(get_settings().model_copy(update={"rate_limits_enabled": False}))
     services.knowledge = kb
-    port = _free_port()
+    port = free_port()
     server = uvicorn.Server(uvicorn.Config(create_app(services=services), host="127.0.0.1", port=port,
                                            log_level="warning", access_log=False))
     thread = threading.Thread(target=server.run, daemon=True)

@@ -7,10 +7,12 @@ import hashlib
 import re
 from pathlib import Path, PurePosixPath
 
+from knowledge.numerals import NUM_CHARS, article_id, cn_to_int
+from knowledge.records import CaseRecord, CaseSection, CitedArticle
+
+from .errors import ParseError
 from .lawrefbook import read_text, rel_posix
 from .metadata import iso
-from .numerals import NUM_CHARS, article_id, cn_to_int
-from .records import CaseRecord, CaseSection, CitedArticle, ParseError
 from .structure import normalise_space, strip_html_comments
 
 __all__ = ["parse_case_file", "parse_case_text", "extract_citations", "SECTION_WORDS"]

@@ -17,10 +17,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
+from knowledge.records import CaseRecord, LawRecord
+
 from .cases import parse_case_file
 from .lawrefbook import parse_law_file
 from .plaintext import parse_plain_law
-from .records import CaseRecord, LawRecord, ParseError
+from .errors import ParseError
 
 __all__ = ["SourceFile", "scan_corpus", "parse_corpus", "parse_source", "merge_split_code",
            "SKIP_NAMES", "CASE_FOLDERS"]

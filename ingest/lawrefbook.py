@@ -14,6 +14,9 @@ import hashlib
 import re
 from pathlib import Path, PurePosixPath
 
+from knowledge.records import LawRecord
+
+from .errors import ParseError
 from .metadata import (
     effective_and_status,
     event_dates,
@@ -28,7 +31,6 @@ from .metadata import (
     region_for,
     short_title,
 )
-from .records import LawRecord, ParseError
 from .repeals import known_repeals
 from .structure import BodyBuilder, normalise_space, strip_html_comments
 

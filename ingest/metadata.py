@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 
-from .records import KIND_LEVELS
+from knowledge.records import KIND_LEVELS
 
 __all__ = [
     "ABBREVIATIONS",

@@ -23,7 +23,8 @@ from sqlalchemy import select
 
 from ingest.corpus import parse_corpus, scan_corpus
 from ingest.plaintext import parse_plain_law
-from ingest.records import KIND_LEVELS, CaseRecord, LawRecord, ParseError
+from ingest.errors import ParseError
+from knowledge.records import KIND_LEVELS, CaseRecord, LawRecord
 from ingest.repeals import META_KEY as REPEALS_META, repeals_digest
 from knowledge import generations
 from knowledge import dense_status

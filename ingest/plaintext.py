@@ -19,9 +19,11 @@ import hashlib
 import re
 from pathlib import Path
 
+from knowledge.records import LawRecord
+
+from .errors import ParseError
 from .lawrefbook import build_law_record
 from .metadata import PROVINCES, issuing_body_for, split_event_text
-from .records import LawRecord, ParseError
 from .structure import (
     HEADING_RE,
     BodyBuilder,

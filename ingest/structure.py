@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 
-from .numerals import NUM_CHARS, article_id, cn_to_int
-from .records import ArticleRecord, Clause, Item
+from knowledge.numerals import NUM_CHARS, article_id, cn_to_int
+from knowledge.records import ArticleRecord, Clause, Item
 
 __all__ = [
     "BodyBuilder",

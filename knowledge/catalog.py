@@ -17,7 +17,7 @@ from typing import Iterable, Iterator
 from sqlalchemy import (Boolean, Column, Engine, ForeignKey, Index, Integer, MetaData, String, Table,
                         Text, UniqueConstraint, and_, delete, func, insert, or_, select, update)
 
-from ingest.records import CaseRecord, LawRecord
+from knowledge.records import CaseRecord, LawRecord
 
 metadata = MetaData()
 

@@ -9,7 +9,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from ingest.numerals import article_id, cn_to_int
+from knowledge.numerals import article_id, cn_to_int
 from knowledge.types import CitationRef
 
 _NUM = r"[0-9０-９零〇一二三四五六七八九十百千两]+"

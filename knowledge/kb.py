@@ -11,14 +11,14 @@ from pathlib import Path
 
 import numpy as np
 
-from ingest.numerals import article_id as make_article_id
-from ingest.numerals import parse_article_label
 from knowledge.catalog import Catalog, normalise_title
 from knowledge.citations import LawNameResolver, parse
 from knowledge.database import make_engine
 from knowledge.docmeta import DocMeta
 from knowledge.generations import current_generation
 from knowledge.lexical import LexicalIndex
+from knowledge.numerals import article_id as make_article_id
+from knowledge.numerals import parse_article_label
 from knowledge.ranking.pipeline import open_bound_ranker
 from knowledge.retriever import FusionWeights, Retriever
 from knowledge.settings import Settings

@@ -9,6 +9,8 @@ from typing import Literal
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from knowledge.rates import Rate
+
 
 URL_FIELDS = ("chroma_url", "llm_base_url", "public_base_url", "wechat_api_base", "wecom_api_base")
 
@@ -203,8 +205,6 @@ class Settings(BaseSettings):
                      "rate_eligibility_per_ip", "rate_documents_per_ip", "rate_callback_per_ip", "rate_callback_per_user")
     @classmethod
     def _is_rate(cls, value: str, info) -> str:
-        from assistant.rate_limit import Rate
-
         try:
             Rate.parse(value)
         except ValueError as exc:

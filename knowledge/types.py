@@ -7,6 +7,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Protocol
 
+from knowledge.numerals import int_to_cn
+
 
 @dataclass
 class Hit:
@@ -35,14 +37,72 @@ class Hit:
 
     @property
     def citation(self) -> str:
-        """Human citation: 劳动合同法第三十八条 / case title + section."""
-        from ingest.numerals import int_to_cn  # local import keeps types importable alone
+        """Plain citation: 劳动合同法第三十八条 / case title（section）."""
+        return Citation.of(self).plain
 
-        if self.kind == "case":
+
+def book_title(name: str) -> str:
+    """《title》, with titles inside it in 〈〉 as Chinese typesetting does (and so it parses back)."""
+    return f"《{name.replace('《', '〈').replace('》', '〉')}》"
+
+
+@dataclass
+class Citation:
+    """What an answer cites: a statute article (`law` + `article_id`) or a section of a typical case
+    (`case_title` + `section`), with the text as the knowledge base holds it.
+
+    The one shape of a citation from the composer to the API: `label` is how answers, the verifier,
+    the records and the API name it; `to_dict` is how a transcript stores it, `to_json` how the
+    chat API returns it."""
+
+    text: str
+    law: str | None = None           # short title, e.g. 劳动合同法
+    article_id: str | None = None    # "38", "10-1"
+    case_title: str | None = None
+    section: str | None = None       # e.g. 裁判要点
+
+    @classmethod
+    def of(cls, hit: Hit) -> "Citation":
+        if hit.kind == "case":
+            return cls(text=hit.text, case_title=hit.case_title, section=hit.section)
+        return cls(text=hit.text, law=hit.law, article_id=hit.article_id)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Citation":
+        """A citation as `to_dict` stored it (older rows may lack keys)."""
+        return cls(text=data.get("text", ""), law=data.get("law"), article_id=data.get("article_id"),
+                   case_title=data.get("case_title"), section=data.get("section"))
+
+    @property
+    def is_case(self) -> bool:
+        return bool(self.case_title)
+
+    @property
+    def label(self) -> str:
+        """《劳动合同法》第三十八条 / 案例《…》（裁判要点）."""
+        if self.is_case:
+            return f"案例{book_title(self.case_title)}（{self.section}）"
+        return book_title(self.law or "") + self._article_label()
+
+    @property
+    def plain(self) -> str:
+        """劳动合同法第三十八条 / …案（裁判要点）: the label without the book-title marks."""
+        if self.is_case:
             return f"{self.case_title}（{self.section}）"
+        return f"{self.law}{self._article_label()}"
+
+    def _article_label(self) -> str:
         number, _, suffix = (self.article_id or "").partition("-")
-        label = f"第{int_to_cn(int(number))}条" + (f"之{int_to_cn(int(suffix))}" if suffix else "")
-        return f"{self.law}{label}"
+        return f"第{int_to_cn(int(number))}条" + (f"之{int_to_cn(int(suffix))}" if suffix else "")
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    def to_json(self) -> dict:
+        """The chat API's shape: a statute's law and article, or a case's title and section."""
+        if self.is_case:
+            return {"case_title": self.case_title, "section": self.section, "text": self.text, "label": self.label}
+        return {"law": self.law, "article_id": self.article_id, "text": self.text, "label": self.label}
 
 
 @dataclass

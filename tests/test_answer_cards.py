@@ -126,13 +126,12 @@ def test_a_claim_whose_article_is_missing_is_left_out(small_kb):
     """A knowledge base without the card's article: the claim is not said (no law without its text)."""
     from assistant.answers.cards import Card, Claim, Pattern
     from assistant.answers.render import CardRenderer
-    from assistant.composer import cite_label
 
     card = Card(id="t", title="测试", domain="", when=(Pattern.parse("工资"),),
                 conclusions=(Claim("存在的结论。", "劳动合同法", "30", "向劳动者及时足额支付劳动报酬"),
                              Claim("不存在的结论。", "劳动合同法", "999", "任何内容")),
                 steps=(Claim("编造的期限。", "劳动合同法", "30", "三十天内必须支付"),))
-    rendered = CardRenderer(small_kb, cite_label).render([card])
+    rendered = CardRenderer(small_kb).render([card])
     assert "存在的结论" in rendered.text
     assert "不存在的结论" not in rendered.text and "编造的期限" not in rendered.text
     assert [(h.law, h.article_id) for h in rendered.citations] == [("劳动合同法", "30")]
@@ -180,11 +179,10 @@ def test_a_card_the_knowledge_base_cannot_back_is_left_out_not_announced(small_k
     skipped and the composer answers from the retrieved articles."""
     from assistant.answers.cards import Card, Claim, Pattern
     from assistant.answers.render import CardRenderer
-    from assistant.composer import cite_label
 
     missing = Card(id="m", title="缺", domain="", when=(Pattern.parse("工资"),),
                    conclusions=(Claim("不存在的结论。", "某某不存在条例", "1", "任何内容"),))
-    rendered = CardRenderer(small_kb, cite_label).render([missing])
+    rendered = CardRenderer(small_kb).render([missing])
     assert rendered.text == "" and rendered.citations == []
 
 

@@ -72,17 +72,16 @@ def test_article_cache_is_per_knowledge_base_object_and_remembers_search_hits(sm
 
 
 def test_nested_titles_are_written_with_inner_angle_brackets_and_verify():
-    from assistant.composer import book_title, cite_label
-    from knowledge.types import Hit
+    from knowledge.types import Citation, Hit, book_title
 
     title = "最高人民法院关于适用《中华人民共和国民法典》婚姻家庭编的解释（一）"
     assert book_title(title) == "《最高人民法院关于适用〈中华人民共和国民法典〉婚姻家庭编的解释（一）》"
     hit = Hit(doc_id="x", kind="statute", text="…", law=title, article_id="82")
-    assert cite_label(hit) == book_title(title) + "第八十二条"
+    assert Citation.of(hit).label == book_title(title) + "第八十二条"
 
 
 def test_a_nested_title_citation_survives_verification(small_kb):
-    from assistant.composer import cite_label
+    from knowledge.types import Citation
 
     law = small_kb.resolve_law("最高人民法院关于适用《中华人民共和国示例法典》婚姻家庭编的解释（一）")
     if law is None:
@@ -90,7 +89,7 @@ def test_a_nested_title_citation_survives_verification(small_kb):
 
         pytest.skip("small_kb has no interpretation with a nested title")
     hit = small_kb.get_article(law, "1")
-    result = CitationVerifier(small_kb).verify(f"{cite_label(hit)}对此有规定。")
+    result = CitationVerifier(small_kb).verify(f"{Citation.of(hit).label}对此有规定。")
     assert not result.removed and [h.doc_id for h in result.citations] == [hit.doc_id]
 
 

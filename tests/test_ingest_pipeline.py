@@ -165,7 +165,7 @@ def test_staff_single_file_ingest_survives_folder_reingest(corpus, kb_settings, 
 
 
 def test_staff_file_errors_are_plain(kb_settings, tmp_path, embedder):
-    from ingest.records import ParseError
+    from ingest.errors import ParseError
 
     empty = tmp_path / "空的.txt"
     empty.write_text("   \n", encoding="utf-8")

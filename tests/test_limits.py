@@ -16,7 +16,8 @@ from api.client_ip import client_ip, parse_networks
 from api.limits import RATE_LIMITED
 from api.services import build_services
 from assistant.channels.reply_text import RATE_LIMITED as WECHAT_RATE_LIMITED
-from assistant.rate_limit import MemoryRateLimiter, Rate
+from assistant.rate_limit import MemoryRateLimiter
+from knowledge.rates import Rate
 from tests.wechat_helpers import plain_params, text_xml, wechat_settings
 from tests.wechat_standin import WeChatApiStandIn
 

@@ -13,7 +13,7 @@ import pytest
 from ingest.cases import extract_citations, parse_case_file
 from ingest.corpus import parse_corpus, scan_corpus
 from ingest.lawrefbook import parse_law_file
-from ingest.numerals import (
+from knowledge.numerals import (
     article_id,
     article_label,
     cn_to_int,
@@ -22,7 +22,8 @@ from ingest.numerals import (
     parse_article_label,
 )
 from ingest.plaintext import parse_plain_law
-from ingest.records import CaseRecord, LawRecord, ParseError
+from ingest.errors import ParseError
+from knowledge.records import CaseRecord, LawRecord
 from ingest.structure import BodyBuilder, normalise_heading, split_run_together
 
 FIX = Path(__file__).resolve().parent / "fixtures" / "laws"

@@ -21,10 +21,11 @@ from prometheus_client import CollectorRegistry
 from api.app import create_app
 from api.services import build_services
 from assistant import telemetry
-from assistant.rate_limit import Decision, MemoryRateLimiter, Rate
+from assistant.rate_limit import Decision, MemoryRateLimiter
 from assistant.rate_limit_guard import GuardedLimiter
 from assistant.redis_rate_limit import KEY_PREFIX, RedisRateLimiter, redis_client
 from assistant.staff.accounts import StaffDirectory
+from knowledge.rates import Rate
 from tests.chat_support import chat_services
 from tests.handoff_helpers import FAST_HASHER
 from tests.server_process import free_port

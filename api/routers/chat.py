@@ -23,13 +23,12 @@ from api.responses import error_responses
 from api.routers.chat_schema import CHAT_BODY, COMPLETIONS_BODY, COMPLETIONS_RESPONSE, STREAM_RESPONSE
 from api.limits import check_user_rate, request_ip
 from api.services import Services
-from assistant.composer import cite_label
 from assistant.contracts import ChatReply
 from assistant.conversation import KnowledgeUnavailable
 from assistant.sessions import CLIENT_HELD_CHANNELS, SESSION_ID_PATTERN, InvalidSessionId
 from knowledge.database import MAX_DB_INT
 from knowledge.secret_key import effective_secret_key
-from knowledge.types import Hit
+from knowledge.types import Citation
 
 log = logging.getLogger(__name__)
 router = APIRouter(tags=["chat"])
@@ -69,17 +68,9 @@ def _ask(services: Services, session_id: str | None, message: str, channel: str,
         raise ChatError(503, "服务暂时出了点问题，请稍后再试，或拨打 12348 法律服务热线 (internal error)") from exc
 
 
-def citation_json(c) -> dict:
-    if c.case_title:
-        return {"case_title": c.case_title, "section": c.section, "text": c.text,
-                "label": f"案例《{c.case_title}》（{c.section}）"}
-    hit = Hit(doc_id="", kind="statute", text=c.text, law=c.law, article_id=c.article_id)
-    return {"law": c.law, "article_id": c.article_id, "text": c.text, "label": cite_label(hit)}
-
-
 def reply_json(reply: ChatReply) -> dict:
     return {"session_id": reply.session_id, "answer": reply.answer,
-            "citations": [citation_json(c) for c in reply.citations], "intent": reply.intent,
+            "citations": [c.to_json() for c in reply.citations], "intent": reply.intent,
             "handoff": reply.handoff.__dict__ if reply.handoff else None, "disclaimer": reply.disclaimer,
             "silent": reply.silent}
 
@@ -178,7 +169,7 @@ def chat_messages(session_id: str = UrlPath(..., json_schema_extra={"pattern": S
         return JSONResponse({"detail": "没有这个会话 (no such session)"}, status_code=404)
     messages = [m.to_dict() for m in services.chat_sessions.messages(session_id, after_id=max(after, 0))]
     for m in messages:
-        m["citations"] = [citation_json(_StoredCitation(c)) for c in m["citations"]]
+        m["citations"] = [Citation.from_dict(c).to_json() for c in m["citations"]]
     return {"session_id": session_id, "messages": messages}
 
 
@@ -210,13 +201,6 @@ def chat_handoff(session_id: str = UrlPath(..., json_schema_extra={"pattern": SE
         "due_at": info.due_at, "staff_name": (staff.display_name if staff else None),
         "rating_asked": ticket.status == "resolved",
         "rating": records.rating_of(session_id) if records is not None else None}}
-
-
-class _StoredCitation:
-    def __init__(self, data: dict):
-        self.text = data.get("text", "")
-        self.law, self.article_id = data.get("law"), data.get("article_id")
-        self.case_title, self.section = data.get("case_title"), data.get("section")
 
 
 # --- OpenAI-compatible facade ------------------------------------------------------------------
@@ -270,7 +254,7 @@ def facade_user_session_id(secret_key: str, user: str) -> str:
 
 
 def _facade_content(reply: ChatReply) -> str:
-    labels = [citation_json(c)["label"] for c in reply.citations]
+    labels = [c.label for c in reply.citations]
     refs = ("\n\n相关条文：" + "；".join(labels)) if labels else ""
     return reply.answer + refs
 

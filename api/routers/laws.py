@@ -8,7 +8,7 @@ from pydantic import BaseModel
 
 from api.deps import get_knowledge
 from api.responses import error_responses
-from ingest.numerals import NUM_CHARS
+from knowledge.numerals import NUM_CHARS
 from knowledge.kb import normalise_article_id
 
 router = APIRouter(prefix="/v1/laws", tags=["knowledge"])

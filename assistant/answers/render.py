@@ -13,7 +13,7 @@ from assistant.answers.card_check import normalise
 from assistant.answers.cards import Card, Claim
 from assistant.answers.matcher import normalise_question
 from assistant.documents.in_chat import offer_line
-from knowledge.types import Hit, KnowledgeBase
+from knowledge.types import Citation, Hit, KnowledgeBase
 
 log = logging.getLogger(__name__)
 
@@ -37,9 +37,8 @@ class CardAnswer:
 
 
 class CardRenderer:
-    def __init__(self, kb: KnowledgeBase, label):
+    def __init__(self, kb: KnowledgeBase):
         self.kb = kb
-        self.label = label          # Hit -> 《劳动合同法》第三十条 (the composer's cite_label)
         self._cited: list[Hit] = []
 
     def render(self, cards: list[Card], question: str = "") -> CardAnswer:
@@ -77,9 +76,9 @@ class CardRenderer:
             lines.append(f"【先做这一步】{steps[0][0].text}")
         lines.append("【法律依据】")
         first, hit = conclusions[0]
-        lines.append(f"{self.label(hit)}规定：“{first.quote}”")
+        lines.append(f"{Citation.of(hit).label}规定：“{first.quote}”")
         for claim, hit in conclusions[1:3 if full else 2]:
-            lines.append(f"另外，{claim.text.rstrip('。')}（{self.label(hit)}：“{claim.quote}”）。")
+            lines.append(f"另外，{claim.text.rstrip('。')}（{Citation.of(hit).label}：“{claim.quote}”）。")
         rest = steps[1:] if full else steps[1:2]
         if rest:
             lines.append("【接下来】")
@@ -92,7 +91,7 @@ class CardRenderer:
         asks = [(why, q, h) for why, q, h in asks if h is not None or not why.cited]
         if asks:
             why, question, hit = asks[0]
-            backing = f"（{self.label(hit)}）" if hit is not None else ""
+            backing = f"（{Citation.of(hit).label}）" if hit is not None else ""
             lines.append(f"【还需要知道】{question}因为{why.text.rstrip('。')}{backing}。")
         if full and card.evidence:
             lines.append(f"【留好证据】{'；'.join(card.evidence)}。")
@@ -104,16 +103,16 @@ class CardRenderer:
         line = LEGAL_AID_LINES[kind]
         if kind == "no_means_test" and (hit := self.kb.get_article(*LEGAL_AID_LAW)) is not None:
             self._cited.append(hit)
-            line = f"{line.rstrip('。')}（{self.label(hit)}）。"
+            line = f"{line.rstrip('。')}（{Citation.of(hit).label}）。"
         return line
 
     def _with_rule(self, step: Claim, hit: Hit | None) -> str:
         if hit is None:
             return step.text
-        return f"{step.text.rstrip('。')}（{self.label(hit)}：“{step.quote}”）"
+        return f"{step.text.rstrip('。')}（{Citation.of(hit).label}：“{step.quote}”）"
 
     def _detail(self, step: Claim, hit: Hit | None) -> str:
-        return f"{self.label(hit)}规定：“{step.quote}”" if hit is not None else step.text
+        return f"{Citation.of(hit).label}规定：“{step.quote}”" if hit is not None else step.text
 
     def _exists(self, claim: Claim) -> bool:
         hit = self.kb.get_article(claim.law, claim.article)

@@ -26,7 +26,8 @@ from assistant.channels.nonce_registry import NonceRegistry
 from assistant.channels.wecom_bot import WeComBotChannel
 from assistant.channels.xml_callbacks import XmlCallbackChannel, XmlFormat
 from assistant.contracts import Assistant, OutboundMessenger
-from assistant.rate_limit import Rate, RateLimiter
+from assistant.rate_limit import RateLimiter
+from knowledge.rates import Rate
 from knowledge.secret_key import effective_secret_key
 from knowledge.settings import Settings
 

@@ -28,7 +28,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from assistant.answers.matcher import match_cards
 from assistant.known_answers.store import KnownAnswerStore, KnownAnswerView, article_problem, matching_text
 from assistant.privacy import mask_pii
-from knowledge.types import Hit
+from knowledge.types import Citation, Hit
 
 log = logging.getLogger(__name__)
 
@@ -61,10 +61,10 @@ def approval_date(value: datetime) -> str:
 
 
 def render(view: KnownAnswerView, citations: list[Hit]) -> str:
-    from assistant.composer import OFFER_HUMAN, cite_label
+    from assistant.composer import OFFER_HUMAN
 
     return (f"工作人员于{approval_date(view.approved_at)}审核的答复（您问的事和之前一位咨询者的问题相同）：\n"
-            f"{view.reply}\n依据：{'、'.join(cite_label(h) for h in citations)}\n{OFFER_HUMAN}")
+            f"{view.reply}\n依据：{'、'.join(Citation.of(h).label for h in citations)}\n{OFFER_HUMAN}")
 
 
 class KnownAnswerBank:

@@ -19,7 +19,7 @@ from assistant.privacy import mask_pii
 from knowledge.catalog import REPEALED
 from knowledge.citations import parse
 from knowledge.database import for_writes
-from knowledge.types import Hit
+from knowledge.types import Citation, Hit
 
 MAX_QUESTION_CHARS = 500
 MAX_REPLY_CHARS = 2000
@@ -163,7 +163,6 @@ class KnownAnswerStore:
             raise InvalidApproval("这个工单没有工作人员的回复，请填写答复内容 (no staff reply to approve)")
         if len(question) > MAX_QUESTION_CHARS or len(reply) > MAX_REPLY_CHARS:
             raise InvalidApproval(f"问题不能超过 {MAX_QUESTION_CHARS} 字，答复不能超过 {MAX_REPLY_CHARS} 字 (too long)")
-        from assistant.composer import cite_label
 
         hits, problems = verified_citations(kb, reply)
         if problems:
@@ -175,7 +174,7 @@ class KnownAnswerStore:
         vector = [round(float(x), 6) for x in kb.embed_query(matching_text(question))]
         now = self._clock()
         row = KnownAnswerRow(ticket_id=ticket_id, question=question, reply=reply,
-                             citations=[{"law": h.law, "article_id": h.article_id, "label": cite_label(h)} for h in hits],
+                             citations=[{"law": h.law, "article_id": h.article_id, "label": Citation.of(h).label} for h in hits],
                              embedding=vector, embedding_model=kb.embedding_model, approved_by=approved_by,
                              approved_at=now, status=ACTIVE, use_count=0, changed_at=now)
         try:

@@ -3,6 +3,7 @@ turn; the H5 page (or a channel) posts the person's rating at the end."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy import Engine, insert, select, update
@@ -11,6 +12,7 @@ from sqlalchemy.orm import sessionmaker
 
 from assistant.privacy import mask_pii
 from assistant.records.models import RATINGS, ConsultationRatingRow, ConsultationRecordRow, utcnow
+from knowledge.types import Citation
 
 log = logging.getLogger(__name__)
 _INSERT_RECORD = insert(ConsultationRecordRow.__table__)   # Core, built once: written on every chat turn
@@ -32,13 +34,9 @@ class AlreadyRated(RecordsError):
         self.rating = rating
 
 
-def _citation_text(citation) -> str:
-    """Accepts assistant.contracts.Citation, a dict with 'text', or a plain string."""
-    if isinstance(citation, str):
-        return citation
-    if isinstance(citation, dict):
-        return str(citation.get("text") or citation.get("law", "") + citation.get("article_id", ""))
-    return str(getattr(citation, "text", citation))
+def _citation_label(citation: Citation | str) -> str:
+    """A record keeps a citation's label (《劳动合同法》第三十八条); a string is taken as one."""
+    return citation if isinstance(citation, str) else citation.label
 
 
 class ConsultationRecords:
@@ -46,13 +44,13 @@ class ConsultationRecords:
         self._engine = engine
         self._sessions = sessionmaker(engine, expire_on_commit=False)
 
-    def record_turn(self, session_id: str, *, channel: str, intent: str, citations=(), region: str | None = None,
+    def record_turn(self, session_id: str, *, channel: str, intent: str, citations: Iterable[Citation | str] = (), region: str | None = None,
                     handoff_ticket_id: str | None = None, eligibility_outcome: str | None = None,
                     outcome: str | None = None, at: datetime | None = None) -> int:
         """Record one answered turn; never raises into the conversation (a failure is logged)."""
         try:
             row = {"session_id": session_id[:64], "channel": (channel or "web")[:32], "region": (region or None),
-                   "intent": (intent or "unknown")[:32], "citations": [_citation_text(c)[:120] for c in citations][:20],
+                   "intent": (intent or "unknown")[:32], "citations": [_citation_label(c)[:120] for c in citations][:20],
                    "handoff_ticket_id": handoff_ticket_id, "eligibility_outcome": eligibility_outcome,
                    "outcome": (outcome or None), "created_at": at or utcnow()}
             with self._engine.begin() as conn:

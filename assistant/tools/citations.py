@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from ingest.numerals import int_to_cn
+from knowledge.numerals import int_to_cn
 
 
 @dataclass(frozen=True)

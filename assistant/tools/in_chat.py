@@ -16,7 +16,8 @@ from assistant.tools.compensation import QUESTIONS, CompensationRequest, compute
 from assistant.tools.deadlines import DeadlineRequest, compute_deadline
 from assistant.tools.figures import FiguresBook
 from assistant.tools.periods import china_today
-from ingest.numerals import cn_to_int
+from knowledge.numerals import cn_to_int
+from knowledge.types import Citation
 
 _DATE = re.compile(r"(?P<y>\d{4})\s*[年\-/.]\s*(?P<m>\d{1,2})\s*[月\-/.]\s*(?P<d>\d{1,2})\s*[日号]?")
 _ASKS_WHEN = re.compile(r"还能|还可以|来得及|来不及|过期|过了|超过|时效|期限|截止|多久|几天|晚不晚|还行吗|有效吗")
@@ -55,7 +56,6 @@ def _number(text: str) -> float:
 def _quoted(question: str, kb, citations) -> tuple[list[str], list]:
     """`【法律依据】` lines for the tool's articles (the clause that answers the question) and the
     knowledge base's hits for them; an article the knowledge base lacks is not quoted."""
-    from assistant.composer import cite_label
 
     lines, hits = [], []
     for c in citations:
@@ -63,7 +63,7 @@ def _quoted(question: str, kb, citations) -> tuple[list[str], list]:
         if hit is None:
             continue
         clause = best_clause(question, hit.text or "")
-        lines.append(f"{cite_label(hit)}规定：“{clause.text if clause else hit.text}”")
+        lines.append(f"{Citation.of(hit).label}规定：“{clause.text if clause else hit.text}”")
         hits.append(hit)
     return lines, hits
 

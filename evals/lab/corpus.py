@@ -59,7 +59,7 @@ def sub_corpus(corpus: LabCorpus, keep: list[int]) -> LabCorpus:
 
 def _from_records(laws_dir: Path) -> LabCorpus:
     from ingest.corpus import parse_corpus
-    from ingest.records import LawRecord
+    from knowledge.records import LawRecord
 
     today = date.today().isoformat()
     versions: dict[tuple[str, str], list[LawRecord]] = {}

@@ -1,7 +1,7 @@
-"""Plain record types produced by the ingest parsers.
+"""Plain statute and case records: what the ingest parsers produce and the catalog stores.
 
-Parsers know nothing about storage or embeddings; they only produce these
-dataclasses.  The store consumes them.
+They live on the ground floor so the store needs nothing from ingest; parsers know nothing
+about storage or embeddings and only produce these dataclasses.
 """
 from __future__ import annotations
 
@@ -15,7 +15,6 @@ __all__ = [
     "CaseSection",
     "CitedArticle",
     "CaseRecord",
-    "ParseError",
     "KIND_LEVELS",
 ]
 
@@ -29,10 +28,6 @@ KIND_LEVELS: dict[str, tuple[int, str]] = {
     "local_regulation": (5, "地方性法规"),
     "other": (6, "其他"),
 }
-
-
-class ParseError(Exception):
-    """A file that cannot be made sense of.  The message says why, in plain words."""
 
 
 @dataclass
