@@ -168,6 +168,8 @@ def test_a_question_about_the_law_in_the_abstract_takes_a_card_only_when_retriev
     card = match_cards("被邻居家的狗咬了，要打疫苗，谁出钱")[0].card
     deciding = (card.conclusions[0].law, card.conclusions[0].article)
     assert fits_the_asker("被邻居家的狗咬了，谁出钱", [CardMatch(card, 3, 0)])           # a person's own dispute
+    assert fits_the_asker("狗咬了人打疫苗的钱谁出", [CardMatch(card, 3, 0)])             # everyday speech, no 我
+    assert not fits_the_asker("饲养的动物致人损害，由谁承担责任？", [CardMatch(card, 3, 0)])  # the law's register
     assert not fits_the_asker("宠物被人打伤，能否要求精神损害赔偿？", [CardMatch(card, 3, 0)], [("民法典", "1183")])
     assert fits_the_asker("饲养的动物致人损害，谁承担责任？", [CardMatch(card, 3, 1)], [deciding])  # retrieval's top
     assert not fits_the_asker("饲养的动物致人损害，谁承担责任？", [CardMatch(card, 3, 1)],

@@ -94,15 +94,23 @@ def by_retrieval(cards: Sequence[Card], retrieved: list[tuple[str, str]], depth:
     return sorted(out, key=lambda m: -m.retrieval_votes)[:1]
 
 
+# the register of a law exam or a lawyer's question (是否、认定、当事人、效力 …): a question without
+# personal words but also without these is everyday speech (合同到期公司不续了有补偿吗) and takes a card
+LEGAL_REGISTER = re.compile(r"是否|能否|可否|如何|应当|认定|效力|当事人|劳动者|用人单位|出卖人|买受人|债权人|债务人|继承人|"
+                            r"行为人|第三人|构成|适用|哪些|情形|责任|主体|法律|规定|条件|程序|权利|义务|合法|违法|有效|"
+                            r"无效|期限|标准|范围|性质|区别|区分|属于|什么是|何为")
+
+
 def fits_the_asker(question: str, matches: list[CardMatch], retrieved: Iterable[tuple[str, str]] = (),
                    depth: int = 10) -> bool:
-    """Cards answer a person's own dispute. A question about the law in the abstract takes a card
+    """Cards answer a person's own dispute (personal words, or everyday speech without the law's
+    register). A question about the law in the abstract takes a card
     only when retrieval put the card's deciding article (its first conclusion's) in its top
     `depth`; otherwise the retrieved articles answer it (宠物被人打伤能否要求精神损害赔偿 is not the
     dog-bite card's question)."""
     if not matches:
         return False
-    if PERSONAL.search(question) is not None:
+    if PERSONAL.search(question) is not None or LEGAL_REGISTER.search(question) is None:
         return True
     top = {(law, str(aid)) for law, aid in list(retrieved)[:depth]}
     return any((m.card.conclusions[0].law, m.card.conclusions[0].article) in top for m in matches)
