@@ -7,6 +7,7 @@ the realistic question set (evals/data/realistic_questions.jsonl).
     python -m evals.answers score --packets DIR            # reads DIR/grades_*.jsonl and DIR/key.json
     python -m evals.answers realistic [--set dev|dev2|heldout] [--data-dir data]   # right card, key article quoted, urgent routed
     python -m evals.answers quotes [--limit 300]           # dev share: first quote gold, deciding clause quoted
+    python -m evals.answers quotes --heldout blocked [--folds 5] [--per-fold 60]   # the same, ranker refitted per fold
 
 `collect` asks every question through POST /v1/chat (a new session each). Packets hide which
 version wrote which answer (X/Y shuffled per question with a fixed seed); the key stays in
@@ -189,17 +190,24 @@ def deciding_clause(reference: str, article_text: str) -> str:
     return max(units, key=lambda u: len(char_pairs(u) & ref) / max(len(char_pairs(u)), 1), default="")
 
 
-def quotes(limit: int | None, data_dir: Path | None) -> dict:
+def quotes(limit: int | None, data_dir: Path | None, rows: list[dict] | None = None,
+           lay_ranking_dir: Path | None = None) -> dict:
     """First quoted article is gold; for questions whose gold article is among the top 10 hits, the
-    gold's deciding clause is quoted (≥ 80 % of its character pairs appear in the answer)."""
+    gold's deciding clause is quoted (≥ 80 % of its character pairs appear in the answer).
+    `rows`/`lay_ranking_dir`: a held-out fold asked with the ranker's files fitted without it."""
+    counts = _quote_counts(rows if rows is not None else load_questions(limit), data_dir, lay_ranking_dir)
+    return _quote_shares(counts)
+
+
+def _quote_counts(rows: list[dict], data_dir: Path | None, lay_ranking_dir: Path | None) -> Counter:
     from assistant.answers.clauses import char_pairs
     from assistant.composer import ComposerLimits, OfflineComposer
 
-    _, kb, _ = chat_app(data_dir)
+    _, kb, _ = chat_app(data_dir, lay_ranking_dir)
     composer = OfflineComposer(kb, ComposerLimits())
     refs = {r["id"]: r for r in read_jsonl(LECOQA / "devshare_answers.jsonl")}
     counts = Counter()
-    for row in load_questions(limit):
+    for row in rows:
         gold = gold_keys(row)
         hits = kb.search(row["question"], k=10)
         composed = composer.answer(row["question"], hits)
@@ -213,10 +221,40 @@ def quotes(limit: int | None, data_dir: Path | None) -> dict:
             clause = deciding_clause(refs[row["id"]]["reference_answer"], in_top[0].text)
             wanted = char_pairs(clause)
             counts["deciding_clause_quoted"] += bool(wanted) and len(wanted & char_pairs(composed.text)) / len(wanted) >= 0.8
+    return counts
+
+
+def _quote_shares(counts: Counter) -> dict:
     n = counts["questions"]
     return {"questions": n, "first_quote_gold": round(counts["first_quote_gold"] / n, 3),
             "retrieval_top1_gold": round(counts["top1_gold"] / n, 3), "gold_in_top10": counts["gold_in_top10"],
             "deciding_clause_quoted": round(counts["deciding_clause_quoted"] / max(counts["gold_in_top10"], 1), 3)}
+
+
+def quotes_held_out(k: int, scheme: str, per_fold: int | None, data_dir: Path | None) -> dict:
+    """`quotes` with the lay ranker's learned files refitted per fold on the other folds only (the
+    recipe of evals.chat_heldout; the fold's tuned query encoder is built in the model folder, so
+    point FAYUAN_MODEL_DIR at a copy), each fold's questions asked with its own files."""
+    from evals.chat_heldout import fold_of_rows, refit_on
+    from evals.common_chat import STARD_DEV
+    from knowledge.settings import Settings
+
+    rows = load_questions(None, STARD_DEV)
+    fold = fold_of_rows(rows, k, scheme)
+    base = Settings() if data_dir is None else Settings(data_dir=data_dir)
+    work = base.data_dir / "lab" / "chat-heldout" / f"{scheme}-{k}"
+    totals, per_fold_results = Counter(), []
+    for f in range(k):
+        learned = work / f"fold-{f}"
+        refit_on([r for r, g in zip(rows, fold) if g != f], learned, base.resolved_model_dir)
+        asked = [r for r, g in zip(rows, fold) if g == f]
+        if per_fold and per_fold < len(asked):
+            asked = [asked[int(i * len(asked) / per_fold)] for i in range(per_fold)]
+        counts = _quote_counts(asked, data_dir, learned)
+        totals.update(counts)
+        per_fold_results.append({"fold": f, **_quote_shares(counts)})
+        print(f"fold {f}: {json.dumps(per_fold_results[-1], ensure_ascii=False)}", flush=True)
+    return {"scheme": scheme, "folds": k, **_quote_shares(totals), "per_fold": per_fold_results}
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -238,6 +276,10 @@ def main(argv: list[str] | None = None) -> None:
     r.add_argument("--set", dest="realistic_set", choices=sorted(REALISTIC_SETS), default="dev",
                    help="dev / dev2 (tuned on) or heldout (the one to report)")
     q = sub.add_parser("quotes")
+    q.add_argument("--heldout", choices=("interleaved", "blocked"), default=None,
+                   help="held-out folds: the ranker's files refitted without each fold (slow: about 10 min a fold)")
+    q.add_argument("--folds", type=int, default=5)
+    q.add_argument("--per-fold", type=int, default=None)
     for cmd in (c, p):
         cmd.add_argument("--set", choices=("dev", "realistic", "realistic_heldout"), default="dev")
     for cmd in (c, q):
@@ -256,6 +298,8 @@ def main(argv: list[str] | None = None) -> None:
         for miss in result.pop("misses"):
             print("miss", json.dumps(miss, ensure_ascii=False))
         print(json.dumps(result, ensure_ascii=False, indent=1))
+    elif args.heldout:
+        print(json.dumps(quotes_held_out(args.folds, args.heldout, args.per_fold, args.data_dir), ensure_ascii=False, indent=1))
     else:
         print(json.dumps(quotes(args.limit, args.data_dir), ensure_ascii=False, indent=1))
 
