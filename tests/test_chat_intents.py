@@ -104,6 +104,7 @@ def test_a_person_at_risk_is_urgent_even_when_asking_about_the_law():
     ("赶集的时候被人打了 鼻子一直流血 眼睛也看不清", "violence_injury"),
     ("跟后院吵起来 俺男人头上挨了一锄头", "violence_injury"),
     ("刚才有人冒充客服说帮我退款 让我转了八千块 现在才知道被骗了", "fraud_in_progress"),
+    ("今天有个自称警察的打电话说我涉案 让我把五万转到安全账户", "fraud_in_progress"),
 ])
 def test_threats_a_child_or_an_old_person_at_risk_and_detention_are_urgent(message, risk):
     intent = detect_intent(message)
