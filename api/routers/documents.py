@@ -29,7 +29,6 @@ from assistant.documents.facts import CIVIL_CASES, reason_in_chinese
 from assistant.documents.prefill import facts_from_ticket
 from assistant.documents.in_chat import DOWNLOAD_PATH
 from assistant.documents.store import DocumentExpired, DocumentNotFound, DocumentStore, StoredDocument
-from assistant.handoff.states import HandoffError
 from assistant.sessions import SESSION_ID_PATTERN
 from assistant.staff.accounts import StaffMember
 
@@ -182,20 +181,14 @@ def create_ticket_document(ticket_id: str, request: Request, body: Any = Body(..
     """Generate (or regenerate) a document pre-filled from the ticket's structured facts."""
     if not isinstance(body, dict) or set(body) - {"type", "facts"}:
         raise _unprocessable("请求体应为 {\"type\": …, \"facts\": {…}}")
-    try:
-        stored, token = ticket_document(services, store, ticket_id, body.get("type"), body.get("facts"), staff)
-    except HandoffError as exc:
-        raise HTTPException(status_code=404, detail=str(exc)) from None
+    stored, token = ticket_document(services, store, ticket_id, body.get("type"), body.get("facts"), staff)
     return _created(link_json(request, stored, token))
 
 
 @router.get("/v1/handoffs/{ticket_id}/documents", tags=["handoff (staff)"], responses=error_responses(404))
 def list_ticket_documents(ticket_id: str, services: Services = Depends(get_services),
                           store: DocumentStore = Depends(document_store), _staff: StaffMember = Depends(require_staff)):
-    try:
-        ticket = services.handoff_desk.get(ticket_id[:32])
-    except HandoffError as exc:
-        raise HTTPException(status_code=404, detail=str(exc)) from None
+    ticket = services.handoff_desk.get(ticket_id[:32])   # unknown: TicketNotFound, a 404 (api/domain_errors.py)
     return {"documents": [d.to_dict() for d in store.for_ticket(ticket.id, ticket.session_id)]}
 
 
