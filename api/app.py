@@ -36,7 +36,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         # during traffic trigger every few hundred requests
         gc.freeze()
         serving = serving_lock.hold_while_serving(services.settings.data_dir)   # `fayuan restore` waits for us
-        worker = getattr(services, "handoff_worker", None)
+        worker = services.handoff_worker
         if worker is not None:
             worker.start()
         yield

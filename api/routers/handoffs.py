@@ -10,7 +10,7 @@ from typing import Literal
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from pydantic import BaseModel, Field
 
-from api.auth import require_admin, require_staff, staff_directory
+from api.auth import require_admin, require_staff
 from api.deps import get_services
 from api.responses import error_responses
 from api.services import Services
@@ -27,7 +27,7 @@ Priority = Literal["urgent", "high", "normal"]
 
 
 def get_queue(services: Services = Depends(get_services)) -> HandoffQueue:
-    queue = getattr(services, "handoff_desk", None)
+    queue = services.handoff_desk
     if queue is None:
         raise HTTPException(status_code=503, detail="handoff queue not configured")
     return queue
@@ -90,7 +90,7 @@ def claim(ticket_id: str, staff: StaffMember = Depends(require_staff), queue: Ha
 @router.post("/{ticket_id}/assign")
 def assign(ticket_id: str, body: AssignBody, request: Request, staff: StaffMember = Depends(require_staff),
            queue: HandoffQueue = Depends(get_queue)) -> dict:
-    assignee = staff_directory(request.app.state.services).by_username(body.username)
+    assignee = request.app.state.services.staff.by_username(body.username)
     if assignee is None:
         raise HTTPException(status_code=404, detail=f"没有这个工作人员 (no active staff {body.username!r})")
     return queue.assign(ticket_id, staff, assignee).to_dict()

@@ -1,0 +1,23 @@
+"""The service container (api/services.py): typed parts, no grab-bag dict, and live lookups, so a
+part replaced after wiring (the knowledge base at start-up, a test's double) is the one in use."""
+from __future__ import annotations
+
+import dataclasses
+
+from api.services import Services, build_services
+
+
+def test_the_service_container_has_typed_parts_and_no_grab_bag():
+    fields = {f.name: str(f.type) for f in dataclasses.fields(Services)}
+    assert "extra" not in fields
+    assert not [name for name, kind in fields.items() if "Any" in kind], fields
+
+
+def test_the_conversation_sees_parts_replaced_after_wiring(settings):
+    services = build_services(settings.model_copy(update={"retention_purge_interval_hours": 0}))
+    conversation = services.assistant
+    replacement = object()
+    services.knowledge, services.eligibility_dialogue = replacement, replacement
+    assert conversation._knowledge() is replacement and conversation._eligibility() is replacement
+    assert conversation._documents().store is services.documents
+    assert services.handoff_desk is not None and conversation._handoff_desk() is services.handoff_desk
