@@ -4,6 +4,7 @@
 together. Each part gets the few values it needs, not the settings object."""
 from __future__ import annotations
 
+import dataclasses
 import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -15,7 +16,7 @@ from knowledge.secret_key import effective_secret_key
 from knowledge.settings import Settings
 
 if TYPE_CHECKING:   # the parts are imported where they are built (start-up cost stays in build_services)
-    from assistant.channels.wiring import WeChatChannels
+    from assistant.channels.wiring import ChannelSettings, WeChatChannels
     from assistant.contracts import Assistant
     from assistant.documents.in_chat import DocumentDesk
     from assistant.documents.store import DocumentStore
@@ -223,8 +224,16 @@ def _wire_wechat(services: Services) -> None:
     """公众号 and WeCom callbacks; the assistant is looked up per message (it may be replaced later)."""
     from assistant.channels.wiring import build_wechat_channels
 
-    services.wechat = build_wechat_channels(services.settings, services.records_engine,
+    services.wechat = build_wechat_channels(channel_settings(services.settings), services.records_engine,
                                             services.current_assistant, limiter=services.rate_limiter)
+
+
+def channel_settings(settings: Settings) -> ChannelSettings:
+    """The channels' own settings: the FAYUAN_WECHAT_* / FAYUAN_WECOM_* values of the same names."""
+    from assistant.channels.wiring import ChannelSettings
+
+    names = [f.name for f in dataclasses.fields(ChannelSettings) if f.name != "secret_key"]
+    return ChannelSettings(secret_key=effective_secret_key(settings), **{name: getattr(settings, name) for name in names})
 
 
 def _wire_handoff(services: Services) -> None:

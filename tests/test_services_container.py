@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 
-from api.services import Services, build_services
+from api.services import Services, build_services, channel_settings
+from assistant.channels.wiring import ChannelSettings
+from knowledge.settings import Settings
 
 
 def test_the_service_container_has_typed_parts_and_no_grab_bag():
@@ -21,3 +23,10 @@ def test_the_conversation_sees_parts_replaced_after_wiring(settings):
     assert conversation._knowledge() is replacement and conversation._eligibility() is replacement
     assert conversation._documents().store is services.documents
     assert services.handoff_desk is not None and conversation._handoff_desk() is services.handoff_desk
+
+
+def test_the_channels_get_their_own_settings_read_from_the_settings_of_the_same_names(settings):
+    own = channel_settings(settings.model_copy(update={"wechat_token": "tok", "wecom_agent_id": "1000002"}))
+    assert (own.wechat_token, own.wecom_agent_id, own.wechat_api_base) == ("tok", "1000002", settings.wechat_api_base)
+    assert own.secret_key   # the server's secret (generated in data_dir when not set)
+    assert {f.name for f in dataclasses.fields(ChannelSettings)} - {"secret_key"} <= set(Settings.model_fields)
