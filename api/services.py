@@ -27,6 +27,7 @@ if TYPE_CHECKING:   # the parts are imported where they are built (start-up cost
     from assistant.handoff.worker import HandoffWorker
     from assistant.known_answers.match import KnownAnswerBank
     from assistant.known_answers.store import KnownAnswerStore
+    from assistant.llm import LLMComposer
     from assistant.rate_limit import RateLimiter
     from assistant.records.service import ConsultationRecords
     from assistant.sessions import SessionStore
@@ -206,7 +207,6 @@ def _wire_chat(services: Services) -> None:
     """The chat assistant. The knowledge base, the handoff desk and the other parts are looked up
     in the container at each turn, so they can be loaded or wired after this (app start-up)."""
     from assistant.conversation import ConversationService
-    from assistant.llm import llm_from_settings
 
     settings = services.settings
     services.assistant = ConversationService(
@@ -214,10 +214,20 @@ def _wire_chat(services: Services) -> None:
         handoff_desk=services.current_handoff_desk, eligibility=services.current_eligibility_dialogue,
         records=services.current_records, figures=services.current_figures,
         known_answers=services.current_known_answers, documents=services.document_desk,
-        llm=llm_from_settings(settings),
+        llm=_llm(settings),
         search_k=settings.chat_search_k, min_score=settings.chat_min_score,
         max_citations=settings.chat_max_citations, relative_floor=settings.chat_relative_floor,
         max_message_chars=settings.chat_max_message_chars)
+
+
+def _llm(settings: Settings) -> LLMComposer | None:
+    """The optional LLM that words answers (FAYUAN_LLM_*): None unless a base URL and a model are set."""
+    from assistant.llm import LLMComposer
+
+    if not (settings.llm_base_url and settings.llm_model):
+        return None
+    return LLMComposer(settings.llm_base_url, settings.llm_model, settings.llm_api_key,
+                       timeout_s=settings.llm_timeout_s, cooldown_s=settings.llm_cooldown_s)
 
 
 def _wire_wechat(services: Services) -> None:
