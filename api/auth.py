@@ -22,7 +22,6 @@ from assistant.privacy import mask_pii
 from assistant.staff.accounts import StaffAccountError, StaffMember
 from assistant.staff.hashing_slots import HashingBusy
 from assistant.staff.tokens import InvalidToken, TokenClaims, TokenSigner
-from knowledge.secret_key import effective_secret_key
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +33,7 @@ router = APIRouter(prefix="/v1/auth", tags=["staff auth"])
 
 
 def token_signer(services: Services) -> TokenSigner:
-    return TokenSigner(effective_secret_key(services.settings))
+    return TokenSigner(services.secret_key)
 
 
 class LoginThrottled(RateLimited):

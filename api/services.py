@@ -46,6 +46,7 @@ HASH_SLOTS = 2            # argon2 checks at once per process (64 MiB each, in t
 class Services:
     settings: Settings
     records_engine: Engine
+    secret_key: str                              # FAYUAN_SECRET_KEY, or the one generated in data_dir
     # the stores on the records database, built first
     staff: StaffDirectory
     token_revocations: TokenRevocations
@@ -109,10 +110,10 @@ def build_services(settings: Settings) -> Services:
     from assistant.db import create_records_schema
 
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    effective_secret_key(settings)   # generated now (data_dir/secret_key) when not set: a weak one stops start-up
+    secret_key = effective_secret_key(settings)   # generated now (data_dir/secret_key) when not set: a weak one stops start-up
     engine = make_engine(settings.resolved_database_url)
     create_records_schema(engine)
-    services = _build_stores(settings, engine)
+    services = _build_stores(settings, engine, secret_key)
     _wire_knowledge(services)
     _wire_chat(services)
     _wire_wechat(services)
@@ -120,7 +121,7 @@ def build_services(settings: Settings) -> Services:
     return services
 
 
-def _build_stores(settings: Settings, engine: Engine) -> Services:
+def _build_stores(settings: Settings, engine: Engine, secret_key: str) -> Services:
     """The container with every part that needs only the settings and the records database."""
     from assistant.documents.store import DocumentStore
     from assistant.eligibility.dialogue import EligibilityDialogue
@@ -134,13 +135,13 @@ def _build_stores(settings: Settings, engine: Engine) -> Services:
     from assistant.tools.figures import FiguresBook
     from assistant.transcript_seal import TranscriptSeal
 
-    rate_limiter, login_limiter = _rate_limiters(settings)
+    rate_limiter, login_limiter = _rate_limiters(settings, secret_key)
     standards = StandardsBook(engine)
     known_answers = KnownAnswerStore(engine)
     return Services(
-        settings=settings, records_engine=engine, staff=_staff_directory(settings, engine),
+        settings=settings, records_engine=engine, secret_key=secret_key, staff=_staff_directory(settings, engine),
         token_revocations=TokenRevocations(engine),
-        chat_sessions=SessionStore(engine, seal=TranscriptSeal(effective_secret_key(settings))),
+        chat_sessions=SessionStore(engine, seal=TranscriptSeal(secret_key)),
         records=ConsultationRecords(engine),
         documents=DocumentStore(engine, ttl_hours=settings.documents_ttl_hours),
         eligibility_standards=standards, eligibility_dialogue=EligibilityDialogue(standards),
@@ -159,7 +160,7 @@ def login_throttle(settings: Settings, limiter: RateLimiter) -> LoginThrottle:
                          max_backoff_s=settings.login_backoff_max_s, forget_s=settings.login_failure_window_s)
 
 
-def _rate_limiters(settings: Settings) -> tuple[RateLimiter, RateLimiter]:
+def _rate_limiters(settings: Settings, secret_key: str) -> tuple[RateLimiter, RateLimiter]:
     """(the public limits, the login throttle's counters). In memory, per process (the default);
     with FAYUAN_REDIS_URL one budget in Redis for every worker and replica: the public limits fail
     open and the login throttle counts in this process while Redis does not answer
@@ -176,7 +177,7 @@ def _rate_limiters(settings: Settings) -> tuple[RateLimiter, RateLimiter]:
     where = client.connection_pool.connection_kwargs    # host/port/db or path; never the password
     log.info("rate limits and the login throttle are shared through Redis at %s",
              where.get("path") or f"{where.get('host')}:{where.get('port') or 6379}/{where.get('db') or 0}")
-    shared = RedisRateLimiter(client, key_secret=effective_secret_key(settings))
+    shared = RedisRateLimiter(client, key_secret=secret_key)
     return (GuardedLimiter(shared, "public", fallback=None, retry_after_s=settings.redis_retry_after_s),
             GuardedLimiter(shared, "login", fallback=MemoryRateLimiter(), retry_after_s=settings.redis_retry_after_s))
 
@@ -234,16 +235,17 @@ def _wire_wechat(services: Services) -> None:
     """公众号 and WeCom callbacks; the assistant is looked up per message (it may be replaced later)."""
     from assistant.channels.wiring import build_wechat_channels
 
-    services.wechat = build_wechat_channels(channel_settings(services.settings), services.records_engine,
+    services.wechat = build_wechat_channels(channel_settings(services.settings, services.secret_key),
+                                            services.records_engine,
                                             services.current_assistant, limiter=services.rate_limiter)
 
 
-def channel_settings(settings: Settings) -> ChannelSettings:
+def channel_settings(settings: Settings, secret_key: str) -> ChannelSettings:
     """The channels' own settings: the FAYUAN_WECHAT_* / FAYUAN_WECOM_* values of the same names."""
     from assistant.channels.wiring import ChannelSettings
 
     names = [f.name for f in dataclasses.fields(ChannelSettings) if f.name != "secret_key"]
-    return ChannelSettings(secret_key=effective_secret_key(settings), **{name: getattr(settings, name) for name in names})
+    return ChannelSettings(secret_key=secret_key, **{name: getattr(settings, name) for name in names})
 
 
 def _wire_handoff(services: Services) -> None:
@@ -263,7 +265,7 @@ def _wire_handoff(services: Services) -> None:
     dispatcher = OutboxDispatcher(services.records_engine, settings.notify_webhook_url,
                                   timeout_s=settings.notify_timeout_s, max_attempts=settings.notify_max_attempts)
     retention = RetentionJob(services.records_engine, retention_days=settings.retention_days,
-                             key=effective_secret_key(settings),
+                             key=services.secret_key,
                              interval_hours=settings.retention_purge_interval_hours)
     services.handoff_desk = HandoffQueue(
         services.records_engine, sla_minutes=settings.handoff_sla_minutes,

@@ -26,7 +26,7 @@ def test_the_conversation_sees_parts_replaced_after_wiring(settings):
 
 
 def test_the_channels_get_their_own_settings_read_from_the_settings_of_the_same_names(settings):
-    own = channel_settings(settings.model_copy(update={"wechat_token": "tok", "wecom_agent_id": "1000002"}))
+    own = channel_settings(settings.model_copy(update={"wechat_token": "tok", "wecom_agent_id": "1000002"}), "k" * 32)
     assert (own.wechat_token, own.wecom_agent_id, own.wechat_api_base) == ("tok", "1000002", settings.wechat_api_base)
-    assert own.secret_key   # the server's secret (generated in data_dir when not set)
+    assert own.secret_key == "k" * 32
     assert {f.name for f in dataclasses.fields(ChannelSettings)} - {"secret_key"} <= set(Settings.model_fields)

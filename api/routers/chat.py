@@ -31,7 +31,6 @@ from assistant.contracts import ChatReply
 from assistant.conversation import KnowledgeUnavailable
 from assistant.sessions import CLIENT_HELD_CHANNELS, SESSION_ID_PATTERN, InvalidSessionId
 from knowledge.database import MAX_DB_INT
-from knowledge.secret_key import effective_secret_key
 from knowledge.types import Hit
 
 log = logging.getLogger(__name__)
@@ -211,7 +210,7 @@ async def _facade_session(services: Services, user: str | None, header: str | No
     if header:
         return await _held_session(services, _check_session_id(header), "api"), "api"
     if user:
-        return facade_user_session_id(effective_secret_key(services.settings), user), FACADE_USER_CHANNEL
+        return facade_user_session_id(services.secret_key, user), FACADE_USER_CHANNEL
     return None, "api"
 
 
