@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from api import auth
 from api.allow_header import install_allow_header
 from api.docs_offline import install_offline_docs
+from api.domain_errors import install_domain_errors
 from api.openapi_errors import declare_common_errors
 from api.limits import install_limits
 from api.routers import chat, documents, eligibility, handoffs, health, tools, wechat
@@ -35,7 +36,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         # during traffic trigger every few hundred requests
         gc.freeze()
         serving = serving_lock.hold_while_serving(services.settings.data_dir)   # `fayuan restore` waits for us
-        worker = getattr(services, "handoff_worker", None)
+        worker = services.handoff_worker
         if worker is not None:
             worker.start()
         yield
@@ -52,6 +53,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         install_offline_docs(app)   # /docs and /redoc from packaged assets: no CDN
     app.state.services = services
     install_limits(app, services)   # body cap, per-IP/per-user rate limits (api/limits.py)
+    install_domain_errors(app)      # the queue's and the known answers' refusals → 4xx with the reason
     app.include_router(health.router)
     app.include_router(metrics_route.router)
     app.include_router(search.router)

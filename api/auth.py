@@ -5,7 +5,7 @@ Anonymous → 401 (with `WWW-Authenticate: Bearer`), authenticated but wrong rol
 request re-reads the account and the revocations, so a deactivated account, a changed role, a
 logout or an admin's "revoke all sessions" takes effect at once. Logins are throttled per
 (username, client address) and per client address, with a doubling wait (429), counted before the
-password is checked; at most HASH_SLOTS password checks run at once (503 when none frees in time)."""
+password is checked; at most api.services.HASH_SLOTS password checks run at once (503 when none frees in time)."""
 from __future__ import annotations
 
 import logging
@@ -19,54 +19,21 @@ from api.limits import RateLimited, request_ip
 from api.responses import error_responses
 from api.services import Services
 from assistant.privacy import mask_pii
-from assistant.rate_limit import MemoryRateLimiter
-from assistant.staff.accounts import StaffAccountError, StaffDirectory, StaffMember
-from assistant.staff.hashing_slots import HashingBusy, HashingSlots
-from assistant.staff.login_throttle import LoginThrottle
-from assistant.staff.revocations import TokenRevocations
+from assistant.staff.accounts import StaffAccountError, StaffMember
+from assistant.staff.hashing_slots import HashingBusy
 from assistant.staff.tokens import InvalidToken, TokenClaims, TokenSigner
-from knowledge.secret_key import effective_secret_key
 
 log = logging.getLogger(__name__)
 
 SESSION_COOKIE = "fayuan_staff_session"
-HASH_SLOTS = 2            # argon2 checks at once per process (64 MiB each, in the shared thread pool)
 API_PURPOSE = "api"
 CONSOLE_PURPOSE = "console"
 
 router = APIRouter(prefix="/v1/auth", tags=["staff auth"])
 
 
-def staff_directory(services: Services) -> StaffDirectory:
-    directory = getattr(services, "staff", None)
-    if directory is None:  # a Services built by hand in a test: same engine, same accounts
-        directory = services.staff = StaffDirectory(services.records_engine)
-    return directory
-
-
 def token_signer(services: Services) -> TokenSigner:
-    return TokenSigner(effective_secret_key(services.settings))
-
-
-def token_revocations(services: Services) -> TokenRevocations:
-    if "token_revocations" not in services.extra:
-        services.extra["token_revocations"] = TokenRevocations(services.records_engine)
-    return services.extra["token_revocations"]
-
-
-def login_throttle(services: Services) -> LoginThrottle:
-    if "login_throttle" not in services.extra:
-        settings = services.settings
-        services.rate_limiter = services.rate_limiter or MemoryRateLimiter()
-        services.extra["login_throttle"] = LoginThrottle(
-            services.login_limiter or services.rate_limiter, max_failures=settings.login_max_failures,
-            max_failures_per_ip=settings.login_max_failures_per_ip, backoff_s=settings.login_backoff_s,
-            max_backoff_s=settings.login_backoff_max_s, forget_s=settings.login_failure_window_s)
-    return services.extra["login_throttle"]
-
-
-def hashing_slots(services: Services) -> HashingSlots:
-    return services.extra.setdefault("login_hashing_slots", HashingSlots(HASH_SLOTS))
+    return TokenSigner(services.secret_key)
 
 
 class LoginThrottled(RateLimited):
@@ -86,13 +53,13 @@ async def authenticate_login(request: Request, services: Services, username: str
     """The member for a right password, None for a wrong one; LoginThrottled (429) while this
     (username, address) or this address must wait (the password is then not even checked);
     LoginBusy (503) when no password-check place comes free in time."""
-    throttle, ip = login_throttle(services), request_ip(request)
+    throttle, ip = services.login_throttle, request_ip(request)
     wait = await anyio.to_thread.run_sync(throttle.begin, username, ip)   # Redis, maybe: off the loop
     if wait is not None:
         log.warning("staff login for %s from %s refused: too many failures", mask_pii(username), ip)
         raise LoginThrottled(wait)
     try:
-        member = await hashing_slots(services).run(staff_directory(services).authenticate, username, password)
+        member = await services.login_hashing_slots.run(services.staff.authenticate, username, password)
     except HashingBusy:
         await anyio.to_thread.run_sync(throttle.abandoned, username, ip)
         log.warning("staff login for %s refused: all password-check places busy", mask_pii(username))
@@ -111,8 +78,8 @@ def authenticated_staff(request: Request) -> StaffMember | None:
     services: Services = request.app.state.services
     member = None
     claims, purpose = _presented_claims(request, token_signer(services))
-    if claims is not None and not token_revocations(services).is_revoked(claims):
-        member = staff_directory(services).get(claims.staff_id)
+    if claims is not None and not services.token_revocations.is_revoked(claims):
+        member = services.staff.get(claims.staff_id)
         if member is not None:
             request.state.staff_claims = claims
             if purpose == CONSOLE_PURPOSE:
@@ -174,7 +141,7 @@ def end_console_session(request: Request, response: Response) -> None:
     """Logout: the session is revoked on the server (a copied cookie stops working too)."""
     claims = getattr(request.state, "staff_claims", None)
     if claims is not None:
-        token_revocations(request.app.state.services).revoke(claims)
+        request.app.state.services.token_revocations.revoke(claims)
     response.delete_cookie(SESSION_COOKIE, path="/")
 
 
@@ -231,7 +198,7 @@ def who_am_i(member: StaffMember = Depends(require_staff)) -> StaffMe:
 @router.post("/logout", status_code=204, responses=error_responses(401))
 def logout(request: Request, member: StaffMember = Depends(require_staff)) -> Response:
     """Revoke the credential of this request (the bearer token, or the console cookie) for good."""
-    token_revocations(request.app.state.services).revoke(request.state.staff_claims)
+    request.app.state.services.token_revocations.revoke(request.state.staff_claims)
     log.info("staff %s logged out", member.username)
     return Response(status_code=204)
 
@@ -247,7 +214,7 @@ def revoke_staff_sessions(username: str, request: Request, admin: StaffMember = 
                           ) -> RevokedSessions:
     """Admin: end every console session and API token of a staff member issued until now."""
     try:
-        cutoff = staff_directory(request.app.state.services).revoke_sessions(username[:64])
+        cutoff = request.app.state.services.staff.revoke_sessions(username[:64])
     except StaffAccountError:
         raise HTTPException(status_code=404, detail="没有这个工作人员 (no such staff member)") from None
     log.warning("all sessions of staff %s revoked by %s", mask_pii(username), admin.username)

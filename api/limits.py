@@ -209,8 +209,7 @@ async def _limit_error(request: Request, exc: HTTPException) -> JSONResponse:
 
 def install_limits(app: FastAPI, services) -> Limits:
     """Wire the limits into `app` (create_app calls this once); `services.rate_limiter` holds the
-    counters (shared with the WeChat channels and the login throttle), made here when missing."""
-    services.rate_limiter = services.rate_limiter or MemoryRateLimiter()
+    counters (shared with the WeChat channels and the login throttle)."""
     limits = Limits(services.settings, services.rate_limiter)
     app.state.limits = limits
     app.add_middleware(LimitsMiddleware, limits=limits)

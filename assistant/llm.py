@@ -71,10 +71,3 @@ class LLMComposer:
             return None
         text = result.content if isinstance(result.content, str) else ""
         return text.strip() or None
-
-
-def llm_from_settings(settings) -> LLMComposer | None:
-    if not (settings.llm_base_url and settings.llm_model):
-        return None
-    return LLMComposer(settings.llm_base_url, settings.llm_model, settings.llm_api_key,
-                       timeout_s=settings.llm_timeout_s, cooldown_s=settings.llm_cooldown_s)

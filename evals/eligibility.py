@@ -220,7 +220,7 @@ def main(argv: list[str] | None = None) -> int:
             resp = client.post("/v1/eligibility", json={"facts": facts})
             facts_rows.append(score(sc, resp.json() if resp.status_code == 200 else None))
         facts_ms = (time.perf_counter() - started) * 1000 / max(len(scenarios), 1)
-        chat_wired = "eligibility_dialogue" in services.extra and not args.no_chat
+        chat_wired = not args.no_chat
         for sc in scenarios:
             day = dt.date.fromisoformat(sc["facts"]["application_date"]) if sc["facts"].get("application_date") else None
             dialogue = EligibilityDialogue(services.eligibility_standards, today=day)
@@ -228,7 +228,7 @@ def main(argv: list[str] | None = None) -> int:
             dialogue_rows.append({**score(sc, decision), "turns": n})
             turns["dialogue"].append(n)
             if chat_wired:
-                services.extra["eligibility_dialogue"] = dialogue   # judged at the scenario's date
+                services.eligibility_dialogue = dialogue   # judged at the scenario's date
                 decision, n = run_chat(client, services, sc)
                 chat_rows.append({**score(sc, decision), "turns": n})
                 turns["chat"].append(n)

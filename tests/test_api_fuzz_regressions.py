@@ -84,10 +84,8 @@ def test_blank_search_and_bad_months_are_declared_not_just_refused(schema):
 
 def test_ticket_list_offset_beyond_a_database_integer_is_422_not_500(client):
     # was: OverflowError in the SQLite driver (a 500) for GET /v1/handoffs?offset=2**70
-    from api.auth import staff_directory
-
     services = client.app.state.services
-    staff_directory(services).add("offset-check", "offset-check-password", role="staff")
+    services.staff.add("offset-check", "offset-check-password", role="staff")
     token = client.post("/v1/auth/token", json={"username": "offset-check", "password": "offset-check-password"})
     headers = {"Authorization": f"Bearer {token.json()['access_token']}"}
     assert client.get("/v1/handoffs", params={"offset": 2**70}, headers=headers).status_code == 422

@@ -15,7 +15,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from api.auth import HASH_SLOTS
+from api.services import HASH_SLOTS, login_throttle
 from api.services import build_services
 from assistant.rate_limit import Backoff, MemoryRateLimiter
 from assistant.redis_rate_limit import RedisRateLimiter, redis_client
@@ -64,7 +64,7 @@ def _app(settings, *, hasher=FAST_HASHER, limiter=None, **overrides):
         "login_max_failures": 3, "login_max_failures_per_ip": 20, "login_backoff_s": 60,
         "login_backoff_max_s": 3600, "login_failure_window_s": 900, **overrides}))
     if limiter is not None:
-        services.login_limiter = limiter
+        services.login_limiter, services.login_throttle = limiter, login_throttle(services.settings, limiter)
     services.staff = StaffDirectory(services.records_engine, hasher=hasher)
     for name in ("boss", "lin", *(f"user{i}" for i in range(8))):
         services.staff.add(name, f"{name}-password", role="admin" if name == "boss" else "staff")
@@ -132,13 +132,13 @@ def test_at_most_hash_slots_password_checks_run_at_once(settings):
 def test_logins_that_find_no_place_in_time_get_a_503_and_are_not_counted(settings):
     hasher = SlowHasher(0.5)
     app, services = _app(settings, hasher=hasher, login_max_failures=1)
-    services.extra["login_hashing_slots"] = HashingSlots(1, max_wait_s=0.1)
+    services.login_hashing_slots = HashingSlots(1, max_wait_s=0.1)
     with TestClient(app, client=ADMIN_DESK) as client, ThreadPoolExecutor(3) as pool:
         responses = list(pool.map(lambda i: _login(client, f"user{i}", "guess"), range(3)))
     busy = [r for r in responses if r.status_code == 503]
     assert sorted(r.status_code for r in responses) == [401, 503, 503]
     assert all("请稍后再试" in r.json()["detail"] and r.headers["retry-after"] for r in busy)
-    services.extra["login_hashing_slots"] = HashingSlots(1)
+    services.login_hashing_slots = HashingSlots(1)
     client = TestClient(app, client=ADMIN_DESK)
     # the busy ones were given back: each of those users still has its one free attempt
     assert sorted(_login(client, f"user{i}", f"user{i}-password").status_code for i in range(3)) == [200, 200, 429]

@@ -142,4 +142,4 @@ def real_assistant(services):
     from assistant.conversation import ConversationService
     from assistant.sessions import SessionStore
 
-    return ConversationService(store=SessionStore(services.records_engine), knowledge=lambda: services.knowledge)
+    return ConversationService(store=SessionStore(services.records_engine), knowledge=services.current_knowledge)

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Form, HTTPException, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from api.auth import (LoginBusy, LoginThrottled, authenticate_login, authenticated_staff, check_csrf, csrf_token_for,
-                      end_console_session, staff_directory, start_console_session)
+                      end_console_session, start_console_session)
 from api.console.lookup import LEVELS, LookupFilters, regulation_lookup
 from api.console.people import StaffNames
 from api.console.render import STATUS_FILTERS, TEMPLATES
@@ -41,7 +41,7 @@ def _page_staff(request: Request) -> StaffMember:
 
 
 def _names(request: Request) -> StaffNames:
-    return StaffNames.of(staff_directory(_services(request)))
+    return StaffNames.of(_services(request).staff)
 
 
 def _render(request: Request, template: str, staff: StaffMember | None, **context) -> HTMLResponse:
@@ -146,7 +146,7 @@ def ticket_page(request: Request, ticket_id: str) -> HTMLResponse:
     transcript = queue.transcript(ticket.id)
     staff_replies = [m["text"] for m in transcript if m.get("role") == "staff"]
     return _render(request, "console/ticket.html", staff, t=ticket, events=queue.events(ticket.id),
-                   transcript=transcript, staff_members=staff_directory(_services(request)).list(),
+                   transcript=transcript, staff_members=_services(request).staff.list(),
                    known=store.for_ticket(ticket.id) if (store := _services(request).known_answers) else None,
                    known_question=question_from_summary(ticket.summary),
                    known_reply=staff_replies[-1] if staff_replies else "",
@@ -189,7 +189,7 @@ def ticket_action(request: Request, ticket_id: str, action: str, csrf_token: str
             queue.cancel(ticket_id, staff, note)
             return _back(page, msg="工单已取消")
         if action == "assign":
-            assignee = staff_directory(_services(request)).by_username(username)
+            assignee = _services(request).staff.by_username(username)
             if assignee is None:
                 return _back(page, error="没有这个工作人员")
             queue.assign(ticket_id, staff, assignee)

@@ -1,8 +1,9 @@
 """Chat endpoints: `/v1/chat` (+ SSE stream), the OpenAI-compatible `/v1/chat/completions` facade,
 the transcript for the H5 page, and the H5 page itself (`/chat`).
 
-Routes stay thin: validate, call `services.assistant.reply`, shape the JSON. Streams send the
-already verified answer in pieces — nothing unverified is ever streamed."""
+Routes stay thin: read the body into its model (api/routers/chat_schema.py), call
+`services.assistant.reply`, shape the JSON. Streams send the already verified answer in pieces —
+nothing unverified is ever streamed."""
 from __future__ import annotations
 
 import hashlib
@@ -20,14 +21,15 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 
 from api.deps import get_services
 from api.responses import error_responses
-from api.routers.chat_schema import CHAT_BODY, COMPLETIONS_BODY, COMPLETIONS_RESPONSE, STREAM_RESPONSE
+from api.request_body import BadBody, json_object, read_model
+from api.routers.chat_schema import (BAD_SESSION_ID, CHAT_BODY, COMPLETIONS_BODY, COMPLETIONS_RESPONSE,
+                                     STREAM_RESPONSE, ChatLimits, ChatRequest, CompletionsRequest)
 from api.limits import check_user_rate, request_ip
 from api.services import Services
 from assistant.contracts import ChatReply
 from assistant.conversation import KnowledgeUnavailable
 from assistant.sessions import CLIENT_HELD_CHANNELS, SESSION_ID_PATTERN, InvalidSessionId
 from knowledge.database import MAX_DB_INT
-from knowledge.secret_key import effective_secret_key
 from knowledge.types import Citation
 
 log = logging.getLogger(__name__)
@@ -41,17 +43,6 @@ STREAM_PIECE = 24   # characters per SSE delta
 class ChatError(Exception):
     def __init__(self, status: int, reason: str):
         self.status, self.reason = status, reason
-
-
-def _check_message(message: object, max_chars: int) -> str:
-    if not isinstance(message, str):
-        raise ChatError(422, "message 必须是文字 (message must be a string)")
-    if not message.strip():
-        raise ChatError(422, "消息不能为空，请输入您的问题 (message is empty)")
-    if len(message) > max_chars:
-        raise ChatError(422, f"消息太长了（{len(message)} 字），请控制在 {max_chars} 字以内，说说主要情况就行 "
-                             f"(message longer than {max_chars} characters)")
-    return message
 
 
 def _ask(services: Services, session_id: str | None, message: str, channel: str, user_ref: str | None = None) -> ChatReply:
@@ -79,36 +70,27 @@ def _error(err: ChatError) -> JSONResponse:
     return JSONResponse({"detail": err.reason}, status_code=err.status)
 
 
-async def _body(request: Request) -> dict:
+async def _read(request: Request, services: Services, model: type[ChatRequest] | type[CompletionsRequest]):
+    """The body as `model`; ChatError (422, in plain Chinese) when it is not one."""
     try:
-        body = await request.json()
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise ChatError(422, "请求体必须是 JSON (body must be JSON)") from exc
-    except ValueError as exc:   # an integer of more than 4,300 digits (Python's conversion limit)
-        raise ChatError(422, "请求里的数字太长了，无法处理 (a number in the JSON body has too many digits)") from exc
-    if not isinstance(body, dict):
-        raise ChatError(422, "请求体必须是 JSON 对象 (body must be a JSON object)")
-    return body
-
-
-def _channel(value: object) -> str:
-    return "h5" if value == "h5" else "api"
+        return read_model(model, await json_object(request), field_reasons=model.FIELD_REASONS,
+                          context=ChatLimits.of(services.settings))
+    except BadBody as exc:
+        raise ChatError(422, exc.reason) from None
 
 
 async def _answer_body(request: Request, services: Services):
-    """Validate a /v1/chat body and answer it (raises ChatError for bad input)."""
-    body = await _body(request)
-    message = _check_message(body.get("message"), services.settings.chat_max_message_chars)
-    channel = _channel(body.get("channel"))
-    session_id = await _held_session(services, _check_session_id(body.get("session_id")), channel)
+    """Read a /v1/chat body and answer it (raises ChatError for bad input)."""
+    body: ChatRequest = await _read(request, services, ChatRequest)
+    session_id = await _held_session(services, body.session_id, body.channel)
     await _admit_turn(request, session_id)
-    return await _in_thread(_ask, services, session_id, message, channel)
+    return await _in_thread(_ask, services, session_id, body.message, body.channel)
 
 
 async def _held_session(services: Services, session_id: str | None, channel: str) -> str | None:
     """The presented id when it names a server-issued session of this channel; None otherwise (the
     turn then starts a new session and the reply carries its id)."""
-    if session_id is None or services.chat_sessions is None:
+    if session_id is None:
         return None
     session = await _in_thread(services.chat_sessions.held, session_id, frozenset({channel}))
     return session.id if session is not None else None
@@ -122,10 +104,10 @@ async def _admit_turn(request: Request, session_id: str | None) -> None:
         await check_user_rate(request, "chat", f"{request_ip(request)} {session_id}")
 
 
-def _check_session_id(value: object) -> str | None:
-    if value is None or (isinstance(value, str) and SESSION_ID_PATTERN.fullmatch(value)):
+def _check_session_id(value: str) -> str:
+    if SESSION_ID_PATTERN.fullmatch(value):
         return value
-    raise ChatError(422, "session_id 格式不对，请刷新页面重新开始对话 (invalid session id)")
+    raise ChatError(422, BAD_SESSION_ID)
 
 
 @router.post("/v1/chat", openapi_extra=CHAT_BODY, responses=error_responses(422, 503))
@@ -186,55 +168,24 @@ def chat_handoff(session_id: str = UrlPath(..., json_schema_extra={"pattern": SE
     and whether a rating is asked for (after resolve) or given. `ticket` is null without one."""
     if not SESSION_ID_PATTERN.fullmatch(session_id):
         return JSONResponse({"detail": "session_id 格式不对 (invalid session id)"}, status_code=422)
-    if services.chat_sessions is None or services.chat_sessions.held(session_id, CLIENT_HELD_CHANNELS) is None:
+    if services.chat_sessions.held(session_id, CLIENT_HELD_CHANNELS) is None:
         return JSONResponse({"detail": "没有这个会话 (no such session)"}, status_code=404)
     desk = services.handoff_desk
-    ticket = desk.latest_ticket(session_id) if desk is not None and hasattr(desk, "latest_ticket") else None
+    ticket = desk.latest_ticket(session_id) if desk is not None else None
     if ticket is None:
         return {"ticket": None}
-    records = getattr(services, "records", None)
-    staff = services.staff.get(ticket.owner_id) if ticket.owner_id is not None and services.staff else None
+    staff = services.staff.get(ticket.owner_id) if ticket.owner_id is not None else None
     info = ticket.info()
     return {"ticket": {
         "ticket_id": ticket.id, "status": ticket.status, "status_text": TICKET_STATUS_WORDS.get(ticket.status, ""),
         "is_open": ticket.is_open, "expected_reply": info.expected_reply if ticket.is_open else "",
         "due_at": info.due_at, "staff_name": (staff.display_name if staff else None),
         "rating_asked": ticket.status == "resolved",
-        "rating": records.rating_of(session_id) if records is not None else None}}
+        "rating": services.records.rating_of(session_id)}}
 
 
 # --- OpenAI-compatible facade ------------------------------------------------------------------
-def _last_user_text(messages: object) -> str:
-    if not isinstance(messages, list) or not messages:
-        raise ChatError(422, "messages 必须是非空列表 (messages must be a non-empty list)")
-    for item in reversed(messages):
-        if isinstance(item, dict) and item.get("role") == "user":
-            return _content_text(item.get("content"))
-    raise ChatError(422, "messages 里没有用户消息 (no user message)")
-
-
-def _check_history(messages: object, settings) -> None:
-    """Front ends send the whole conversation; only the last user message is answered, but an
-    endless history is refused rather than carried around."""
-    if not isinstance(messages, list):
-        return                                   # _last_user_text explains what is expected
-    if len(messages) > settings.chat_max_history_messages:
-        raise ChatError(422, f"对话记录太长（{len(messages)} 条），请开始新的对话 "
-                             f"(more than {settings.chat_max_history_messages} messages)")
-    total = sum(len(_content_text(m.get("content"))) for m in messages if isinstance(m, dict))
-    if total > settings.chat_max_history_chars:
-        raise ChatError(422, f"对话记录太长（{total} 字），请开始新的对话 "
-                             f"(messages longer than {settings.chat_max_history_chars} characters in total)")
-
-
-def _content_text(content: object) -> str:
-    """An OpenAI message content: a string, or parts [{"type": "text", "text": "..."}]."""
-    if isinstance(content, list):
-        return "".join(p.get("text", "") for p in content if isinstance(p, dict) and isinstance(p.get("text"), str))
-    return content if isinstance(content, str) else ""
-
-
-async def _facade_session(services: Services, user: object, header: str | None) -> tuple[str | None, str]:
+async def _facade_session(services: Services, user: str | None, header: str | None) -> tuple[str | None, str]:
     """(session id, channel) of a facade call. X-Session-Id: a server-issued "api" session (an
     unknown one starts a new session, whose id comes back in the X-Session-Id response header).
     Else the OpenAI `user` field, as an HMAC keyed with the server's secret on its own channel:
@@ -242,8 +193,8 @@ async def _facade_session(services: Services, user: object, header: str | None) 
     GET /v1/chat/{session_id}/messages."""
     if header:
         return await _held_session(services, _check_session_id(header), "api"), "api"
-    if isinstance(user, str) and user:
-        return facade_user_session_id(effective_secret_key(services.settings), user), FACADE_USER_CHANNEL
+    if user:
+        return facade_user_session_id(services.secret_key, user), FACADE_USER_CHANNEL
     return None, "api"
 
 
@@ -265,22 +216,21 @@ async def chat_completions(request: Request, services: Services = Depends(get_se
                            x_session_id: str | None = Header(None)):
     """Fayuan as an OpenAI-compatible "model" for existing chat front ends."""
     try:
-        body = await _body(request)
-        _check_history(body.get("messages"), services.settings)
-        message = _check_message(_last_user_text(body.get("messages")), services.settings.chat_max_message_chars)
-        session_id, channel = await _facade_session(services, body.get("user"), x_session_id)
+        body: CompletionsRequest = await _read(request, services, CompletionsRequest)
+        message = body.question
+        session_id, channel = await _facade_session(services, body.user, x_session_id)
         await _admit_turn(request, session_id)
         reply = await _in_thread(_ask, services, session_id, message, channel)
     except ChatError as err:
         return JSONResponse({"detail": err.reason, "error": {"message": err.reason, "type": "invalid_request_error"
                              if err.status < 500 else "server_error"}}, status_code=err.status)
-    model = str(body.get("model") or "fayuan")
+    model = body.model
     completion_id = f"chatcmpl-{uuid.uuid4().hex[:24]}"
     created = int(time.time())
     content = _facade_content(reply)
     extra = {"fayuan": reply_json(reply)}
     session_header = {"X-Session-Id": reply.session_id}   # the id to send back for the next turn
-    if body.get("stream"):
+    if body.stream:
         def chunks() -> Iterator[str]:
             base = {"id": completion_id, "object": "chat.completion.chunk", "created": created, "model": model}
             yield _data({**base, "choices": [{"index": 0, "delta": {"role": "assistant"}, "finish_reason": None}]})

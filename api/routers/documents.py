@@ -18,10 +18,11 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Body, Depends, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, Response
-from pydantic import ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from api.auth import authenticated_staff, require_admin, require_staff
 from api.deps import get_services
+from api.request_body import BadBody, first_reason, read_model
 from api.responses import error_responses, json_body
 from api.services import Services
 from assistant.documents.catalog import DOCX_MEDIA_TYPE, TYPES, UnknownDocumentType, generate
@@ -29,7 +30,6 @@ from assistant.documents.facts import CIVIL_CASES, reason_in_chinese
 from assistant.documents.prefill import facts_from_ticket
 from assistant.documents.in_chat import DOWNLOAD_PATH
 from assistant.documents.store import DocumentExpired, DocumentNotFound, DocumentStore, StoredDocument
-from assistant.handoff.states import HandoffError
 from assistant.sessions import SESSION_ID_PATTERN
 from assistant.staff.accounts import StaffMember
 
@@ -38,14 +38,63 @@ router = APIRouter(tags=["documents"])
 WEB_CHANNELS = {"web", "h5", "api"}
 NEED_SESSION = "请先在咨询页面说明您的情况，再生成文书（需要有效的会话 session_id）"
 BAD_LINK = "下载链接无效或文书已删除，请重新生成"
-BODY_KEYS = {"type", "facts", "session_id"}
+FACTS_NOT_OBJECT = "facts 必须是 JSON 对象 (facts must be an object)"
+
+
+class TicketDocumentRequest(BaseModel):
+    """POST /v1/handoffs/{ticket_id}/documents: the document, and facts that replace or add to the ticket's."""
+    model_config = ConfigDict(extra="forbid")
+    type: str | None = None
+    facts: dict[str, Any] | None = None
+
+    @field_validator("type", mode="before")
+    @classmethod
+    def _type_as_text(cls, value: object) -> str | None:
+        """Any value: one that names no document type is refused with the list of those there are."""
+        return value if value is None else str(value)
+
+
+class DocumentRequest(TicketDocumentRequest):
+    """POST /v1/documents. `session_id`: the person's web chat session (not needed with a staff
+    token); one that is not text counts as none."""
+    session_id: str | None = None
+
+    @field_validator("session_id", mode="before")
+    @classmethod
+    def _text_or_none(cls, value: object) -> str | None:
+        return value if isinstance(value, str) else None
+
+
+TICKET_BODY = "请求体应为 {\"type\": …, \"facts\": {…}}"
+
+
+def _unknown_keys(exc: ValidationError) -> list[str]:
+    return sorted(str(e["loc"][0]) for e in exc.errors(include_url=False) if e["type"] == "extra_forbidden")
+
+
+def _document_reason(exc: ValidationError) -> str:
+    unknown = _unknown_keys(exc)
+    if unknown:
+        return f"请求里有不认识的项：{'、'.join(k[:40] for k in unknown[:5])}（只能有 type、facts、session_id）"
+    return first_reason(exc, {"facts": FACTS_NOT_OBJECT})
+
+
+def _ticket_document_reason(exc: ValidationError) -> str:
+    return TICKET_BODY if _unknown_keys(exc) else first_reason(exc, {"facts": FACTS_NOT_OBJECT})
+
+
+def _read(model: type[TicketDocumentRequest], body: Any, *, not_object: str, reason) -> Any:
+    """The body as `model`, or a 422 with the reason (in Chinese)."""
+    if not isinstance(body, dict):
+        raise _unprocessable(not_object)
+    try:
+        return read_model(model, body, reason=reason)
+    except BadBody as exc:
+        raise _unprocessable(exc.reason) from None
 
 
 def document_store(services: Services = Depends(get_services)) -> DocumentStore:
-    store = getattr(services, "documents", None)
-    if store is None:   # a Services built by hand in a test
-        store = services.documents = DocumentStore(services.records_engine, ttl_hours=services.settings.documents_ttl_hours)
-    return store
+    return services.documents
 
 
 def _unprocessable(reason: str) -> HTTPException:
@@ -64,7 +113,7 @@ def _body_schema() -> dict:
 def render(doc_type: object, facts: object):
     """generate() with its errors as 422s in Chinese."""
     if facts is not None and not isinstance(facts, dict):
-        raise _unprocessable("facts 必须是 JSON 对象 (facts must be an object)")
+        raise _unprocessable(FACTS_NOT_OBJECT)
     try:
         return generate(doc_type, facts)
     except UnknownDocumentType as exc:
@@ -83,14 +132,14 @@ def _created(payload: dict) -> JSONResponse:
     return JSONResponse(payload, status_code=201, headers={"Cache-Control": "no-store"})
 
 
-def _requester(request: Request, services: Services, session_id: object) -> tuple[str, str | None]:
+def _requester(request: Request, services: Services, session_id: str | None) -> tuple[str, str | None]:
     """(actor, session id): a staff member by token, else the person of an existing web session."""
     staff = authenticated_staff(request)
     if staff is not None:
-        return f"staff:{staff.username}", session_id if isinstance(session_id, str) else None
-    if not (isinstance(session_id, str) and SESSION_ID_PATTERN.fullmatch(session_id)):
+        return f"staff:{staff.username}", session_id
+    if not (session_id is not None and SESSION_ID_PATTERN.fullmatch(session_id)):
         raise HTTPException(status_code=403, detail=NEED_SESSION)
-    session = services.chat_sessions.get(session_id) if services.chat_sessions is not None else None
+    session = services.chat_sessions.get(session_id)
     if session is None or session.channel not in WEB_CHANNELS:
         raise HTTPException(status_code=403, detail=NEED_SESSION)
     return "person", session_id
@@ -101,13 +150,10 @@ def create_document(request: Request, body: Any = Body(..., include_in_schema=Fa
                     services: Services = Depends(get_services), store: DocumentStore = Depends(document_store)):
     """Fill a document from `facts`; blanks where facts are missing. Answers with a download link
     that expires (FAYUAN_DOCUMENTS_TTL_HOURS), what was left blank and what to attach."""
-    if not isinstance(body, dict):
-        raise _unprocessable("请求体必须是 JSON 对象：{\"type\": …, \"facts\": {…}}")
-    unknown = sorted(set(body) - BODY_KEYS)
-    if unknown:
-        raise _unprocessable(f"请求里有不认识的项：{'、'.join(k[:40] for k in unknown[:5])}（只能有 type、facts、session_id）")
-    actor, session_id = _requester(request, services, body.get("session_id"))
-    document = render(body.get("type"), body.get("facts"))
+    document_request: DocumentRequest = _read(DocumentRequest, body, reason=_document_reason,
+                                                not_object="请求体必须是 JSON 对象：{\"type\": …, \"facts\": {…}}")
+    actor, session_id = _requester(request, services, document_request.session_id)
+    document = render(document_request.type, document_request.facts)
     stored, token = store.save(document, actor=actor, session_id=session_id)
     log.info("document %s (%s) generated by %s, %d blanks", stored.id, stored.doc_type, actor, len(stored.missing))
     return _created(link_json(request, stored, token))
@@ -180,22 +226,16 @@ def create_ticket_document(ticket_id: str, request: Request, body: Any = Body(..
                            services: Services = Depends(get_services), store: DocumentStore = Depends(document_store),
                            staff: StaffMember = Depends(require_staff)):
     """Generate (or regenerate) a document pre-filled from the ticket's structured facts."""
-    if not isinstance(body, dict) or set(body) - {"type", "facts"}:
-        raise _unprocessable("请求体应为 {\"type\": …, \"facts\": {…}}")
-    try:
-        stored, token = ticket_document(services, store, ticket_id, body.get("type"), body.get("facts"), staff)
-    except HandoffError as exc:
-        raise HTTPException(status_code=404, detail=str(exc)) from None
+    document_request: TicketDocumentRequest = _read(TicketDocumentRequest, body, not_object=TICKET_BODY,
+                                                      reason=_ticket_document_reason)
+    stored, token = ticket_document(services, store, ticket_id, document_request.type, document_request.facts, staff)
     return _created(link_json(request, stored, token))
 
 
 @router.get("/v1/handoffs/{ticket_id}/documents", tags=["handoff (staff)"], responses=error_responses(404))
 def list_ticket_documents(ticket_id: str, services: Services = Depends(get_services),
                           store: DocumentStore = Depends(document_store), _staff: StaffMember = Depends(require_staff)):
-    try:
-        ticket = services.handoff_desk.get(ticket_id[:32])
-    except HandoffError as exc:
-        raise HTTPException(status_code=404, detail=str(exc)) from None
+    ticket = services.handoff_desk.get(ticket_id[:32])   # unknown: TicketNotFound, a 404 (api/domain_errors.py)
     return {"documents": [d.to_dict() for d in store.for_ticket(ticket.id, ticket.session_id)]}
 
 

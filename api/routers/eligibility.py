@@ -13,13 +13,12 @@ import logging
 from typing import Any
 
 from fastapi import APIRouter, Body, Depends, HTTPException, Path, Query
-from pydantic import ValidationError
 
 from api.auth import require_admin, require_staff
 from api.deps import get_services
 from api.responses import error_responses, inline_schema, json_body, region_entry
 from api.services import Services
-from api.strict_json import validate_strict
+from api.request_body import BadBody, read_model, read_object
 from assistant.eligibility.application import applicant_notice, application_packet
 from assistant.eligibility.engine import decide
 from assistant.eligibility.facts import EligibilityFacts, validation_reason
@@ -41,10 +40,7 @@ def _pre_screen_body() -> dict:
 
 
 def standards_book(services: Services = Depends(get_services)) -> StandardsBook:
-    book = getattr(services, "eligibility_standards", None)
-    if book is None:   # a Services built by hand in a test: same records DB
-        book = services.eligibility_standards = StandardsBook(services.records_engine)
-    return book
+    return services.eligibility_standards
 
 
 def _unprocessable(reason: str) -> HTTPException:
@@ -56,13 +52,11 @@ def pre_screen(body: Any = Body(..., include_in_schema=False), book: StandardsBo
     """Body: {"facts": {...}} as in the eligibility scenarios, or the facts object itself."""
     if not isinstance(body, dict):
         raise _unprocessable("body must be a JSON object: {\"facts\": {...}}")
-    raw = body["facts"] if "facts" in body else body
-    if not isinstance(raw, dict):
-        raise _unprocessable("facts must be a JSON object")
     try:
-        facts = validate_strict(EligibilityFacts, raw)
-    except ValidationError as exc:
-        raise _unprocessable(validation_reason(exc)) from None
+        facts = read_object(EligibilityFacts, body["facts"] if "facts" in body else body,
+                            not_object="facts must be a JSON object", reason=validation_reason, strict=True)
+    except BadBody as exc:
+        raise _unprocessable(exc.reason) from None
     result = decide(facts, book).api_dict()
     received = facts.application_date or dt.date.today()
     packet = application_packet(result, None, received, book.snapshot())
@@ -112,9 +106,9 @@ def put_region(region: str = Path(..., json_schema_extra=REGION_NAME), body: Any
     if not region.strip() or len(region) > 40:
         raise _unprocessable("region name must be 1–40 characters")
     try:
-        entry = validate_strict(RegionEntry, body)
-    except ValidationError as exc:
-        raise _unprocessable(validation_reason(exc)) from None
+        entry = read_model(RegionEntry, body, reason=validation_reason, strict=True)
+    except BadBody as exc:
+        raise _unprocessable(exc.reason) from None
     try:
         saved = book.put(region, entry, actor=admin.username)
     except ValueError as exc:

@@ -1,7 +1,8 @@
 """Staff API of the handoff queue: /v1/handoffs (every route needs a staff token or session).
 
 Errors: 401 anonymous, 403 wrong role / not the owner, 404 unknown ticket, 409 a state conflict
-(claiming an owned ticket, replying to a closed one), 422 bad input."""
+(claiming an owned ticket, replying to a closed one), 422 bad input. The queue's refusals
+(HandoffError) rise out of the routes; api/domain_errors.py answers them."""
 from __future__ import annotations
 
 from typing import Literal
@@ -9,14 +10,12 @@ from typing import Literal
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from pydantic import BaseModel, Field
 
-from api.auth import require_admin, require_staff, staff_directory
+from api.auth import require_admin, require_staff
 from api.deps import get_services
 from api.responses import error_responses
 from api.services import Services
 from assistant.handoff.queue import HandoffQueue
 from assistant.handoff.states import STATUSES
-from assistant.handoff.states import (HandoffError, InvalidTicketInput, NotTicketOwner, TicketConflict,
-                                      TicketNotFound)
 from assistant.staff.accounts import StaffMember
 from knowledge.database import MAX_DB_INT
 
@@ -28,15 +27,10 @@ Priority = Literal["urgent", "high", "normal"]
 
 
 def get_queue(services: Services = Depends(get_services)) -> HandoffQueue:
-    queue = getattr(services, "handoff_desk", None)
+    queue = services.handoff_desk
     if queue is None:
         raise HTTPException(status_code=503, detail="handoff queue not configured")
     return queue
-
-
-def http_error(exc: HandoffError) -> HTTPException:
-    status = {TicketNotFound: 404, TicketConflict: 409, NotTicketOwner: 403, InvalidTicketInput: 422}
-    return HTTPException(status_code=status.get(type(exc), 400), detail=str(exc))
 
 
 class ReplyBody(BaseModel):
@@ -69,61 +63,43 @@ def list_tickets(status: str | None = Query(None, max_length=16, json_schema_ext
                  region: str | None = Query(None, max_length=64), mine: bool = False,
                  limit: int = Query(100, ge=1, le=500), offset: int = Query(0, ge=0, le=MAX_DB_INT),
                  staff: StaffMember = Depends(require_staff), queue: HandoffQueue = Depends(get_queue)) -> dict:
-    try:
-        tickets = queue.list(status=status, service=service, region=region,
-                             owner_id=staff.id if mine else None, limit=limit, offset=offset)
-    except HandoffError as exc:
-        raise http_error(exc) from exc
+    tickets = queue.list(status=status, service=service, region=region,
+                         owner_id=staff.id if mine else None, limit=limit, offset=offset)
     return {"tickets": [t.to_dict() for t in tickets], "count": len(tickets)}
 
 
 @router.post("/pull")
 def pull_conversation(body: PullBody, staff: StaffMember = Depends(require_staff),
                       queue: HandoffQueue = Depends(get_queue)) -> dict:
-    try:
-        return queue.pull(body.session_id, staff, service=body.service, region=body.region,
-                          priority=body.priority, note=body.note).to_dict()
-    except HandoffError as exc:
-        raise http_error(exc) from exc
+    return queue.pull(body.session_id, staff, service=body.service, region=body.region,
+                      priority=body.priority, note=body.note).to_dict()
 
 
 @router.get("/{ticket_id}")
 def get_ticket(ticket_id: str, queue: HandoffQueue = Depends(get_queue)) -> dict:
-    try:
-        ticket = queue.get(ticket_id)
-        return {**ticket.to_dict(), "events": [e.to_dict() for e in queue.events(ticket_id)],
-                "transcript": queue.transcript(ticket_id)}
-    except HandoffError as exc:
-        raise http_error(exc) from exc
+    ticket = queue.get(ticket_id)
+    return {**ticket.to_dict(), "events": [e.to_dict() for e in queue.events(ticket_id)],
+            "transcript": queue.transcript(ticket_id)}
 
 
 @router.post("/{ticket_id}/claim")
 def claim(ticket_id: str, staff: StaffMember = Depends(require_staff), queue: HandoffQueue = Depends(get_queue)) -> dict:
-    try:
-        return queue.claim(ticket_id, staff).to_dict()
-    except HandoffError as exc:
-        raise http_error(exc) from exc
+    return queue.claim(ticket_id, staff).to_dict()
 
 
 @router.post("/{ticket_id}/assign")
 def assign(ticket_id: str, body: AssignBody, request: Request, staff: StaffMember = Depends(require_staff),
            queue: HandoffQueue = Depends(get_queue)) -> dict:
-    assignee = staff_directory(request.app.state.services).by_username(body.username)
+    assignee = request.app.state.services.staff.by_username(body.username)
     if assignee is None:
         raise HTTPException(status_code=404, detail=f"没有这个工作人员 (no active staff {body.username!r})")
-    try:
-        return queue.assign(ticket_id, staff, assignee).to_dict()
-    except HandoffError as exc:
-        raise http_error(exc) from exc
+    return queue.assign(ticket_id, staff, assignee).to_dict()
 
 
 @router.post("/{ticket_id}/reply")
 def reply(ticket_id: str, body: ReplyBody, staff: StaffMember = Depends(require_staff),
           queue: HandoffQueue = Depends(get_queue)) -> dict:
-    try:
-        result = queue.reply(ticket_id, staff, body.text)
-    except HandoffError as exc:
-        raise http_error(exc) from exc
+    result = queue.reply(ticket_id, staff, body.text)
     return {"ticket": result.ticket.to_dict(), "delivered": result.delivered, "error": result.error,
             "message_id": result.message_id}
 
@@ -131,35 +107,23 @@ def reply(ticket_id: str, body: ReplyBody, staff: StaffMember = Depends(require_
 @router.post("/{ticket_id}/resolve")
 def resolve(ticket_id: str, body: ResolveBody, staff: StaffMember = Depends(require_staff),
             queue: HandoffQueue = Depends(get_queue)) -> dict:
-    try:
-        return queue.resolve(ticket_id, staff, body.outcome).to_dict()
-    except HandoffError as exc:
-        raise http_error(exc) from exc
+    return queue.resolve(ticket_id, staff, body.outcome).to_dict()
 
 
 @router.post("/{ticket_id}/hand-back")
 def hand_back(ticket_id: str, body: NoteBody | None = None, staff: StaffMember = Depends(require_staff),
               queue: HandoffQueue = Depends(get_queue)) -> dict:
-    try:
-        return queue.hand_back(ticket_id, staff, body.note if body else "").to_dict()
-    except HandoffError as exc:
-        raise http_error(exc) from exc
+    return queue.hand_back(ticket_id, staff, body.note if body else "").to_dict()
 
 
 @router.post("/{ticket_id}/cancel")
 def cancel(ticket_id: str, body: NoteBody | None = None, staff: StaffMember = Depends(require_staff),
            queue: HandoffQueue = Depends(get_queue)) -> dict:
-    try:
-        return queue.cancel(ticket_id, staff, body.note if body else "").to_dict()
-    except HandoffError as exc:
-        raise http_error(exc) from exc
+    return queue.cancel(ticket_id, staff, body.note if body else "").to_dict()
 
 
 @router.get("/{ticket_id}/events", dependencies=[Depends(require_admin)])
 def audit_trail(ticket_id: str, queue: HandoffQueue = Depends(get_queue)) -> dict:
     """The full audit trail (admin only; staff see it on the ticket itself)."""
-    try:
-        queue.get(ticket_id)
-    except HandoffError as exc:
-        raise http_error(exc) from exc
+    queue.get(ticket_id)   # an unknown ticket: 404
     return {"events": [e.to_dict() for e in queue.events(ticket_id)]}

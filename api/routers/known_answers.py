@@ -2,7 +2,8 @@
 
 POST /v1/handoffs/{ticket_id}/known-answer — the ticket's owner or an admin; 409 unless the ticket
 is resolved, 422 (with the reason) when the reply cites no article the knowledge base has, or one
-it does not have / that is repealed. GET /v1/known-answers, POST /v1/known-answers/{id}/retire — staff."""
+it does not have / that is repealed. GET /v1/known-answers, POST /v1/known-answers/{id}/retire — staff.
+KnownAnswerError and HandoffError rise out of the routes; api/domain_errors.py answers them."""
 from __future__ import annotations
 
 from typing import Literal
@@ -13,11 +14,10 @@ from pydantic import BaseModel, Field
 from api.auth import require_staff
 from api.deps import get_services
 from api.responses import error_responses
-from api.routers.handoffs import get_queue, http_error
+from api.routers.handoffs import get_queue
 from api.services import Services
 from assistant.handoff.queue import HandoffQueue
-from assistant.handoff.states import HandoffError
-from assistant.known_answers.store import MAX_QUESTION_CHARS, MAX_REPLY_CHARS, KnownAnswerError, KnownAnswerStore
+from assistant.known_answers.store import MAX_QUESTION_CHARS, MAX_REPLY_CHARS, KnownAnswerStore
 from assistant.staff.accounts import StaffMember
 from knowledge.database import MAX_DB_INT
 
@@ -33,14 +33,7 @@ class ApproveBody(BaseModel):
 
 
 def get_store(services: Services = Depends(get_services)) -> KnownAnswerStore:
-    store = getattr(services, "known_answers", None)
-    if store is None:
-        raise HTTPException(status_code=503, detail="known answers not configured")
-    return store
-
-
-def known_error(exc: KnownAnswerError) -> HTTPException:
-    return HTTPException(status_code=exc.status, detail=str(exc))
+    return services.known_answers
 
 
 def approve_known_answer(services, ticket_id: str, staff: StaffMember, *, question: str | None = None,
@@ -57,13 +50,8 @@ def approve(ticket_id: str, body: ApproveBody | None = None, staff: StaffMember 
             services: Services = Depends(get_services), _queue: HandoffQueue = Depends(get_queue),
             _store: KnownAnswerStore = Depends(get_store)) -> dict:
     body = body or ApproveBody()
-    try:
-        return approve_known_answer(services, ticket_id[:32], staff, question=body.question,
-                                    reply=body.reply).to_dict()
-    except HandoffError as exc:
-        raise http_error(exc) from exc
-    except KnownAnswerError as exc:
-        raise known_error(exc) from exc
+    return approve_known_answer(services, ticket_id[:32], staff, question=body.question,
+                                reply=body.reply).to_dict()
 
 
 @router.get("/v1/known-answers")
@@ -77,7 +65,4 @@ def list_known_answers(status: Literal["active", "retired"] | None = None, limit
 @router.post("/v1/known-answers/{answer_id}/retire")
 def retire(answer_id: int = Path(..., ge=1, le=MAX_DB_INT), staff: StaffMember = Depends(require_staff),
            store: KnownAnswerStore = Depends(get_store)) -> dict:
-    try:
-        return store.retire(answer_id, staff.username).to_dict()
-    except KnownAnswerError as exc:
-        raise known_error(exc) from exc
+    return store.retire(answer_id, staff.username).to_dict()

@@ -27,10 +27,7 @@ STAFF_READ = {"dependencies": [Depends(require_staff)], "responses": error_respo
 
 
 def get_records(services: Services = Depends(get_services)) -> ConsultationRecords:
-    records = getattr(services, "records", None)
-    if records is None:
-        records = services.records = ConsultationRecords(services.records_engine)
-    return records
+    return services.records
 
 
 class RatingBody(BaseModel):
@@ -48,7 +45,7 @@ def rate_consultation(session_id: str, body: RatingBody, records: ConsultationRe
     and ids that are no session are not found here."""
     if body.rating not in RATINGS:
         raise HTTPException(status_code=422, detail=f"评价只能是：{'、'.join(RATINGS)}")
-    if services.chat_sessions is None or services.chat_sessions.held(session_id) is None:
+    if services.chat_sessions.held(session_id) is None:
         raise HTTPException(status_code=404, detail="没有找到这次咨询，无法评价")
     try:
         records.rate(session_id[:64], body.rating, body.comment, change=body.change)

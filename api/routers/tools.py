@@ -13,13 +13,13 @@ import logging
 from typing import Any
 
 from fastapi import APIRouter, Body, Depends, HTTPException, Path, Query
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from api.auth import require_admin, require_staff
 from api.deps import get_services
 from api.responses import error_responses, inline_schema, json_body, region_entry
 from api.services import Services
-from api.strict_json import validate_strict
+from api.request_body import BadBody, read_object
 from assistant.staff.accounts import StaffMember
 from assistant.tools.compensation import CompensationRequest, compute_compensation
 from assistant.tools.deadlines import DeadlineRequest, compute_deadline
@@ -32,19 +32,15 @@ REGION_NAME = {"maxLength": 40, "pattern": r"\S"}
 
 
 def figures_book(services: Services = Depends(get_services)) -> FiguresBook:
-    book = getattr(services, "compensation_figures", None)
-    if book is None:   # a Services built by hand in a test: same records DB
-        book = services.compensation_figures = FiguresBook(services.records_engine)
-    return book
+    return services.compensation_figures
 
 
 def _validated(model: type[BaseModel], body: Any) -> Any:
-    if not isinstance(body, dict):
-        raise HTTPException(status_code=422, detail={"reason": "请求体应为 JSON 对象"})
+    """The body as `model`, with JSON's own types; a 422 {"reason": ...} in Chinese otherwise."""
     try:
-        return validate_strict(model, body)
-    except ValidationError as exc:
-        raise HTTPException(status_code=422, detail={"reason": chinese_reason(exc)}) from None
+        return read_object(model, body, not_object="请求体应为 JSON 对象", reason=chinese_reason, strict=True)
+    except BadBody as exc:
+        raise HTTPException(status_code=422, detail={"reason": exc.reason}) from None
 
 
 @router.post("/v1/tools/deadline", responses=error_responses(422),

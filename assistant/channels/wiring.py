@@ -1,4 +1,5 @@
-"""Builds the WeChat/WeCom channels that are configured (FAYUAN_WECHAT_* / FAYUAN_WECOM_*).
+"""Builds the WeChat/WeCom channels that are configured (FAYUAN_WECHAT_* / FAYUAN_WECOM_*, handed
+over as `ChannelSettings` by the composition root, api/services.py).
 
 A channel without its token stays `None` (its route answers 404); one without an API secret still
 answers passively but cannot send late answers or staff replies."""
@@ -28,11 +29,36 @@ from assistant.channels.xml_callbacks import XmlCallbackChannel, XmlFormat
 from assistant.contracts import Assistant, OutboundMessenger
 from assistant.rate_limit import RateLimiter
 from knowledge.rates import Rate
-from knowledge.secret_key import effective_secret_key
-from knowledge.settings import Settings
 
 OFFICIAL_ACCOUNT_XML = XmlFormat(wechatpy.parse_message, TextReply)
 WECOM_XML = XmlFormat(wechatpy.enterprise.parse_message, WeComTextReply)
+
+
+@dataclass(frozen=True)
+class ChannelSettings:
+    """What the channels are built from. The fields carry the names of the settings they come
+    from (FAYUAN_ + upper case); `secret_key` is the server's secret (it keys the channel sessions)."""
+    secret_key: str
+    rate_limits_enabled: bool
+    rate_callback_per_user: str           # questions per openid/userid, e.g. "10/min"
+    wechat_token: str | None
+    wechat_appid: str | None
+    wechat_aes_key: str | None
+    wechat_secret: str | None
+    wechat_api_base: str
+    wecom_corp_id: str | None
+    wecom_token: str | None
+    wecom_aes_key: str | None
+    wecom_secret: str | None
+    wecom_agent_id: str | None
+    wecom_api_base: str
+    wecom_bot_token: str | None
+    wecom_bot_aes_key: str | None
+    wechat_reply_budget_s: float
+    wechat_timestamp_tolerance_s: int
+    wechat_answer_workers: int
+    wechat_http_timeout_s: float
+    wecom_bot_stream_deadline_s: float
 
 
 @dataclass
@@ -52,7 +78,7 @@ class WeChatChannels:
             self.http.close()
 
 
-def build_wechat_channels(settings: Settings, engine: Engine, assistant: Callable[[], Assistant | None],
+def build_wechat_channels(settings: ChannelSettings, engine: Engine, assistant: Callable[[], Assistant | None],
                           *, limiter: RateLimiter | None = None) -> WeChatChannels:
     """`limiter` counts questions per openid/userid (FAYUAN_RATE_CALLBACK_PER_USER); None = no limit."""
     if not (settings.wechat_token or settings.wecom_token or settings.wecom_bot_token):
@@ -60,7 +86,7 @@ def build_wechat_channels(settings: Settings, engine: Engine, assistant: Callabl
     http = httpx.Client(timeout=settings.wechat_http_timeout_s)
     budget = AnswerBudget(settings.wechat_reply_budget_s, settings.wechat_answer_workers)
     limited = limiter is not None and settings.rate_limits_enabled
-    answerer = ChannelAnswerer(assistant, budget, secret_key=effective_secret_key(settings),
+    answerer = ChannelAnswerer(assistant, budget, secret_key=settings.secret_key,
                                limiter=limiter if limited else None,
                                user_rate=Rate.parse(settings.rate_callback_per_user))
     nonces = NonceRegistry(engine, settings.wechat_timestamp_tolerance_s)
