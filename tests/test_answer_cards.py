@@ -109,6 +109,14 @@ def test_everyday_questions_get_their_card_first(question, card):
     ("叫了几个人来家里帮忙修院墙 有一个从梯子上摔下来了", "labour_service_injury"),
     ("离职的时候公司扣着离职证明，说要先交培训费", "resignation"),                  # not non_compete
     ("租的房子没到期房东要收回 还要扣押金 能要违约金吗", "rent_deposit"),           # not non_compete
+    ("交警说俺是次要责任 保险公司只赔交强险", "traffic_accident"),                   # over insurance_claim
+    ("大风把电线杆上的牌子刮下来砸了我的车", "falling_objects"),                     # not a car scraped
+    ("他抄起镰刀就往我胳膊上砍", "assault_injury"),
+    ("两家吵起来 对方动手把我爸推倒了", "assault_injury"),
+    ("借款合同写的二十万 实际到账只有十八万", "loan_interest"),                     # 砍头息
+    ("欠条上写的还款日期过期三个月了 他还不还", "private_loan"),                    # overdue, not time-barred
+    ("朋友借钱时我签了担保 过了五年了 债主找我要 还有效吗", "guarantee"),           # 保证期间, over 时效
+    ("邻居老太太满村说我儿媳妇作风不好", "defamation"),
 ])
 def test_wider_villager_phrasings_get_their_card_first(question, card):
     assert match_cards(question)[0].card.id == card
