@@ -97,6 +97,40 @@ def test_everyday_questions_get_their_card_first(question, card):
     assert match_cards(question)[0].card.id == card
 
 
+# the way villagers say it, beyond the first words the cards were written with (and the near-misses
+# those wider words must leave alone)
+@pytest.mark.parametrize("question, card", [
+    ("老板说干完活年底一块结，到现在还没给", "unpaid_wages"),                        # 年底结 = wages
+    ("两个月没发工资了 想辞职 要提前多久说", "unpaid_wages"),                        # over resignation
+    ("包工头老是少给工钱，还只发现金", "construction_wages"),
+    ("包工头跑了，工钱没结，有个工友还摔伤了", "construction_wages"),              # an injury beside it
+    ("签了三年合同 试用期还没过就让我走 我没签解除协议", "probation"),              # 没签 is not 没签合同
+    ("六十多岁在食堂打杂 切菜切伤了手 老板不管", "older_worker"),
+    ("叫了几个人来家里帮忙修院墙 有一个从梯子上摔下来了", "labour_service_injury"),
+    ("离职的时候公司扣着离职证明，说要先交培训费", "resignation"),                  # not non_compete
+    ("租的房子没到期房东要收回 还要扣押金 能要违约金吗", "rent_deposit"),           # not non_compete
+    ("交警说俺是次要责任 保险公司只赔交强险", "traffic_accident"),                   # over insurance_claim
+    ("大风把电线杆上的牌子刮下来砸了我的车", "falling_objects"),                     # not a car scraped
+    ("他抄起镰刀就往我胳膊上砍", "assault_injury"),
+    ("两家吵起来 对方动手把我爸推倒了", "assault_injury"),
+    ("借款合同写的二十万 实际到账只有十八万", "loan_interest"),                     # 砍头息
+    ("欠条上写的还款日期过期三个月了 他还不还", "private_loan"),                    # overdue, not time-barred
+    ("朋友借钱时我签了担保 过了五年了 债主找我要 还有效吗", "guarantee"),           # 保证期间, over 时效
+    ("邻居老太太满村说我儿媳妇作风不好", "defamation"),
+])
+def test_wider_villager_phrasings_get_their_card_first(question, card):
+    assert match_cards(question)[0].card.id == card
+
+
+def test_an_injury_without_a_word_of_pay_is_no_wage_question():
+    ids = [m.card.id for m in match_cards("工地上干活摔断了腿 包工头跑了")]
+    assert ids[0] == "work_injury_recognition" and "construction_wages" not in ids
+
+
+def test_no_written_contract_stays_beside_an_injury_the_asker_does_not_claim_for():
+    assert "no_written_contract" in [m.card.id for m in match_cards("一直没签合同 我在车间受伤了 老板说我不是他的人")]
+
+
 def test_a_message_with_several_issues_gets_a_card_for_each():
     ids = [m.card.id for m in match_cards("我想离婚，他经常打我，孩子想跟我，房子是婚后买的")]
     assert len(ids) >= 2 and "domestic_violence" in ids

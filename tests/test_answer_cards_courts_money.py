@@ -42,6 +42,11 @@ def test_the_new_cards_are_packaged():
     ("买的电动车充电时着火了，把房子烧了", "product_liability"),
     ("热水器漏电把我老伴电伤了住院，找谁赔", "product_liability"),
     ("农机有问题把手绞伤了", "product_liability"),
+    ("给县城几家饭馆供菜 欠了我一年的菜钱不认账", "sales_payment"),
+    ("电动车放在楼道里充电 半夜起火把楼道烧了 保险公司说不赔", "product_liability"),   # over insurance_claim
+    ("养的羊买了保险 死了一批 保险公司处处刁难", "insurance_claim"),
+    ("保险公司不给理陪", "insurance_claim"),                             # 理陪: a typo the lexicon fixes
+    ("盖房包给施工队 干到一半跑了 还有个小工从架子上摔下来", "home_building_contract"),
     ("拼多多买的衣服，七天无理由不给退", "online_shopping_return"),
     ("看直播买的东西是假货，商家不退款", "online_shopping_return"),   # over consumer_fraud
     ("淘宝买的东西跟图片不一样，想退货商家不同意", "online_shopping_return"),
@@ -60,6 +65,8 @@ def test_villager_phrasings_get_the_new_card_first(question, card):
     ("单位没给我交社保", "insurance_claim", "social_insurance"),
     ("网贷利息太高了，砍头息合法吗", "debt_collection_harassment", "loan_interest"),
     ("骑电动车被小车撞伤了", "product_liability", "traffic_accident"),
+    ("有人欠我三万不还 我年纪大了不想打官司 咋办", "lawsuit_basics", "private_loan"),
+    ("淘宝店送货送晚了 店家不给退款", "sales_payment", "online_shopping_return"),
     ("超市买到假酒，能退一赔三吗", "online_shopping_return", "consumer_fraud"),
     ("网购的奶粉过期了", "online_shopping_return", "consumer_fraud"),        # food: 十倍 is consumer_fraud's
 ])
