@@ -48,6 +48,7 @@ def test_a_villager_phrasing_gets_its_card_first(question, card):
     ("我想离婚，他不同意怎么办", "divorce_litigation", "marital_fault"),
     ("开小三轮被车撞了，对方第三者险赔多少", "traffic_accident", "marital_fault"),
     ("他在群里造谣说我偷人，怎么办", "defamation", "privacy_portrait"),
+    ("邻居到处瞎说我在外面有人，败坏我名声", "defamation", "marital_fault"),   # a rumour, no affair
     ("我是低保户，老板欠我工资不给", "unpaid_wages", "social_assistance"),
     ("儿子不赡养父母，怎么办", "elderly_support", "adoption"),              # 赡养父母 holds 养父母
     ("我一个人抚养子女，前夫不给抚养费", "child_support", "adoption"),      # 抚养子女 holds 养子
