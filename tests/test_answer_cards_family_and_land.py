@@ -35,6 +35,17 @@ def _ids(question: str) -> list[str]:
     ("被罚了两千，也没给文书，这算啥", "administrative_penalty"),
     ("外甥女十四岁，网上认识的网友约她出去开房", "minors_protection"),
     ("村委的账目好几年不公示，我们想看看账", "village_affairs"),
+    ("离了婚孩子他爹一分钱不出", "child_support"),
+    ("前夫每月该给孩子多少钱", "child_support"),
+    ("公公婆婆年纪大了，老公兄弟几个谁也不想管", "elderly_support"),
+    ("儿子把俺的房子占了，让俺去住破屋", "elderly_expelled"),
+    ("结婚后他经常动手，我不敢回家", "domestic_violence"),
+    ("俺家宅基地被村里划给别人了", "homestead"),
+    ("去地里的路被人家堵了，车过不去", "neighbour"),
+    ("我家的地被村里调给别人了", "land_contract"),
+    ("租我地的老板两年没给租金", "land_contract"),
+    ("村干部把集体的地卖了，钱不知道去哪了", "village_affairs"),
+    ("环保说我家养猪场污染，罚了五万，没听证", "administrative_penalty"),
 ])
 def test_a_villager_phrasing_gets_its_card_first(question, card):
     assert _ids(question)[:1] == [card]
@@ -47,6 +58,8 @@ def test_a_villager_phrasing_gets_its_card_first(question, card):
     ("我偷看了儿子的手机，发现他在网上被人骗钱", "privacy_portrait"),       # a parent reading, no one spied on
     ("丈夫走后我没改嫁，伺候婆婆到老，现在婆婆的房子大伯子要卖", "elderly_remarriage"),
     ("承包地里自己种的树想砍了卖，林业站要采伐证", "land_contract"),        # felling trees: no card
+    ("把地租给别人种树，现在想把树砍了", "land_contract"),
+    ("车祸后路上堵了好久，车过不去，对方司机跑了", "neighbour"),          # a traffic jam, nobody blocked the road
     ("老人去世想土葬在自家承包地，村里说再埋就罚款，合法吗", "land_contract"),     # burial: no card
     ("老人去世想土葬在自家承包地，村里说再埋就罚款，合法吗", "administrative_penalty"),
     ("我和我老公开了家店，村里有人找我们借钱", "village_affairs"),         # 老公开了 holds 公开
