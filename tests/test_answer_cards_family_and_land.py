@@ -46,6 +46,9 @@ def _ids(question: str) -> list[str]:
     ("租我地的老板两年没给租金", "land_contract"),
     ("村干部把集体的地卖了，钱不知道去哪了", "village_affairs"),
     ("环保说我家养猪场污染，罚了五万，没听证", "administrative_penalty"),
+    ("报案半年了，公安那边一点消息都没有", "police_no_case"),
+    ("去派出所说钱被人骗了，警察说是经济纠纷让去法院", "police_no_case"),
+    ("村里要拆俺家的房子，补偿款还没谈好", "expropriation"),
 ])
 def test_a_villager_phrasing_gets_its_card_first(question, card):
     assert _ids(question)[:1] == [card]
