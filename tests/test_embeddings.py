@@ -114,6 +114,52 @@ def test_int8_vs_fp32(onnx_int8, onnx_fp32):
     assert cos.min() >= 0.98, cos
 
 
+def _varied_texts() -> list[str]:
+    """Texts of very different token lengths, in an order that is not sorted by length."""
+    return [LONG_TEXT[:300], SENTENCES[0], LONG_TEXT, SENTENCES[2], WAGE_ARTICLE, LONG_TEXT[:60],
+            SENTENCES[1], UNRELATED_ARTICLE, _CLAUSES, SENTENCES[0] + SENTENCES[3]]
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_length_batches_give_each_text_its_own_vector_in_input_order(folder, threads):
+    # fp32: padding is masked, so a text's vector does not depend on its batch. A small token budget
+    # splits the sorted texts into many batches, run two at a time with threads=2.
+    emb = OnnxEmbedder(folder, quantized=False, name=DEFAULT_MODEL, threads=threads, batch_tokens=256)
+    texts = _varied_texts()
+    batched = emb.embed_passages(texts, batch_size=4)
+    alone = np.concatenate([emb.embed_passages([t]) for t in texts])
+    assert _cos(batched, alone).min() > 0.99999
+    # and row i is text i: each row is closest to its own text's vector
+    assert list((batched @ alone.T).argmax(1)) == list(range(len(texts)))
+
+
+def test_int8_batches_keep_order_within_dynamic_quantisation_noise(folder):
+    # int8 quantises each batch's activations with one range, so a text's vector moves a little with
+    # its batch mates (cosine ~0.997-0.999): the bound the faster path is held to as well
+    emb = OnnxEmbedder(folder, name=DEFAULT_MODEL, threads=2, batch_tokens=256)
+    texts = _varied_texts()
+    batched = emb.embed_passages(texts, batch_size=4)
+    alone = np.concatenate([emb.embed_passages([t]) for t in texts])
+    assert _cos(batched, alone).min() > 0.99
+    assert list((batched @ alone.T).argmax(1)) == list(range(len(texts)))
+
+
+def test_unfused_session_keeps_the_arithmetic_and_the_cache_key(folder, onnx_int8, onnx_fp32):
+    # SLOW_FUSIONS are left out by default; they compute the same thing as onnxruntime's fused graph:
+    # fp32 vectors agree to float rounding, int8 ones within the quantisation noise above, and
+    # cached vectors (same model_id) stay valid
+    from knowledge.embeddings import SLOW_FUSIONS
+
+    assert onnx_int8.disabled_optimizers == SLOW_FUSIONS == ("SkipLayerNormFusion",)
+    texts = _varied_texts()
+    fused_fp32 = OnnxEmbedder(folder, quantized=False, name=DEFAULT_MODEL, disabled_optimizers=())
+    assert _cos(onnx_fp32.embed_passages(texts), fused_fp32.embed_passages(texts)).min() > 0.99999
+    fused = OnnxEmbedder(folder, name=DEFAULT_MODEL, disabled_optimizers=())
+    assert _cos(onnx_int8.embed_passages(texts), fused.embed_passages(texts)).min() > 0.99
+    assert _cos(onnx_int8.embed_queries(SENTENCES[:2]), fused.embed_queries(SENTENCES[:2])).min() > 0.99
+    assert fused.model_id == onnx_int8.model_id
+
+
 @pytest.mark.parametrize("backend", ["onnx", "torch"])
 def test_query_ranks_wage_article_first(backend, model_dir):
     emb = load_embedder(DEFAULT_MODEL, backend, model_dir)
