@@ -22,7 +22,7 @@ from fastapi.responses import JSONResponse
 
 from api.client_ip import client_ip, parse_networks
 from assistant.privacy import mask_pii
-from assistant.rate_limit import MemoryRateLimiter, RateLimiter
+from assistant.limits.rate_limit import MemoryRateLimiter, RateLimiter
 from knowledge.rates import Rate
 from knowledge.settings import Settings
 

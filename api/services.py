@@ -27,10 +27,10 @@ if TYPE_CHECKING:   # the parts are imported where they are built (start-up cost
     from assistant.handoff.worker import HandoffWorker
     from assistant.known_answers.match import KnownAnswerBank
     from assistant.known_answers.store import KnownAnswerStore
-    from assistant.llm import LLMComposer
-    from assistant.rate_limit import RateLimiter
+    from assistant.answers.llm import LLMComposer
+    from assistant.limits.rate_limit import RateLimiter
     from assistant.records.service import ConsultationRecords
-    from assistant.sessions import SessionStore
+    from assistant.conversation.sessions import SessionStore
     from assistant.staff.accounts import StaffDirectory
     from assistant.staff.hashing_slots import HashingSlots
     from assistant.staff.login_throttle import LoginThrottle
@@ -65,7 +65,7 @@ class Services:
     login_hashing_slots: HashingSlots
     # wired after: they need the container (live lookups) or each other
     knowledge: KnowledgeBase | None = None       # None until `fayuan ingest` has run (/readyz 503)
-    assistant: Assistant | None = None           # assistant.conversation.ConversationService
+    assistant: Assistant | None = None           # assistant.conversation.service.ConversationService
     wechat: WeChatChannels | None = None         # 公众号, WeCom
     outbound: OutboundRegistry | None = None     # staff replies per channel
     handoff_desk: HandoffQueue | None = None     # the handoff queue (assistant.contracts.HandoffDesk)
@@ -129,11 +129,11 @@ def _build_stores(settings: Settings, engine: Engine, secret_key: str) -> Servic
     from assistant.known_answers.match import KnownAnswerBank
     from assistant.known_answers.store import KnownAnswerStore
     from assistant.records.service import ConsultationRecords
-    from assistant.sessions import SessionStore
+    from assistant.conversation.sessions import SessionStore
     from assistant.staff.hashing_slots import HashingSlots
     from assistant.staff.revocations import TokenRevocations
     from assistant.tools.figures import FiguresBook
-    from assistant.transcript_seal import TranscriptSeal
+    from assistant.conversation.transcript_seal import TranscriptSeal
 
     rate_limiter, login_limiter = _rate_limiters(settings, secret_key)
     standards = StandardsBook(engine)
@@ -164,14 +164,14 @@ def _rate_limiters(settings: Settings, secret_key: str) -> tuple[RateLimiter, Ra
     """(the public limits, the login throttle's counters). In memory, per process (the default);
     with FAYUAN_REDIS_URL one budget in Redis for every worker and replica: the public limits fail
     open and the login throttle counts in this process while Redis does not answer
-    (assistant/rate_limit_guard.py says why)."""
-    from assistant.rate_limit import MemoryRateLimiter
+    (assistant/limits/rate_limit_guard.py says why)."""
+    from assistant.limits.rate_limit import MemoryRateLimiter
 
     if not settings.redis_url:
         limiter = MemoryRateLimiter()
         return limiter, limiter
-    from assistant.rate_limit_guard import GuardedLimiter
-    from assistant.redis_rate_limit import RedisRateLimiter, redis_client
+    from assistant.limits.rate_limit_guard import GuardedLimiter
+    from assistant.limits.redis_rate_limit import RedisRateLimiter, redis_client
 
     client = redis_client(settings.redis_url, settings.redis_timeout_s)
     where = client.connection_pool.connection_kwargs    # host/port/db or path; never the password
@@ -207,7 +207,7 @@ def _wire_knowledge(services: Services) -> None:
 def _wire_chat(services: Services) -> None:
     """The chat assistant. The knowledge base, the handoff desk and the other parts are looked up
     in the container at each turn, so they can be loaded or wired after this (app start-up)."""
-    from assistant.conversation import ConversationService
+    from assistant.conversation.service import ConversationService
 
     settings = services.settings
     services.assistant = ConversationService(
@@ -223,7 +223,7 @@ def _wire_chat(services: Services) -> None:
 
 def _llm(settings: Settings) -> LLMComposer | None:
     """The optional LLM that words answers (FAYUAN_LLM_*): None unless a base URL and a model are set."""
-    from assistant.llm import LLMComposer
+    from assistant.answers.llm import LLMComposer
 
     if not (settings.llm_base_url and settings.llm_model):
         return None

@@ -134,7 +134,7 @@ def score(packet_dir: Path) -> dict:
 def realistic(data_dir: Path | None, path: Path = REALISTIC) -> dict:
     """Right card (the main type first; no card for questions no type covers), a key article quoted
     in the answer text, urgent questions routed as urgent (through /v1/chat)."""
-    from assistant.composer import ComposerLimits, OfflineComposer
+    from assistant.answers.composer import ComposerLimits, OfflineComposer
     from knowledge.types import Citation
 
     client, kb, _ = chat_app(data_dir)
@@ -201,7 +201,7 @@ def quotes(limit: int | None, data_dir: Path | None, rows: list[dict] | None = N
 
 def _quote_counts(rows: list[dict], data_dir: Path | None, lay_ranking_dir: Path | None) -> Counter:
     from assistant.answers.clauses import char_pairs
-    from assistant.composer import ComposerLimits, OfflineComposer
+    from assistant.answers.composer import ComposerLimits, OfflineComposer
 
     _, kb, _ = chat_app(data_dir, lay_ranking_dir)
     composer = OfflineComposer(kb, ComposerLimits())

@@ -21,7 +21,7 @@ def run(limit: int, data_dir: Path | None, questions: list[dict] | None = None,
         lay_ranking_dir: Path | None = None) -> dict:
     """Ask `questions` (default: `limit` evenly spaced dev questions) through /v1/chat; the lay
     ranker's learned files from `lay_ranking_dir` when given (evals.chat_heldout)."""
-    from assistant.verify import QUOTE, mask_spans, outer_title
+    from assistant.answers.verify import QUOTE, mask_spans, outer_title
     from knowledge.citations import parse
 
     client, kb, settings = chat_app(data_dir, lay_ranking_dir)

@@ -29,7 +29,7 @@ from evals.common_chat import load_questions, write_result
 
 # (label, module, attribute path): the parts of a turn worth watching
 STAGES = (
-    ("reply", "assistant.conversation", "ConversationService.reply"),
+    ("reply", "assistant.conversation.service", "ConversationService.reply"),
     ("search", "knowledge.retriever", "Retriever.search"),
     ("dense_sides", "knowledge.ranking.pipeline", "BoundRanker._dense_sides"),
     ("chroma_query", "chromadb.api.models.Collection", "Collection.query"),
@@ -39,9 +39,9 @@ STAGES = (
     ("neighbour_votes", "knowledge.ranking.pipeline", "neighbour_votes"),
     ("candidate_features", "knowledge.ranking.pipeline", "candidate_features"),
     ("hits", "knowledge.retriever", "Retriever._hits"),
-    ("composer", "assistant.composer", "OfflineComposer.answer"),
-    ("verify", "assistant.verify", "CitationVerifier.verify"),
-    ("session_write", "assistant.sessions", "SessionStore.save_turn"),
+    ("composer", "assistant.answers.composer", "OfflineComposer.answer"),
+    ("verify", "assistant.answers.verify", "CitationVerifier.verify"),
+    ("session_write", "assistant.conversation.sessions", "SessionStore.save_turn"),
     ("record_write", "assistant.records.service", "ConsultationRecords.record_turn"),
 )
 

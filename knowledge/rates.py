@@ -1,7 +1,7 @@
 """`Rate`: a request rate such as "20/min", the value type of the FAYUAN_RATE_* settings.
 
 It lives on the ground floor so the settings can check a rate without knowing the rate limiters
-(`assistant.rate_limit`), which import it from here."""
+(`assistant.limits.rate_limit`), which import it from here."""
 from __future__ import annotations
 
 import re

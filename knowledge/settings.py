@@ -129,7 +129,7 @@ class Settings(BaseSettings):
     wecom_bot_stream_deadline_s: float = Field(
         330.0, gt=0, description="WeCom bot: after this long the stream is closed and the answer goes to response_url")
 
-    # --- limits (api/limits.py, assistant/rate_limit.py): rates are "N/period", e.g. 20/min, 5/10s, 1000/h
+    # --- limits (api/limits.py, assistant/limits/rate_limit.py): rates are "N/period", e.g. 20/min, 5/10s, 1000/h
     rate_limits_enabled: bool = Field(
         True, description="Per-IP and per-user rate limits (429 + Retry-After); load tests from one IP may turn them off")
     rate_chat_per_user: str = Field("20/min", description="Chat messages per chat session (/v1/chat, stream, completions)")

@@ -96,7 +96,7 @@ def records_settings(settings, records_db_url):
 @pytest.fixture(scope="session")
 def redis_url():
     """The test Redis server (scripts/system-deps.sh starts one on port 63790). Tests keep apart by
-    their own key secret (assistant.redis_rate_limit hashes every key with it): nothing is flushed."""
+    their own key secret (assistant.limits.redis_rate_limit hashes every key with it): nothing is flushed."""
     url = os.environ.get("FAYUAN_TEST_REDIS_URL")
     if not url:
         pytest.skip("FAYUAN_TEST_REDIS_URL is not set (scripts/system-deps.sh starts a server)")

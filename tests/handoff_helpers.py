@@ -10,7 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from argon2 import PasswordHasher
 
 from assistant.handoff.queue import HandoffQueue
-from assistant.sessions import SessionStore
+from assistant.conversation.sessions import SessionStore
 from assistant.staff.accounts import StaffDirectory
 
 # real argon2id, with parameters small enough for tests that create dozens of accounts

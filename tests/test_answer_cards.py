@@ -143,7 +143,7 @@ def test_a_question_no_card_covers_gets_none():
 def test_a_card_answer_quotes_the_deciding_clause_from_the_knowledge_base(small_kb):
     """The unpaid-wages card: conclusion first, then 劳动合同法第三十条 quoted with the knowledge
     base's own words, then the steps; every citation is the knowledge base's hit."""
-    from assistant.composer import ComposerLimits, OfflineComposer
+    from assistant.answers.composer import ComposerLimits, OfflineComposer
 
     question = "老板拖欠我三个月工资不发怎么办"
     composed = OfflineComposer(small_kb, ComposerLimits()).answer(question, small_kb.search(question, k=10))
@@ -244,7 +244,7 @@ def test_a_pointed_question_under_a_card_leads_with_the_article_that_settles_it(
     """我可以放弃遗产吗 matches the inheritance card, whose conclusions are about who inherits; the
     article on renouncing (retrieval's top) answers it and comes first — but not for a long story,
     nor from another part of the law."""
-    from assistant.composer import OfflineComposer
+    from assistant.answers.composer import OfflineComposer
     from knowledge.types import Hit
 
     card = next(c for c in packaged_cards() if c.id == "intestate_inheritance")

@@ -136,7 +136,7 @@ def test_postgresql_records_round_trip_through_pg_dump(settings, tmp_path):
     from sqlalchemy import create_engine, text
 
     from assistant.db import create_records_schema
-    from assistant.sessions import SessionStore, TurnRecord
+    from assistant.conversation.sessions import SessionStore, TurnRecord
     from knowledge.database import make_engine
 
     base = os.environ.get("FAYUAN_TEST_POSTGRES_URL")

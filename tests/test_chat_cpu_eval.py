@@ -2,7 +2,7 @@
 stages; the timing wrappers are taken off again after the run."""
 from __future__ import annotations
 
-from assistant.sessions import SessionStore
+from assistant.conversation.sessions import SessionStore
 from evals.chat_cpu import run
 
 

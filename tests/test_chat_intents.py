@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistant import intents as I
-from assistant.intents import detect_intent, strip_injection
+from assistant.conversation import intents as I
+from assistant.conversation.intents import detect_intent, strip_injection
 
 
 @pytest.mark.parametrize("message, intent", [

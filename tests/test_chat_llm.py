@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from assistant.llm import SYSTEM_PROMPT, as_data, build_messages
+from assistant.answers.llm import SYSTEM_PROMPT, as_data, build_messages
 from knowledge.types import Hit
 from tests.chat_support import StandInLLM, chat_services
 

@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.services import build_services
-from assistant.sessions import TurnRecord
+from assistant.conversation.sessions import TurnRecord
 
 HELLO = {"role": "user", "content": "你好"}
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.sessions import InvalidSessionId, SessionStore, TurnRecord, WebMessenger
+from assistant.conversation.sessions import InvalidSessionId, SessionStore, TurnRecord, WebMessenger
 
 
 @pytest.fixture
@@ -66,7 +66,7 @@ def test_a_new_session_is_written_once_with_its_first_turn(store):
 def test_a_turn_on_a_session_purged_meanwhile_recreates_it(store, records_engine):
     from sqlalchemy import delete
 
-    from assistant.session_models import ChatMessageRow, ChatSessionRow
+    from assistant.conversation.session_models import ChatMessageRow, ChatSessionRow
 
     session = store.open(None, channel="h5", user_ref="u-1")
     with records_engine.begin() as conn:   # the retention purge ran between the turn's read and its write

@@ -2,8 +2,8 @@
 knowledge base never survives; existing ones are canonical and carry the article's real text."""
 from __future__ import annotations
 
-from assistant.composer import ComposerLimits, OfflineComposer
-from assistant.verify import CitationVerifier, split_sentences
+from assistant.answers.composer import ComposerLimits, OfflineComposer
+from assistant.answers.verify import CitationVerifier, split_sentences
 
 
 def test_existing_citations_are_kept_in_canonical_form(small_kb):
@@ -59,7 +59,7 @@ def test_sentences_keep_quotes_whole():
 
 
 def test_article_cache_is_per_knowledge_base_object_and_remembers_search_hits(small_kb):
-    from assistant.article_cache import ArticleCaches
+    from assistant.answers.article_cache import ArticleCaches
 
     caches = ArticleCaches()
     cached = caches.for_kb(small_kb)
@@ -117,7 +117,7 @@ def test_a_foreign_local_rule_is_quoted_after_national_law(small_kb):
 def test_grounding_counts_the_legal_terms_of_the_vocabulary_bridge():
     """邻居盖楼挡光 shares no word with 民法典 第二百九十三条; the bridge's 相邻关系 (its chapter)
     does, so the composer quotes it instead of saying 不确定. An unrelated article still shares nothing."""
-    from assistant.grounding import is_about, shared_words
+    from assistant.answers.grounding import is_about, shared_words
     from knowledge.types import Hit
 
     question = "邻居盖楼挡住了我家的光怎么办"

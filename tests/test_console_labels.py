@@ -17,12 +17,12 @@ from api.console.labels import label
 from api.console.people import StaffNames
 from api.services import build_services
 from assistant.handoff.states import TRIGGERS
-from assistant.intents import INTENT_LABELS
+from assistant.conversation.intents import INTENT_LABELS
 from assistant.records.chart import chart_svg, cjk_font, report_chart_svg
 from assistant.records.report import monthly_report, report_csv
 from assistant.records.service import ConsultationRecords
 from assistant.staff.accounts import StaffDirectory
-from assistant.urgent import GUIDANCE
+from assistant.conversation.urgent import GUIDANCE
 from tests.handoff_helpers import FAST_HASHER
 
 SNAKE_CODE = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b")

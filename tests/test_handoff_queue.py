@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from assistant.handoff.models import HandoffEventRow, HandoffTicketRow
 from assistant.handoff.sla import sweep_sla
 from assistant.handoff.states import InvalidTicketInput, NotTicketOwner, TicketConflict, TicketNotFound
-from assistant.sessions import SessionStore
+from assistant.conversation.sessions import SessionStore
 from tests.handoff_helpers import Clock, make_queue, make_staff
 
 

@@ -132,7 +132,7 @@ def test_the_holder_and_staff_read_the_persons_own_words_while_the_database_keep
 
 
 def test_a_sealed_original_from_another_key_falls_back_to_the_masked_text():
-    from assistant.transcript_seal import TranscriptSeal
+    from assistant.conversation.transcript_seal import TranscriptSeal
 
     token = TranscriptSeal("k" * 40).seal("s1", "每月收入2000块")
     assert TranscriptSeal("k" * 40).open("s1", token) == "每月收入2000块"

@@ -1,4 +1,4 @@
-"""Rate limits and body caps through the real app (api/limits.py, assistant/rate_limit.py):
+"""Rate limits and body caps through the real app (api/limits.py, assistant/limits/rate_limit.py):
 429 with Retry-After and a plain-Chinese message, per-IP and per-user independence, trusted
 proxies, WeChat users over their rate get a polite reply, 413 on large and chunked bodies."""
 from __future__ import annotations
@@ -16,7 +16,7 @@ from api.client_ip import client_ip, parse_networks
 from api.limits import RATE_LIMITED
 from api.services import build_services
 from assistant.channels.reply_text import RATE_LIMITED as WECHAT_RATE_LIMITED
-from assistant.rate_limit import MemoryRateLimiter
+from assistant.limits.rate_limit import MemoryRateLimiter
 from knowledge.rates import Rate
 from tests.wechat_helpers import plain_params, text_xml, wechat_settings
 from tests.wechat_standin import WeChatApiStandIn

@@ -17,8 +17,8 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from api.services import HASH_SLOTS, login_throttle
 from api.services import build_services
-from assistant.rate_limit import Backoff, MemoryRateLimiter
-from assistant.redis_rate_limit import RedisRateLimiter, redis_client
+from assistant.limits.rate_limit import Backoff, MemoryRateLimiter
+from assistant.limits.redis_rate_limit import RedisRateLimiter, redis_client
 from assistant.staff.accounts import StaffDirectory
 from assistant.staff.hashing_slots import HashingSlots
 from tests.handoff_helpers import FAST_HASHER

@@ -1,4 +1,4 @@
-"""The "您可以这样做" points (assistant.next_steps): which kind of dispute an answer's laws select,
+"""The "您可以这样做" points (assistant.answers.next_steps): which kind of dispute an answer's laws select,
 and that every rule a point leans on is a real article of the statute corpus."""
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant import next_steps
-from assistant.next_steps import (CIVIL, CRIMINAL_DEFENCE, FAMILY, FAMILY_WITH_VIOLENCE, GENERAL, LABOUR, NEIGHBOURS,
+from assistant.answers import next_steps
+from assistant.answers.next_steps import (CIVIL, CRIMINAL_DEFENCE, FAMILY, FAMILY_WITH_VIOLENCE, GENERAL, LABOUR, NEIGHBOURS,
                                   UNPAID_WAGES, WORK_INJURY, StepTemplate, steps_for)
 from ingest.lawrefbook import parse_law_file
 
@@ -67,7 +67,7 @@ def test_an_unpaid_wages_answer_says_the_worker_may_quit_and_cites_the_real_arti
     """"公司拖欠工资怎么办" used to get only the arbitration steps; the right to resign (劳动合同法
     第三十八条) and the labour-inspectorate complaint (第八十五条) are said, cited with the
     knowledge base's own text, whatever articles retrieval quoted."""
-    from assistant.composer import ComposerLimits, OfflineComposer
+    from assistant.answers.composer import ComposerLimits, OfflineComposer
 
     question = "公司拖欠我三个月工资不发，怎么办？"
     composed = OfflineComposer(small_kb, ComposerLimits()).answer(question, small_kb.search(question, k=10))

@@ -11,8 +11,8 @@ from assistant.handoff.models import HandoffEventRow, HandoffTicketRow
 from assistant.records.purge import purge_old_records
 from assistant.records.report import monthly_report
 from assistant.records.service import ConsultationRecords
-from assistant.session_models import ChatMessageRow, ChatSessionRow
-from assistant.sessions import SessionStore, TurnRecord
+from assistant.conversation.session_models import ChatMessageRow, ChatSessionRow
+from assistant.conversation.sessions import SessionStore, TurnRecord
 from tests.handoff_helpers import Clock, make_queue, make_staff
 
 OLD = datetime(2025, 1, 10, 3, 0, tzinfo=timezone.utc)

@@ -14,7 +14,7 @@ from assistant.channels.wechat_models import ChannelDelivery
 from assistant.db import RecordsBase
 from assistant.handoff.models import NotificationOutboxRow, utcnow
 from assistant.records.purge import purge_old_records
-from assistant.sessions import SessionStore, TurnRecord
+from assistant.conversation.sessions import SessionStore, TurnRecord
 
 PURGED = {   # table -> what the purge does (assistant/records/purge.py)
     "chat_sessions": "deleted after the retention period (state may hold eligibility facts, user_ref an openid)",

@@ -66,7 +66,7 @@ def test_secure_delete_is_on_for_every_sqlite_connection(engine):
 def test_retention_purge_leaves_no_deleted_transcript_in_the_file(engine, tmp_path):
     from datetime import datetime, timedelta, timezone
 
-    from assistant.sessions import SessionStore, TurnRecord
+    from assistant.conversation.sessions import SessionStore, TurnRecord
 
     store = SessionStore(engine)
     session = store.open("old-session", channel="web")

@@ -1,5 +1,5 @@
-"""Rate limits shared by every worker through Redis (assistant/redis_rate_limit.py) and what happens
-when Redis fails (assistant/rate_limit_guard.py): the same GCRA decisions as the in-memory limiter,
+"""Rate limits shared by every worker through Redis (assistant/limits/redis_rate_limit.py) and what happens
+when Redis fails (assistant/limits/rate_limit_guard.py): the same GCRA decisions as the in-memory limiter,
 one budget for separate limiters and separate apps, keys that expire and reveal no IP or name,
 fail-open chat and in-process login counting while Redis is down or silent.
 
@@ -21,9 +21,9 @@ from prometheus_client import CollectorRegistry
 from api.app import create_app
 from api.services import build_services
 from assistant import telemetry
-from assistant.rate_limit import Decision, MemoryRateLimiter
-from assistant.rate_limit_guard import GuardedLimiter
-from assistant.redis_rate_limit import KEY_PREFIX, RedisRateLimiter, redis_client
+from assistant.limits.rate_limit import Decision, MemoryRateLimiter
+from assistant.limits.rate_limit_guard import GuardedLimiter
+from assistant.limits.redis_rate_limit import KEY_PREFIX, RedisRateLimiter, redis_client
 from assistant.staff.accounts import StaffDirectory
 from knowledge.rates import Rate
 from tests.chat_support import chat_services
@@ -190,13 +190,13 @@ def test_guard_fails_open_for_public_limits_when_redis_refuses_connections(caplo
     dead = RedisRateLimiter(redis_client(f"redis://127.0.0.1:{free_port()}/0", 0.5), key_secret="s")
     guard = GuardedLimiter(dead, "public", fallback=None, retry_after_s=5, clock=clock)
     errors_before, passed_before = _errors("public"), _fallbacks("public", "allowed")
-    with caplog.at_level(logging.WARNING, logger="assistant.rate_limit_guard"):
+    with caplog.at_level(logging.WARNING, logger="assistant.limits.rate_limit_guard"):
         assert all(guard.hit("ip:chat:203.0.113.9", Rate(1, 60)).allowed for _ in range(10))
         clock.now += 5
         assert guard.hit("ip:chat:203.0.113.9", Rate(1, 60)).allowed
     assert _errors("public") == errors_before + 2      # the first call and the one after 5 s
     assert _fallbacks("public", "allowed") == passed_before + 11
-    warnings = [r for r in caplog.records if r.name == "assistant.rate_limit_guard"]
+    warnings = [r for r in caplog.records if r.name == "assistant.limits.rate_limit_guard"]
     assert len(warnings) == 1 and "not limited" in warnings[0].getMessage()
 
 
@@ -229,7 +229,7 @@ def test_redis_stopped_mid_way_chat_answers_and_logins_stay_throttled(small_kb, 
 
     proc.kill()
     proc.wait(timeout=10)
-    with caplog.at_level(logging.WARNING, logger="assistant.rate_limit_guard"):
+    with caplog.at_level(logging.WARNING, logger="assistant.limits.rate_limit_guard"):
         assert [client.post("/v1/chat", json=chat).status_code for _ in range(3)] == [200, 200, 200]   # fail open
         wrong = [client.post("/v1/auth/token", json={"username": "lin", "password": "wrong"}).status_code
                  for _ in range(4)]

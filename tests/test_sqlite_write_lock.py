@@ -14,8 +14,8 @@ from sqlalchemy import func, select, text
 from assistant.db import create_records_schema
 from assistant.eligibility.regions import RegionEntry
 from assistant.eligibility.standards import StandardsBook
-from assistant.session_models import ChatMessageRow
-from assistant.sessions import SessionStore, TurnRecord
+from assistant.conversation.session_models import ChatMessageRow
+from assistant.conversation.sessions import SessionStore, TurnRecord
 from knowledge.database import for_writes, make_engine
 
 THREADS, ROUNDS = 6, 25

@@ -139,7 +139,7 @@ def real_assistant(services):
     existing = getattr(services, "assistant", None)
     if existing is not None:
         return existing
-    from assistant.conversation import ConversationService
-    from assistant.sessions import SessionStore
+    from assistant.conversation.service import ConversationService
+    from assistant.conversation.sessions import SessionStore
 
     return ConversationService(store=SessionStore(services.records_engine), knowledge=services.current_knowledge)

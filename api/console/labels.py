@@ -11,8 +11,8 @@ from functools import lru_cache
 
 from assistant.eligibility.decision import DECISION_LABELS
 from assistant.eligibility.explain import PLAIN as REASON_SENTENCES
-from assistant.intents import INTENT_LABELS
-from assistant.urgent import GUIDANCE
+from assistant.conversation.intents import INTENT_LABELS
+from assistant.conversation.urgent import GUIDANCE
 
 STATUS_LABELS = {"pending": "待认领", "assigned": "处理中", "escalated": "已超时", "resolved": "已办结",
                  "cancelled": "已取消"}

@@ -27,8 +27,8 @@ from api.routers.chat_schema import (BAD_SESSION_ID, CHAT_BODY, COMPLETIONS_BODY
 from api.limits import check_user_rate, request_ip
 from api.services import Services
 from assistant.contracts import ChatReply
-from assistant.conversation import KnowledgeUnavailable
-from assistant.sessions import CLIENT_HELD_CHANNELS, SESSION_ID_PATTERN, InvalidSessionId
+from assistant.conversation.service import KnowledgeUnavailable
+from assistant.conversation.sessions import CLIENT_HELD_CHANNELS, SESSION_ID_PATTERN, InvalidSessionId
 from knowledge.database import MAX_DB_INT
 from knowledge.types import Citation
 

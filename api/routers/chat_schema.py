@@ -11,7 +11,7 @@ from pydantic import BaseModel, ValidationInfo, field_validator
 
 from api.request_body import refuse
 from api.responses import json_body
-from assistant.sessions import SESSION_ID_PATTERN
+from assistant.conversation.sessions import SESSION_ID_PATTERN
 from knowledge.settings import Settings
 
 

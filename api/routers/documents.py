@@ -30,7 +30,7 @@ from assistant.documents.facts import CIVIL_CASES, reason_in_chinese
 from assistant.documents.prefill import facts_from_ticket
 from assistant.documents.in_chat import DOWNLOAD_PATH
 from assistant.documents.store import DocumentExpired, DocumentNotFound, DocumentStore, StoredDocument
-from assistant.sessions import SESSION_ID_PATTERN
+from assistant.conversation.sessions import SESSION_ID_PATTERN
 from assistant.staff.accounts import StaffMember
 
 log = logging.getLogger(__name__)

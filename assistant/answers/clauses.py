@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.grounding import content_words, forms_of
+from assistant.answers.grounding import content_words, forms_of
 
 _LEADING_LABEL = re.compile(r"^\s*第[零〇一二两三四五六七八九十百千\d]+条(之[一二三四五六七八九十]+)?\s*")
 _ITEM = re.compile(r"^\s*[（(][一二三四五六七八九十]+[）)]")

@@ -10,7 +10,7 @@ from assistant.channels.answer_budget import AnswerBudget, AnswersBacklogged
 from assistant.channels.reply_text import ANSWER_FAILED, BUSY, NOT_READY, RATE_LIMITED, chat_reply_text
 from assistant.contracts import Assistant
 from assistant.privacy import mask_pii
-from assistant.rate_limit import RateLimiter
+from assistant.limits.rate_limit import RateLimiter
 from knowledge.rates import Rate
 
 log = logging.getLogger(__name__)

@@ -27,7 +27,7 @@ from assistant.channels.nonce_registry import NonceRegistry
 from assistant.channels.wecom_bot import WeComBotChannel
 from assistant.channels.xml_callbacks import XmlCallbackChannel, XmlFormat
 from assistant.contracts import Assistant, OutboundMessenger
-from assistant.rate_limit import RateLimiter
+from assistant.limits.rate_limit import RateLimiter
 from knowledge.rates import Rate
 
 OFFICIAL_ACCOUNT_XML = XmlFormat(wechatpy.parse_message, TextReply)

@@ -1,6 +1,6 @@
 """The eligibility pre-screen as a conversation ("我能申请法律援助吗").
 
-Contract used by the chat (assistant/conversation.py):
+Contract used by the chat (assistant/conversation/service.py):
     EligibilityDialogue(standards).start(message) -> DialogueTurn
     EligibilityDialogue(standards).answer(state, message) -> DialogueTurn
 `state` is plain JSON (the facts found so far, the question pending); the message text itself is

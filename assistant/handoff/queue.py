@@ -62,7 +62,7 @@ class HandoffQueue:
         self._notify = notify
         self._mentions = list(mentions or [])
         self.outbound = outbound or OutboundRegistry()
-        self._transcripts = transcripts  # assistant.sessions.SessionStore
+        self._transcripts = transcripts  # assistant.conversation.sessions.SessionStore
         self._on_notification = on_notification
         self._clock = clock
 

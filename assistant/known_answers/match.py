@@ -61,7 +61,7 @@ def approval_date(value: datetime) -> str:
 
 
 def render(view: KnownAnswerView, citations: list[Hit]) -> str:
-    from assistant.composer import OFFER_HUMAN
+    from assistant.answers.composer import OFFER_HUMAN
 
     return (f"工作人员于{approval_date(view.approved_at)}审核的答复（您问的事和之前一位咨询者的问题相同）：\n"
             f"{view.reply}\n依据：{'、'.join(Citation.of(h).label for h in citations)}\n{OFFER_HUMAN}")

@@ -29,7 +29,7 @@ from assistant.handoff.models import HandoffEventRow, HandoffTicketRow, Notifica
 from assistant.handoff.states import CLOSED_STATUSES, OPEN_STATUSES
 from knowledge.database import flush_deleted
 from assistant.records.models import ConsultationRatingRow, ConsultationRecordRow
-from assistant.session_models import ChatMessageOriginalRow, ChatMessageRow, ChatSessionRow
+from assistant.conversation.session_models import ChatMessageOriginalRow, ChatMessageRow, ChatSessionRow
 
 PSEUDONYM_PREFIX = "purged-"
 

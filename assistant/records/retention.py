@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Engine
 
 from assistant.records.purge import PurgeResult, purge_old_records
-from assistant.session_models import utcnow
+from assistant.conversation.session_models import utcnow
 
 log = logging.getLogger(__name__)
 

@@ -1,6 +1,6 @@
 """Staff login throttling, counted before the password is checked.
 
-Two counters, both `Backoff`s (assistant.rate_limit): one per (username, client address) and one
+Two counters, both `Backoff`s (assistant.limits.rate_limit): one per (username, client address) and one
 per client address. Each lets a few attempts through, then makes every further one wait twice as
 long as the one before. A stranger guessing the admin's password from his own address only
 locks out himself: the admin logging in from her address uses another counter. An address
@@ -12,7 +12,7 @@ then clears the pair's counter and gives the address its attempt back (a busy of
 address is not slowed by its successful logins)."""
 from __future__ import annotations
 
-from assistant.rate_limit import Backoff, RateLimiter
+from assistant.limits.rate_limit import Backoff, RateLimiter
 
 
 class LoginThrottle:

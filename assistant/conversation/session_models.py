@@ -1,7 +1,7 @@
 """Records tables of the chat: one row per conversation session and one per message.
 
 Message text is stored masked (身份证号, phone numbers, bank cards, income). What the person
-actually wrote, where it differs, is kept only sealed (AES-GCM, assistant/transcript_seal.py) in
+actually wrote, where it differs, is kept only sealed (AES-GCM, assistant/conversation/transcript_seal.py) in
 `chat_message_originals`, for the conversation's holder and the staff handling its ticket."""
 from __future__ import annotations
 
@@ -43,7 +43,7 @@ class ChatMessageRow(RecordsBase):
 
 
 class ChatMessageOriginalRow(RecordsBase):
-    """The sealed original of a message whose masked text differs (see assistant/transcript_seal.py).
+    """The sealed original of a message whose masked text differs (see assistant/conversation/transcript_seal.py).
     A table of its own: existing databases get it from create_all, no column migration."""
     __tablename__ = "chat_message_originals"
 

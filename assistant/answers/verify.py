@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from assistant.composer import article_body, trim_quote
+from assistant.answers.composer import article_body, trim_quote
 from knowledge.numerals import article_id as make_article_id, cn_to_int
 from knowledge.citations import parse
 from knowledge.types import Citation, CitationRef, Hit, KnowledgeBase

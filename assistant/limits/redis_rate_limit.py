@@ -7,7 +7,7 @@ carries no state, so nothing accumulates.
 
 Clock: Redis' own (`TIME`), one clock for every process and host; tests pass a clock instead.
 Keys: a keyed hash of the limiter key (IPs, WeChat openids and login names never sit in Redis).
-Errors are not handled here: `RedisError` goes to the caller (assistant.rate_limit_guard decides)."""
+Errors are not handled here: `RedisError` goes to the caller (assistant.limits.rate_limit_guard decides)."""
 from __future__ import annotations
 
 import hashlib
@@ -18,7 +18,7 @@ from redis.backoff import NoBackoff
 from redis.exceptions import NoScriptError
 from redis.retry import Retry
 
-from assistant.rate_limit import Backoff, Decision
+from assistant.limits.rate_limit import Backoff, Decision
 from knowledge.rates import Rate
 
 KEY_PREFIX = "fayuan:rl:"
@@ -47,7 +47,7 @@ return {1, '0'}
 """
 GCRA_SHA = hashlib.sha1(GCRA_SCRIPT.encode()).hexdigest()
 
-# the Backoff counter of assistant.rate_limit (same arithmetic), one "count:last" string per key.
+# the Backoff counter of assistant.limits.rate_limit (same arithmetic), one "count:last" string per key.
 # KEYS[1]; ARGV: free, base_s, max_s, forget_s, now_s ('' = the server's clock), 'attempt' / 'undo'.
 BACKOFF_SCRIPT = """
 local free, base, maxw, forget = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])

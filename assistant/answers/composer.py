@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from assistant.answers.clauses import best_clause, relevance
 from assistant.answers.matcher import PERSONAL, fits_the_asker, match_cards
 from assistant.answers.render import CardRenderer
-from assistant.grounding import content_words, is_about
-from assistant.next_steps import WHERE_TO_ASK, StepTemplate, steps_for
+from assistant.answers.grounding import content_words, is_about
+from assistant.answers.next_steps import WHERE_TO_ASK, StepTemplate, steps_for
 from assistant.telemetry import chat_timer
 from knowledge.types import Citation, Hit, KnowledgeBase
 

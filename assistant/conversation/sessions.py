@@ -24,7 +24,7 @@ from sqlalchemy import Engine, bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
-from assistant.session_models import ChatMessageOriginalRow, ChatMessageRow, ChatSessionRow, utcnow
+from assistant.conversation.session_models import ChatMessageOriginalRow, ChatMessageRow, ChatSessionRow, utcnow
 from knowledge.database import for_writes
 
 try:  # the handoff engineer's masker (one place for the PII patterns)
@@ -100,7 +100,7 @@ class TurnRecord:
 
 class SessionStore:
     def __init__(self, engine: Engine, seal=None):
-        """`seal`: an assistant.transcript_seal.TranscriptSeal; with it the person's own words are
+        """`seal`: an assistant.conversation.transcript_seal.TranscriptSeal; with it the person's own words are
         kept (sealed) and `messages()` returns them; without it only the masked text exists."""
         self._seal = seal
         self._sessions = sessionmaker(engine, expire_on_commit=False)

@@ -38,7 +38,7 @@ def intent_label(code: str) -> str:
 @dataclass(frozen=True)
 class Intent:
     name: str
-    risk: str | None = None          # assistant.urgent.GUIDANCE's keys: suicide / child_at_risk / …
+    risk: str | None = None          # assistant.conversation.urgent.GUIDANCE's keys: suicide / child_at_risk / …
     point: int | None = None         # 1-based point number for EXPAND_POINT
     injection: bool = False          # the message tried to give the assistant instructions
     cleaned: str = ""                # the message with instruction-like phrases removed
@@ -48,7 +48,7 @@ def _rx(*alternatives: str) -> re.Pattern:
     return re.compile("|".join(alternatives), re.IGNORECASE)
 
 
-# --- urgent risk: each kind says what to do now (see assistant/urgent.py) -----------------
+# --- urgent risk: each kind says what to do now (see assistant/conversation/urgent.py) -----------------
 RISK_PATTERNS: list[tuple[str, re.Pattern]] = [
     ("suicide", _rx(r"自杀", r"轻生", r"不想活", r"活不下去", r"寻死", r"想死", r"跳楼", r"割腕",
                     r"喝农药", r"结束(自己的)?生命", r"一了百了")),

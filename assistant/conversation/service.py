@@ -11,21 +11,21 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from assistant import intents as I
+from assistant.conversation import intents as I
 from assistant.answers.cards import card_titles
 from assistant.answers.matcher import match_cards
 from assistant.answers.render import CardRenderer
-from assistant.article_cache import ArticleCaches
+from assistant.answers.article_cache import ArticleCaches
 from assistant.documents.in_chat import chosen_form
 from assistant.documents.prefill import facts_from_ticket
-from assistant.composer import DISCLAIMER, OFFER_HUMAN, ComposedAnswer, OfflineComposer
+from assistant.answers.composer import DISCLAIMER, OFFER_HUMAN, ComposedAnswer, OfflineComposer
 from assistant.contracts import ChatReply, HandoffDesk, HandoffInfo
 from assistant.handoff.outbound import TRANSCRIPT_CHANNELS
-from assistant.sessions import ChatSession, SessionStore, TurnRecord, mask_pii
+from assistant.conversation.sessions import ChatSession, SessionStore, TurnRecord, mask_pii
 from assistant.telemetry import chat_timer
 from assistant.tools.in_chat import tool_answer
-from assistant.urgent import GUIDANCE
-from assistant.verify import CitationVerifier
+from assistant.conversation.urgent import GUIDANCE
+from assistant.answers.verify import CitationVerifier
 from knowledge.citations import parse
 from knowledge.types import Citation, Hit, KnowledgeBase
 
@@ -72,7 +72,7 @@ class ConversationService:
                  documents: Callable[[], Any | None] = lambda: None,
                  llm: Any | None = None, search_k: int = 10, min_score: float = 0.0, max_citations: int = 8,
                  relative_floor: float = 0.3, max_message_chars: int = 2000):
-        from assistant.composer import ComposerLimits
+        from assistant.answers.composer import ComposerLimits
 
         self.store = store
         self._knowledge = knowledge
@@ -473,7 +473,7 @@ def _unique(hits: list[Hit]) -> list[Hit]:
 
 
 def _trim(hit: Hit) -> str:
-    from assistant.composer import article_body, trim_quote
+    from assistant.answers.composer import article_body, trim_quote
 
     return trim_quote(article_body(hit), 90)
 

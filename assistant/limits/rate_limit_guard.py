@@ -19,7 +19,7 @@ from collections.abc import Callable
 
 from redis.exceptions import RedisError
 
-from assistant.rate_limit import Backoff, Decision, RateLimiter
+from assistant.limits.rate_limit import Backoff, Decision, RateLimiter
 from assistant.telemetry import RATE_LIMIT_BACKEND_ERRORS, RATE_LIMIT_FALLBACKS
 from knowledge.rates import Rate
 

@@ -3,7 +3,7 @@
 The model only rephrases and organises retrieved material. The rules live in the system message
 alone; the articles and the person's words travel as quoted data blocks, with the block markers
 and instruction-like phrases neutralised, so neither a retrieved article nor a message can change
-the instructions. The caller verifies every citation in the output (assistant/verify.py) and falls
+the instructions. The caller verifies every citation in the output (assistant/answers/verify.py) and falls
 back to the offline composer on any failure (timeout, error, empty or unusable output)."""
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ import logging
 import re
 import time
 
-from assistant.composer import article_body
-from assistant.intents import INJECTION_PATTERN
+from assistant.answers.composer import article_body
+from assistant.conversation.intents import INJECTION_PATTERN
 from knowledge.types import Citation, Hit
 
 log = logging.getLogger(__name__)

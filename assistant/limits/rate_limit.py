@@ -1,8 +1,8 @@
 """Rate limits: how many requests a key (an IP, a chat session, a WeChat user, a login name) may make.
 
 `RateLimiter` is the seam: the in-memory `MemoryRateLimiter` serves one process (the default);
-`assistant.redis_rate_limit.RedisRateLimiter` (FAYUAN_REDIS_URL) runs the same arithmetic in Redis
-for several workers and replicas, behind `assistant.rate_limit_guard` for when Redis fails.
+`assistant.limits.redis_rate_limit.RedisRateLimiter` (FAYUAN_REDIS_URL) runs the same arithmetic in Redis
+for several workers and replicas, behind `assistant.limits.rate_limit_guard` for when Redis fails.
 
 The arithmetic is GCRA, a token bucket kept as one timestamp per key: a `Rate` of N per period
 lets N requests through at once, then one every period/N — "20 per minute" never lets more than

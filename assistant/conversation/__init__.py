@@ -1,0 +1,2 @@
+"""The conversation: intents, sessions and transcripts, urgent routing, and the service that
+answers one message (service.ConversationService)."""
