@@ -269,3 +269,12 @@ def test_an_injury_card_is_urgent_on_a_serious_injury_or_a_death(message):
     card = match_cards(message)[0].card
     assert card.urgent == "if_serious" and card.urgent_for(normalise_question(message))
     assert not card.urgent_for(normalise_question("邻居家的狗咬了我裤腿 没破皮"))
+
+
+@pytest.mark.parametrize("question", ["抵押权依法设立之后，抵押财产被征收，抵押权人还可以优先受偿吗？",
+                                      "未成年人聚众相约打架，会被抓吗？", "仓单多重担保时，怎么确定清偿顺序？"])
+def test_a_question_in_the_laws_register_needs_retrievals_agreement_for_a_card(question):
+    from assistant.answers.matcher import CardMatch, fits_the_asker
+
+    card = next(c for c in packaged_cards() if c.id == "assault_injury")
+    assert not fits_the_asker(question, [CardMatch(card, 2, 0)])
