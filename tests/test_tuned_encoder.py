@@ -211,15 +211,16 @@ def test_the_ranker_takes_the_tuned_encoder_when_built_and_the_adapter_otherwise
 
 @shipped
 @needs_model
-def test_lay_search_through_the_tuned_encoder_finds_the_wage_article(small_kb):
+def test_lay_search_through_the_tuned_encoder_finds_the_wage_article(small_kb, monkeypatch):
     from knowledge.docmeta import SearchFilters
     from knowledge.ranking.pipeline import IndexKeys
 
     retriever = small_kb.retriever
     ranker = LayRanker.load(model_id=retriever.embedder.model_id, model_dir=MODELS)
     assert ranker.tuned is not None
-    bound = ranker.bind(IndexKeys.from_catalog(retriever.catalog, retriever.docmeta.doc_ids))
+    monkeypatch.setattr(retriever, "ranker", ranker.bind(IndexKeys.from_catalog(retriever.catalog,
+                                                                               retriever.docmeta.doc_ids)))
     mask = retriever.docmeta.mask(SearchFilters(kind="statute"))
-    ranked = bound.search(retriever, QUESTIONS[0], mask, n=20)
+    ranked = retriever.lay_ranked(QUESTIONS[0], mask, n=20)
     info = retriever.catalog.docs_for_hits([d for d, _ in ranked[:5]])
     assert ("劳动合同法", "38") in {(info[d]["law"], info[d]["article_id"]) for d, _ in ranked[:5]}

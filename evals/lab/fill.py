@@ -99,7 +99,8 @@ def rows(data, outputs, law_code, scheme):
 
     def shipped(q: int, b: np.ndarray) -> np.ndarray:
         train, G = known[fold[q]]
-        return fill_tail(b, tail_proposals(b, data.query_vecs[train] @ data.query_vecs[q], G, adjacent_of), 100)
+        near = proposals_from_neighbours(data.query_vecs[train] @ data.query_vecs[q], G)
+        return fill_tail(b, tail_proposals(b, near, adjacent_of), 100)
 
     score("shipped: top 20 kept, neighbour gold + ±1 of top 10", [shipped(q, b) for q, b in zip(qs, base)])
     for laws, per_law, reserve in ((3, 20, 30), (5, 10, 30)):

@@ -22,7 +22,7 @@ from evals.lab.priors import article_counts, article_prior, gold_matrix, law_pri
 from evals.lab.questions import Question, folds, load_questions
 from evals.lab.training import SHIPPED_FEATURES, fit_listwise, fit_shipped, sample_negatives
 from knowledge.ranking.reranker import DENSE_FEATURES
-from knowledge.ranking.tail import fill_tail, tail_proposals
+from knowledge.ranking.tail import fill_tail, proposals_from_neighbours, tail_proposals
 from knowledge.ranking.features import FEATURES, ArticleStatics, ComponentScores, adjacent_positions, candidate_features
 from knowledge.ranking.scoring import WIDE_NEIGHBOURS, WIDE_TEMPERATURE, RowTop, Side, neighbour_votes
 
@@ -146,7 +146,7 @@ def _sparse_rows(top: RowTop, values: np.ndarray, n: int) -> np.ndarray:
 
 
 def fixed_fusion(data: LabData, dense_weight: float = 0.6, depth: int = 100) -> np.ndarray:
-    """The retriever's rule (knowledge.retriever.fuse): each side min-max normalised over its top
+    """The retriever's rule (knowledge.ranking.fusion.fuse): each side min-max normalised over its top
     `depth`, weighted sum, a side's missing document counts 0."""
     fused = np.zeros_like(data.bm25, dtype=np.float32)
     for scores, weight in ((data.bm25, 1 - dense_weight), (data.dense, dense_weight)):
@@ -252,7 +252,7 @@ def product_tail(data: LabData, train: np.ndarray, test: np.ndarray, ranked: np.
     out = np.full((len(test), 100), -1, dtype=np.int64)
     for r in range(len(test)):
         row = ranked[r][ranked[r] >= 0]
-        row = fill_tail(row, tail_proposals(row, sims[r], G, adjacent), 100)
+        row = fill_tail(row, tail_proposals(row, proposals_from_neighbours(sims[r], G), adjacent), 100)
         out[r, :len(row)] = row
     return out
 
