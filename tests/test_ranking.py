@@ -400,3 +400,30 @@ def test_dense_side_over_fetches_only_when_the_filter_drops_documents_it_searche
     assert len(found[0].positions) == 5
     retriever.dense.tops(vectors, ("dense",), retriever.docmeta.mask(SearchFilters(kind="statute")), False, 5)
     assert asked == [5, 10]                    # the cases are in the current collection: over-fetch
+
+
+def test_the_lay_ranker_ranks_from_the_sources_scores_alone():
+    """No retriever, index or model: BoundRanker.rank reads only the typed scores it is handed."""
+    from knowledge.ranking.pipeline import LayEvidence
+    from knowledge.ranking.sources import RowScores, TopScores
+
+    ranker = LayRanker(QueryExpander([]), LinearReranker({"bm25_norm": 1.0, "dense_norm": 2.0}))
+    index = IndexKeys([("甲法", "1"), ("甲法", "2"), ("乙法", "1"), ("乙法", "2")], ["甲法", "甲法", "乙法", "乙法"],
+                      ["法律"] * 4)
+    bound = ranker.bind(index)
+    evidence = LayEvidence(bm25=RowScores("bm25", np.array([3.0, 0.0, 1.0, 2.0])),
+                           dense=TopScores("dense", np.array([1, 2, 0]), np.array([0.9, 0.8, 0.5])))
+    mask = np.ones(4, dtype=bool)
+    ranked = bound.rank("问题", evidence, mask, n=4)
+    assert [p for p, _ in ranked] == [1, 2, 0, 3] == [p for p, _ in bound.rank("问题", evidence, mask, n=4)]
+    assert [s for _, s in ranked] == sorted((s for _, s in ranked), reverse=True)
+
+
+def test_plain_fusion_ranks_from_the_two_sources_scores():
+    from knowledge.ranking.fusion import fused_ranking
+    from knowledge.ranking.sources import SourceScores
+
+    lexical = SourceScores("lexical", {"a": 9.0, "b": 1.0})
+    dense = SourceScores("dense", {"b": 0.9, "c": 0.8, "a": 0.1})
+    assert [d for d, _ in fused_ranking(lexical, dense, 0.5)] == ["b", "a", "c"]
+    assert [d for d, _ in fused_ranking(lexical, dense, 0.0)] == ["a", "b"]       # lexical only
