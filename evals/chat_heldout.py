@@ -1,7 +1,7 @@
 """Chat grounding held out: the lay ranker's learned files (reranker, known questions, answer
 counts, query adapter) are fitted on the STARD dev share, so `python -m evals.chat` over that share
 is in-sample. Here, per fold, the files are refitted on the other folds only
-(`evals.lab.export --questions <training folds>`, the fold's tuned query encoder built in the
+(`ingest.ranking.build --questions <training folds>`, the fold's tuned query encoder built in the
 model folder) and the fold's questions are asked through
 POST /v1/chat with `FAYUAN_LAY_RANKING_DIR` pointing at them.
 
@@ -30,17 +30,17 @@ SUMMED = ("questions", "citations", "citations_not_in_kb", "answer_text_citation
 
 def fold_of_rows(rows: list[dict], k: int, scheme: str) -> np.ndarray:
     """The lab's fold per row (folds depend only on the order of the question ids)."""
-    from evals.lab.questions import Question, folds
+    from ingest.ranking.questions import Question, folds
 
     return folds([Question(r["id"], r["question"], [], 0) for r in rows], k, scheme)
 
 
 def refit_on(training: list[dict], out: Path, model_dir: Path) -> None:
-    """The shipped recipe (evals.lab.export) fitted on `training` only, written to `out`, and its
+    """The shipped recipe (ingest.ranking.build) fitted on `training` only, written to `out`, and its
     tuned query encoder built in `model_dir` (replacing the one built before, the shipped one
     included, which the next set-up rebuilds; without it the served ranker would
     fall back to the linear adapter)."""
-    from evals.lab.export import main as export
+    from ingest.ranking.build import main as export
     from knowledge.embeddings.setup import ensure_model
     from knowledge.ranking.pipeline import TUNED_FILE
 

@@ -15,7 +15,7 @@ import time
 
 from evals.common import load_questions, open_kb, write_result
 from knowledge.docmeta import SearchFilters
-from knowledge.retriever import fuse
+from knowledge.ranking.fusion import fuse
 
 KS = (1, 5, 10, 20, 100)
 
@@ -73,8 +73,8 @@ def main(argv: list[str] | None = None) -> int:
     per_question = []   # (lexical scores, dense scores, gold)
     started = time.perf_counter()
     for i, q in enumerate(questions, 1):
-        lexical = retriever.lexical_scores(q["question"], mask, retriever.weights.lexical_candidates)
-        dense = retriever.dense_scores(q["question"], filters, mask, candidates)
+        lexical = retriever.lexical_scores(q["question"], mask, retriever.weights.lexical_candidates).scores
+        dense = retriever.dense_scores(q["question"], filters, mask, candidates).scores
         per_question.append((lexical, dense, gold_keys(kb, q)))
         if i % 100 == 0:
             print(f"  {i}/{len(questions)} questions", file=sys.stderr)

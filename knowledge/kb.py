@@ -20,6 +20,7 @@ from knowledge.lexical import LexicalIndex
 from knowledge.numerals import article_id as make_article_id
 from knowledge.numerals import parse_article_label
 from knowledge.ranking.pipeline import open_bound_ranker
+from knowledge.ranking.sources import cited_articles
 from knowledge.retriever import FusionWeights, Retriever
 from knowledge.settings import Settings
 from knowledge.types import CitationRef, Hit
@@ -73,7 +74,7 @@ class FayuanKnowledgeBase:
                                      home_region=home_region)
         if kind == "case":
             return hits
-        cited = [h for ref in parse(query)[:3] if (h := self.lookup(ref, as_of=as_of)) is not None]
+        cited = cited_articles(query, self.lookup, as_of)
         if not cited:
             return hits
         top = max([h.score for h in hits] + [1.0])

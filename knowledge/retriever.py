@@ -1,43 +1,29 @@
-"""Hybrid retrieval: dense (Chroma) + BM25, weighted score fusion after normalisation, filters,
-dedupe. Returns knowledge.types.Hit. Also a thin LangChain BaseRetriever adapter for LLM chains."""
+"""Retrieval as a chain of typed components: sources (knowledge.ranking.sources: BM25, dense
+vectors, known answers) score candidate articles for one question, and a ranker orders them from
+those scores alone: the lay ranker (knowledge.ranking.pipeline) for hybrid search when it is
+loaded, plain fusion (knowledge.ranking.fusion) otherwise and for dense-only or lexical-only
+search. Then filters, local-regulation demotion, dedupe. Returns knowledge.types.Hit. Also a thin
+LangChain BaseRetriever adapter for LLM chains."""
 from __future__ import annotations
 
 import math
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 
 import numpy as np
 
 from knowledge.catalog import Catalog
 from knowledge.docmeta import DocMeta, SearchFilters
 from knowledge.lexical import LexicalIndex
+from knowledge.ranking.fusion import FusionWeights, fused_ranking
+from knowledge.ranking.pipeline import BoundRanker, LayEvidence
+from knowledge.ranking.scoring import TOP_DEPTH
+from knowledge.ranking.sources import DenseSource, LexicalSource, SourceScores
 from knowledge.telemetry import SEARCH_SECONDS, stage_timer
 from knowledge.regions import RegionNames, demote_foreign_local
 from knowledge.types import Hit
-from knowledge.vectors import VectorIndex, chroma_where
+from knowledge.vectors import VectorIndex
 
 MODES = ("hybrid", "dense", "lexical")
-
-
-@dataclass
-class FusionWeights:
-    dense: float = 0.6
-    lexical: float = 0.4
-    candidates: int = 100          # dense candidates (Chroma top-n) before fusion
-    lexical_candidates: int = 300  # BM25 candidates: deeper is nearly free and helps (+0.002 R@10 on STARD dev)
-    missing: float = -3.0          # z-score given to a document the other side did not return
-
-
-def _z_scores(scores: dict[str, float]) -> dict[str, float]:
-    """Standardise one side's candidate scores (BM25 and cosine live on different scales).
-    On STARD dev z-scores beat min-max by ~0.004 R@10 / MRR@10 (evals.retrieval, 2026-11-28)."""
-    if not scores:
-        return {}
-    values = np.fromiter(scores.values(), dtype=np.float64)
-    mean, std = float(values.mean()), float(values.std())
-    if std <= 1e-12:
-        return {d: 0.0 for d in scores}
-    return {d: (s - mean) / std for d, s in scores.items()}
 
 
 def _bounded(fused: float) -> float:
@@ -46,16 +32,9 @@ def _bounded(fused: float) -> float:
     return 1.0 / (1.0 + math.exp(-fused))
 
 
-@stage_timer("fusion")
-def fuse(lexical: dict[str, float], dense: dict[str, float], dense_weight: float,
-         missing: float = FusionWeights.missing) -> dict[str, float]:
-    """Weighted score fusion: each side z-normalised over its candidates, then
-    dense_weight * dense + (1 - dense_weight) * lexical; a document one side did not return gets
-    `missing` for that side (only sides with a positive weight count)."""
-    sides = [(s, w) for s, w in ((_z_scores(lexical), 1.0 - dense_weight), (_z_scores(dense), dense_weight))
-             if w > 0]
-    docs = set().union(*(s for s, _ in sides)) if sides else set()
-    return {d: sum(w * s.get(d, missing) for s, w in sides) for d in docs}
+def _beside(pool: ThreadPoolExecutor, work):
+    """`work` started on `pool`; call what this returns for its result."""
+    return pool.submit(work).result
 
 
 class Retriever:
@@ -63,42 +42,23 @@ class Retriever:
                  embedder, weights: FusionWeights | None = None):
         self.catalog = catalog
         self.docmeta = docmeta
-        self.lexical = lexical
+        self.lexical = LexicalSource(lexical, docmeta.doc_ids)
+        self.dense = DenseSource(vectors, docmeta)
         self.vectors = vectors
         self.embedder = embedder
         self.weights = weights or FusionWeights()
-        self.ranker = None     # knowledge.ranking BoundRanker (lay questions); None = plain weighted fusion
+        self.ranker: BoundRanker | None = None    # the lay ranker (knowledge.ranking); None = plain fusion
         self.region_names = RegionNames(set(docmeta.regions.tolist()))
-        self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="bm25")
+        # BM25 and the tuned query encoder run here while the query is embedded (onnxruntime and
+        # numpy release the GIL), so the latency is the slowest side, not the sum
+        self._helpers = ThreadPoolExecutor(max_workers=2, thread_name_prefix="bm25")
 
-    # ---- the two sides --------------------------------------------------------------------
-    def lexical_scores(self, query: str, mask: np.ndarray, n: int) -> dict[str, float]:
-        scores = self.lexical.scores(query)
-        scores = np.where(mask, scores, 0.0)
-        n = min(n, len(scores))
-        if n == 0:
-            return {}
-        top = np.argpartition(-scores, n - 1)[:n]
-        return {self.docmeta.doc_ids[i]: float(scores[i]) for i in top if scores[i] > 0}
+    # ---- the sources, for plain fusion -----------------------------------------------------------
+    def lexical_scores(self, query: str, mask: np.ndarray, n: int) -> SourceScores:
+        return self.lexical.top(query, mask, n)
 
-    def dense_scores(self, query: str, filters: SearchFilters, mask: np.ndarray, n: int) -> dict[str, float]:
-        """Dense candidates passing `mask`: unfiltered ANN queries over-fetched and filtered here;
-        a Chroma `where` query only when that leaves too few (very selective filters)."""
-        vector = self.embedder.embed_queries([query])[0]
-        include_history = filters.as_of is not None
-        fetch = n if filters.is_default else n * 5
-        position = self.docmeta.position
-
-        def kept(matches):
-            return {m.doc_id: m.similarity for m in matches
-                    if m.doc_id in position and mask[position[m.doc_id]]}
-
-        result = kept(self.vectors.query(vector, fetch, include_history=include_history))
-        wanted = min(n, int(mask.sum()))
-        if len(result) < wanted // 2:
-            where = chroma_where(filters)
-            result.update(kept(self.vectors.query(vector, n, include_history=include_history, where=where)))
-        return dict(sorted(result.items(), key=lambda kv: -kv[1])[:n])
+    def dense_scores(self, query: str, filters: SearchFilters, mask: np.ndarray, n: int) -> SourceScores:
+        return self.dense.top(self.embedder.embed_queries([query])[0], filters, mask, n)
 
     # ---- public ------------------------------------------------------------------------------
     @SEARCH_SECONDS.time()
@@ -116,23 +76,53 @@ class Retriever:
         filters = SearchFilters(kind=kind, level=level, region=region, as_of=as_of, national_only=national_only)
         mask = self.docmeta.mask(filters)
         if mode == "hybrid" and self.ranker is not None:
-            ranked = self.ranker.search(self, query, mask, include_history=as_of is not None, n=max(2 * k, 50))
-            return self._hits(self._local_last(ranked, query, region or home_region), k)
+            ranked = self.lay_ranked(query, mask, include_history=as_of is not None, n=max(2 * k, 50))
+        else:
+            ranked = self.fused(query, filters, mask, mode, k)
+        return self._hits(self._local_last(ranked, query, region or home_region), k)
+
+    def fused(self, query: str, filters: SearchFilters, mask: np.ndarray, mode: str = "hybrid",
+              k: int = 10) -> list[tuple[str, float]]:
+        """Plain fusion of the lexical and dense sources, (doc_id, fused z-score) best first."""
         n = max(self.weights.candidates, k)
         n_lexical = max(self.weights.lexical_candidates, k)
+        empty = SourceScores("none", {})
         if mode == "hybrid":
-            # BM25 runs on a helper thread while the query is embedded (onnxruntime and numpy
-            # release the GIL), so the latency is the slower side, not the sum
-            pending = self._pool.submit(self.lexical_scores, query, mask, n_lexical)
+            pending = self._helpers.submit(self.lexical_scores, query, mask, n_lexical)
             dense = self.dense_scores(query, filters, mask, n)
             lexical = pending.result()
         else:
-            lexical = self.lexical_scores(query, mask, n_lexical) if mode == "lexical" else {}
-            dense = self.dense_scores(query, filters, mask, n) if mode == "dense" else {}
+            lexical = self.lexical_scores(query, mask, n_lexical) if mode == "lexical" else empty
+            dense = self.dense_scores(query, filters, mask, n) if mode == "dense" else empty
         dense_weight = {"hybrid": self.weights.dense, "dense": 1.0, "lexical": 0.0}[mode]
-        fused = fuse(lexical, dense, dense_weight, self.weights.missing)
-        ranked = sorted(fused.items(), key=lambda kv: -kv[1])
-        return self._hits(self._local_last(ranked, query, region or home_region), k)
+        return fused_ranking(lexical, dense, dense_weight, self.weights.missing)
+
+    def lay_ranked(self, query: str, mask: np.ndarray, include_history: bool = False,
+                   n: int = 100) -> list[tuple[str, float]]:
+        """The lay ranker's best `n` documents passing `mask`, (doc_id, score) best first: each
+        source the ranker needs scores the question, then the ranker orders from those scores."""
+        ranker = self.ranker
+        expansion = ranker.expansion(query)
+
+        def lexical_rows():
+            return (self.lexical.row(query, mask),
+                    self.lexical.row(expansion, mask, "expansion") if expansion else None)
+
+        lexical = _beside(self._helpers, lexical_rows)
+        tuned = _beside(self._helpers, lambda: ranker.tuned_vector(query)) if ranker.tunes_queries else None
+        vector = self.embedder.embed_queries([query])[0]
+        bm25, expanded = lexical()
+        evidence = LayEvidence(bm25=bm25, expansion=expanded)
+        if ranker.uses_dense:
+            adapted = tuned() if tuned is not None else ranker.adapted_vector(vector)
+            vectors, names = ([vector], ("dense",)) if adapted is None else ([vector, adapted], ("dense", "adapted"))
+            tops = self.dense.tops(np.stack(vectors), names, mask, include_history, TOP_DEPTH)
+            evidence.dense = tops[0]
+            evidence.adapted = tops[1] if len(tops) > 1 else None
+        if ranker.known_answers is not None:
+            evidence.known = ranker.known_answers.scores(vector, mask, wide=ranker.uses_wide_votes)
+        doc_ids = self.docmeta.doc_ids
+        return [(doc_ids[p], score) for p, score in ranker.rank(query, evidence, mask, n)]
 
     def _local_last(self, ranked: list[tuple[str, float]], query: str, home_region: str | None):
         home = self.region_names.named_in(query) | self.region_names.named_in(home_region)

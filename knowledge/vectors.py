@@ -115,6 +115,17 @@ class VectorIndex:
     def count(self) -> int:
         return sum(self._size(role) for role in self.collections)
 
+    def size(self, role: str) -> int:
+        """Vectors in the role's collection (0 when this index has no such collection)."""
+        return self._size(role) if role in self.collections else 0
+
+    def nearest(self, vectors: np.ndarray, role: str, n: int) -> list[tuple[list[str], list[float]]]:
+        """Per query vector, the (doc ids, cosine distances) of its `n` nearest vectors in the
+        role's collection, all vectors in one Chroma query, no filter."""
+        res = self.collections[role].query(query_embeddings=[v.astype(np.float32) for v in vectors],
+                                           n_results=n, include=["distances"])
+        return list(zip(res["ids"], res["distances"]))
+
     def _size(self, role: str) -> int:
         # Chroma's count() costs 5-30 ms a call on this corpus; a served generation never changes,
         # and our own writes below drop the cached value.

@@ -126,6 +126,9 @@ def test_chapter_features_group_by_heading_path_and_match_heading_words():
     assert x[0, 0, col["heading_in_query"]] > 0 == x[0, 1, col["heading_in_query"]]
     unused = candidate_features(["保管人能不能用我寄存的东西"], scores, statics, np.array([[0, 2]]), needed={"dense"})
     assert not unused[:, :, col["heading_in_query"]].any()              # skipped when the reranker ignores it
+    # every feature the reranker gives no weight stays 0; the one it weighs is as before
+    assert not np.delete(unused, col["dense"], axis=2).any()
+    assert unused[:, :, col["dense"]].tolist() == x[:, :, col["dense"]].tolist()
 
 
 def test_fill_tail_keeps_the_top_and_reserves_spaced_slots_for_proposals():
@@ -158,8 +161,8 @@ def test_tail_proposals_put_neighbour_gold_first_and_repeat_nothing():
     gold = sparse.csr_matrix(np.array([[0, 0, 0, 1], [1, 0, 0, 0]], dtype=np.float32))
     ranked = np.array([2, 0])
     # nearest question answers 3, the next 0; adjacent to 2: 1 and 3 (3 already proposed)
-    assert tail_proposals(ranked, np.array([0.9, 0.5]), gold, adjacent) == [3, 0, 1]
-    assert tail_proposals(ranked, None, None, adjacent) == [1, 3]        # no known questions
+    assert tail_proposals(ranked, proposals_from_neighbours(np.array([0.9, 0.5]), gold), adjacent) == [3, 0, 1]
+    assert tail_proposals(ranked, [], adjacent) == [1, 3]        # no known questions
 
 
 def test_the_default_tail_leaves_the_top_20_to_the_reranker():
@@ -323,26 +326,39 @@ def test_bound_ranker_puts_known_answers_at_index_positions():
     index = IndexKeys([("民法典", "1165"), ("民法典", "99999"), None], ["民法典", "民法典", "某案"],
                       ["法律", "法律", "案例"])
     bound = ranker.bind(index)
-    assert bound.statics.article_prior[0] > 0 == bound.statics.article_prior[1]
-    assert bound.known_gold.shape == (len(ranker.known.gold), 3)
-    assert bound.known_gold[:, 0].sum() > 0 and bound.known_gold[:, 2].sum() == 0
+    gold = bound.known_answers.gold
+    assert gold.shape == (len(ranker.known.gold), 3)
+    assert gold[:, 0].sum() > 0 and gold[:, 2].sum() == 0
+
+
+def test_priors_are_computed_only_for_a_reranker_that_weighs_them():
+    shipped_ranker = LayRanker.load()
+    index = IndexKeys([("民法典", "1165"), ("民法典", "99999"), None], ["民法典", "民法典", "某案"],
+                      ["法律", "法律", "案例"])
+    assert not shipped_ranker.reranker.uses("article_prior")       # the shipped files give it no weight
+    assert not shipped_ranker.bind(index).statics.article_prior.any()
+    weighing = LayRanker(shipped_ranker.expander, LinearReranker({"article_prior": 1.0}), shipped_ranker.counts)
+    statics = weighing.bind(index).statics
+    assert statics.article_prior[0] > 0 == statics.article_prior[1]
+    assert not statics.law_prior.any()                              # law_prior still has no weight
 
 
 # ---- against a real knowledge base (small_kb: real catalog, BM25, Chroma, model) ----------------------
 @shipped
-def test_lay_ranker_searches_a_real_index(small_kb):
+def test_lay_ranker_searches_a_real_index(small_kb, monkeypatch):
     retriever = small_kb.retriever
     bound = LayRanker.load(model_id=retriever.embedder.model_id).bind(
         IndexKeys.from_catalog(retriever.catalog, retriever.docmeta.doc_ids))
+    monkeypatch.setattr(retriever, "ranker", bound)
     from knowledge.docmeta import SearchFilters
 
     mask = retriever.docmeta.mask(SearchFilters(kind="statute"))
     question = "老板三个月没发工资，我能不能辞职还要经济补偿"
-    ranked = bound.search(retriever, question, mask, n=20)
+    ranked = retriever.lay_ranked(question, mask, n=20)
     assert ranked and len(ranked) <= 20
     assert all(mask[retriever.docmeta.position[d]] for d, _ in ranked)
     assert [s for _, s in ranked] == sorted((s for _, s in ranked), reverse=True)
-    assert bound.search(retriever, question, mask, n=20) == ranked          # deterministic
+    assert retriever.lay_ranked(question, mask, n=20) == ranked          # deterministic
     info = retriever.catalog.docs_for_hits([d for d, _ in ranked[:5]])
     assert ("劳动合同法", "38") in {(info[d]["law"], info[d]["article_id"]) for d, _ in ranked[:5]}
     # each article's neighbours in the index are the articles before and after it in its version
@@ -369,8 +385,6 @@ def test_dense_side_over_fetches_only_when_the_filter_drops_documents_it_searche
     from knowledge.vectors import CURRENT
 
     retriever = small_kb.retriever
-    bound = LayRanker.load(model_id=retriever.embedder.model_id).bind(
-        IndexKeys.from_catalog(retriever.catalog, retriever.docmeta.doc_ids))
     collection = retriever.vectors.collections[CURRENT]
     asked, query = [], type(collection).query
 
@@ -382,7 +396,34 @@ def test_dense_side_over_fetches_only_when_the_filter_drops_documents_it_searche
     vectors = retriever.embedder.embed_queries(["公司拖欠工资怎么办"])
     default = retriever.docmeta.mask(SearchFilters())
     assert not default.all()                   # the slice holds old versions: the default drops them
-    found = bound._ann(retriever, vectors, default, False, 5)
-    assert len(found[0][0]) == 5
-    bound._ann(retriever, vectors, retriever.docmeta.mask(SearchFilters(kind="statute")), False, 5)
+    found = retriever.dense.tops(vectors, ("dense",), default, False, 5)
+    assert len(found[0].positions) == 5
+    retriever.dense.tops(vectors, ("dense",), retriever.docmeta.mask(SearchFilters(kind="statute")), False, 5)
     assert asked == [5, 10]                    # the cases are in the current collection: over-fetch
+
+
+def test_the_lay_ranker_ranks_from_the_sources_scores_alone():
+    """No retriever, index or model: BoundRanker.rank reads only the typed scores it is handed."""
+    from knowledge.ranking.pipeline import LayEvidence
+    from knowledge.ranking.sources import RowScores, TopScores
+
+    ranker = LayRanker(QueryExpander([]), LinearReranker({"bm25_norm": 1.0, "dense_norm": 2.0}))
+    index = IndexKeys([("甲法", "1"), ("甲法", "2"), ("乙法", "1"), ("乙法", "2")], ["甲法", "甲法", "乙法", "乙法"],
+                      ["法律"] * 4)
+    bound = ranker.bind(index)
+    evidence = LayEvidence(bm25=RowScores("bm25", np.array([3.0, 0.0, 1.0, 2.0])),
+                           dense=TopScores("dense", np.array([1, 2, 0]), np.array([0.9, 0.8, 0.5])))
+    mask = np.ones(4, dtype=bool)
+    ranked = bound.rank("问题", evidence, mask, n=4)
+    assert [p for p, _ in ranked] == [1, 2, 0, 3] == [p for p, _ in bound.rank("问题", evidence, mask, n=4)]
+    assert [s for _, s in ranked] == sorted((s for _, s in ranked), reverse=True)
+
+
+def test_plain_fusion_ranks_from_the_two_sources_scores():
+    from knowledge.ranking.fusion import fused_ranking
+    from knowledge.ranking.sources import SourceScores
+
+    lexical = SourceScores("lexical", {"a": 9.0, "b": 1.0})
+    dense = SourceScores("dense", {"b": 0.9, "c": 0.8, "a": 0.1})
+    assert [d for d, _ in fused_ranking(lexical, dense, 0.5)] == ["b", "a", "c"]
+    assert [d for d, _ in fused_ranking(lexical, dense, 0.0)] == ["a", "b"]       # lexical only

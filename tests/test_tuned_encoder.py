@@ -76,7 +76,7 @@ def low_rank_model(seed: int, rank: int = 4, targets=("query", "value")):
     import torch
     from transformers import AutoModel
 
-    from evals.lab.query_lora import low_ranks, with_low_ranks
+    from ingest.ranking.query_lora import low_ranks, with_low_ranks
 
     torch.manual_seed(seed)
     model = with_low_ranks(AutoModel.from_pretrained(BASE).eval(), targets, rank)
@@ -91,7 +91,7 @@ def test_merged_weights_compute_what_the_trained_low_rank_layers_compute(tmp_pat
     import torch
     from transformers import AutoModel, AutoTokenizer
 
-    from evals.lab.query_lora import deltas_of
+    from ingest.ranking.query_lora import deltas_of
 
     trained = low_rank_model(0, rank=8, targets=tuple(TARGETS))   # every kind, feed-forward included
     deltas = deltas_of(trained, "m")
@@ -112,7 +112,7 @@ def test_a_fit_at_a_higher_rank_ships_deltas_of_the_kept_rank():
     keeps its own rank."""
     from types import SimpleNamespace
 
-    from evals.lab.query_lora import LoRAConfig, QueryLoRA, deltas_of, low_ranks
+    from ingest.ranking.query_lora import LoRAConfig, QueryLoRA, deltas_of, low_ranks
 
     rng = np.random.default_rng(0)
     articles = rng.normal(size=(20, 384)).astype(np.float32)
@@ -129,11 +129,11 @@ def test_a_fit_at_a_higher_rank_ships_deltas_of_the_kept_rank():
 
 @needs_model
 def test_a_soup_holds_the_mean_delta_cut_back_to_the_rank_asked():
-    """The shipped deltas are the mean of several fits' deltas (evals.lab.query_lora.soup); with
+    """The shipped deltas are the mean of several fits' deltas (ingest.ranking.query_lora.soup); with
     room for it the mean is exact, with less the best approximation of that rank (SVD)."""
     import torch
 
-    from evals.lab.query_lora import low_ranks, soup
+    from ingest.ranking.query_lora import low_ranks, soup
 
     def delta_products(model):
         return [(low.A @ low.B).detach().numpy() for _, _, low in low_ranks(model)]
@@ -211,15 +211,16 @@ def test_the_ranker_takes_the_tuned_encoder_when_built_and_the_adapter_otherwise
 
 @shipped
 @needs_model
-def test_lay_search_through_the_tuned_encoder_finds_the_wage_article(small_kb):
+def test_lay_search_through_the_tuned_encoder_finds_the_wage_article(small_kb, monkeypatch):
     from knowledge.docmeta import SearchFilters
     from knowledge.ranking.pipeline import IndexKeys
 
     retriever = small_kb.retriever
     ranker = LayRanker.load(model_id=retriever.embedder.model_id, model_dir=MODELS)
     assert ranker.tuned is not None
-    bound = ranker.bind(IndexKeys.from_catalog(retriever.catalog, retriever.docmeta.doc_ids))
+    monkeypatch.setattr(retriever, "ranker", ranker.bind(IndexKeys.from_catalog(retriever.catalog,
+                                                                               retriever.docmeta.doc_ids)))
     mask = retriever.docmeta.mask(SearchFilters(kind="statute"))
-    ranked = bound.search(retriever, QUESTIONS[0], mask, n=20)
+    ranked = retriever.lay_ranked(QUESTIONS[0], mask, n=20)
     info = retriever.catalog.docs_for_hits([d for d, _ in ranked[:5]])
     assert ("劳动合同法", "38") in {(info[d]["law"], info[d]["article_id"]) for d, _ in ranked[:5]}

@@ -2,4 +2,7 @@
 dev share once, then scores retrieval pipelines with vectorised numpy and honest k-fold splits.
 
     python -m evals.lab.run            # ablation table, held-out folds
+
+It measures; the shipped ranking files are built by `python -m ingest.ranking.build`, whose parts
+(ingest/ranking/) the lab refits per fold.
 """

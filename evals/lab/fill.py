@@ -14,7 +14,7 @@ import numpy as np
 from evals.lab.heldout import fold_outputs, shipped_scores
 from evals.lab.metrics import evaluate
 from evals.lab.misses import ranked_held_out
-from evals.lab.priors import gold_matrix
+from ingest.ranking.priors import gold_matrix
 from evals.lab.run import ROOT, SHARED, load_lab
 from knowledge.ranking.features import adjacent_positions
 from knowledge.ranking.tail import fill_tail, proposals_from_neighbours, tail_proposals
@@ -59,7 +59,7 @@ def law_round_robin(base: np.ndarray, law_code: np.ndarray, laws: int, per_law: 
 
 
 def rows(data, outputs, law_code, scheme):
-    from evals.lab.questions import folds
+    from ingest.ranking.questions import folds
 
     fold = folds(data.questions, len(outputs), scheme)
     ranked = ranked_held_out(outputs, shipped_scores(data, outputs))
@@ -99,7 +99,8 @@ def rows(data, outputs, law_code, scheme):
 
     def shipped(q: int, b: np.ndarray) -> np.ndarray:
         train, G = known[fold[q]]
-        return fill_tail(b, tail_proposals(b, data.query_vecs[train] @ data.query_vecs[q], G, adjacent_of), 100)
+        near = proposals_from_neighbours(data.query_vecs[train] @ data.query_vecs[q], G)
+        return fill_tail(b, tail_proposals(b, near, adjacent_of), 100)
 
     score("shipped: top 20 kept, neighbour gold + ±1 of top 10", [shipped(q, b) for q, b in zip(qs, base)])
     for laws, per_law, reserve in ((3, 20, 30), (5, 10, 30)):

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from evals.lab.questions import folds
+from ingest.ranking.questions import folds
 
 log = logging.getLogger("evals.lab")
 
@@ -43,7 +43,7 @@ def cache_file(data_dir: Path, scheme: str, k: int) -> Path:
 def adapted_scores(data, train: np.ndarray, test: np.ndarray, cache: Path) -> tuple[np.ndarray, np.ndarray]:
     """fold_adapter's (training, held-out) adapted score rows, cached as their top TOP_DEPTH
     entries: the features only ever read those (the dense sides are ANN top lists)."""
-    from evals.lab.adapter import fold_adapter
+    from ingest.ranking.adapter import fold_adapter
     from knowledge.ranking.scoring import TOP_DEPTH
 
     n = data.article_vecs.shape[0]
@@ -65,9 +65,9 @@ def adapted_scores(data, train: np.ndarray, test: np.ndarray, cache: Path) -> tu
 
 
 def build(data, scheme: str, data_dir: Path, k: int = 5) -> list[FoldOutput]:
-    from evals.lab.training import SHIPPED_FEATURES
+    from ingest.ranking.training import SHIPPED_FEATURES
     from evals.lab.run import fold_features
-    from evals.lab.training import fit_listwise, sample_negatives
+    from ingest.ranking.training import fit_listwise, sample_negatives
 
     fold = folds(data.questions, k, scheme)
     out = []
@@ -101,9 +101,9 @@ def load(path: Path) -> list[FoldOutput]:
 
 
 def shipped_scores(data, outputs: list[FoldOutput]) -> list[np.ndarray]:
-    """Per fold, the held-out scores of the shipped reranker (evals.lab.training.fit_shipped)
+    """Per fold, the held-out scores of the shipped reranker (ingest.ranking.training.fit_shipped)
     fitted on that fold's cached training features."""
-    from evals.lab.training import fit_shipped
+    from ingest.ranking.training import fit_shipped
 
     return [fit_shipped(o.train_features, o.train_candidates, [data.gold[i] for i in o.train]).scores(o.features)
             for o in outputs]

@@ -8,12 +8,12 @@ import time
 
 def lay_ranking_rankings(retriever, questions: list[dict], gold_of, mask, depth: int = 100
                          ) -> tuple[list[tuple[list, set]], float]:
-    """(ranked (law, article) keys, gold keys) per question through retriever.ranker, and the seconds
+    """(ranked (law, article) keys, gold keys) per question through the lay ranker, and the seconds
     it took. `gold_of(question)` gives the gold keys."""
     rankings = []
     started = time.perf_counter()
     for i, q in enumerate(questions, 1):
-        ranked = retriever.ranker.search(retriever, q["question"], mask, n=depth * 2)
+        ranked = retriever.lay_ranked(q["question"], mask, n=depth * 2)
         info = retriever.catalog.docs_for_hits([d for d, _ in ranked])
         keys, seen = [], set()
         for doc_id, _ in ranked:

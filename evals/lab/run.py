@@ -10,25 +10,22 @@ from __future__ import annotations
 import argparse
 import logging
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from evals.lab.corpus import LabCorpus, load_corpus
-from evals.lab.lexical import SparseBM25, bag, corpus_tokens
 from evals.lab.metrics import evaluate, top_k
-from evals.lab.priors import article_counts, article_prior, gold_matrix, law_prior, leave_one_out
-from evals.lab.questions import Question, folds, load_questions
-from evals.lab.training import SHIPPED_FEATURES, fit_listwise, fit_shipped, sample_negatives
-from knowledge.ranking.reranker import DENSE_FEATURES
-from knowledge.ranking.tail import fill_tail, tail_proposals
-from knowledge.ranking.features import FEATURES, ArticleStatics, ComponentScores, adjacent_positions, candidate_features
-from knowledge.ranking.scoring import WIDE_NEIGHBOURS, WIDE_TEMPERATURE, RowTop, Side, neighbour_votes
+# ROOT, SHARED, load_lab, DENSE_FEATURES: also imported from here by the other lab commands
+from ingest.ranking.data import ROOT, SHARED, LabData, fold_features, load_lab  # noqa: F401
+from ingest.ranking.priors import gold_matrix
+from ingest.ranking.questions import folds
+from ingest.ranking.training import SHIPPED_FEATURES, fit_listwise, fit_shipped, sample_negatives
+from knowledge.ranking.reranker import DENSE_FEATURES  # noqa: F401
+from knowledge.ranking.tail import fill_tail, proposals_from_neighbours, tail_proposals
+from knowledge.ranking.features import FEATURES, adjacent_positions
+from knowledge.ranking.scoring import RowTop
 
 log = logging.getLogger("evals.lab")
-ROOT = Path(__file__).resolve().parents[2]
-SHARED = ROOT.parent / "shared"
 
 BASE = ("dense", "dense_norm", "bm25_norm")
 CHAPTER = ("chapter_dense", "chapter_adapted", "chapter_bm25", "chapter_neighbours")
@@ -59,86 +56,6 @@ SHIPPED_ROW = "shipped reranker (linear + hidden layer)"
 TAIL_ROW = "shipped + tail (21–100) = product"
 
 
-@dataclass
-class LabData:
-    corpus: LabCorpus
-    questions: list[Question]
-    query_vecs: np.ndarray
-    article_vecs: np.ndarray | None
-    bm25: np.ndarray
-    expansion: np.ndarray
-    dense: np.ndarray | None
-
-    @property
-    def gold(self) -> list[list[int]]:
-        return [q.gold for q in self.questions]
-
-    @property
-    def gold_total(self) -> list[int]:
-        return [q.gold_total for q in self.questions]
-
-
-def load_lab(laws_dir: Path, questions_file: Path, data_dir: Path, use_dense: bool = True,
-             subset_with_vectors: bool = False) -> LabData:
-    """`subset_with_vectors`: while the ingest is still embedding, restrict the corpus to the
-    articles whose vectors are already cached (a random-like part of the national corpus; the
-    numbers are then an estimate on that part, not the target metric)."""
-    from knowledge.embeddings import load_embedder
-    from knowledge.lexical import LegalTokenizer
-    from knowledge.ranking.vocabulary import QueryExpander
-    from evals.lab.corpus import sub_corpus
-    from evals.lab.vectors import article_vectors_from_cache, cached_article_vectors
-
-    cache = data_dir / "lab"
-    t = time.perf_counter()
-    corpus = load_corpus(laws_dir, cache)
-    tokenizer = LegalTokenizer(set(corpus.laws))
-    tokens = corpus_tokens(corpus, tokenizer, cache)
-    embedder = load_embedder()
-    subset_vecs = None
-    if subset_with_vectors:
-        hits = cached_article_vectors(corpus, data_dir / "kb" / "embeddings.sqlite3", embedder.model_id)
-        keep = sorted(hits)
-        subset_vecs = np.stack([hits[i] for i in keep]).astype(np.float32)
-        corpus, tokens = sub_corpus(corpus, keep), [tokens[i] for i in keep]
-    questions = load_questions(questions_file, corpus, subset=subset_with_vectors)
-    log.info("corpus %d articles (%s), %d questions  [%.1fs]", len(corpus), corpus.source, len(questions),
-             time.perf_counter() - t)
-    bm25 = SparseBM25(tokens)
-    expander = QueryExpander.load()
-    texts = [q.text for q in questions]
-    lexical = bm25.scores([bag(tokenizer.tokens(x)) for x in texts])
-    expansion = bm25.scores([bag(tokenizer.tokens(expander.expand(x))) for x in texts])
-    log.info("BM25 + expansion scored  [%.1fs]", time.perf_counter() - t)
-    query_vecs = question_vectors_by_id(questions_file, [q.qid for q in questions], embedder, cache)
-    article_vecs = dense = None
-    if subset_vecs is not None:
-        article_vecs = subset_vecs if use_dense else None
-    elif use_dense:
-        article_vecs, found = article_vectors_from_cache(corpus, data_dir / "kb" / "embeddings.sqlite3",
-                                                         embedder.model_id, cache)
-        if article_vecs is None:
-            log.warning("only %d of %d articles have vectors in the embedding cache", found, len(corpus))
-    if article_vecs is not None:
-        dense = query_vecs @ article_vecs.T
-        log.info("dense scored  [%.1fs]", time.perf_counter() - t)
-    else:
-        log.warning("no article vectors: dense features are left out")
-    return LabData(corpus, questions, query_vecs, article_vecs, lexical, expansion, dense)
-
-
-def question_vectors_by_id(questions_file: Path, qids: list[int], embedder, cache: Path) -> np.ndarray:
-    """Vectors of the given questions, computed once for the whole share (cached)."""
-    import json
-
-    from evals.lab.vectors import question_vectors
-
-    rows = [json.loads(line) for line in questions_file.read_text(encoding="utf-8").splitlines() if line.strip()]
-    vectors = question_vectors([r["question"] for r in rows], embedder, cache)
-    row_of = {r["id"]: i for i, r in enumerate(rows)}
-    return vectors[[row_of[q] for q in qids]]
-
-
 def _sparse_rows(top: RowTop, values: np.ndarray, n: int) -> np.ndarray:
     out = np.zeros((top.idx.shape[0], n), dtype=np.float32)
     np.put_along_axis(out, top.idx, values, axis=1)
@@ -146,7 +63,7 @@ def _sparse_rows(top: RowTop, values: np.ndarray, n: int) -> np.ndarray:
 
 
 def fixed_fusion(data: LabData, dense_weight: float = 0.6, depth: int = 100) -> np.ndarray:
-    """The retriever's rule (knowledge.retriever.fuse): each side min-max normalised over its top
+    """The retriever's rule (knowledge.ranking.fusion.fuse): each side min-max normalised over its top
     `depth`, weighted sum, a side's missing document counts 0."""
     fused = np.zeros_like(data.bm25, dtype=np.float32)
     for scores, weight in ((data.bm25, 1 - dense_weight), (data.dense, dense_weight)):
@@ -166,37 +83,6 @@ def reciprocal_rank_fusion(data: LabData, k: int = 60, depth: int = 1000) -> np.
             ranks = np.broadcast_to(np.arange(1, top.idx.shape[1] + 1, dtype=np.float32), top.idx.shape)
             fused += _sparse_rows(top, 1.0 / (k + ranks), scores.shape[1])
     return fused
-
-
-def _side(rows: np.ndarray | None, top_only: bool = False) -> Side | None:
-    return None if rows is None else Side.from_rows(rows, top_only=top_only)
-
-
-def fold_features(data: LabData, train: np.ndarray, rows: np.ndarray, adapted: np.ndarray | None,
-                  is_train: bool, width: int = 700) -> tuple[np.ndarray, np.ndarray]:
-    corpus = data.corpus
-    gold = data.gold
-    G = gold_matrix([gold[i] for i in train], len(corpus))
-    counts = article_counts(G)
-    law_code = corpus.law_codes()[0]
-    statics = ArticleStatics.build(corpus.laws, corpus.levels, article_prior(counts), law_prior(counts, law_code),
-                                   paths=corpus.paths, sequence=corpus.sequence(), lengths=corpus.lengths())
-    sims = data.query_vecs[rows] @ data.query_vecs[train].T
-    if is_train:
-        sims[np.arange(len(rows)), np.arange(len(rows))] = -1.0    # rows == train: leave self out
-    votes = neighbour_votes(sims, G)
-    wide = neighbour_votes(sims, G, WIDE_NEIGHBOURS, WIDE_TEMPERATURE)
-    # dense sides as the product sees them: ANN top lists only
-    scores = ComponentScores(dense=_side(None if data.dense is None else data.dense[rows], top_only=True),
-                             adapted=_side(adapted, top_only=True), bm25=_side(data.bm25[rows]),
-                             expansion=_side(data.expansion[rows]), neighbours=_side(votes),
-                             wide_votes=wide)
-    candidates = scores.candidates(width)
-    feats = candidate_features([data.questions[i].text for i in rows], scores, statics, candidates)
-    if is_train:
-        leave_one_out(feats, candidates, [gold[i] for i in rows], counts, statics.law_code,
-                      FEATURES.index("article_prior"), FEATURES.index("law_prior"))
-    return feats, candidates
 
 
 def run(data: LabData, k: int = 5, scheme: str = "interleaved", adapter_fn=None) -> list[tuple[str, dict]]:
@@ -252,7 +138,7 @@ def product_tail(data: LabData, train: np.ndarray, test: np.ndarray, ranked: np.
     out = np.full((len(test), 100), -1, dtype=np.int64)
     for r in range(len(test)):
         row = ranked[r][ranked[r] >= 0]
-        row = fill_tail(row, tail_proposals(row, sims[r], G, adjacent), 100)
+        row = fill_tail(row, tail_proposals(row, proposals_from_neighbours(sims[r], G), adjacent), 100)
         out[r, :len(row)] = row
     return out
 
@@ -273,7 +159,7 @@ def held_out_ablation(folds_k: int = 5, scheme: str = "interleaved", subset_with
     data = load_lab(laws_dir, questions_file, data_dir, subset_with_vectors=subset_with_vectors)
     adapter_fn = None
     if adapter:
-        from evals.lab.adapter import fold_adapter as adapter_fn
+        from ingest.ranking.adapter import fold_adapter as adapter_fn
     rows = run(data, folds_k, scheme, adapter_fn)
     about = (f"{folds_k}-fold held-out means, {scheme} folds by question id, {len(data.questions)} questions, "
              f"{len(data.corpus)} articles ({data.corpus.source})")

@@ -14,12 +14,12 @@ import logging
 
 import numpy as np
 
-from evals.lab.adapter import fold_adapter
-from evals.lab.training import SHIPPED_FEATURES
+from ingest.ranking.adapter import fold_adapter
+from ingest.ranking.training import SHIPPED_FEATURES
 from evals.lab.metrics import evaluate
-from evals.lab.questions import folds
+from ingest.ranking.questions import folds
 from evals.lab.run import ROOT, SHARED, fold_features, load_lab
-from evals.lab.training import fit_listwise, sample_negatives
+from ingest.ranking.training import fit_listwise, sample_negatives
 from knowledge.ranking.features import FEATURES
 
 RERANK_DEPTH = 300

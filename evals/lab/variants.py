@@ -13,7 +13,7 @@ import numpy as np
 from evals.lab.heldout import fold_outputs, load
 from evals.lab.metrics import evaluate
 from evals.lab.run import ROOT, SHARED, load_lab
-from evals.lab.training import fit_listwise, sample_negatives
+from ingest.ranking.training import fit_listwise, sample_negatives
 from knowledge.ranking.features import ADJACENT_FEATURES, FEATURES
 
 CHAPTER = ("chapter_dense", "chapter_adapted", "chapter_bm25", "chapter_neighbours")

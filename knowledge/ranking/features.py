@@ -82,10 +82,11 @@ class ArticleStatics:
     def build(cls, laws: list[str], levels: list[str], article_prior: np.ndarray | None = None,
               law_prior: np.ndarray | None = None, paths: list | None = None,
               sequence: tuple[np.ndarray, np.ndarray] | None = None,
-              lengths: np.ndarray | None = None) -> "ArticleStatics":
+              lengths: np.ndarray | None = None, headings: bool = True) -> "ArticleStatics":
         """`paths`: each article's heading path (编/章/节 titles); None groups chapters by law.
         `sequence`: (group, ordinal) per article, the articles of one law version in order (None:
-        no article has a neighbour). `lengths`: characters per article text (None: all 0)."""
+        no article has a neighbour). `lengths`: characters per article text (None: all 0).
+        `headings`: weigh the heading names (only heading_in_query reads them)."""
         names = sorted(set(laws))
         code_of = {n: i for i, n in enumerate(names)}
         law_code = np.array([code_of[l] for l in laws], dtype=np.int64)
@@ -96,7 +97,8 @@ class ArticleStatics:
         for i, level in enumerate(levels):
             onehot[i, LEVEL_NAMES.index(LEVEL_FEATURES.get(level, "level_other"))] = 1.0
         n = len(laws)
-        return cls(law_code, chapter_code, [title_stem(nm) for nm in names], onehot, heading_weights(list(chapter_of)),
+        return cls(law_code, chapter_code, [title_stem(nm) for nm in names], onehot,
+                   heading_weights(list(chapter_of)) if headings else [],
                    article_prior if article_prior is not None else np.zeros(n, np.float32),
                    law_prior if law_prior is not None else np.zeros(n, np.float32),
                    adjacent_positions(*sequence) if sequence is not None else np.full((n, 2), -1, np.int64),
@@ -149,62 +151,67 @@ class ComponentScores:
 def candidate_features(queries: list[str], scores: ComponentScores, statics: ArticleStatics,
                        candidates: np.ndarray, needed=None) -> np.ndarray:
     """(n_queries, n_candidates, len(FEATURES)); candidates are article positions (−1 = padding,
-    its features are zeros). `needed`: when given, heading_in_query (a Python loop, ~1 ms a query)
-    and the adjacent_* features are only computed if they are among them."""
+    its features are zeros). `needed`: when given, only these features are computed (the others
+    stay 0: a reranker that gives a feature no weight does not pay for it)."""
     n, c = candidates.shape
     safe = np.maximum(candidates, 0)
     out = np.zeros((n, c, len(FEATURES)), dtype=np.float32)
     col = {name: i for i, name in enumerate(FEATURES)}
-    if scores.dense is not None:
-        raw = scores.dense.at(candidates)
-        out[:, :, col["dense"]] = raw
-        out[:, :, col["dense_norm"]] = scores.dense.top.norm(raw)
-        out[:, :, col["law_dense"]] = law_soft_max(scores.dense.top, True, statics.law_code, candidates)
-        out[:, :, col["chapter_dense"]] = law_soft_max(scores.dense.top, True, statics.chapter_code, candidates)
-    if scores.adapted is not None:
-        raw = scores.adapted.at(candidates)
-        out[:, :, col["adapted"]] = raw
-        out[:, :, col["adapted_norm"]] = scores.adapted.top.norm(raw)
-        out[:, :, col["law_adapted"]] = law_soft_max(scores.adapted.top, True, statics.law_code, candidates)
-        out[:, :, col["chapter_adapted"]] = law_soft_max(scores.adapted.top, True, statics.chapter_code,
-                                                         candidates)
+
+    def wanted(*names: str) -> bool:
+        return needed is None or any(name in needed for name in names)
+
+    def put(name: str, compute) -> None:
+        if wanted(name):
+            out[:, :, col[name]] = compute()
+
+    for name, side in (("dense", scores.dense), ("adapted", scores.adapted)):
+        if side is not None and wanted(name, f"{name}_norm"):
+            raw = side.at(candidates)
+            put(name, lambda: raw)
+            put(f"{name}_norm", lambda: side.top.norm(raw))
+        if side is not None:
+            put(f"law_{name}", lambda: law_soft_max(side.top, True, statics.law_code, candidates))
+            put(f"chapter_{name}", lambda: law_soft_max(side.top, True, statics.chapter_code, candidates))
     if scores.bm25 is not None:
-        out[:, :, col["bm25_norm"]] = scores.bm25.top.norm(scores.bm25.at(candidates))
-        out[:, :, col["law_bm25"]] = law_soft_max(scores.bm25.top, True, statics.law_code, candidates)
-        out[:, :, col["chapter_bm25"]] = law_soft_max(scores.bm25.top, True, statics.chapter_code, candidates)
+        bm25 = scores.bm25
+        put("bm25_norm", lambda: bm25.top.norm(bm25.at(candidates)))
+        put("law_bm25", lambda: law_soft_max(bm25.top, True, statics.law_code, candidates))
+        put("chapter_bm25", lambda: law_soft_max(bm25.top, True, statics.chapter_code, candidates))
     if scores.expansion is not None:
+        expansion = scores.expansion
         # questions without any matched lay phrase have an all-zero expansion row: keep it zero
-        has = scores.expansion.top.vals[:, :1] > 0
-        out[:, :, col["expansion_norm"]] = np.where(
-            has, scores.expansion.top.norm(scores.expansion.at(candidates)), 0.0)
+        has = expansion.top.vals[:, :1] > 0
+        put("expansion_norm", lambda: np.where(has, expansion.top.norm(expansion.at(candidates)), 0.0))
     if scores.neighbours is not None:
-        out[:, :, col["neighbours"]] = scores.neighbours.at(candidates)
-        out[:, :, col["law_neighbours"]] = law_soft_max(scores.neighbours.top, False, statics.law_code,
-                                                        candidates, temperature=0.05)
-        out[:, :, col["chapter_neighbours"]] = law_soft_max(scores.neighbours.top, False, statics.chapter_code,
-                                                            candidates, temperature=0.05)
+        votes = scores.neighbours
+        put("neighbours", lambda: votes.at(candidates))
+        put("law_neighbours", lambda: law_soft_max(votes.top, False, statics.law_code, candidates, temperature=0.05))
+        put("chapter_neighbours", lambda: law_soft_max(votes.top, False, statics.chapter_code, candidates,
+                                                       temperature=0.05))
     adjacent = statics.adjacent[safe]              # (n, c, 2)
     for name, side, normalised, missing in (("adjacent_dense", scores.dense, True, None),
                                             ("adjacent_bm25", scores.bm25, True, None),
                                             ("adjacent_neighbours", scores.neighbours, False, 0.0)):
-        if side is not None and (needed is None or name in needed):     # ~1 ms a query: only when used
-            out[:, :, col[name]] = _best_adjacent(side, adjacent, normalised, missing)
-    out[:, :, col["log_length"]] = statics.log_length[safe]
+        if side is not None:
+            put(name, lambda: _best_adjacent(side, adjacent, normalised, missing))
+    put("log_length", lambda: statics.log_length[safe])
     if scores.wide_votes is not None:
-        out[:, :, col["wide_neighbours"]] = np.take_along_axis(scores.wide_votes, safe, axis=1)
-    out[:, :, col["article_prior"]] = statics.article_prior[safe]
-    out[:, :, col["law_prior"]] = statics.law_prior[safe]
-    out[:, :, col["level_law"]:col["level_other"] + 1] = statics.level_onehot[safe]
+        put("wide_neighbours", lambda: np.take_along_axis(scores.wide_votes, safe, axis=1))
+    put("article_prior", lambda: statics.article_prior[safe])
+    put("law_prior", lambda: statics.law_prior[safe])
+    if wanted(*LEVEL_NAMES):
+        out[:, :, col["level_law"]:col["level_other"] + 1] = statics.level_onehot[safe]
     codes = statics.law_code[safe]
     chapter_codes = statics.chapter_code[safe]
     for i, query in enumerate(queries):
-        hit_laws = [j for j, s in enumerate(statics.law_stems) if s and s in query]
-        if hit_laws:
-            out[i, :, col["title_in_query"]] = np.isin(codes[i], hit_laws)
-        if needed is not None and "heading_in_query" not in needed:
-            continue
-        unique, inverse = np.unique(chapter_codes[i], return_inverse=True)
-        match = np.array([heading_match(query, statics.chapter_headings[c]) for c in unique], dtype=np.float32)
-        out[i, :, col["heading_in_query"]] = match[inverse]
+        if wanted("title_in_query"):
+            hit_laws = [j for j, s in enumerate(statics.law_stems) if s and s in query]
+            if hit_laws:
+                out[i, :, col["title_in_query"]] = np.isin(codes[i], hit_laws)
+        if wanted("heading_in_query"):
+            unique, inverse = np.unique(chapter_codes[i], return_inverse=True)
+            match = np.array([heading_match(query, statics.chapter_headings[c]) for c in unique], dtype=np.float32)
+            out[i, :, col["heading_in_query"]] = match[inverse]
     out[candidates < 0] = 0.0
     return out

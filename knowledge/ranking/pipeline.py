@@ -1,8 +1,9 @@
-"""LayRanker: the retrieval pipeline for lay questions, on top of the retriever's BM25 and Chroma.
+"""LayRanker: the ranker for lay questions, over the scores of the retrieval sources
+(knowledge.ranking.sources; the retriever runs them and hands their scores over).
 
     ranker = LayRanker.load(model_id=embedder.model_id)         # learned files, at start-up
     bound = ranker.bind(IndexKeys.from_catalog(catalog, docmeta.doc_ids))
-    ranked = bound.search(retriever, query, mask, include_history, n)   # [(doc_id, score)] best first
+    ranked = bound.rank(query, LayEvidence(bm25=…, dense=…, …), mask, n)   # [(position, score)] best first
 
 Sides: BM25 of the question, BM25 of its vocabulary-bridge expansion, dense (e5) and adapted-dense
 ANN top lists, votes of similar known questions; candidates = their union; a linear reranker over
@@ -26,10 +27,11 @@ from knowledge.ranking.features import ArticleStatics, ComponentScores, candidat
 from knowledge.ranking.known import (AnswerCounts, ArticleKey, KnownFileError, KnownQuestions, article_prior,
                                      law_prior)
 from knowledge.ranking.reranker import LinearReranker, RerankerFileError
-from knowledge.ranking.scoring import TOP_DEPTH, WIDE_NEIGHBOURS, WIDE_TEMPERATURE, Side, neighbour_votes
+from knowledge.ranking.scoring import Side
+from knowledge.ranking.sources import KnownAnswers, KnownAnswerScores, RowScores, TopScores
 from knowledge.ranking.tail import fill_tail, tail_proposals
 from knowledge.ranking.vocabulary import QueryExpander
-from knowledge.telemetry import RETRIEVAL_STAGE_SECONDS, stage_timer
+from knowledge.telemetry import RETRIEVAL_STAGE_SECONDS
 
 log = logging.getLogger(__name__)
 
@@ -124,14 +126,6 @@ class LayRanker:
         return BoundRanker(self, index)
 
 
-def _beside(pool, work):
-    """`work` started on `pool` (or left to run on the caller's thread when there is none); call
-    what this returns for its result."""
-    if pool is None:
-        return work
-    return pool.submit(work).result
-
-
 def _model_part(path: Path, loader, model_id: str | None):
     """A learned file tied to an embedding model, or None (logged) when absent, broken, or made for
     another model than `model_id`."""
@@ -146,134 +140,104 @@ def _model_part(path: Path, loader, model_id: str | None):
     return part
 
 
+@dataclass
+class LayEvidence:
+    """What the sources said about one question, as the lay ranker reads it (absent: None)."""
+
+    bm25: RowScores
+    expansion: RowScores | None = None       # BM25 of the question's lay-vocabulary expansion
+    dense: TopScores | None = None           # the search model's query vector
+    adapted: TopScores | None = None         # the tuned encoder's (or linear adapter's) query vector
+    known: KnownAnswerScores | None = None
+
+
 class BoundRanker:
-    """A LayRanker resolved against one index: priors and known answers as index positions."""
+    """A LayRanker resolved against one index: per-article features (priors among them, only when
+    the reranker weighs them) and the known answers as a source over index positions. `rank` is a
+    pure function of one question's LayEvidence."""
 
     def __init__(self, ranker: LayRanker, index: IndexKeys):
         self.ranker = ranker
+        used = ranker.reranker.used
         n = len(index.keys)
         position_of = {k: i for i, k in enumerate(index.keys) if k is not None}
         sequence = (index.versions, index.ordinals) if index.versions is not None else None
         statics = ArticleStatics.build(index.laws, index.levels, paths=index.paths, sequence=sequence,
-                                       lengths=index.lengths)
-        if ranker.counts is not None:
+                                       lengths=index.lengths, headings="heading_in_query" in used)
+        if ranker.counts is not None and {"article_prior", "law_prior"} & used:
             counts = ranker.counts.at(position_of, n)
-            statics.article_prior = article_prior(counts)
-            statics.law_prior = law_prior(counts, statics.law_code)
+            if "article_prior" in used:
+                statics.article_prior = article_prior(counts)
+            if "law_prior" in used:
+                statics.law_prior = law_prior(counts, statics.law_code)
         self.statics = statics
-        self.known_gold = ranker.known.gold_matrix(position_of, n) if ranker.known is not None else None
-        self._sizes: dict[str, int] = {}       # collection sizes (a served generation never changes)
+        self.known_answers = (KnownAnswers(ranker.known.vectors, ranker.known.gold_matrix(position_of, n))
+                              if ranker.known is not None else None)
 
-    # ---- the dense sides ------------------------------------------------------------------------
-    @stage_timer("dense")
-    def _ann(self, retriever, vectors: np.ndarray, mask: np.ndarray, include_history: bool,
-             n: int) -> list[tuple[np.ndarray, np.ndarray]]:
-        """Per query vector: the top `n` (positions, cosines) passing `mask`, all vectors in one Chroma
-        query per collection (over-fetched 2× when the filter drops documents of that collection,
-        then masked here)."""
-        from knowledge.vectors import CURRENT, HISTORY
+    # ---- what the ranker asks of the sources ---------------------------------------------------
+    @property
+    def uses_dense(self) -> bool:
+        return self.ranker.reranker.uses_dense
 
-        position = retriever.docmeta.position.get
-        found: list[list[tuple[np.ndarray, np.ndarray]]] = [[] for _ in vectors]
-        for role in ((CURRENT, HISTORY) if include_history else (CURRENT,)):
-            collection = retriever.vectors.collections.get(role)
-            if role not in self._sizes:
-                self._sizes[role] = collection.count() if collection is not None else 0
-            size = self._sizes[role]
-            if size == 0:
-                continue
-            # over-fetch only when the filter drops documents of this collection
-            fetch = n if retriever.docmeta.keeps_all(mask, current=role == CURRENT) else 2 * n
-            res = collection.query(query_embeddings=[v.astype(np.float32) for v in vectors],
-                                   n_results=min(fetch, size), include=["distances"])
-            for j, (ids, dists) in enumerate(zip(res["ids"], res["distances"])):
-                at = np.fromiter((position(d, -1) for d in ids), dtype=np.int64, count=len(ids))
-                keep = at >= 0
-                keep[keep] = mask[at[keep]]
-                found[j].append((at[keep], 1.0 - np.asarray(dists, dtype=np.float64)[keep]))
-        return [_best_first(parts, n) for parts in found]
+    @property
+    def uses_wide_votes(self) -> bool:
+        return self.ranker.reranker.uses("wide_neighbours")
 
-    def _dense_sides(self, retriever, vectors: np.ndarray, mask: np.ndarray,
-                     include_history: bool) -> list[Side]:
-        """Dense sides (plain and adapted query vector) from the ANN top lists alone."""
-        tops = self._ann(retriever, vectors, mask, include_history, TOP_DEPTH)
-        return [Side.from_top(at, similarity) for at, similarity in tops]
+    @property
+    def tunes_queries(self) -> bool:
+        """Whether the adapted query vector comes from the tuned encoder (see adapted_vector)."""
+        return self.ranker.tuned is not None and self.uses_dense
 
-    # ---- search ----------------------------------------------------------------------------------
-    def search(self, retriever, query: str, mask: np.ndarray, include_history: bool = False,
-               n: int = 100) -> list[tuple[str, float]]:
-        """The best `n` documents passing `mask` for `query`, as (doc_id, score), best first."""
-        ranker = self.ranker
-        expansion = ranker.expander.expand(query)
+    def expansion(self, query: str) -> str:
+        return self.ranker.expander.expand(query)
 
-        def lexical_sides() -> tuple[Side, Side | None]:
-            bm25 = Side.from_rows(np.where(mask, retriever.lexical.scores(query), 0.0)[None, :])
-            if not expansion:
-                return bm25, None
-            return bm25, Side.from_rows(np.where(mask, retriever.lexical.scores(expansion), 0.0)[None, :])
+    def tuned_vector(self, query: str) -> np.ndarray:
+        return self.ranker.tuned.embed_queries([query])[0]
 
-        # BM25 and the tuned encoder on the retriever's helper threads while the query is embedded
-        # (all release the GIL)
-        pool = getattr(retriever, "_pool", None)
-        lexical = _beside(pool, lexical_sides)
-        tuned_vector = None
-        if ranker.tuned is not None and ranker.reranker.uses_dense:
-            tuned_vector = _beside(pool, lambda: ranker.tuned.embed_queries([query])[0])
-        vector = retriever.embedder.embed_queries([query])[0]
-        bm25_side, expansion_side = lexical()
-        scores = ComponentScores(bm25=bm25_side, expansion=expansion_side)
-        if ranker.reranker.uses_dense:
-            vectors = [vector]
-            if tuned_vector is not None:
-                vectors.append(tuned_vector())
-            elif ranker.adapter is not None:
-                vectors.append(ranker.adapter.adapt(vector[None, :])[0])
-            sides = self._dense_sides(retriever, np.stack(vectors), mask, include_history)
-            scores.dense = sides[0]
-            scores.adapted = sides[1] if len(sides) > 1 else None
-        started = time.perf_counter()    # the ranking stage: neighbours, features, reranker
-        if self.known_gold is not None:
-            # einsum, not BLAS: multi-threaded OpenBLAS takes 20-40 ms for this tiny product on a busy CPU
-            similarities = np.einsum("kd,d->k", ranker.known.vectors, vector)[None, :]
-            votes = neighbour_votes(similarities, self.known_gold)
-            scores.neighbours = Side.from_rows(np.where(mask, votes, 0.0))
-            if ranker.reranker.uses("wide_neighbours"):
-                wide = neighbour_votes(similarities, self.known_gold, WIDE_NEIGHBOURS, WIDE_TEMPERATURE)
-                scores.wide_votes = np.where(mask, wide, 0.0)
+    def adapted_vector(self, vector: np.ndarray) -> np.ndarray | None:
+        """The linear adapter's query vector (None: no adapter)."""
+        return self.ranker.adapter.adapt(vector[None, :])[0] if self.ranker.adapter is not None else None
+
+    # ---- ranking ---------------------------------------------------------------------------------
+    def rank(self, query: str, evidence: LayEvidence, mask: np.ndarray, n: int = 100) -> list[tuple[int, float]]:
+        """The best `n` index positions passing `mask`, as (position, score), best first."""
+        started = time.perf_counter()    # the ranking stage: features, reranker, tail
+        scores = ComponentScores(bm25=Side.from_rows(evidence.bm25.row[None, :]),
+                                 expansion=(Side.from_rows(evidence.expansion.row[None, :])
+                                            if evidence.expansion is not None else None))
+        if evidence.dense is not None:
+            scores.dense = Side.from_top(evidence.dense.positions, evidence.dense.values)
+        if evidence.adapted is not None:
+            scores.adapted = Side.from_top(evidence.adapted.positions, evidence.adapted.values)
+        known = evidence.known
+        if known is not None:
+            scores.neighbours = Side.from_rows(known.votes.row[None, :])
+            if known.wide is not None:
+                scores.wide_votes = known.wide.row[None, :]
         candidates = scores.candidates()
-        features = candidate_features([query], scores, self.statics, candidates, ranker.reranker.used)
-        order_scores = ranker.reranker.scores(features)[0]
+        reranker = self.ranker.reranker
+        features = candidate_features([query], scores, self.statics, candidates, reranker.used)
+        order_scores = reranker.scores(features)[0]
         valid = candidates[0] >= 0
         cands, s = candidates[0][valid], order_scores[valid]
         order = np.argsort(-s, kind="stable")
         ranked = cands[order]
-        near = similarities[0] if self.known_gold is not None else None
-        proposals = tail_proposals(ranked, near, self.known_gold, self.statics.adjacent)
+        proposals = tail_proposals(ranked, known.nearest if known is not None else [], self.statics.adjacent)
         ranked = fill_tail(ranked, [p for p in proposals if mask[p]], n)
         # only the reranker's first n can be in the list; a proposal from deeper takes the score above
         score_of = dict(zip(cands[order[:n]].tolist(), s[order[:n]].tolist()))
         RETRIEVAL_STAGE_SECONDS.labels(stage="ranking").observe(time.perf_counter() - started)
-        return _with_scores(retriever.docmeta.doc_ids, ranked[:n], score_of)
+        return _with_scores(ranked[:n], score_of)
 
 
-def _with_scores(doc_ids: list[str], ranked: np.ndarray, score_of: dict[int, float]) -> list[tuple[str, float]]:
-    """(doc_id, score) in the given order; a proposal the reranker did not score takes the score of
-    the one above it, so scores never increase down the list."""
+def _with_scores(ranked: np.ndarray, score_of: dict[int, float]) -> list[tuple[int, float]]:
+    """(position, score) in the given order; a proposal the reranker did not score takes the score
+    of the one above it, so scores never increase down the list."""
     out, last = [], float("inf")
     for p in ranked.tolist():
         last = min(score_of.get(p, last), last)
-        out.append((doc_ids[p], last))
+        out.append((p, last))
     return out
-
-
-def _best_first(parts: list[tuple[np.ndarray, np.ndarray]], n: int) -> tuple[np.ndarray, np.ndarray]:
-    """(positions, similarities) of the collections' results merged, the best `n` first (stable:
-    equal similarities keep the collections' order)."""
-    if not parts:
-        return np.zeros(0, np.int64), np.zeros(0, np.float64)
-    at, similarity = np.concatenate([a for a, _ in parts]), np.concatenate([s for _, s in parts])
-    order = np.argsort(-similarity, kind="stable")[:n]
-    return at[order], similarity[order]
 
 
 def open_bound_ranker(settings, catalog, docmeta, model_id: str,

@@ -52,11 +52,9 @@ def proposals_from_adjacent(ranked: np.ndarray, adjacent: np.ndarray, head: int 
     return out
 
 
-def tail_proposals(ranked: np.ndarray, similarities: np.ndarray | None, neighbour_gold,
-                   adjacent: np.ndarray) -> list[int]:
-    """Every proposal for the slots, in priority order: neighbour gold first, then adjacent
-    articles (`similarities`/`neighbour_gold` None: no known questions, adjacent articles only)."""
-    near = [] if neighbour_gold is None else proposals_from_neighbours(similarities, neighbour_gold)
+def tail_proposals(ranked: np.ndarray, near: list[int], adjacent: np.ndarray) -> list[int]:
+    """Every proposal for the slots, in priority order: `near` (the nearest known questions' gold
+    articles, proposals_from_neighbours; [] without known questions), then adjacent articles."""
     seen = set(near)
     return near + [p for p in proposals_from_adjacent(ranked, adjacent) if p not in seen]
 

@@ -1,13 +1,14 @@
-"""Train the shipped ranking data on the whole dev share and write it to knowledge/ranking/learned/:
-query_lora.npz (the tuned query encoder's deltas) and reranker.json (the reranker over it),
-query_adapter.npz and reranker_adapter.json (the fallback when the tuned encoder is not built),
-answer_counts.json, known_questions.npz.
+"""Build the shipped ranking files: train on the whole STARD dev share and write
+knowledge/ranking/learned/: query_lora.npz (the tuned query encoder's deltas) and reranker.json
+(the reranker over it), query_adapter.npz and reranker_adapter.json (the fallback when the tuned
+encoder is not built), answer_counts.json, known_questions.npz.
 
-    python -m evals.lab.export          # ~15 minutes on 2 cores (21 fine-tunes of the query encoder)
+    python -m ingest.ranking.build          # ~15 minutes on 2 cores (21 fine-tunes of the query encoder)
 
-The held-out quality of exactly these recipes is what `python -m evals.lab.query_lora` (tuned
-encoder, and the adapter row) and `python -m evals.lab.run` report (k-fold); this step only refits
-them on all questions."""
+It needs the national law corpus (../shared/laws), the dev share and the article vectors in the
+embedding cache of `--data-dir` (an ingest of that corpus). The held-out quality of exactly these
+recipes is measured separately, by `python -m evals.lab.query_lora` (tuned encoder, and the
+adapter row) and `python -m evals.lab.run` (k-fold); this step only refits them on all questions."""
 from __future__ import annotations
 
 import argparse
@@ -17,20 +18,21 @@ from pathlib import Path
 
 import numpy as np
 
-from evals.lab.adapter import fold_adapter, train_adapter
-from evals.lab.run import DENSE_FEATURES, ROOT, SHARED, fold_features, load_lab
-from evals.lab.training import SHIPPED_FEATURES, fit_shipped
+from ingest.ranking.adapter import fold_adapter, train_adapter
+from ingest.ranking.data import ROOT, SHARED, fold_features, load_lab
+from ingest.ranking.training import SHIPPED_FEATURES, fit_shipped
 from knowledge.ranking.known import AnswerCounts, KnownQuestions
+from knowledge.ranking.reranker import DENSE_FEATURES
 from knowledge.ranking.pipeline import (ADAPTER_FILE, ADAPTER_RERANKER_FILE, COUNTS_FILE, KNOWN_FILE, LEARNED_DIR,
                                         RERANKER_FILE, TUNED_FILE)
 
 LEARNED_FILES = (TUNED_FILE, RERANKER_FILE, ADAPTER_FILE, ADAPTER_RERANKER_FILE, COUNTS_FILE, KNOWN_FILE)
 
-log = logging.getLogger("evals.lab")
+log = logging.getLogger("ingest.ranking")
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m ingest.ranking.build", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--laws", type=Path, default=SHARED / "laws")
     parser.add_argument("--questions", type=Path, default=SHARED / "evals" / "stard" / "devshare.jsonl")
     parser.add_argument("--data-dir", type=Path, default=ROOT / "data")
@@ -57,7 +59,7 @@ def main(argv: list[str] | None = None) -> None:
             (args.out / name).unlink(missing_ok=True)
         fit_reranker(data, None, model_id, args.out / RERANKER_FILE)
     else:
-        from evals.lab.query_lora import QueryLoRA, cross_fitted, deltas_of
+        from ingest.ranking.query_lora import QueryLoRA, cross_fitted, deltas_of
         from knowledge.embeddings import model_folder
 
         lora = QueryLoRA(data, model_folder(args.data_dir / "models"))

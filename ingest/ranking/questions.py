@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from evals.lab.corpus import LabCorpus
+from ingest.ranking.corpus import LabCorpus
 
 
 @dataclass

@@ -100,9 +100,16 @@ def load_corpus(laws_dir: Path, cache_dir: Path) -> LabCorpus:
     cache = cache_dir / f"corpus-v2-parse-{key}-{repeals_digest()[:8]}.pkl"
     if cache.exists():
         with open(cache, "rb") as fh:
-            return pickle.load(fh)
+            return _CorpusUnpickler(fh).load()
     corpus = _from_records(Path(laws_dir))
     cache_dir.mkdir(parents=True, exist_ok=True)
     with open(cache, "wb") as fh:
         pickle.dump(corpus, fh, protocol=pickle.HIGHEST_PROTOCOL)
     return corpus
+
+
+class _CorpusUnpickler(pickle.Unpickler):
+    """Reads caches written while LabCorpus lived in evals.lab.corpus (before the build moved here)."""
+
+    def find_class(self, module: str, name: str):
+        return super().find_class(__name__ if module == "evals.lab.corpus" else module, name)

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 from scipy import sparse
 
-from evals.lab.corpus import LabCorpus
+from ingest.ranking.corpus import LabCorpus
 
 
 class SparseBM25:

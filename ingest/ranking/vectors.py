@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from evals.lab.corpus import LabCorpus
+from ingest.ranking.corpus import LabCorpus
 
 
 def question_vectors(texts: list[str], embedder, cache_dir: Path) -> np.ndarray:
