@@ -231,7 +231,8 @@ def _quote_shares(counts: Counter) -> dict:
             "deciding_clause_quoted": round(counts["deciding_clause_quoted"] / max(counts["gold_in_top10"], 1), 3)}
 
 
-def quotes_held_out(k: int, scheme: str, per_fold: int | None, data_dir: Path | None) -> dict:
+def quotes_held_out(k: int, scheme: str, per_fold: int | None, data_dir: Path | None,
+                    only: list[int] | None = None) -> dict:
     """`quotes` with the lay ranker's learned files refitted per fold on the other folds only (the
     recipe of evals.chat_heldout; the fold's tuned query encoder is built in the model folder, so
     point FAYUAN_MODEL_DIR at a copy), each fold's questions asked with its own files."""
@@ -244,7 +245,7 @@ def quotes_held_out(k: int, scheme: str, per_fold: int | None, data_dir: Path | 
     base = Settings() if data_dir is None else Settings(data_dir=data_dir)
     work = base.data_dir / "lab" / "chat-heldout" / f"{scheme}-{k}"
     totals, per_fold_results = Counter(), []
-    for f in range(k):
+    for f in (only if only else range(k)):
         learned = work / f"fold-{f}"
         refit_on([r for r, g in zip(rows, fold) if g != f], learned, base.resolved_model_dir)
         asked = [r for r, g in zip(rows, fold) if g == f]
@@ -280,6 +281,8 @@ def main(argv: list[str] | None = None) -> None:
                    help="held-out folds: the ranker's files refitted without each fold (slow: about 10 min a fold)")
     q.add_argument("--folds", type=int, default=5)
     q.add_argument("--per-fold", type=int, default=None)
+    q.add_argument("--only-folds", type=lambda v: [int(x) for x in v.split(",")], default=None,
+                   help="e.g. 0,1: just these folds (each refit takes 15-60 min of CPU)")
     for cmd in (c, p):
         cmd.add_argument("--set", choices=("dev", "realistic", "realistic_heldout"), default="dev")
     for cmd in (c, q):
@@ -299,7 +302,7 @@ def main(argv: list[str] | None = None) -> None:
             print("miss", json.dumps(miss, ensure_ascii=False))
         print(json.dumps(result, ensure_ascii=False, indent=1))
     elif args.heldout:
-        print(json.dumps(quotes_held_out(args.folds, args.heldout, args.per_fold, args.data_dir), ensure_ascii=False, indent=1))
+        print(json.dumps(quotes_held_out(args.folds, args.heldout, args.per_fold, args.data_dir, args.only_folds), ensure_ascii=False, indent=1))
     else:
         print(json.dumps(quotes(args.limit, args.data_dir), ensure_ascii=False, indent=1))
 
