@@ -34,8 +34,11 @@ class ServedApp:
     """`python -m api.cli serve` on 127.0.0.1 with the given data folder and records database;
     `env` adds FAYUAN_* settings. Output goes to `log_path`."""
 
-    def __init__(self, data_dir: Path, database_url: str, log_path: Path, **env: str):
-        self.port = free_port()
+    failure = SystemExit      # what a server that exits or never gets ready raises (tests: AssertionError)
+
+    def __init__(self, data_dir: Path, database_url: str, log_path: Path, *, workers: int = 1,
+                 ready_path: str = "/readyz", **env: str):
+        self.port, self.workers, self.ready_path = free_port(), workers, ready_path
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = log_path
         self.env = {**os.environ, "HF_HUB_OFFLINE": "1", "FAYUAN_DATA_DIR": str(data_dir),
@@ -45,20 +48,21 @@ class ServedApp:
 
     def start(self, timeout_s: float = 180) -> "ServedApp":
         with open(self.log_path, "ab") as log:
-            self.proc = subprocess.Popen([sys.executable, "-m", "api.cli", "serve", "--port", str(self.port)],
+            self.proc = subprocess.Popen([sys.executable, "-m", "api.cli", "serve", "--port", str(self.port),
+                                          "--workers", str(self.workers)],
                                          cwd=REPO, env=self.env, stdout=log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise SystemExit(f"the server exited: {self.log_path.read_text(errors='replace')[-3000:]}")
+                raise self.failure(f"the server exited: {self.log_path.read_text(errors='replace')[-3000:]}")
             try:
-                if httpx.get(f"{self.url}/readyz", timeout=2).status_code == 200:
+                if httpx.get(f"{self.url}{self.ready_path}", timeout=2).status_code == 200:
                     return self
             except httpx.HTTPError:
                 pass
             time.sleep(0.3)
-        self.stop()
-        raise SystemExit("the server was not ready in time")
+        self.kill()
+        raise self.failure("the server was not ready in time")
 
     def stop(self) -> None:
         if self.proc is not None and self.proc.poll() is None:
@@ -66,8 +70,13 @@ class ServedApp:
             try:
                 self.proc.wait(timeout=30)
             except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=30)
+                self.kill()
+
+    def kill(self) -> None:
+        """SIGKILL: no shutdown handlers run (what a crash looks like)."""
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(timeout=30)
 
 
 class RobotRecorder:
