@@ -13,6 +13,14 @@ import numpy as np
 from knowledge.catalog import IndexDoc
 
 
+def _shared_strings(values: list[str]) -> np.ndarray:
+    """An object array in which equal values are one str object: a few hundred distinct levels,
+    regions and categories over 10⁵ documents, instead of a string object per document as
+    json.loads makes them (≈ 15 MB on the national corpus)."""
+    seen: dict[str, str] = {}
+    return np.array([seen.setdefault(v, v) for v in values], dtype=object)
+
+
 @dataclass
 class SearchFilters:
     kind: str | None = None        # statute | case
@@ -33,10 +41,10 @@ class DocMeta:
                  categories: list[str], current: list[bool], valid_from: list[str], valid_to: list[str]):
         self.doc_ids = doc_ids
         self.position = {d: i for i, d in enumerate(doc_ids)}
-        self.kinds = np.array(kinds, dtype=object)
-        self.levels = np.array(levels, dtype=object)
-        self.regions = np.array(regions, dtype=object)
-        self.categories = np.array(categories, dtype=object)
+        self.kinds = _shared_strings(kinds)
+        self.levels = _shared_strings(levels)
+        self.regions = _shared_strings(regions)
+        self.categories = _shared_strings(categories)
         self.current = np.array(current, dtype=bool)
         self.valid_from = np.array(valid_from, dtype="U10")
         self.valid_to = np.array(valid_to, dtype="U10")

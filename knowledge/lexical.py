@@ -38,14 +38,26 @@ def legal_terms() -> list[str]:
             if w.strip() and not w.startswith("#")]
 
 
+def _tokenizer_on_the_default_dictionary() -> jieba.Tokenizer:
+    """A jieba.Tokenizer of its own whose dictionary is a copy of the default one (jieba.dt's,
+    which the chat's grounding loads anyway): the words and counts are shared, only the hash table
+    is this tokenizer's (≈ 20 MB instead of a second 53 MB dictionary). Same contents as its own
+    `initialize()` would read."""
+    jieba.dt.initialize()
+    tokenizer = jieba.Tokenizer()
+    with jieba.dt.lock:
+        tokenizer.FREQ, tokenizer.total = dict(jieba.dt.FREQ), jieba.dt.total
+    tokenizer.initialized = True
+    return tokenizer
+
+
 class LegalTokenizer:
     """jieba search-mode tokens (words plus their sub-words), stop words and punctuation dropped.
 
     Its own jieba.Tokenizer, so our user words never leak into other users of jieba."""
 
     def __init__(self, extra_words: Iterable[str] = ()):
-        self._jieba = jieba.Tokenizer()
-        self._jieba.initialize()
+        self._jieba = _tokenizer_on_the_default_dictionary()
         self.user_words = sorted({*legal_terms(), *(w for w in extra_words if 2 <= len(w) <= 20)})
         for word in self.user_words:
             self._jieba.add_word(word, freq=20000)

@@ -47,3 +47,34 @@ def test_the_bm25_matrices_are_memory_mapped(small_kb_settings):
     index = LexicalIndex.load(current_generation(small_kb_settings.kb_dir))
     assert isinstance(index.bm25.scores["data"], np.memmap)
     assert index.scores("拖欠工资").max() > 0
+
+
+def test_the_legal_tokenizer_shares_the_default_jieba_dictionary_and_cuts_as_before():
+    import jieba
+
+    from knowledge.lexical import LegalTokenizer
+
+    legal = LegalTokenizer(["拖欠工资", "法援测试词语"])
+    own = jieba.Tokenizer()          # what LegalTokenizer built before: a dictionary of its own
+    own.initialize()
+    for word in legal.user_words:
+        own.add_word(word, freq=20000)
+    assert legal._jieba.FREQ == own.FREQ and legal._jieba.total == own.total
+    word = next(w for w in jieba.dt.FREQ if len(w) == 4)
+    shared = next(k for k in legal._jieba.FREQ if k == word)
+    assert shared is next(k for k in jieba.dt.FREQ if k == word)   # one str object, two tables
+    assert "法援测试词语" in legal._jieba.FREQ and "法援测试词语" not in jieba.dt.FREQ   # ours stay ours
+    before = LegalTokenizer(["拖欠工资", "法援测试词语"])
+    before._jieba = own
+    text = "老板拖欠工资三个月，公司违法解除劳动合同要赔偿吗？法援测试词语"
+    assert legal.tokens(text) == before.tokens(text)
+
+def test_docmeta_holds_one_string_per_distinct_level_region_and_category(small_kb_settings):
+    from knowledge.docmeta import DocMeta, SearchFilters
+
+    meta = DocMeta.load(current_generation(small_kb_settings.kb_dir))
+    for column in (meta.kinds, meta.levels, meta.regions, meta.categories):
+        assert len({id(v) for v in column}) == len(set(column.tolist()))
+    national = meta.mask(SearchFilters(national_only=True))
+    assert 0 < national.sum() < meta.current.sum()
+    assert meta.mask(SearchFilters(kind="case")).sum() == ((meta.kinds == "case") & meta.current).sum()
