@@ -19,7 +19,10 @@ from tests.handoff_helpers import FAST_HASHER
 
 QUESTION = "公司拖欠我三个月工资不发，我该怎么办？电话13812345678"
 PARAPHRASE = "老板欠了我好几个月的工钱一直不给，怎么办"
-REPLY = ("您好。用人单位应当按照劳动合同约定和国家规定，向劳动者及时足额支付劳动报酬（《劳动合同法》第三十条）。"
+# two articles, as a lawyer's reply on arrears would cite: the new question's retrieval must agree with
+# one of them (its top 5), and which one ranks higher shifts a little with the embedding's int8 noise
+REPLY = ("您好。用人单位应当按照劳动合同约定和国家规定，向劳动者及时足额支付劳动报酬（《劳动合同法》第三十条），"
+         "不得克扣或者无故拖欠劳动者的工资（《劳动法》第五十条）。"
          "可以先找单位要一份欠薪的书面确认，再向当地劳动保障监察投诉，或者申请劳动仲裁。")
 KNOWN_MARK = "审核的答复"
 
@@ -72,7 +75,8 @@ def test_an_approved_reply_answers_a_paraphrase_with_verified_articles_and_its_d
     approved = approve(client, tokens, ticket_id)
     assert approved.status_code == 200, approved.text
     known = approved.json()
-    assert known["citations"] == [{"law": "劳动合同法", "article_id": "30", "label": "《劳动合同法》第三十条"}]
+    assert known["citations"] == [{"law": "劳动合同法", "article_id": "30", "label": "《劳动合同法》第三十条"},
+                                  {"law": "劳动法", "article_id": "50", "label": "《劳动法》第五十条"}]
     assert known["approved_by"] == "lin" and known["status"] == "active" and known["reply"] == REPLY
     assert "13812345678" not in known["question"] and "拖欠我三个月工资" in known["question"]
     assert not known["question"].startswith("咨询")
@@ -81,7 +85,7 @@ def test_an_approved_reply_answers_a_paraphrase_with_verified_articles_and_its_d
     date = approval_date(datetime.fromisoformat(known["approved_at"]))
     assert f"工作人员于{date}{KNOWN_MARK}" in answer["answer"], answer["answer"]
     assert REPLY in answer["answer"] and "依据：《劳动合同法》第三十条" in answer["answer"]
-    assert [(c["law"], c["article_id"]) for c in answer["citations"]] == [("劳动合同法", "30")]
+    assert [(c["law"], c["article_id"]) for c in answer["citations"]] == [("劳动合同法", "30"), ("劳动法", "50")]
     assert "劳动者及时足额支付劳动报酬" in answer["citations"][0]["text"]   # the article as the knowledge base has it
 
     # a question carrying a phone number still gets it (compared masked, like the stored question)
@@ -142,10 +146,11 @@ def test_an_answer_whose_article_is_gone_is_not_used_and_is_flagged(desk):
     known = approve(client, tokens, resolved_ticket(client, tokens)).json()
     assert KNOWN_MARK in ask(client, PARAPHRASE)["answer"]
     # as after a re-ingest without that article: the row cites one the knowledge base does not have
-    # (the 劳动合同法 citation stays, so retrieval still agrees and only the re-verification can stop it)
+    # (the real citations stay, so retrieval still agrees and only the re-verification can stop it)
     with services.records_engine.begin() as db:
         db.execute(update(KnownAnswerRow).where(KnownAnswerRow.id == known["id"]).values(citations=[
-            {"law": "劳动合同法", "article_id": "30"}, {"law": "劳动合同法", "article_id": "999"}]))
+            {"law": "劳动合同法", "article_id": "30"}, {"law": "劳动法", "article_id": "50"},
+            {"law": "劳动合同法", "article_id": "999"}]))
     services.known_answers._changed()   # this process's copy reloads at once (other workers within seconds)
 
     answer = ask(client, PARAPHRASE)
