@@ -80,8 +80,10 @@ class ServedApp:
 
 
 class RobotRecorder:
-    """A WeCom group robot on 127.0.0.1 that answers errcode 0 and keeps every body it is sent
-    (`raw`); point FAYUAN_NOTIFY_WEBHOOK_URL at `url`."""
+    """A WeCom group robot on 127.0.0.1 that keeps every body it is sent (`raw`) and answers what
+    `answer` says (errcode 0; a subclass may fail some calls); point FAYUAN_NOTIFY_WEBHOOK_URL at `url`."""
+
+    key = "eval"
 
     def __init__(self):
         self.raw: list[bytes] = []
@@ -89,9 +91,14 @@ class RobotRecorder:
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):  # noqa: N802
-                recorder.raw.append(self.rfile.read(int(self.headers.get("content-length", 0))))
-                data = json.dumps({"errcode": 0, "errmsg": "ok"}).encode()
-                self.send_response(200)
+                body = self.rfile.read(int(self.headers.get("content-length", 0)))
+                recorder.raw.append(body)
+                status, answer = recorder.answer(body, len(recorder.raw))
+                self.send_response(status)
+                if answer is None:
+                    self.end_headers()
+                    return
+                data = json.dumps(answer).encode()
                 self.send_header("content-type", "application/json")
                 self.send_header("content-length", str(len(data)))
                 self.end_headers()
@@ -101,8 +108,12 @@ class RobotRecorder:
                 pass
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self._server.server_address[1]}/cgi-bin/webhook/send?key=eval"
+        self.url = f"http://127.0.0.1:{self._server.server_address[1]}/cgi-bin/webhook/send?key={self.key}"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    def answer(self, body: bytes, attempt: int) -> tuple[int, dict | None]:
+        """(HTTP status, JSON answer or None for an empty body) to the `attempt`-th call."""
+        return 200, {"errcode": 0, "errmsg": "ok"}
 
     def __enter__(self) -> "RobotRecorder":
         self._thread.start()
