@@ -22,7 +22,7 @@ from api.console import pages as console_pages
 from api.console import reference_pages as console_reference_pages
 from api.services import Services, build_services
 from knowledge import serving_lock
-from knowledge.settings import Settings, get_settings
+from api.settings import Settings, get_settings
 
 
 def create_app(settings: Settings | None = None, services: Services | None = None) -> FastAPI:

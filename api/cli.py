@@ -12,7 +12,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     from api.app import create_app
     from api.cli_ingest import ensure_knowledge_base, start_embedding_backfill
     from api.logging_setup import configure_logging
-    from knowledge.settings import get_settings
+    from api.settings import get_settings
 
     settings = get_settings()
     log_config = configure_logging(settings.log_format, settings.log_level)
@@ -61,8 +61,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from knowledge.secret_key import WeakSecretKey
-    from knowledge.settings import SettingsError, get_settings
+    from api.secret_key import WeakSecretKey
+    from api.settings import SettingsError, get_settings
 
     args = build_parser().parse_args(argv)
     try:

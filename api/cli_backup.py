@@ -1,4 +1,4 @@
-"""`fayuan backup DEST` and `fayuan restore SRC` (knowledge/backup.py does the work)."""
+"""`fayuan backup DEST` and `fayuan restore SRC` (api/backup.py does the work)."""
 from __future__ import annotations
 
 import argparse
@@ -7,8 +7,8 @@ from pathlib import Path
 
 
 def _cmd_backup(args: argparse.Namespace) -> int:
-    from knowledge.backup import BackupError, create_backup
-    from knowledge.settings import get_settings
+    from api.backup import BackupError, create_backup
+    from api.settings import get_settings
 
     try:
         result = create_backup(get_settings(), Path(args.dest), embedding_cache=args.embedding_cache)
@@ -21,10 +21,10 @@ def _cmd_backup(args: argparse.Namespace) -> int:
 
 
 def _cmd_restore(args: argparse.Namespace) -> int:
-    from knowledge.backup import BackupError, restore_backup, verify_backup
+    from api.backup import BackupError, restore_backup, verify_backup
     from knowledge.generations import IngestBusy
     from knowledge.serving_lock import ServiceRunning
-    from knowledge.settings import get_settings
+    from api.settings import get_settings
 
     try:
         if args.verify_only:

@@ -12,7 +12,7 @@ log = logging.getLogger(__name__)
 
 
 def _settings(data_dir: str | None):
-    from knowledge.settings import Settings, get_settings
+    from api.settings import Settings, get_settings
 
     return Settings(data_dir=Path(data_dir)) if data_dir else get_settings()
 
@@ -23,7 +23,7 @@ def run_ingest(settings, path: Path, *, kind: str | None = None, region: str | N
     from ingest.pause_hook import pause_checkpoint
     from ingest.pipeline import IngestPipeline
 
-    pipeline = IngestPipeline(settings, show_progress=show_progress, defer_embedding=defer_embedding,
+    pipeline = IngestPipeline(settings.knowledge, show_progress=show_progress, defer_embedding=defer_embedding,
                               checkpoint=pause_checkpoint(settings.test_pause_at, settings.kb_dir))
     if path.is_dir():
         return pipeline.ingest_folder(path)
@@ -100,7 +100,7 @@ def start_embedding_backfill(settings):
     from knowledge.generations import IngestBusy
 
     def run() -> None:
-        pipeline = IngestPipeline(settings, checkpoint=pause_checkpoint(settings.test_pause_at, settings.kb_dir))
+        pipeline = IngestPipeline(settings.knowledge, checkpoint=pause_checkpoint(settings.test_pause_at, settings.kb_dir))
         try:
             parts = pipeline.embed_pending()
             log.info("embedding finished (%s): hybrid search on the whole knowledge base", ", ".join(parts) or "-")

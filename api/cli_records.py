@@ -9,8 +9,8 @@ def _cmd_purge(args: argparse.Namespace) -> int:
     from assistant.db import create_records_schema
     from assistant.records.purge import purge_old_records
     from knowledge.database import make_engine
-    from knowledge.secret_key import effective_secret_key
-    from knowledge.settings import get_settings
+    from api.secret_key import effective_secret_key
+    from api.settings import get_settings
 
     settings = get_settings()
     days = args.days if args.days is not None else settings.retention_days

@@ -14,7 +14,7 @@ def _directory():
     from assistant.db import create_records_schema
     from assistant.staff.accounts import StaffDirectory
     from knowledge.database import make_engine
-    from knowledge.settings import get_settings
+    from api.settings import get_settings
 
     settings = get_settings()
     engine = make_engine(settings.resolved_database_url)

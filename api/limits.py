@@ -24,7 +24,7 @@ from api.client_ip import client_ip, parse_networks
 from assistant.privacy import mask_pii
 from assistant.limits.rate_limit import MemoryRateLimiter, RateLimiter
 from knowledge.rates import Rate
-from knowledge.settings import Settings
+from api.settings import Settings
 
 log = logging.getLogger(__name__)
 

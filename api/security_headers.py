@@ -9,7 +9,7 @@
 A header a route set itself is left as it is."""
 from __future__ import annotations
 
-from knowledge.settings import Settings
+from api.settings import Settings
 
 HSTS = (b"strict-transport-security", b"max-age=31536000; includeSubDomains")
 ALWAYS = (

@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Engine
 
 from knowledge.database import make_engine
-from knowledge.secret_key import effective_secret_key
-from knowledge.settings import Settings
+from api.secret_key import effective_secret_key
+from api.settings import Settings
 
 if TYPE_CHECKING:   # the parts are imported where they are built (start-up cost stays in build_services)
     from assistant.channels.wiring import ChannelSettings, WeChatChannels
@@ -199,7 +199,7 @@ def _wire_knowledge(services: Services) -> None:
     from knowledge.kb import KnowledgeBaseMissing, LiveKnowledgeBase
 
     try:
-        services.knowledge = LiveKnowledgeBase(services.settings)
+        services.knowledge = LiveKnowledgeBase(services.settings.knowledge)
     except KnowledgeBaseMissing as exc:
         log.warning("%s", exc)
 

@@ -238,7 +238,7 @@ def quotes_held_out(k: int, scheme: str, per_fold: int | None, data_dir: Path | 
     point FAYUAN_MODEL_DIR at a copy), each fold's questions asked with its own files."""
     from evals.chat_heldout import fold_of_rows, refit_on
     from evals.common_chat import STARD_DEV
-    from knowledge.settings import Settings
+    from api.settings import Settings
 
     rows = load_questions(None, STARD_DEV)
     fold = fold_of_rows(rows, k, scheme)

@@ -87,7 +87,7 @@ def main(argv: list[str] | None = None) -> None:
                 "answers_with_citation",
                 "uncertain_answers", "gold_among_citations", "gold_share", "ms_per_question_median", "intents", "settings"):
         print(f"{key:24s} {result[key]}")
-    from knowledge.settings import Settings
+    from api.settings import Settings
 
     print("written to", write_result("chat", result, args.data_dir or Settings().data_dir))
 

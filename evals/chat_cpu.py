@@ -101,7 +101,7 @@ def run(turns: int, offset: int, settings=None, stages: bool = True, warmup: int
     """`settings`: the app's (default: the environment's, with a throw-away records database, rate
     limits off and the offline composer, as evals.chat_latency serves it)."""
     from api.app import create_app
-    from knowledge.settings import Settings
+    from api.settings import Settings
 
     if settings is None:
         records = Path(tempfile.mkdtemp(prefix="fayuan-chat-cpu-")) / "records.sqlite3"
@@ -152,7 +152,7 @@ def main(argv: list[str] | None = None) -> None:
           f"{result['turns']} turns, HTTP {result['http_status']}, load average {result['load_average_1m']}")
     for label, ms in sorted(result["stages_ms"].items(), key=lambda kv: -kv[1]):
         print(f"  {ms:7.2f} ms  {label}")
-    from knowledge.settings import Settings
+    from api.settings import Settings
 
     print("written to", write_result("chat_cpu", result, args.data_dir or Settings().data_dir))
 

@@ -55,7 +55,7 @@ def refit_on(training: list[dict], out: Path, model_dir: Path) -> None:
 
 def run(k: int, scheme: str, per_fold: int | None, data_dir: Path | None) -> dict:
     from evals.chat import run as ask_through_chat
-    from knowledge.settings import Settings
+    from api.settings import Settings
 
     rows = load_questions(None, STARD_DEV)
     fold = fold_of_rows(rows, k, scheme)
@@ -94,7 +94,7 @@ def main(argv: list[str] | None = None) -> None:
     result = run(args.folds, args.scheme, args.per_fold, args.data_dir)
     for key in (*SUMMED, "gold_share"):
         print(f"{key:36s} {result[key]}")
-    from knowledge.settings import Settings
+    from api.settings import Settings
 
     print("written to", write_result("chat_heldout", result, args.data_dir or Settings().data_dir))
 

@@ -153,7 +153,7 @@ def main(argv: list[str] | None = None) -> None:
     print(f"server:            {result['server_workers']} worker(s), RSS {result['server_rss_mb']} MB")
     print(f"http status:       {result['http_status']}  (load average {result['load_average_1m_after']} "
           f"on {result['cpu_count']} cores)")
-    from knowledge.settings import Settings
+    from api.settings import Settings
 
     print("written to", write_result("chat_latency", result, args.data_dir or Settings().data_dir))
 

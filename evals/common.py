@@ -18,14 +18,14 @@ def load_questions(limit: int | None = None) -> list[dict]:
 
 def open_kb():
     from knowledge.kb import open_knowledge_base
-    from knowledge.settings import get_settings
+    from api.settings import get_settings
 
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    return open_knowledge_base(get_settings())
+    return open_knowledge_base(get_settings().knowledge)
 
 
 def write_result(name: str, data: dict) -> Path:
-    from knowledge.settings import get_settings
+    from api.settings import get_settings
 
     out = get_settings().data_dir / "evals" / f"{name}.json"
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -40,7 +40,7 @@ def chat_app(data_dir: Path | None, lay_ranking_dir: Path | None = None):
     from api.app import create_app
     from api.services import build_services
     from knowledge.kb import open_knowledge_base
-    from knowledge.settings import Settings
+    from api.settings import Settings
 
     base = Settings() if data_dir is None else Settings(data_dir=data_dir)
     records = Path(tempfile.mkdtemp(prefix="fayuan-chat-eval-")) / "records.sqlite3"
@@ -49,5 +49,5 @@ def chat_app(data_dir: Path | None, lay_ranking_dir: Path | None = None):
         update["lay_ranking_dir"] = lay_ranking_dir
     settings = base.model_copy(update=update)
     services = build_services(settings)
-    services.knowledge = services.knowledge or open_knowledge_base(settings)
+    services.knowledge = services.knowledge or open_knowledge_base(settings.knowledge)
     return TestClient(create_app(services=services)), services.knowledge, settings

@@ -170,7 +170,7 @@ def citation_kb_settings(root: Path, records_url: str):
 
     from assistant.eligibility.sources import MIRROR_PATHS
     from ingest.pipeline import IngestPipeline
-    from knowledge.settings import Settings
+    from api.settings import Settings
 
     laws = root / "laws"
     for rel in MIRROR_PATHS.values():
@@ -202,7 +202,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from api.app import create_app
     from assistant.eligibility.dialogue import EligibilityDialogue
-    from knowledge.settings import Settings
+    from api.settings import Settings
 
     scenarios = load(args.scenarios)
     with tempfile.TemporaryDirectory() as tmp:

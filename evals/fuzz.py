@@ -25,7 +25,7 @@ from argon2 import PasswordHasher
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from knowledge.settings import Settings
+from api.settings import Settings
 
 ADMIN, STAFF = "fuzz-admin", "fuzz-staff"
 PASSWORDS = {ADMIN: "fuzz-admin-password", STAFF: "fuzz-staff-password"}
@@ -170,7 +170,7 @@ def main() -> None:
     args = parser.parse_args()
 
     from evals.common import write_result
-    from knowledge.settings import get_settings
+    from api.settings import get_settings
 
     with tempfile.TemporaryDirectory(prefix="fayuan-fuzz-") as tmp, \
             fuzz_app(get_settings(), Path(tmp)) as (app, admin_token):

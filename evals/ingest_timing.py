@@ -20,7 +20,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from ingest.pipeline import IngestPipeline
     from knowledge.generations import current_generation
-    from knowledge.settings import get_settings
+    from api.settings import get_settings
 
     settings = get_settings()
     laws = args.laws_dir or settings.laws_dir

@@ -59,7 +59,7 @@ def run(requests: int, warm_up: int, every: int, seed: int) -> dict:
     from api.app import create_app
     from api.services import build_services
     from evals.load_test import Workload
-    from knowledge.settings import Settings
+    from api.settings import Settings
 
     records = Path(tempfile.mkdtemp(prefix="fayuan-memory-")) / "records.sqlite3"
     settings = Settings().model_copy(update={"database_url": f"sqlite:///{records.as_posix()}",

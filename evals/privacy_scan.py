@@ -75,7 +75,7 @@ ALLOWED = {
 def _prepare_data(root: Path) -> Path:
     """A small knowledge base (tests/fixtures/laws) in a temporary data folder."""
     from ingest.pipeline import IngestPipeline
-    from knowledge.settings import Settings
+    from api.settings import Settings
 
     data = root / "data"
     IngestPipeline(Settings(data_dir=data, model_dir=MODEL_DIR, embedding_cache=FIXTURE_EMBEDDING_CACHE)) \

@@ -34,7 +34,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from api.app import create_app
     from api.services import build_services
-    from knowledge.settings import get_settings
+    from api.settings import get_settings
 
     kb = open_kb()
     questions = [q["question"] for q in load_questions(args.limit)]

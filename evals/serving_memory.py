@@ -58,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
     from knowledge.generations import current_generation
     from knowledge.kb import catalog_for, open_generation
     from knowledge.ranking.pipeline import open_bound_ranker
-    from knowledge.settings import Settings, get_settings
+    from api.settings import Settings, get_settings
     from knowledge.vectors import VectorIndex
 
     step("imports (api, chromadb, onnxruntime, ...)")
@@ -73,9 +73,9 @@ def main(argv: list[str] | None = None) -> int:
     step("Chroma client + collections")
     embedder = load_embedder(settings.embedding_model, settings.embedding_backend, settings.resolved_model_dir)
     step("query encoder (base, onnx int8)")
-    ranker = open_bound_ranker(settings, catalog, docmeta, embedder.model_id)
+    ranker = open_bound_ranker(settings.knowledge, catalog, docmeta, embedder.model_id)
     step("lay ranker (tuned encoder, known questions)")
-    kb = open_generation(generation, settings, embedder, ranker.ranker if ranker else None)
+    kb = open_generation(generation, settings.knowledge, embedder, ranker.ranker if ranker else None)
     step("knowledge base wired (BM25 mapped, jieba dictionary, hit rows)")
     for i in range(args.searches):
         kb.search(QUESTIONS[i % len(QUESTIONS)], 10)

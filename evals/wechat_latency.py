@@ -59,7 +59,7 @@ def run(greetings: int, questions: int, data_dir: Path | None) -> dict:
 
     from api.app import create_app
     from api.services import build_services
-    from knowledge.settings import Settings
+    from api.settings import Settings
 
     aes_key = base64.b64encode(os.urandom(32)).decode().rstrip("=")
     base = Settings() if data_dir is None else Settings(data_dir=data_dir)

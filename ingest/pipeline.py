@@ -33,7 +33,7 @@ from knowledge.citations import normalise_law_name
 from knowledge.docmeta import DocMeta
 from knowledge.kb import CATALOG_FILE, catalog_for
 from knowledge.lexical import LegalTokenizer, LexicalIndex, index_text
-from knowledge.settings import Settings
+from knowledge.settings import KnowledgeSettings
 from knowledge.vectors import CURRENT, HISTORY, VectorIndex
 
 log = logging.getLogger(__name__)
@@ -122,7 +122,7 @@ class _Progress:
 
 
 class IngestPipeline:
-    def __init__(self, settings: Settings, *, embedder=None, show_progress: bool = False,
+    def __init__(self, settings: KnowledgeSettings, *, embedder=None, show_progress: bool = False,
                  checkpoint: Checkpoint | None = None, defer_embedding: bool = False):
         """`defer_embedding`: publish the generation without embedding new texts (it serves on BM25
         at once); `embed_pending()` then embeds them part by part (knowledge.dense_status)."""

@@ -42,9 +42,9 @@ def _extra_setting() -> str:
     if env:
         return env
     try:
-        from knowledge.settings import get_settings
+        from knowledge.settings import knowledge_settings
 
-        return str(get_settings().repeals_file or "")
+        return str(knowledge_settings().repeals_file or "")
     except Exception:   # settings invalid for other reasons: those are reported where they are used
         return ""
 

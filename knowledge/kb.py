@@ -22,7 +22,7 @@ from knowledge.numerals import parse_article_label
 from knowledge.ranking.pipeline import open_bound_ranker
 from knowledge.ranking.sources import cited_articles
 from knowledge.retriever import FusionWeights, Retriever
-from knowledge.settings import Settings
+from knowledge.settings import KnowledgeSettings
 from knowledge.types import CitationRef, Hit
 from knowledge.vectors import VectorIndex
 
@@ -160,7 +160,7 @@ class FayuanKnowledgeBase:
 QUERY_CACHE_SIZE = 2048   # query texts whose embeddings are kept in memory (~3 MB)
 
 
-def open_generation(generation_dir: Path, settings: Settings, embedder=None, lay_ranker=None) -> FayuanKnowledgeBase:
+def open_generation(generation_dir: Path, settings: KnowledgeSettings, embedder=None, lay_ranker=None) -> FayuanKnowledgeBase:
     """`embedder` and `lay_ranker`: the models of the generation served before, reused as they are."""
     from knowledge.embeddings import load_embedder
     from knowledge.embeddings.query_cache import with_query_cache
@@ -179,7 +179,7 @@ def open_generation(generation_dir: Path, settings: Settings, embedder=None, lay
     return FayuanKnowledgeBase(generation_dir, retriever, catalog)
 
 
-def open_knowledge_base(settings: Settings, embedder=None) -> FayuanKnowledgeBase:
+def open_knowledge_base(settings: KnowledgeSettings, embedder=None) -> FayuanKnowledgeBase:
     """Open the serving generation; raises KnowledgeBaseMissing when nothing was ingested yet."""
     generation = current_generation(settings.kb_dir)
     if generation is None:
@@ -193,7 +193,7 @@ class LiveKnowledgeBase:
     process never keeps reading a generation a later ingest deletes). Same API as
     FayuanKnowledgeBase; everything is delegated to the generation in use."""
 
-    def __init__(self, settings: Settings, embedder=None, check_every_s: float = 5.0):
+    def __init__(self, settings: KnowledgeSettings, embedder=None, check_every_s: float = 5.0):
         self._settings = settings
         self._kb = open_knowledge_base(settings, embedder)
         self._embedder = self._kb.retriever.embedder

@@ -25,7 +25,7 @@ def laws_dir() -> Path:
 
 @pytest.fixture
 def settings(tmp_path):
-    from knowledge.settings import Settings
+    from api.settings import Settings
 
     return Settings(data_dir=tmp_path / "data", model_dir=REPO / "data" / "models")
 
@@ -121,7 +121,7 @@ def small_kb_settings(tmp_path_factory, laws_dir):
     """Settings whose data_dir holds an ingested small knowledge base (real model, real Chroma):
     tests/fixtures/laws + a slice of ../shared/laws. Build the app on it with create_app(settings)."""
     from ingest.pipeline import IngestPipeline
-    from knowledge.settings import Settings
+    from api.settings import Settings
     from tests.kb_slice import TEST_CACHE, build_slice
 
     root = tmp_path_factory.mktemp("small_kb")

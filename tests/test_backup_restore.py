@@ -14,7 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from knowledge.backup import MANIFEST, BackupError, create_backup, restore_backup, verify_backup
+from api.backup import MANIFEST, BackupError, create_backup, restore_backup, verify_backup
 from knowledge.generations import current_generation
 from knowledge.serving_lock import ServiceRunning
 from tests.conftest import REPO

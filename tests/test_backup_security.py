@@ -13,7 +13,7 @@ import pytest
 
 from assistant.db import create_records_schema
 from knowledge import generations
-from knowledge.backup import MANIFEST, BackupError, create_backup, restore_backup, sign_manifest, manifest_key
+from api.backup import MANIFEST, BackupError, create_backup, restore_backup, sign_manifest, manifest_key
 from knowledge.database import make_engine
 
 

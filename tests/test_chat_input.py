@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 @pytest.fixture(scope="module")
 def client(tmp_path_factory):
     from api.app import create_app
-    from knowledge.settings import Settings
+    from api.settings import Settings
     from tests.conftest import REPO
 
     data = tmp_path_factory.mktemp("chat-input") / "data"

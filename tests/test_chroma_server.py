@@ -41,7 +41,7 @@ def _collections_of(generation_name: str) -> set[str]:
 def server_kb(tmp_path_factory, laws_dir, chroma_url):
     """The small slice ingested with FAYUAN_CHROMA_URL set; drops its collections afterwards."""
     from ingest.pipeline import IngestPipeline
-    from knowledge.settings import Settings
+    from api.settings import Settings
     from knowledge.vectors import VectorIndex
 
     root = tmp_path_factory.mktemp("chroma_server_kb")

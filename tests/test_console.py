@@ -12,7 +12,7 @@ from api.auth import SESSION_COOKIE
 from api.services import build_services
 from assistant.staff.accounts import StaffDirectory
 from assistant.staff.tokens import TokenSigner
-from knowledge.secret_key import effective_secret_key
+from api.secret_key import effective_secret_key
 from tests.handoff_helpers import FAST_HASHER
 
 

@@ -172,7 +172,7 @@ def test_report_csv_cells_stay_neutralised(records_engine):
 def test_staff_cli_sets_a_display_name(settings, monkeypatch, capsys):
     from api.cli import main
     from knowledge.database import make_engine
-    from knowledge.settings import get_settings
+    from api.settings import get_settings
 
     monkeypatch.setenv("FAYUAN_DATA_DIR", str(settings.data_dir))
     monkeypatch.setenv("FAYUAN_STAFF_PASSWORD", "cli-password-1")

@@ -18,7 +18,7 @@ ROW_LINK = re.compile(r'<tr class="result"><td><a class="open" href="([^"]+)"')
 
 @pytest.fixture(scope="module")
 def client(small_kb, tmp_path_factory):
-    from knowledge.settings import Settings
+    from api.settings import Settings
 
     settings = Settings(data_dir=tmp_path_factory.mktemp("console-laws"))
     services = build_services(settings)

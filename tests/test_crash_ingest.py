@@ -20,7 +20,7 @@ from api.app import create_app
 from ingest.pause_hook import MARKER
 from knowledge import generations
 from knowledge.kb import open_knowledge_base
-from knowledge.settings import Settings
+from api.settings import Settings
 from tests.conftest import FIXTURES, REPO
 from tests.kb_slice import TEST_CACHE
 

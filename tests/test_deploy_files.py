@@ -24,7 +24,7 @@ def compose() -> dict:
 
 
 def _setting_names() -> set[str]:
-    from knowledge.settings import Settings
+    from api.settings import Settings
 
     return {f"FAYUAN_{name.upper()}" for name in Settings.model_fields}
 

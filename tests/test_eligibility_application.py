@@ -99,7 +99,7 @@ def test_yes_to_the_offer_gives_the_ticket_packet_and_tells_the_applicant(tmp_pa
 
 def test_api_returns_the_decision_due_date(tmp_path):
     from api.app import create_app
-    from knowledge.settings import Settings
+    from api.settings import Settings
 
     app = create_app(Settings(data_dir=tmp_path / "data", database_url=f"sqlite:///{tmp_path / 'r.sqlite3'}"))
     body = TestClient(app).post("/v1/eligibility", json={"facts": {

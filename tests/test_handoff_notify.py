@@ -119,7 +119,7 @@ def test_bad_notification_and_sla_settings_fail_at_start_up():
     import pytest
     from pydantic import ValidationError
 
-    from knowledge.settings import Settings
+    from api.settings import Settings
 
     with pytest.raises(ValidationError, match="FAYUAN_NOTIFY_WEBHOOK_URL"):
         Settings(notify_webhook_url="qyapi.weixin.qq.com/cgi-bin/webhook/send")

@@ -14,7 +14,7 @@ import pytest
 from ingest.pipeline import IngestPipeline
 from knowledge.generations import current_generation
 from knowledge.kb import open_knowledge_base
-from knowledge.settings import Settings
+from api.settings import Settings
 from tests.conftest import FIXTURES, REPO
 from tests.kb_slice import TEST_CACHE
 
@@ -130,7 +130,7 @@ def test_kill_9_mid_ingest(corpus, kb_settings, embedder, tmp_path):
         sys.path.insert(0, {str(REPO)!r})
         from pathlib import Path
         from ingest.pipeline import IngestPipeline
-        from knowledge.settings import Settings
+        from api.settings import Settings
         s = Settings(data_dir=Path({str(kb_settings.data_dir)!r}), model_dir=Path({str(kb_settings.model_dir)!r}),
                      embedding_cache=Path({str(TEST_CACHE)!r}))
         def die(stage):

@@ -83,7 +83,7 @@ def test_client_ip_believes_forwarded_for_only_from_trusted_proxies():
 def test_bad_rate_settings_fail_at_start_up_naming_the_setting():
     from pydantic import ValidationError
 
-    from knowledge.settings import Settings
+    from api.settings import Settings
 
     with pytest.raises(ValidationError, match="FAYUAN_RATE_CHAT_PER_USER"):
         Settings(rate_chat_per_user="lots")

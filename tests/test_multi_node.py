@@ -34,7 +34,7 @@ def hosts(tmp_path_factory, laws_dir, chroma_url, redis_url):
     if missing) over the shared stores; both stopped and the server's collections dropped after."""
     from ingest.pipeline import IngestPipeline
     from knowledge.generations import current_generation
-    from knowledge.settings import Settings
+    from api.settings import Settings
     from knowledge.vectors import VectorIndex
 
     root = tmp_path_factory.mktemp("multi_node")

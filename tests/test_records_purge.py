@@ -105,7 +105,7 @@ def _dump_all_text(engine) -> str:
 
 def test_purge_command(settings, monkeypatch, capsys):
     from api.cli import main
-    from knowledge.settings import get_settings
+    from api.settings import get_settings
 
     monkeypatch.setenv("FAYUAN_DATA_DIR", str(settings.data_dir))
     get_settings.cache_clear()

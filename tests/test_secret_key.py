@@ -13,8 +13,8 @@ from api.app import create_app
 from api.services import build_services
 from assistant.staff.accounts import StaffDirectory
 from assistant.staff.tokens import InvalidToken, TokenSigner
-from knowledge.secret_key import KEY_FILE, WeakSecretKey, _stored_key, effective_secret_key
-from knowledge.settings import Settings, describe_errors
+from api.secret_key import KEY_FILE, WeakSecretKey, _stored_key, effective_secret_key
+from api.settings import Settings, describe_errors
 from tests.handoff_helpers import FAST_HASHER
 
 OLD_DEFAULT = "dev-insecure-change-me"

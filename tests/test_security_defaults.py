@@ -14,7 +14,7 @@ from api.app import create_app
 from api.services import build_services
 from assistant.staff.accounts import StaffDirectory
 from assistant.staff.tokens import TokenSigner
-from knowledge.settings import Settings, describe_errors
+from api.settings import Settings, describe_errors
 from tests.handoff_helpers import FAST_HASHER
 
 STRONG_KEY = "pr0d-x7Qm2vLz9Rk4x7Qm2vLz9Rk4x7Qm2vLz9Rk4"

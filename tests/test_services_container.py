@@ -6,7 +6,7 @@ import dataclasses
 
 from api.services import Services, build_services, channel_settings
 from assistant.channels.wiring import ChannelSettings
-from knowledge.settings import Settings
+from api.settings import Settings
 
 
 def test_the_service_container_has_typed_parts_and_no_grab_bag():

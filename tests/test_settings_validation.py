@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from knowledge.settings import Settings, SettingsError, describe_errors, get_settings
+from api.settings import Settings, SettingsError, describe_errors, get_settings
 from tests.conftest import REPO
 
 BAD = [
@@ -94,3 +94,32 @@ def test_redis_url_forms_that_start():
     for url in ("redis://127.0.0.1:6379/0", "rediss://:pw@cache.local:6380/2", "unix:///run/redis/redis.sock",
                 "redis://cache.local"):
         assert Settings(redis_url=url).redis_url == url
+
+
+def test_the_knowledge_base_gets_only_its_own_settings(tmp_path):
+    """The composition root hands the knowledge base and the ingest a KnowledgeSettings holding the
+    same values, and nothing of the channels, staff or secrets."""
+    from knowledge.settings import KnowledgeSettings
+
+    settings = Settings(data_dir=tmp_path, regions="四川，重庆", fusion_dense_weight=0.4,
+                        secret_key="pr0d-" + "x7Qm2vLz9Rk4" * 3, wechat_token="t")
+    part = settings.knowledge
+    assert type(part) is KnowledgeSettings
+    assert part.kb_dir == tmp_path / "kb" and part.region_list == ["四川", "重庆"]
+    assert part.fusion_dense_weight == 0.4 and part.resolved_model_dir == tmp_path / "models"
+    assert not any(hasattr(part, name) for name in ("secret_key", "wechat_token", "database_url", "redis_url"))
+
+
+def test_knowledge_settings_do_not_judge_the_products_settings(monkeypatch):
+    """A bad product setting stops `fayuan`, but the knowledge base's own reading (the model-folder
+    fallback) neither fails on it nor needs it; a bad knowledge setting fails both."""
+    from knowledge.settings import KnowledgeSettings
+
+    monkeypatch.setenv("FAYUAN_SECRET_KEY", "short")
+    monkeypatch.setenv("FAYUAN_DATA_DIR", "/srv/fayuan")
+    assert KnowledgeSettings().resolved_model_dir.as_posix() == "/srv/fayuan/models"
+    with pytest.raises(ValueError):
+        Settings()
+    monkeypatch.setenv("FAYUAN_EMBEDDING_BACKEND", "tpu")
+    with pytest.raises(ValueError, match="FAYUAN_EMBEDDING_BACKEND"):
+        KnowledgeSettings()

@@ -15,7 +15,7 @@ from api.services import build_services
 from assistant.staff.accounts import StaffAccountError
 from assistant.staff.models import StaffAccountRow
 from assistant.staff.tokens import InvalidToken, TokenSigner
-from knowledge.secret_key import effective_secret_key
+from api.secret_key import effective_secret_key
 
 
 @pytest.fixture
@@ -151,7 +151,7 @@ def test_cli_adds_staff_with_password_from_env(settings, monkeypatch, capsys):
     from api.cli import main
     from assistant.staff.accounts import StaffDirectory
     from knowledge.database import make_engine
-    from knowledge.settings import get_settings
+    from api.settings import get_settings
 
     monkeypatch.setenv("FAYUAN_DATA_DIR", str(settings.data_dir))
     monkeypatch.setenv("FAYUAN_STAFF_PASSWORD", "cli-password-1")

@@ -14,7 +14,7 @@ import pytest
 from ingest.pipeline import OUTSIDE_REGIONS, IngestPipeline
 from knowledge import dense_status, generations
 from knowledge.kb import catalog_for, open_knowledge_base
-from knowledge.settings import Settings
+from api.settings import Settings
 from knowledge.vectors import VectorIndex
 from tests.conftest import FIXTURES, REPO
 from tests.kb_slice import TEST_CACHE, build_slice
@@ -181,3 +181,4 @@ def test_parts_are_published_at_least_the_spacing_apart(tmp_path, monkeypatch):
     parts = pipeline.embed_pending()
     assert len(parts) >= 3 and len(switched) == len(parts)
     assert min(b - a for a, b in zip(switched, switched[1:])) >= 2.9
+

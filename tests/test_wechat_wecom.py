@@ -16,7 +16,7 @@ from assistant.channels.wecom_bot import strip_mentions
 from tests.wechat_helpers import (BOT_TOKEN, WECOM_TOKEN, CountingAssistant, SlowAssistantDouble, bot_request,
                                   decrypt_bot_reply, decrypt_xml_reply, encrypt_echostr, encrypted_request, event_xml,
                                   fresh, new_aes_key, real_assistant, sign, text_xml, wechat_settings)
-from knowledge.secret_key import effective_secret_key
+from api.secret_key import effective_secret_key
 from tests.wechat_standin import WeChatApiStandIn
 
 ANSWER = "拖欠工资可以先向劳动保障监察机构投诉，也可以申请劳动仲裁。"

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ValidationInfo, field_validator
 from api.request_body import refuse
 from api.responses import json_body
 from assistant.conversation.sessions import SESSION_ID_PATTERN
-from knowledge.settings import Settings
+from api.settings import Settings
 
 
 @dataclass(frozen=True)

@@ -87,9 +87,9 @@ def default_model_dir() -> Path:
     if env:
         return Path(env)
     try:
-        from knowledge.settings import get_settings
+        from knowledge.settings import knowledge_settings
 
-        return Path(get_settings().resolved_model_dir)
+        return Path(knowledge_settings().resolved_model_dir)
     except Exception:  # settings unavailable or invalid: fall back to the documented default
         return Path("data/models")
 

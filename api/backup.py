@@ -34,7 +34,7 @@ from importlib import metadata
 from pathlib import Path
 
 from knowledge import generations, serving_lock
-from knowledge.settings import Settings
+from api.settings import Settings
 
 MANIFEST = "manifest.json"
 FORMAT = 1
@@ -105,7 +105,7 @@ def create_backup(settings: Settings, dest: Path, *, embedding_cache: bool = Fal
 
 def manifest_key(settings: Settings) -> bytes:
     """The key that signs backup manifests: the ONE place a backup reads the secret key."""
-    from knowledge.secret_key import effective_secret_key
+    from api.secret_key import effective_secret_key
 
     return hmac.new(effective_secret_key(settings).encode("utf-8"), b"fayuan backup manifest v1",
                     hashlib.sha256).digest()

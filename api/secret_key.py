@@ -4,7 +4,7 @@ counter names, the purge pseudonyms and (other code) the backup manifest.
 There is no shared default. `FAYUAN_SECRET_KEY` when set (production requires it: every replica
 must sign with the same key); otherwise a random key generated on first start and kept in
 `data_dir/secret_key` (mode 0600), read again on every later start. A published or weak key is
-refused in every mode (knowledge.settings validates the setting; the key file is checked here).
+refused in every mode (api.settings validates the setting; the key file is checked here).
 
 Call `effective_secret_key(settings)` wherever the key is needed, never `settings.secret_key`."""
 from __future__ import annotations
@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from knowledge.settings import Settings
+    from api.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +59,7 @@ def effective_secret_key(settings: "Settings") -> str:
     """The secret key this server signs with: FAYUAN_SECRET_KEY, else the generated key of the data
     folder (created on the first call). WeakSecretKey when the stored key is weak."""
     if settings.secret_key:
-        return settings.secret_key          # validated by knowledge.settings
+        return settings.secret_key          # validated by api.settings
     return _stored_key(Path(settings.data_dir).resolve())
 
 
