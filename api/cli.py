@@ -12,11 +12,17 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     from api.app import create_app
     from api.cli_ingest import ensure_knowledge_base, start_embedding_backfill
     from api.logging_setup import configure_logging
+    from api.model_setup import start_model_setup, wait_for_model_setup
     from api.settings import get_settings
 
     settings = get_settings()
     log_config = configure_logging(settings.log_format, settings.log_level)
-    embedding_pending = ensure_knowledge_base(settings, force_ingest=args.ingest)
+    # a fresh machine: the model is set up beside the catalog and BM25, which need none
+    model_setup = start_model_setup(settings.knowledge)
+    try:
+        embedding_pending = ensure_knowledge_base(settings, force_ingest=args.ingest)
+    finally:
+        wait_for_model_setup(model_setup)
     # the app writes its own access line (with route, request id and duration): uvicorn's is off
     options = dict(host=args.host, port=args.port, log_config=log_config, access_log=False)
     if args.workers > 1:   # each worker process builds its own app (and loads the knowledge base)
@@ -61,6 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from api.model_setup import ModelSetupFailed
     from api.secret_key import WeakSecretKey
     from api.settings import SettingsError, get_settings
 
@@ -71,6 +78,9 @@ def main(argv: list[str] | None = None) -> int:
     except (SettingsError, WeakSecretKey) as exc:   # WeakSecretKey: a weak data_dir/secret_key file
         print(f"fayuan: {exc}", file=sys.stderr)
         return 2
+    except ModelSetupFailed as exc:
+        print(f"fayuan: {exc}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

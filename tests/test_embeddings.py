@@ -195,6 +195,18 @@ def test_setup_is_idempotent(model_dir):
     assert lines and all("present" in line for line in lines), lines
 
 
+def test_is_ready_needs_the_model_its_onnx_and_the_tuned_encoder(model_dir, tmp_path):
+    from knowledge.embeddings import DEFAULT_MODEL
+    from knowledge.embeddings.setup import is_ready
+
+    assert is_ready(model_dir)
+    assert not is_ready(tmp_path / "empty")
+    base_only = tmp_path / "base-only"
+    base_only.mkdir()
+    (base_only / DEFAULT_MODEL).symlink_to(model_dir / DEFAULT_MODEL)   # no tuned query encoder beside it
+    assert not is_ready(base_only)
+
+
 class _Counting:
     """Wraps an embedder and counts the texts it embeds."""
 

