@@ -21,21 +21,21 @@ from pathlib import Path
 
 from evals.common import write_result
 from evals.http_load import rss_mb
+from knowledge.embeddings.query_cache import QueryEmbeddingCache
+from knowledge.hit_rows import CachedHitRows
 
 TOP_FILES = 8
 REPO = Path(__file__).resolve().parents[1]
 
 
 def cache_fill(kb) -> dict[str, str]:
-    """Entries / cap of the knowledge base's bounded in-memory caches."""
+    """Entries / cap of the knowledge base's bounded in-memory caches (those switched on)."""
     current = kb.current() if hasattr(kb, "current") else kb
     retriever = current.retriever
     out = {}
-    for label, holder, attr in (("catalog hit rows", retriever.catalog, "_rows"),
-                                ("query embeddings", retriever.embedder, "_memo")):
-        entries = getattr(holder, attr, None)
-        if entries is not None:
-            out[label] = f"{len(entries)}/{holder.maxsize}"
+    for label, holder in (("catalog hit rows", retriever.catalog), ("query embeddings", retriever.embedder)):
+        if isinstance(holder, (CachedHitRows, QueryEmbeddingCache)):
+            out[label] = f"{holder.cached_count}/{holder.maxsize}"
     return out
 
 

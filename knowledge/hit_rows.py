@@ -42,5 +42,10 @@ class CachedHitRows:
             found.update(fresh)
         return {d: dict(found[d]) for d in doc_ids if d in found}   # copies: callers may edit theirs
 
+    @property
+    def cached_count(self) -> int:
+        """Rows held now (at most `maxsize`)."""
+        return len(self._rows)
+
     def __getattr__(self, name: str):
         return getattr(self.catalog, name)

@@ -53,9 +53,10 @@ class Citation:
 
     The one shape of a citation from the composer to the API: `label` is how answers, the verifier,
     the records and the API name it; `to_dict` is how a transcript stores it, `to_json` how the
-    chat API returns it."""
+    chat API returns it. A legal tool's citation of its rule's basis has `text` None when the knowledge
+    base lacks the article (`found` is False)."""
 
-    text: str
+    text: str | None
     law: str | None = None           # short title, e.g. 劳动合同法
     article_id: str | None = None    # "38", "10-1"
     case_title: str | None = None
@@ -76,6 +77,11 @@ class Citation:
     @property
     def is_case(self) -> bool:
         return bool(self.case_title)
+
+    @property
+    def found(self) -> bool:
+        """Whether the knowledge base holds the cited text."""
+        return self.text is not None
 
     @property
     def label(self) -> str:

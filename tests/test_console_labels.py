@@ -187,3 +187,17 @@ def test_staff_cli_sets_a_display_name(settings, monkeypatch, capsys):
         assert directory.display_names() == {"zhang": "张律师", "li": "李调解员"}
     finally:
         get_settings.cache_clear()
+
+
+def test_every_matter_and_status_the_eligibility_check_records_has_a_console_name():
+    # the console names them from assistant/eligibility/labels.py (one source); the dialogue records
+    # other_personal_matter for a matter it cannot place, which the console used to show as a code
+    from typing import get_args
+
+    from assistant.eligibility.facts import Status
+    from assistant.eligibility.matters import CATALOGUE
+
+    codes = [*CATALOGUE, "other_personal_matter", *get_args(Status)]
+    assert [code for code in codes if label(code) == code] == []
+    assert label("other_personal_matter") == "其他个人事项"
+    assert label("wage_arrears") == "追讨劳动报酬（欠薪）" and label("dibao") == "低保对象"   # the console's wording kept

@@ -28,8 +28,9 @@ def test_rows_match_the_catalog_and_repeat_ids_are_not_queried_again(small_kb):
     assert rows == catalog.docs_for_hits(ids[1:5]) and list(rows) == ids[1:5]
     rows[ids[1]]["text"] = "changed by a caller"       # callers get copies
     assert cached.docs_for_hits(ids[1:2])[ids[1]]["text"] != "changed by a caller"
+    assert cached.cached_count == 4
     cached.docs_for_hits(ids[:1])                      # evicted (maxsize 4): asked again
-    assert counting.asked[-1] == ids[:1]
+    assert counting.asked[-1] == ids[:1] and cached.cached_count == cached.maxsize == 4
     assert CachedHitRows(catalog).engine is catalog.engine   # other attributes are the catalog's
 
 

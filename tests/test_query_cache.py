@@ -45,7 +45,7 @@ def test_least_recently_used_is_evicted_and_results_are_copies(onnx):
     cache.embed_queries(QUESTIONS[:2])
     cache.embed_queries(QUESTIONS[:1])          # QUESTIONS[0] is now the most recent
     cache.embed_queries(QUESTIONS[2:])          # evicts QUESTIONS[1]
-    assert counting.texts == 3
+    assert counting.texts == 3 and cache.cached_count == cache.maxsize == 2
     cache.embed_queries(QUESTIONS[:1])
     assert counting.texts == 3
     cache.embed_queries(QUESTIONS[1:2])

@@ -11,6 +11,8 @@ from functools import lru_cache
 
 from assistant.eligibility.decision import DECISION_LABELS
 from assistant.eligibility.explain import PLAIN as REASON_SENTENCES
+from assistant.eligibility.labels import CONSOLE_MATTERS as MATTER_LABELS
+from assistant.eligibility.labels import CONSOLE_STATUSES as PERSON_STATUS_LABELS
 from assistant.conversation.intents import INTENT_LABELS
 from assistant.conversation.urgent import GUIDANCE
 
@@ -30,32 +32,8 @@ ACTOR_LABELS = {"person": "当事人", "bot": "机器人", "system": "系统"}
 AUDIT_NOTES = {"SLA half time": "处理时限已过一半", "SLA deadline passed": "已超过处理时限"}
 RESIDENCE_LABELS = {"urban": "城镇", "rural": "农村"}
 SERVICE_KIND_LABELS = {"representation": "代理/辩护", "consultation": "法律咨询"}
-PERSON_STATUS_LABELS = {
-    "dibao": "低保对象", "tekun": "特困供养人员", "low_income_family": "低收入家庭", "youfu": "优抚对象",
-    "tuopin": "脱贫户", "judicial_aid": "获司法救助", "military_family": "军人军属", "hero_martyr_relative": "英烈近亲属",
-    "good_samaritan": "见义勇为", "dv_victim": "家暴受害人", "major_illness": "重大疾病", "arbitration_fee_waived": "免仲裁费",
-}
 DISABILITY_LABELS = {"visual": "视力残疾", "hearing": "听力残疾", "speech": "言语残疾", "physical": "肢体残疾",
                      "mental": "精神残疾", "intellectual": "智力残疾"}
-MATTER_LABELS = {
-    "state_compensation": "国家赔偿", "state_compensation_retrial_acquittal": "再审无罪后国家赔偿",
-    "social_insurance_benefit": "社会保险待遇", "pension_benefit": "养老金待遇", "social_assistance": "社会救助",
-    "survivor_benefit": "抚恤金", "support_elderly": "赡养费", "support_child": "抚养费", "support_spouse": "扶养费",
-    "labor_relationship_confirmation": "确认劳动关系", "wage_arrears": "追讨劳动报酬（欠薪）",
-    "labor_contract_dispute": "劳动合同纠纷", "social_insurance_dispute": "社保争议", "incapacity_declaration": "认定无民事行为能力",
-    "work_injury": "工伤赔偿", "traffic_accident_injury": "交通事故人身损害", "food_drug_safety": "食品药品安全事故",
-    "medical_accident": "医疗事故", "environmental_pollution": "环境污染损害", "ecological_damage": "生态破坏损害",
-    "personal_injury_other": "其他人身损害", "product_quality_injury": "产品质量致害", "emergency_injury": "突发事件致害",
-    "martyr_personality_rights": "英烈名誉保护", "good_samaritan_injury": "见义勇为受损", "dv_divorce": "家暴离婚",
-    "domestic_violence": "家庭暴力", "dv_protection_order": "人身安全保护令", "abuse": "虐待", "abandonment": "遗弃",
-    "divorce": "离婚", "divorce_property": "离婚财产分割", "custody": "子女抚养权", "inheritance": "继承",
-    "private_loan": "民间借贷", "lease_contract": "租赁合同", "land_contract_rights": "土地承包经营权",
-    "boundary_dispute": "宅基地/地界纠纷", "neighbour_dispute": "相邻关系纠纷", "property_dispute": "财产纠纷",
-    "consumer_dispute": "消费纠纷", "commercial_contract": "商事合同", "commercial_dispute": "商事纠纷",
-    "enterprise_dispute": "企业纠纷", "business_contract": "经营合同", "criminal_defense": "刑事辩护",
-    "criminal_victim": "刑事被害人", "private_prosecution": "自诉", "incidental_civil_action": "刑事附带民事",
-    "compulsory_medical_treatment": "强制医疗", "petition": "申诉", "retrial": "再审",
-}
 PROCEEDING_LABELS = {
     "civil": "民事诉讼", "criminal": "刑事诉讼", "administrative": "行政诉讼", "consultation": "法律咨询",
     "labor_arbitration": "劳动仲裁", "arbitration": "仲裁", "mediation": "调解", "litigation": "诉讼",

@@ -1,6 +1,10 @@
 """Chinese words for the eligibility codes, for what people and staff read (ticket summaries,
 the facts handed to the legal-aid centre). Codes stay in the structured facts; unknown codes
-fall back to a plain description rather than showing English."""
+fall back to a plain description rather than showing English.
+
+The one source of these names: the staff console (api/console/labels.py) names matters and
+statuses from `CONSOLE_MATTERS` / `CONSOLE_STATUSES` below, which are these tables with the
+console's own wording for the codes it has always named differently."""
 from __future__ import annotations
 
 MATTERS = {
@@ -31,6 +35,23 @@ STATUSES = {
     "hero_martyr_relative": "英烈近亲属", "good_samaritan": "见义勇为", "dv_victim": "家暴受害人",
     "major_illness": "重大疾病", "arbitration_fee_waived": "免交仲裁费",
 }
+
+# Where the console's wording differs from the summary's. Two wordings are kept only so that
+# neither the summaries nor the console pages change; picking one wording removes these lines.
+CONSOLE_MATTERS = {**MATTERS, **{
+    "state_compensation_retrial_acquittal": "再审无罪后国家赔偿", "social_assistance": "社会救助",
+    "wage_arrears": "追讨劳动报酬（欠薪）", "social_insurance_dispute": "社保争议", "incapacity_declaration": "认定无民事行为能力",
+    "traffic_accident_injury": "交通事故人身损害", "food_drug_safety": "食品药品安全事故", "medical_accident": "医疗事故",
+    "environmental_pollution": "环境污染损害", "ecological_damage": "生态破坏损害", "personal_injury_other": "其他人身损害",
+    "product_quality_injury": "产品质量致害", "emergency_injury": "突发事件致害", "martyr_personality_rights": "英烈名誉保护",
+    "good_samaritan_injury": "见义勇为受损", "private_loan": "民间借贷", "lease_contract": "租赁合同",
+    "land_contract_rights": "土地承包经营权", "boundary_dispute": "宅基地/地界纠纷", "neighbour_dispute": "相邻关系纠纷",
+    "criminal_victim": "刑事被害人", "private_prosecution": "自诉", "incidental_civil_action": "刑事附带民事",
+    "retrial": "再审",
+}}
+CONSOLE_STATUSES = {**STATUSES, **{
+    "dibao": "低保对象", "tekun": "特困供养人员", "judicial_aid": "获司法救助", "arbitration_fee_waived": "免仲裁费",
+}}
 
 
 def matter_label(code: str | None, desc: str | None = None) -> str:

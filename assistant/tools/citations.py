@@ -7,10 +7,10 @@ returned to users comes from the knowledge base on every request, never from thi
 knowledge base lacks the article the citation says so (`found: false`, `text: null`)."""
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
-from knowledge.numerals import int_to_cn
+from knowledge.types import Citation
 
 
 @dataclass(frozen=True)
@@ -20,23 +20,12 @@ class Basis:
     phrase: str       # words of the article the rule relies on (checked against the mirror)
 
 
-@dataclass
-class Citation:
-    law: str
-    article_id: str
-    text: str | None
-    found: bool
-
-    def to_dict(self) -> dict:
-        return asdict(self)
-
-
 def cite(kb: Any, basis: Basis) -> Citation:
-    """The article as the knowledge base holds it now; `found=False` (no text) when it does not."""
+    """The article as the knowledge base holds it now; no text (`found` False) when it does not."""
     hit = kb.get_article(basis.law, basis.article_id) if kb is not None else None
     if hit is None:
-        return Citation(basis.law, basis.article_id, None, False)
-    return Citation(hit.law or basis.law, basis.article_id, hit.text, True)
+        return Citation(text=None, law=basis.law, article_id=basis.article_id)
+    return Citation(text=hit.text, law=hit.law or basis.law, article_id=basis.article_id)
 
 
 def cite_all(kb: Any, bases: list[Basis]) -> tuple[list[Citation], list[str]]:
@@ -46,17 +35,17 @@ def cite_all(kb: Any, bases: list[Basis]) -> tuple[list[Citation], list[str]]:
         if (basis.law, basis.article_id) not in seen:
             seen.add((basis.law, basis.article_id))
             out.append(cite(kb, basis))
-    absent = [f"《{c.law}》{article_label(c.article_id)}" for c in out if not c.found]
+    absent = [c.label for c in out if not c.found]
     if not absent:
         return out, []
     return out, [f"知识库中暂未找到{'、'.join(absent)}的原文，无法附上条文；"
                  "上述依据请以正式公布的法律文本为准，也可拨打 12348 法律服务热线核实。"]
 
 
-def article_label(article_id: str) -> str:
-    """'201' → 第二百零一条, '10-1' → 第十条之一."""
-    number, _, suffix = article_id.partition("-")
-    return f"第{int_to_cn(int(number))}条" + (f"之{int_to_cn(int(suffix))}" if suffix else "")
+def tool_citation_json(citation: Citation) -> dict:
+    """The tools API's shape of a citation (POST /v1/tools/*): the article, its text or null, and
+    whether the knowledge base holds it. Not the chat API's `Citation.to_json` (no label, a `found`)."""
+    return {"law": citation.law, "article_id": citation.article_id, "text": citation.text, "found": citation.found}
 
 
 # where each instrument lives in the statute mirror (relative to ../shared/laws), for the tests

@@ -13,10 +13,11 @@ from typing import Any, Callable, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from assistant.tools.citations import Basis, Citation, cite_all
+from assistant.tools.citations import Basis, cite_all, tool_citation_json
 from assistant.tools.figures import FigureLookup, FiguresBook
 from assistant.tools.periods import Period, add_period, check_date_range, china_today
 from assistant.tools.periods import cn_date as _cn
+from knowledge.types import Citation
 
 KINDS = ("severance", "unlawful_dismissal", "double_wage", "overtime", "work_injury_lump_sum",
          "traffic_or_injury_death", "disability", "child_support")
@@ -99,7 +100,7 @@ class CompensationResult:
     def to_dict(self) -> dict:
         return {"kind": self.kind, "amount": _money(self.amount), "currency": self.currency,
                 "range": None if self.range is None else {"min": _money(self.range[0]), "max": _money(self.range[1])},
-                "formula": self.formula, "citations": [c.to_dict() for c in self.citations],
+                "formula": self.formula, "citations": [tool_citation_json(c) for c in self.citations],
                 "assumptions": self.assumptions, "missing": self.missing,
                 "questions": [QUESTIONS[m] for m in self.missing if m in QUESTIONS]}
 

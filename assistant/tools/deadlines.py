@@ -14,10 +14,11 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from assistant.tools.citations import Basis, Citation, cite_all
+from assistant.tools.citations import Basis, cite_all, tool_citation_json
 from assistant.tools.periods import Period, PeriodEnd, add_period, calendar_years, period_end
 from assistant.tools.periods import check_date_range, china_today
 from assistant.tools.periods import cn_date as _cn
+from knowledge.types import Citation
 
 URGENT_DAYS = 30          # fewer days left than this: the matter is urgent (chat, handoff priority)
 
@@ -189,7 +190,7 @@ class DeadlineResult:
         return {"kind": self.kind, "title": self.title, "period": self.period,
                 "start_date": _iso(self.start_date), "deadline": _iso(self.deadline),
                 "days_left": self.days_left, "expired": self.expired, "urgent": self.urgent,
-                "citations": [c.to_dict() for c in self.citations], "notes": self.notes}
+                "citations": [tool_citation_json(c) for c in self.citations], "notes": self.notes}
 
 
 def compute_deadline(request: DeadlineRequest, kb: Any, today: dt.date | None = None) -> DeadlineResult:

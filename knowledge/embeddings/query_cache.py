@@ -45,6 +45,11 @@ class QueryEmbeddingCache:
             return self.embedder.embed_queries([])
         return np.stack([found[i] for i in range(len(texts))])
 
+    @property
+    def cached_count(self) -> int:
+        """Query vectors held now (at most `maxsize`)."""
+        return len(self._memo)
+
     def __getattr__(self, name: str):
         # model_id, dim, embed_passages, …: the wrapped embedder's (only reached for names not set above)
         return getattr(self.embedder, name)
