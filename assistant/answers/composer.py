@@ -13,6 +13,7 @@ from assistant.answers.matcher import PERSONAL, fits_the_asker, match_cards
 from assistant.answers.render import CardRenderer
 from assistant.answers.grounding import content_words, is_about
 from assistant.answers.next_steps import WHERE_TO_ASK, StepTemplate, steps_for
+from assistant.answers.plain_conclusion import plain_conclusion
 from assistant.telemetry import chat_timer
 from knowledge.types import Citation, Hit, KnowledgeBase
 
@@ -155,7 +156,10 @@ class OfflineComposer:
         quoted = self.quoted_clauses(question, [ranked[i] for i in order])
         lead = "接着上面的问题：" if already_quoted else ""
         first_hit, first_clause = quoted[0]
-        lines = [f"{lead}这个问题要看{Citation.of(first_hit).label}，它规定：“{first_clause}”"]
+        # the conclusion first, in plain words, when the quoted clause itself settles the point asked
+        conclusion = plain_conclusion(question, Citation.of(first_hit).label, first_clause)
+        lines = [f"{lead}{conclusion}"] if conclusion else []
+        lines.append(f"{'' if conclusion else lead}这个问题要看{Citation.of(first_hit).label}，它规定：“{first_clause}”")
         for hit, clause in quoted[1:]:
             lines.append(f"{Citation.of(hit).label}还规定：“{clause}”")
         if cases:

@@ -49,6 +49,11 @@ def content_words(text: str) -> frozenset[str]:
                      if (_WORD.fullmatch(w) and w not in _FILLER) or w in _LAY_SINGLE)
 
 
+def is_filler(word: str) -> bool:
+    """A word that says nothing about the subject of a question (怎么办、可以、是否 …)."""
+    return word in _FILLER
+
+
 @lru_cache(maxsize=4096)
 def forms_of(word: str) -> tuple[str, ...]:
     """The word itself (when it is a real word) and the statute words its lay parts stand for."""
