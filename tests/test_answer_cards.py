@@ -278,3 +278,30 @@ def test_a_question_in_the_laws_register_needs_retrievals_agreement_for_a_card(q
 
     card = next(c for c in packaged_cards() if c.id == "assault_injury")
     assert not fits_the_asker(question, [CardMatch(card, 2, 0)])
+
+
+def test_steps_are_numbered_as_the_points_a_follow_up_expands(small_kb):
+    """One card: 先做这一步 is "1." when more steps follow and 接下来 goes on at "2."; a lone step
+    has no number. Several cards: one numbering through the answer, each number the point that
+    "第N点再说详细点" expands."""
+    import re
+
+    from assistant.answers.cards import Card, Claim, Pattern
+    from assistant.answers.composer import ComposerLimits, OfflineComposer
+    from assistant.answers.render import CardRenderer
+
+    def card(card_id: str, *steps: str) -> Card:
+        return Card(id=card_id, title=card_id, domain="", when=(Pattern.parse("工资"),),
+                    conclusions=(Claim("结论。", "劳动合同法", "30", "向劳动者及时足额支付劳动报酬"),),
+                    steps=tuple(Claim(s, "", "", "") for s in steps))
+
+    two = CardRenderer(small_kb).render([card("a", "找老板要。", "去劳动监察。")])
+    assert "【先做这一步】1. 找老板要。" in two.text and "【接下来】\n2. 去劳动监察。" in two.text
+    lone = CardRenderer(small_kb).render([card("b", "找老板要。")])
+    assert "【先做这一步】找老板要。" in lone.text and "【接下来】" not in lone.text
+
+    both = CardRenderer(small_kb).render([card("a", "甲一。", "甲二。", "甲三。"), card("b", "乙一。")])
+    shown = re.findall(r"(\d+)\. (\S+?。)", both.text)
+    assert shown == [("1", "甲一。"), ("2", "甲二。"), ("3", "乙一。")]
+    composer = OfflineComposer(small_kb, ComposerLimits())
+    assert [composer.expand(both.points, n).split("\n")[0] for n in (1, 2, 3)] == ["第1点：甲一。", "第2点：甲二。", "第3点：乙一。"]

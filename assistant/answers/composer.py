@@ -169,7 +169,9 @@ class OfflineComposer:
         # (the generic 协商/调解/起诉 list added nothing there) — only where to ask
         personal = PERSONAL.search(question) is not None
         points, rule_hits = self.next_steps([(h.law, h.path) for h, _ in quoted] if personal else [], question)
-        if personal:
+        if personal and len(points) == 1:
+            lines.append(f"您可以这样做：{points[0]['text']}")
+        elif personal:
             lines.append("您可以这样做：")
             lines += [f"{i}. {p['text']}" for i, p in enumerate(points, 1)]
         else:

@@ -71,20 +71,24 @@ class CardRenderer:
         conclusions = [(c, h) for c in card.conclusions if (h := self._backing(c)) is not None]
         steps = [(s, self._backing(s) if s.cited else None) for s in card.steps]
         steps = [(s, h) for s, h in steps if h is not None or not s.cited]
+        shown = steps if full else steps[:2]
+        # the steps are numbered through the whole answer, as the points a follow-up can expand
+        # ("第2点再说详细点"); a lone step goes unnumbered
+        first_number = len(points) + 1
+        numbered = len(shown) > 1 or not full
         lines = [f"【结论】{conclusions[0][0].text}"]
-        if steps:
-            lines.append(f"【先做这一步】{steps[0][0].text}")
+        if shown:
+            lines.append(f"【先做这一步】{f'{first_number}. ' if numbered else ''}{shown[0][0].text}")
         lines.append("【法律依据】")
         first, hit = conclusions[0]
         lines.append(f"{Citation.of(hit).label}规定：“{first.quote}”")
         for claim, hit in conclusions[1:3 if full else 2]:
             lines.append(f"另外，{claim.text.rstrip('。')}（{Citation.of(hit).label}：“{claim.quote}”）。")
-        rest = steps[1:] if full else steps[1:2]
-        if rest:
+        if shown[1:]:
             lines.append("【接下来】")
-            for n, (step, hit) in enumerate(rest, 2):
+            for n, (step, hit) in enumerate(shown[1:], first_number + 1):
                 lines.append(f"{n}. {self._with_rule(step, hit)}")
-        for n, (step, hit) in enumerate(steps, 1):
+        for step, hit in shown:
             points.append({"text": step.text, "detail": self._detail(step, hit),
                            "cites": [{"law": hit.law, "article_id": hit.article_id}] if hit is not None else []})
         asks = [(why, q, self._backing(why) if why.cited else None) for why, q in card.ask]
