@@ -109,7 +109,7 @@ def stages(texts: list[str], threads: int) -> dict:
         group = [ids[k] for k in order[start:start + size]]
         padded += max(map(len, group)) * size
         c0 = time.process_time()
-        single._run(group)
+        single.embed_token_batch(group)
         model_cpu += time.process_time() - c0
         start += size
     t0 = time.perf_counter()

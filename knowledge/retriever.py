@@ -79,7 +79,7 @@ class Retriever:
             ranked = self.lay_ranked(query, mask, include_history=as_of is not None, n=max(2 * k, 50))
         else:
             ranked = self.fused(query, filters, mask, mode, k)
-        return self._hits(self._local_last(ranked, query, region or home_region), k)
+        return self.hits_for(self._local_last(ranked, query, region or home_region), k)
 
     def fused(self, query: str, filters: SearchFilters, mask: np.ndarray, mode: str = "hybrid",
               k: int = 10) -> list[tuple[str, float]]:
@@ -130,7 +130,7 @@ class Retriever:
         return demote_foreign_local(ranked, lambda d: regions[position[d]] if d in position else "", home)
 
     @stage_timer("hits")
-    def _hits(self, ranked: list[tuple[str, float]], k: int) -> list[Hit]:
+    def hits_for(self, ranked: list[tuple[str, float]], k: int) -> list[Hit]:
         """Hits for the best `k` distinct documents: one per (law, article) or (case, section)."""
         hits: list[Hit] = []
         seen: set[tuple] = set()

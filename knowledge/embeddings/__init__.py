@@ -244,7 +244,9 @@ class OnnxEmbedder:
                          f"|q={self.query_prefix!r}|p={self.passage_prefix!r}")
 
     # -- core
-    def _run(self, ids_list: list[list[int]]) -> np.ndarray:
+    def embed_token_batch(self, ids_list: list[list[int]]) -> np.ndarray:
+        """One batch of token-id lists through the model (padded to the longest): the pooled,
+        normalised vectors. What embed_passages/embed_queries run per length batch."""
         n = len(ids_list)
         L = max(len(x) for x in ids_list)
         ids = np.full((n, L), self.pad_id, dtype=np.int64)
@@ -284,14 +286,14 @@ class OnnxEmbedder:
 
             # onnxruntime releases the GIL in run(); a session is safe to share between threads
             with ThreadPoolExecutor(max_workers=self.threads) as pool:
-                for idx, vecs in zip(batches, pool.map(lambda b: self._run([enc[k] for k in b]), batches)):
+                for idx, vecs in zip(batches, pool.map(lambda b: self.embed_token_batch([enc[k] for k in b]), batches)):
                     out[idx] = vecs
                     done += len(idx)
                     if progress:
                         progress(done, n)
             return out
         for idx in batches:
-            out[idx] = self._run([enc[k] for k in idx])
+            out[idx] = self.embed_token_batch([enc[k] for k in idx])
             done += len(idx)
             if progress:
                 progress(done, n)
