@@ -8,7 +8,7 @@ the realistic question set (evals/data/realistic_questions.jsonl).
     python -m evals.answers realistic [--set dev|dev2|heldout] [--data-dir data]   # right card, key article quoted, urgent routed
     python -m evals.answers quotes [--limit 300]           # dev share: first quote gold, deciding clause quoted
     python -m evals.answers quotes --heldout blocked [--folds 5] [--per-fold 60]   # the same, ranker refitted per fold
-    python -m evals.answers cards [--limit N]              # dev share: cards given that fit / are near / are another issue
+    python -m evals.answers cards [--limit N] [--ungated]  # dev share: cards given that fit / are near / are another issue
 
 `collect` asks every question through POST /v1/chat (a new session each). Packets hide which
 version wrote which answer (X/Y shuffled per question with a fixed seed); the key stays in
@@ -287,6 +287,8 @@ def main(argv: list[str] | None = None) -> None:
     k = sub.add_parser("cards")
     k.add_argument("--set", choices=("dev",), default="dev", help="the STARD dev share (gold articles)")
     k.add_argument("--limit", type=int, default=None, help="an evenly spaced sample (default: every question)")
+    k.add_argument("--ungated", action="store_true",
+                   help="the cards the word patterns pick before the register gate (the question in a person's own words)")
     for cmd in (c, p):
         cmd.add_argument("--set", choices=("dev", "realistic", "realistic_heldout"), default="dev")
     for cmd in (c, q):
@@ -308,7 +310,7 @@ def main(argv: list[str] | None = None) -> None:
     elif args.command == "cards":
         from evals.card_precision import card_precision
 
-        result = card_precision(load_questions(args.limit), args.data_dir)
+        result = card_precision(load_questions(args.limit), args.data_dir, args.ungated)
         for miss in result.pop("wrong_issue"):      # "wrong": no card fits; "stray": a wrong one rides along
             print("wrong" if miss["kind"] == "wrong_issue" else "stray", json.dumps(miss, ensure_ascii=False))
         print(json.dumps(result, ensure_ascii=False, indent=1))
