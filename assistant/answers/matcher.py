@@ -107,7 +107,9 @@ def by_retrieval(cards: Sequence[Card], retrieved: list[tuple[str, str]], depth:
 LEGAL_REGISTER = re.compile(r"是否|能否|可否|如何|应当|认定|效力|当事人|劳动者|用人单位|出卖人|买受人|债权人|债务人|继承人|"
                             r"行为人|第三人|构成|适用|哪些|情形|责任|主体|法律|规定|条件|程序|权利|义务|合法|违法|有效|"
                             r"无效|期限|标准|范围|性质|区别|区分|属于|什么是|何为|权人|受偿|清偿|未成年人|聚众|抵押|质押|"
-                            r"仓单|仓储|法律后果|量刑|要件|追偿|连带|代位|过错|侵权|法人|行政机关|人民法院|仲裁机构")
+                            r"仓单|仓储|法律后果|量刑|要件|追偿|连带|代位|过错|侵权|法人|行政机关|人民法院|仲裁机构|"
+                            # a statute's names for claims, parties and proceedings (a villager says 借钱, 后妈, 打官司)
+                            r"请求权|民间借贷|审理|鉴定意见|被保险人|被继承人|继子女|继父母")
 
 
 def fits_the_asker(question: str, matches: list[CardMatch], retrieved: Iterable[tuple[str, str]] = (),
