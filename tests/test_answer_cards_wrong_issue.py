@@ -80,3 +80,16 @@ def test_through_the_composer_the_wrong_issue_gets_no_card_and_the_villager_gets
     composer = OfflineComposer(small_kb, ComposerLimits())
     assert card not in composer.answer(wrong, small_kb.search(wrong, k=10)).cards
     assert composer.answer(right, small_kb.search(right, k=10)).cards[:1] == [card]
+
+
+def test_the_precision_eval_sorts_a_card_by_the_gold_articles():
+    """evals.answers cards: a gold article cited = fits; the gold law, other article = near; else wrong issue."""
+    from evals.card_precision import card_verdict, question_kind
+
+    card = next(c for c in packaged_cards() if c.id == "animal_harm")
+    law, article = card.conclusions[0].law, card.conclusions[0].article
+    assert card_verdict(card, {(law, article)}).kind == "fits"
+    assert card_verdict(card, {(law, "1")}).kind == "near"
+    assert card_verdict(card, {("商标法", "32")}).kind == "wrong_issue"
+    verdicts = [card_verdict(card, {("商标法", "32")}), card_verdict(card, {(law, "1")})]
+    assert question_kind(verdicts) == "near"          # a question counts by its best card
