@@ -8,6 +8,7 @@ the realistic question set (evals/data/realistic_questions.jsonl).
     python -m evals.answers realistic [--set dev|dev2|heldout] [--data-dir data]   # right card, key article quoted, urgent routed
     python -m evals.answers quotes [--limit 300]           # dev share: first quote gold, deciding clause quoted
     python -m evals.answers quotes --heldout blocked [--folds 5] [--per-fold 60]   # the same, ranker refitted per fold
+    python -m evals.answers cards [--limit N] [--ungated]  # dev share: cards given that fit / are near / are another issue
 
 `collect` asks every question through POST /v1/chat (a new session each). Packets hide which
 version wrote which answer (X/Y shuffled per question with a fixed seed); the key stays in
@@ -283,11 +284,16 @@ def main(argv: list[str] | None = None) -> None:
     q.add_argument("--per-fold", type=int, default=None)
     q.add_argument("--only-folds", type=lambda v: [int(x) for x in v.split(",")], default=None,
                    help="e.g. 0,1: just these folds (each refit takes 15-60 min of CPU)")
+    k = sub.add_parser("cards")
+    k.add_argument("--set", choices=("dev",), default="dev", help="the STARD dev share (gold articles)")
+    k.add_argument("--limit", type=int, default=None, help="an evenly spaced sample (default: every question)")
+    k.add_argument("--ungated", action="store_true",
+                   help="the cards the word patterns pick before the register gate (the question in a person's own words)")
     for cmd in (c, p):
         cmd.add_argument("--set", choices=("dev", "realistic", "realistic_heldout"), default="dev")
     for cmd in (c, q):
         cmd.add_argument("--limit", type=int, default=60)
-    for cmd in (c, r, q):
+    for cmd in (c, r, q, k):
         cmd.add_argument("--data-dir", type=Path, default=None)
     args = parser.parse_args(argv)
     if args.command == "collect":
@@ -300,6 +306,13 @@ def main(argv: list[str] | None = None) -> None:
         result = realistic(args.data_dir, REALISTIC_SETS["heldout" if args.heldout else args.realistic_set])
         for miss in result.pop("misses"):
             print("miss", json.dumps(miss, ensure_ascii=False))
+        print(json.dumps(result, ensure_ascii=False, indent=1))
+    elif args.command == "cards":
+        from evals.card_precision import card_precision
+
+        result = card_precision(load_questions(args.limit), args.data_dir, args.ungated)
+        for miss in result.pop("wrong_issue"):      # "wrong": no card fits; "stray": a wrong one rides along
+            print("wrong" if miss["kind"] == "wrong_issue" else "stray", json.dumps(miss, ensure_ascii=False))
         print(json.dumps(result, ensure_ascii=False, indent=1))
     elif args.heldout:
         print(json.dumps(quotes_held_out(args.folds, args.heldout, args.per_fold, args.data_dir, args.only_folds), ensure_ascii=False, indent=1))

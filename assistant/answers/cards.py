@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from assistant.answers.compounds import mark_compounds
+
 CARDS_DIR = Path(__file__).resolve().parent / "cards"
 LEGAL_AID_KINDS = ("no_means_test", "means_test", "")
 URGENCY = {True: "always", False: "", "if_serious": "if_serious"}
@@ -53,10 +55,11 @@ class Pattern:
         return cls(groups)
 
     def match(self, text: str) -> int:
-        """Characters of the question the pattern covers (its longest alternative per group), 0 = no match."""
+        """Characters of the question the pattern covers (its longest alternative per group), 0 = no match.
+        `text`: the question as `matcher.normalise_question` and `mark_compounds` leave it."""
         covered = 0
         for group in self.groups:
-            found = [w for w in group if w in text]
+            found = [w for w in group if mark_compounds(w) in text]
             if not found:
                 return 0
             covered += max(len(w) for w in found)
@@ -89,6 +92,10 @@ class Card:
     def urgent_for(self, text: str) -> bool:
         """Whether this question on this card needs a person first (`text` normalised as for `match`)."""
         return self.urgent == "always" or (self.urgent == "if_serious" and SERIOUS_HARM.search(text) is not None)
+
+    def cites_punishment(self) -> bool:
+        """Whether the card says what punishment the conduct risks (a criminal law, 治安管理处罚法)."""
+        return any("刑" in c.law or c.law == "治安管理处罚法" for c in self.claims())
 
     def claims(self) -> list[Claim]:
         """Every claim that cites an article (what the checker and the answer verify)."""

@@ -13,6 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from assistant.answers.cards import Card, packaged_cards
+from assistant.answers.compounds import mark_compounds
 
 MAX_ISSUES = 3
 # words of a person telling their own dispute (我/俺, family, 老板, 邻居 …): a question without them
@@ -21,6 +22,11 @@ PERSONAL = re.compile(r"我|俺|咱|本人|自己|老公|老婆|媳妇|婆娘|�
                       r"包工头|工头|老汉|对象|家里|邻居|亲戚|朋友|同学|公公|婆婆|姐|哥|弟|妹|叔|舅|姨|"
                       # everyday speech rather than a law exam's wording: 咋/啥, 村, 工地, 能退不
                       r"咋|啥|嘛|呗|噻|晓得|村里|工地|厂里|(能|行|对|中|算|要|用|还|管)[^，。？！?!]{0,8}不[？?！!。]*$")
+
+
+# a question whether conduct is a crime (构成诈骗罪吗, 算不算犯罪, 会判刑吗): a card that only says who
+# pays (医疗事故 → the hospital pays) does not answer it; 得罪/受罪/赔罪 are not about crimes
+CRIME_ASKED = re.compile(r"犯罪|罪名|判刑|量刑|刑事责任|(?<![得受赔怪谢遭])罪(?![过孽])|(合同|保险|集资|贷款)诈骗")
 
 
 @dataclass(frozen=True)
@@ -59,7 +65,7 @@ def match_cards(question: str, retrieved: Iterable[tuple[str, str]] = (), *,
     """The cards that answer `question`, best first. `retrieved`: (law, article_id) of the search
     hits, in rank order (they break ties between cards the words cannot tell apart)."""
     cards = packaged_cards() if cards is None else cards
-    text = normalise_question(question)
+    text = mark_compounds(normalise_question(question))
     found = {(law, str(aid)) for law, aid in retrieved}
     matches = []
     for card in cards:
@@ -69,6 +75,8 @@ def match_cards(question: str, retrieved: Iterable[tuple[str, str]] = (), *,
             matches.append(CardMatch(card, covered, votes))
     if not matches:
         matches = by_retrieval(cards, list(retrieved))
+    if CRIME_ASKED.search(text):
+        matches = [m for m in matches if m.card.cites_punishment()]
     overridden = {o for m in matches for o in m.card.overrides}
     matches = [m for m in matches if m.card.id not in overridden]
     matches.sort(key=lambda m: (-m.covered, -m.retrieval_votes, m.card.id))
@@ -99,7 +107,9 @@ def by_retrieval(cards: Sequence[Card], retrieved: list[tuple[str, str]], depth:
 LEGAL_REGISTER = re.compile(r"是否|能否|可否|如何|应当|认定|效力|当事人|劳动者|用人单位|出卖人|买受人|债权人|债务人|继承人|"
                             r"行为人|第三人|构成|适用|哪些|情形|责任|主体|法律|规定|条件|程序|权利|义务|合法|违法|有效|"
                             r"无效|期限|标准|范围|性质|区别|区分|属于|什么是|何为|权人|受偿|清偿|未成年人|聚众|抵押|质押|"
-                            r"仓单|仓储|法律后果|量刑|要件|追偿|连带|代位|过错|侵权|法人|行政机关|人民法院|仲裁机构")
+                            r"仓单|仓储|法律后果|量刑|要件|追偿|连带|代位|过错|侵权|法人|行政机关|人民法院|仲裁机构|"
+                            # a statute's names for claims, parties and proceedings (a villager says 借钱, 后妈, 打官司)
+                            r"请求权|民间借贷|审理|鉴定意见|被保险人|被继承人|继子女|继父母")
 
 
 def fits_the_asker(question: str, matches: list[CardMatch], retrieved: Iterable[tuple[str, str]] = (),
