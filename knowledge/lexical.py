@@ -9,6 +9,7 @@ import json
 import logging
 import pickle
 import re
+from concurrent.futures.process import BrokenProcessPool
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable
@@ -22,6 +23,7 @@ from knowledge.telemetry import stage_timer
 log = logging.getLogger(__name__)
 
 DATA = Path(__file__).resolve().parent / "lexicon"
+PARALLEL_FROM = 20000      # new texts from which tokenising is spread over worker processes
 _TOKEN_RE = re.compile(r"[\u3400-\u9fff]|[A-Za-z0-9]")   # a token must carry a letter, digit or hanzi
 
 jieba.setLogLevel(logging.WARNING)
@@ -89,20 +91,43 @@ class LexicalIndex:
 
     @classmethod
     def build(cls, texts: list[str], tokenizer: LegalTokenizer, token_cache: dict[str, list[str]],
-              progress: Callable[[int], None] | None = None) -> "LexicalIndex":
+              progress: Callable[[int], None] | None = None, *, workers: int | None = None,
+              parallel_from: int = PARALLEL_FROM) -> "LexicalIndex":
         """Index `texts` (already index_text()-formatted), reusing tokens from `token_cache`
-        (text sha1 → tokens) of the previous generation."""
-        corpus_tokens = []
+        (text sha1 → tokens) of the previous generation. When at least `parallel_from` texts are
+        new (a cold ingest), they are tokenised by `workers` processes (default: every core)."""
+        from knowledge.parallel_tokens import default_workers, tokens_in_parallel
+
+        keys = [_text_key(text) for text in texts]
         used: dict[str, list[str]] = {}
-        for text in texts:
-            key = _text_key(text)
-            toks = used.get(key) or token_cache.get(key)
-            if toks is None:
-                toks = tokenizer.tokens(text)
-            used[key] = toks
-            corpus_tokens.append(toks)
+        new: dict[str, str] = {}
+        for key, text in zip(keys, texts):
+            if key in token_cache:
+                used[key] = token_cache[key]
+            else:
+                new.setdefault(key, text)
+        if progress:
+            progress(len(texts) - len(new))
+        workers = workers or default_workers()
+        reported = 0
+
+        def report(n: int) -> None:
+            nonlocal reported
+            reported += n
             if progress:
-                progress(1)
+                progress(n)
+
+        if len(new) >= parallel_from and workers > 1:
+            try:
+                used.update(zip(new, tokens_in_parallel(list(new.values()), tokenizer.user_words, workers, report)))
+            except (BrokenProcessPool, OSError) as exc:
+                # e.g. a script without `if __name__ == "__main__":` (spawned workers re-run it)
+                log.warning("tokenising in worker processes failed (%s): tokenising in this process", exc)
+        for i, (key, text) in enumerate(t for t in new.items() if t[0] not in used):
+            used[key] = tokenizer.tokens(text)
+            if i >= reported:
+                report(1)
+        corpus_tokens = [used[key] for key in keys]
         bm25 = bm25s.BM25(k1=1.2, b=0.75)
         bm25.index(corpus_tokens, show_progress=False)
         return cls(bm25, tokenizer, used)
