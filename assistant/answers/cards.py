@@ -9,6 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from assistant.answers.compounds import mark_compounds
+from assistant.answers.dialect import standard_person
 
 CARDS_DIR = Path(__file__).resolve().parent / "cards"
 LEGAL_AID_KINDS = ("no_means_test", "means_test", "")
@@ -59,7 +60,7 @@ class Pattern:
         `text`: the question as `matcher.normalise_question` and `mark_compounds` leave it."""
         covered = 0
         for group in self.groups:
-            found = [w for w in group if mark_compounds(w) in text]
+            found = [w for w in group if mark_compounds(standard_person(w)) in text]
             if not found:
                 return 0
             covered += max(len(w) for w in found)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from assistant.answers.cards import Card, packaged_cards
 from assistant.answers.compounds import mark_compounds
+from assistant.answers.dialect import standard_person
 
 MAX_ISSUES = 3
 # words of a person telling their own dispute (我/俺, family, 老板, 邻居 …): a question without them
@@ -51,9 +52,9 @@ def _typos() -> tuple[tuple[str, str], ...]:
 
 
 def normalise_question(text: str) -> str:
-    """Lower-cased, without spaces, common typos fixed (公资 → 工资): patterns match however the
-    person typed."""
-    text = "".join(text.split()).lower()
+    """Lower-cased, without spaces, 俺 written 我, common typos fixed (公资 → 工资): patterns match
+    however the person typed."""
+    text = standard_person("".join(text.split()).lower())
     for typed, meant in _typos():
         if typed in text:
             text = text.replace(typed, meant)
@@ -79,7 +80,9 @@ def match_cards(question: str, retrieved: Iterable[tuple[str, str]] = (), *,
         matches = [m for m in matches if m.card.cites_punishment()]
     overridden = {o for m in matches for o in m.card.overrides}
     matches = [m for m in matches if m.card.id not in overridden]
-    matches.sort(key=lambda m: (-m.covered, -m.retrieval_votes, m.card.id))
+    # a card that is always urgent (violence, detention, a child or old person at risk) leads and
+    # is never cut: the person's safety comes before the property or the money
+    matches.sort(key=lambda m: (m.card.urgent != "always", -m.covered, -m.retrieval_votes, m.card.id))
     return matches[:limit]
 
 
