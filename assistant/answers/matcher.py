@@ -80,7 +80,22 @@ def match_cards(question: str, retrieved: Iterable[tuple[str, str]] = (), *,
     overridden = {o for m in matches for o in m.card.overrides}
     matches = [m for m in matches if m.card.id not in overridden]
     matches.sort(key=lambda m: (-m.covered, -m.retrieval_votes, m.card.id))
-    return matches[:limit]
+    return with_own_words(matches, text)[:limit]
+
+
+def with_own_words(matches: list[CardMatch], text: str) -> list[CardMatch]:
+    """`matches` (best first) without a later card all of whose words lie inside the words that
+    matched the cards before it: 工伤 inside 工伤+工资 (benefits) is no second question about
+    whether it is a work injury, 借条 inside the interest card's 借条+实际到手 no second loan card.
+    A card that found its issue in words of its own stays (车+撞 beside 上班+工伤)."""
+    kept, taken = [], frozenset()
+    for m in matches:
+        own = m.card.trigger_positions(text)
+        if kept and m.covered and own <= taken:
+            continue
+        kept.append(m)
+        taken |= own
+    return kept
 
 
 def by_retrieval(cards: Sequence[Card], retrieved: list[tuple[str, str]], depth: int = 5) -> list[CardMatch]:
