@@ -24,6 +24,10 @@ def ids(question: str) -> list[str]:
     # a word that also tells another story
     ("孩子他爸因为跟人打架被行政拘留了 我们觉得罚重了", "administrative_penalty", "assault_injury"),
     ("厂里每个月工资都压一个月 现在走了最后两个月的工资也不给", "unpaid_wages", "work_injury_recognition"),
+    # the child's father hitting the child is the family's matter, not a stranger's assault
+    ("离婚后娃他爹来探望 喝醉了把娃打伤了 我能不让他探望不", "visitation", "assault_injury"),
+    # riding into a heap left on the road: the heap's keeper, not a traffic accident
+    ("邻居在村道上堆了一堆沙子 晚上我骑电动车撞上去摔了 邻居管不管", "stacked_goods", "traffic_accident"),
 ])
 def test_a_card_for_an_issue_not_raised_no_longer_rides_along(question, main, stray):
     got = ids(question)
