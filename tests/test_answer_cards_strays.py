@@ -54,6 +54,8 @@ def test_a_word_telling_another_story_raises_no_card(question, stray):
     ("儿子被人打伤住院了 打人的被派出所拘留了 医药费谁出", {"assault_injury"}),   # 打伤 is its own word
     ("跟邻居打架我也还手了 他现在住院了要我全赔", {"assault_injury"}),            # 打架 with an injury
     ("宅基地是爹妈留下的 我是城里户口能继承不", {"homestead", "intestate_inheritance"}),
+    # the death at work told whole inside the compensation card's words: is it a work injury stays
+    ("俺哥在工地出事死了 工地老板说给二十万私了 能要多少", {"work_injury_benefits", "work_injury_recognition"}),
 ])
 def test_a_message_with_two_issues_keeps_a_card_for_each(question, cards):
     assert cards <= set(ids(question))
