@@ -134,7 +134,8 @@ def score(packet_dir: Path) -> dict:
 # --- the realistic set --------------------------------------------------------------------------
 def realistic(data_dir: Path | None, path: Path = REALISTIC) -> dict:
     """Right card (the main type first; no card for questions no type covers), a key article quoted
-    in the answer text, urgent questions routed as urgent (through /v1/chat)."""
+    in the answer text, urgent questions routed as urgent (through /v1/chat), and strays: cards
+    given for an issue the question does not raise (not among its `types`)."""
     from assistant.answers.composer import ComposerLimits, OfflineComposer
     from knowledge.types import Citation
 
@@ -148,6 +149,9 @@ def realistic(data_dir: Path | None, path: Path = REALISTIC) -> dict:
         main_ok = composed.cards[:1] == expected[:1] if expected else not composed.cards
         counts["type_main"] += main_ok
         counts["type_any"] += bool(set(expected) & set(composed.cards)) if expected else not composed.cards
+        strays = [c for c in composed.cards if c not in row["types"]]   # a card for an issue not raised
+        counts["with_stray"] += bool(strays)
+        counts["strays"] += len(strays)
         keys = [(a["law"], str(a["article"])) for a in row["key_articles"]]
         labels = [Citation.of(h).label for k in keys if (h := kb.get_article(*k)) is not None]
         counts["with_key_article"] += bool(labels)
@@ -162,11 +166,15 @@ def realistic(data_dir: Path | None, path: Path = REALISTIC) -> dict:
         if not main_ok:
             misses.append({"id": row["id"], "kind": "type", "expected": expected, "got": composed.cards,
                            "question": row["question"]})
+        elif strays:
+            misses.append({"id": row["id"], "kind": "stray", "stray": strays, "expected": expected,
+                           "got": composed.cards, "question": row["question"]})
     n = len(rows)
     return {"questions": n, "right_main_type": round(counts["type_main"] / n, 3),
             "right_type_any_issue": round(counts["type_any"] / n, 3),
             "key_article_quoted": round(counts["key_quoted"] / max(counts["with_key_article"], 1), 3),
-            "urgent": counts["urgent"], "urgent_routed": counts["urgent_routed"], "misses": misses}
+            "urgent": counts["urgent"], "urgent_routed": counts["urgent_routed"],
+            "questions_with_stray": counts["with_stray"], "strays": counts["strays"], "misses": misses}
 
 
 # --- dev share: which articles the answer quotes --------------------------------------------------

@@ -60,11 +60,31 @@ class Pattern:
         `text`: the question as `matcher.normalise_question` and `mark_compounds` leave it."""
         covered = 0
         for group in self.groups:
-            found = [w for w in group if mark_compounds(standard_person(w)) in text]
+            found = [w for w in group if as_matched(w) in text]
             if not found:
                 return 0
             covered += max(len(w) for w in found)
         return covered
+
+    def positions(self, text: str) -> frozenset[int]:
+        """Indices of `text` inside an occurrence of one of the pattern's words (none when it does
+        not match): where in the question the pattern found its issue."""
+        if not self.match(text):
+            return frozenset()
+        return frozenset(i for group in self.groups for w in group for i in _occurrences(as_matched(w), text))
+
+
+def as_matched(word: str) -> str:
+    """A card word in the form the question takes before matching (俺 as 我, compounds marked)."""
+    return mark_compounds(standard_person(word))
+
+
+def _occurrences(word: str, text: str) -> set[int]:
+    out, start = set(), text.find(word)
+    while start >= 0:
+        out.update(range(start, start + len(word)))
+        start = text.find(word, start + 1)
+    return out
 
 
 @dataclass(frozen=True)
@@ -89,6 +109,12 @@ class Card:
         if any(p.match(text) for p in self.unless):
             return 0
         return max((p.match(text) for p in self.when), default=0)
+
+    def trigger_positions(self, text: str) -> frozenset[int]:
+        """Indices of `text` inside the words by which this card's patterns match it."""
+        if any(p.match(text) for p in self.unless):
+            return frozenset()
+        return frozenset().union(*(p.positions(text) for p in self.when))
 
     def urgent_for(self, text: str) -> bool:
         """Whether this question on this card needs a person first (`text` normalised as for `match`)."""

@@ -83,7 +83,32 @@ def match_cards(question: str, retrieved: Iterable[tuple[str, str]] = (), *,
     # a card that is always urgent (violence, detention, a child or old person at risk) leads and
     # is never cut: the person's safety comes before the property or the money
     matches.sort(key=lambda m: (m.card.urgent != "always", -m.covered, -m.retrieval_votes, m.card.id))
-    return matches[:limit]
+    return with_own_words(matches, text)[:limit]
+
+
+def with_own_words(matches: list[CardMatch], text: str) -> list[CardMatch]:
+    """`matches` (best first) without a later card all of whose words lie inside the words that
+    matched the cards before it: 工伤 inside 工伤+工资 (benefits) is no second question about
+    whether it is a work injury, 借条 inside the interest card's 借条+实际到手 no second loan card.
+    A card that found its issue in words of its own stays (车+撞 beside 上班+工伤), and so does the
+    told event an earlier card builds on (`premise_of`)."""
+    kept, taken = [], frozenset()
+    for m in matches:
+        own = m.card.trigger_positions(text)
+        if kept and m.covered and own <= taken and not premise_of(m.card, [k.card for k in kept], text):
+            continue
+        kept.append(m)
+        taken |= own
+    return kept
+
+
+def premise_of(card: Card, earlier: list[Card], text: str) -> bool:
+    """Whether one of `card`'s several-word patterns (a told event: 矿上+出事故) is restated whole
+    inside one pattern of an earlier card that adds to it (矿上+出事故+私了, the compensation):
+    the event the earlier card builds on is then a question of its own (is it a work injury)."""
+    told = [p.positions(text) for p in card.when if len(p.groups) > 1]
+    around = [p.positions(text) for c in earlier for p in c.when if len(p.groups) > 1]
+    return any(t and t <= a for t in told for a in around)
 
 
 def by_retrieval(cards: Sequence[Card], retrieved: list[tuple[str, str]], depth: int = 5) -> list[CardMatch]:
