@@ -10,7 +10,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from api.app import create_app
-    from api.cli_ingest import ensure_knowledge_base, start_embedding_backfill
+    from api.cli_ingest import ensure_knowledge_base, ingest_needed, start_embedding_backfill
     from api.logging_setup import configure_logging
     from api.model_setup import start_model_setup, wait_for_model_setup
     from api.settings import get_settings
@@ -18,7 +18,8 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     settings = get_settings()
     log_config = configure_logging(settings.log_format, settings.log_level)
     # a fresh machine: the model is set up beside the catalog and BM25, which need none
-    model_setup = start_model_setup(settings.knowledge)
+    reads_statutes = ingest_needed(settings, args.ingest) and settings.laws_dir.is_dir()
+    model_setup = start_model_setup(settings.knowledge) if reads_statutes else None
     try:
         embedding_pending = ensure_knowledge_base(settings, force_ingest=args.ingest)
     finally:

@@ -65,6 +65,13 @@ def register(sub) -> None:
     p.set_defaults(func=_cmd_ingest)
 
 
+def ingest_needed(settings, force_ingest: bool = False) -> bool:
+    """Whether `fayuan serve` reads the statute folder before serving: no knowledge base yet, or forced."""
+    from knowledge.generations import current_generation
+
+    return force_ingest or current_generation(settings.kb_dir) is None
+
+
 def ensure_knowledge_base(settings, force_ingest: bool = False) -> bool:
     """Before `fayuan serve`: ingest FAYUAN_LAWS_DIR when no knowledge base exists (or when
     forced: an incremental ingest, quick when nothing changed). New texts are not embedded here:
@@ -74,7 +81,7 @@ def ensure_knowledge_base(settings, force_ingest: bool = False) -> bool:
     from knowledge.generations import IngestBusy, current_generation
 
     serving = current_generation(settings.kb_dir)
-    if serving is None or force_ingest:
+    if ingest_needed(settings, force_ingest):
         if not settings.laws_dir.is_dir():
             if serving is None:
                 log.warning("no knowledge base and no statute folder at %s: search will answer 503",

@@ -2,14 +2,18 @@
 quantised in a second process while this one reads the statute folder. The catalog and the BM25
 index need no model, so on two cores the two overlap and the first answers (and the hybrid switch
 after them) come about half a minute sooner. scripts/serve.sh leaves set-up's model step to this
-(FAYUAN_SETUP_MODEL=with-serve). A machine where the model is ready pays one quick check."""
+(FAYUAN_SETUP_MODEL=with-serve). Only when the statutes are read (no knowledge base yet, or
+--ingest); a machine where the model is ready pays one quick check."""
 from __future__ import annotations
 
+import logging
 import subprocess
 import sys
 
 from knowledge.embeddings import DEFAULT_MODEL
 from knowledge.settings import KnowledgeSettings
+
+log = logging.getLogger(__name__)
 
 
 class ModelSetupFailed(RuntimeError):
@@ -25,8 +29,8 @@ def start_model_setup(settings: KnowledgeSettings) -> subprocess.Popen | None:
         return None
     if is_ready(settings.resolved_model_dir):
         return None
-    print(f"embedding model: set up in a second process while the statutes are read "
-          f"({settings.resolved_model_dir})", flush=True)
+    log.info("embedding model: set up in a second process while the statutes are read (%s)",
+             settings.resolved_model_dir)
     return subprocess.Popen([sys.executable, "-m", "knowledge.embeddings.setup",
                              "--dir", str(settings.resolved_model_dir)])
 
