@@ -74,6 +74,7 @@ class Pattern:
         return frozenset(i for group in self.groups for w in group for i in _occurrences(as_matched(w), text))
 
 
+@lru_cache(maxsize=8192)
 def as_matched(word: str) -> str:
     """A card word in the form the question takes before matching (俺 as 我, compounds marked)."""
     return mark_compounds(standard_person(word))
