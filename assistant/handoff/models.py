@@ -9,8 +9,10 @@ from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text,
 from sqlalchemy.orm import Mapped, mapped_column
 
 from assistant.db import RecordsBase
+from assistant.handoff.states import OPEN_STATUSES
 
-OPEN_STATUSES = ("pending", "assigned", "escalated")
+# the partial index's condition, written from the one list of open statuses
+_OPEN_CONDITION = "status IN (" + ", ".join(f"'{s}'" for s in OPEN_STATUSES) + ")"
 
 
 def utcnow() -> datetime:
@@ -22,8 +24,7 @@ class HandoffTicketRow(RecordsBase):
     __table_args__ = (
         # one open ticket per conversation, enforced by the database (two replicas racing to open)
         Index("uq_handoff_open_ticket_per_session", "session_id", unique=True,
-              sqlite_where=text("status IN ('pending', 'assigned', 'escalated')"),
-              postgresql_where=text("status IN ('pending', 'assigned', 'escalated')")),
+              sqlite_where=text(_OPEN_CONDITION), postgresql_where=text(_OPEN_CONDITION)),
         Index("ix_handoff_tickets_status_due", "status", "due_at"),
     )
 
