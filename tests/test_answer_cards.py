@@ -122,6 +122,20 @@ def test_wider_villager_phrasings_get_their_card_first(question, card):
     assert match_cards(question)[0].card.id == card
 
 
+# a tree is no building (民法典1257, not 1254) and a tree on a parked car is no traffic accident
+@pytest.mark.parametrize("question", [
+    "村口的大树被风刮倒砸到俺家车上了 谁赔",
+    "路边的老树枝断了掉下来砸了我的头",
+    "邻居家院里的枣树倒了压坏了俺家的房顶",
+])
+def test_a_falling_tree_gets_the_tree_card_alone(question):
+    assert [m.card.id for m in match_cards(question)] == ["falling_trees"]
+
+
+def test_falling_from_a_tree_is_not_a_falling_tree():
+    assert "falling_trees" not in [m.card.id for m in match_cards("爬树摘果子摔下来了 腿断了")]
+
+
 def test_an_injury_without_a_word_of_pay_is_no_wage_question():
     ids = [m.card.id for m in match_cards("工地上干活摔断了腿 包工头跑了")]
     assert ids[0] == "work_injury_recognition" and "construction_wages" not in ids
