@@ -80,6 +80,7 @@ def test_console_login_filter_claim_reply_resolve(live_console, request):
     wanted = desk.open_ticket("h5-visitor", trigger="person_request", service="法律援助", priority="urgent",
                               region="城关镇", summary="工地欠薪三个月，电话13812345678", facts={"家庭人口": 4},
                               channel="web", user_ref="h5-visitor")
+    services.chat_sessions.add_message("h5-visitor", "assistant", "【结论】老板拖欠工资是违法的。\n【先做这一步】1. 向劳动保障监察投诉。")
     other = desk.open_ticket("h5-other", trigger="uncertain_answer", service="人民调解", priority="normal",
                              region="河西村", summary="邻里纠纷", facts=None, channel="web", user_ref="h5-other")
     shots = ARTIFACTS / request.node.name
@@ -114,6 +115,9 @@ def test_console_login_filter_claim_reply_resolve(live_console, request):
             page.click(f"a[href='/console/tickets/{wanted.ticket_id}']")
             expect(page.locator("#ticket-status")).to_have_text("待认领")
             expect(page.locator("#facts")).to_contain_text("家庭人口")
+            # the bot's answer keeps its lines (conclusion, step …), not one wall of text
+            answer = page.locator("#transcript p.assistant .text").inner_text()
+            assert "违法的。\n【先做这一步】" in answer
             page.click("#claim")
             expect(page.get_by_role("status")).to_contain_text("已认领")
             expect(page.locator("#owner")).to_have_text("林芳")                  # display name, not username
