@@ -9,13 +9,13 @@ from functools import lru_cache
 from pathlib import Path
 
 from assistant.answers.compounds import mark_compounds
-from assistant.answers.dialect import standard_person
+from assistant.answers.dialect import standard_forms
 
 CARDS_DIR = Path(__file__).resolve().parent / "cards"
 LEGAL_AID_KINDS = ("no_means_test", "means_test", "")
 URGENCY = {True: "always", False: "", "if_serious": "if_serious"}
 # a death or a serious injury makes an injury card urgent (a person follows up first)
-SERIOUS_HARM = re.compile(r"死|去世|过世|身亡|(人|都|就|已经|也)没了|倒下|倒了|晕倒|猝|(事故|出事)[^，。！？]{0,3}没了|没了气|咽气|出人命|丧命|"
+SERIOUS_HARM = re.compile(r"死|去世|过世|身亡|(人|都|就|已经|也)没了|倒下|倒了|晕倒|猝|(事故|出事)[^，。！？]{0,3}没了|没了气|没气|断气|咽气|出人命|丧命|"
                           r"抢救|昏迷|重伤|瘫|截肢|植物人|重症|icu|不省人事|病危|骨折|(摔|压|打|砸|轧|撞|绞)断|断了|"
                           r"打破|头破|住院|在医院|医院(里)?躺|动不了|绞了|轧了|大出血|烧伤|流产|"
                           r"没救(过来|回来|活)|不行了|太平间|殡仪馆|缝了?[几十\d一二三四五六七八九]*针|(好几|几)个口子|"
@@ -77,7 +77,7 @@ class Pattern:
 @lru_cache(maxsize=8192)
 def as_matched(word: str) -> str:
     """A card word in the form the question takes before matching (俺 as 我, compounds marked)."""
-    return mark_compounds(standard_person(word))
+    return mark_compounds(standard_forms(word))
 
 
 def _occurrences(word: str, text: str) -> set[int]:

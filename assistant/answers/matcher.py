@@ -14,7 +14,7 @@ from pathlib import Path
 
 from assistant.answers.cards import Card, packaged_cards
 from assistant.answers.compounds import mark_compounds
-from assistant.answers.dialect import standard_person
+from assistant.answers.dialect import standard_forms
 
 MAX_ISSUES = 3
 # words of a person telling their own dispute (我/俺, family, 老板, 邻居 …): a question without them
@@ -54,7 +54,7 @@ def _typos() -> tuple[tuple[str, str], ...]:
 def normalise_question(text: str) -> str:
     """Lower-cased, without spaces, 俺 written 我, common typos fixed (公资 → 工资): patterns match
     however the person typed."""
-    text = standard_person("".join(text.split()).lower())
+    text = standard_forms("".join(text.split()).lower())
     for typed, meant in _typos():
         if typed in text:
             text = text.replace(typed, meant)
