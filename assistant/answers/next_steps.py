@@ -146,7 +146,7 @@ LABOUR_DISPUTES_BY_WORDS: tuple[tuple[tuple[tuple[str, ...], ...], tuple[StepTem
 # the 协商/调解/起诉 steps of a contract dispute fit only a question that names one (someone owes,
 # does not pay or perform, must pay back): "想申请个专利 咋弄" cites a 技术合同 article of 合同编
 # but asks how to apply — 借条 and 起诉 steps did not fit it (issue #22)
-CONTRACT_DISPUTE = re.compile(r"欠|借|还钱|不还|没还|赖账|不给|没给|不付|没付|不退|违约|赔|退钱|退款|骗|纠纷|要回|讨|拖着|"
+CONTRACT_DISPUTE = re.compile(r"欠|借|还钱|不还|没还|赖账|不给|没给|不付|没付|不退|违约|赔|补偿|退钱|退款|骗|纠纷|要回|讨|拖着|"
                               r"不履行|毁约|反悔|定金|订金|押金|租金|货款|工钱|尾款|起诉|打官司")
 
 
