@@ -34,6 +34,10 @@ LIGHT = ["物权编", "第二分编 所有权", "第七章 相邻关系"]
     ([("劳动法", [])], "干了半年，工钱一直不结", UNPAID_WAGES),
     ([("劳动合同法", [])], "工资扣除个税后还剩多少", LABOUR),                     # a deduction, not unpaid pay
     ([("民法典", ["合同编", "第十七章 承揽合同"])], "包工头欠我工钱不给", CIVIL),   # no labour law cited
+    # a contract article, but no dispute: how to apply for a patent gets no 借条/起诉 steps (issue #22)
+    ([("专利法", []), ("民法典", ["合同编", "第二十章 技术合同"])], "俺琢磨出个新式的播种机 想申请个专利 咋弄", GENERAL),
+    ([("民法典", ["合同编", "第十四章 租赁合同"])], "房东不退押金咋办", CIVIL),
+    ([("民法典", ["合同编", "第十九章 运输合同"])], "收货人不来取货，我们快递点可以请求其补偿仓管费用吗", CIVIL),
     ([("某地方条例", [])], "", GENERAL),
 ])
 def test_the_first_cited_law_with_a_known_dispute_picks_the_steps(laws, question, steps):

@@ -109,3 +109,87 @@ def test_a_retrieval_answer_leads_with_the_conclusion_and_keeps_the_quote(small_
     # a question the clause does not settle keeps today's answer
     other = OfflineComposer(small_kb, ComposerLimits()).retrieval_answer("保管合同是什么？", [hit], [], frozenset())
     assert other.text.startswith("这个问题要看《民法典》第八百九十二条")
+
+
+# --- the forms added for plain-spoken questions (issue #22): each rule fires on a case it settles
+# and keeps quiet on one it does not -----------------------------------------------------------------
+DANBAO = "最高人民法院关于适用《中华人民共和国民法典》有关担保制度的解释"
+
+
+@pytest.mark.parametrize("question, law, article, expected", [
+    # 怎么办: the condition is the asker's situation, the rule says who may claim from whom
+    ("第三人过错致使动物造成他人损害怎么办？", "民法典", "1250",
+     "因第三人的过错致使动物造成他人损害的，被侵权人可以向动物饲养人或者管理人请求赔偿，也可以向第三人请求赔偿"),
+    # 怎么办 answered by a court's support: "{who}可以主张X，法院会支持"
+    ("如果担保人实际承担的担保责任超出了其应当承担的责任范围怎么办？", DANBAO, "3",
+     "担保人可以主张仅在债务人要承担的责任范围内承担责任，法院会支持"),
+    # 如何处理 answered by what an authority does (由…责令)
+    ("进行监督抽查的产品质量不合格的如何处理？", "产品质量法", "17",
+     "依照本法规定进行监督抽查的产品质量不合格的，由实施监督抽查的市场监督管理部门责令其生产者、销售者限期改正"),
+    # a court's yes too long for the first screen: the claim's own phrase, the question stating the case
+    ("抵押权依法设立之后，抵押财产毁损、灭失或被征收，抵押权人还可以优先受偿吗？", DANBAO, "42",
+     "可以：抵押权人请求按照原抵押权的顺位就保险金、赔偿金或者补偿金等优先受偿的，法院会支持"),
+    # 构成…罪吗 / 会坐牢吗: the conditions kept whole, "可能" when a threshold (情节严重) decides
+    ("未取得医生执业资格非法行医的构成非法行医罪吗？", "刑法", "336",
+     "可能构成犯罪：未取得医生执业资格的人非法行医，情节严重的，要依法追究刑事责任"),
+    ("村里两帮人聚众斗殴，会坐牢吗", "刑法", "292",
+     "可能构成犯罪：聚众斗殴的，对首要分子和其他积极参加的，要依法追究刑事责任"),
+    # 合法吗, a duty left undone (不给交 against 应当按时足额缴纳)
+    ("单位不给交社保合法吗", "社会保险法", "60",
+     "不合法：用人单位要自行申报、按时足额缴纳社会保险费，非因不可抗力等法定事由不能缓缴、减免"),
+    # 合法吗, the act the rule permits (有权…互换)
+    ("土地承包经营权人互换土地承包经营权合法吗", "民法典", "334",
+     "合法：土地承包经营权人依照法律规定，可以将土地承包经营权互换、转让"),
+    # 赔多少: the sentence with the multiple
+    ("公司违法解除劳动合同赔多少", "劳动合同法", "87",
+     "用人单位违反本法规定解除或者终止劳动合同的，要依照本法第四十七条规定的经济补偿标准的二倍向劳动者支付赔偿金"),
+    # 去哪: the sentence naming where the very action asked (申请仲裁, not 申请调解) is taken
+    ("工资纠纷调解不成去哪申请仲裁", "劳动争议调解仲裁法", "5",
+     "不愿调解、调解不成或者达成调解协议后不履行的，可以向劳动争议仲裁委员会申请仲裁"),
+    # 由谁管辖
+    ("多个行政机关均有管辖权的案件，应当如何确定由谁管辖？", "行政处罚法", "25",
+     "两个以上行政机关都有管辖权的，由最先立案的行政机关管辖"),
+    # the plain-spoken yes/no: 能…不
+    ("保管人能改变保管场所不", "民法典", "892", "除紧急情况或者为维护寄存人利益外，不能擅自改变保管场所或者方法"),
+])
+def test_a_plain_spoken_question_gets_the_clauses_own_answer(statutes, question, law, article, expected):
+    label = f"《{law}》第{article}条"
+    assert conclude(statutes, question, law, article, label) == f"依照{label}，{expected}。"
+
+
+@pytest.mark.parametrize("question, law, article", [
+    # 怎么办: the condition (第三人的过错) is not the asker's situation
+    ("动物园的动物伤人怎么办", "民法典", "1250"),
+    # the court's yes too long, and the question does not state the case it is for
+    ("抵押权人可以就保险金优先受偿吗？", DANBAO, "42"),
+    # a crime: 打架 is not 聚众斗殴, and the clause on minors does not name the conduct
+    ("未成年人聚众相约打架，会被抓吗", "刑法", "292"),
+    ("未成年人聚众相约打架，会被抓吗", "刑法", "17"),
+    # a minor: criminal responsibility turns on the age, which this clause does not settle
+    ("我家孩子十三岁，跟人聚众斗殴会坐牢吗", "刑法", "292"),
+    # the clause also says when it is not treated as a crime: no plain yes
+    ("诈骗亲属财物，是否构成诈骗罪？", "最高人民法院、最高人民检察院关于办理诈骗刑事案件具体应用法律若干问题的解释", "4"),
+    # 合法吗: the rule is about another act (加班 is not 缓缴社保), or the asked act is the duty done
+    ("单位让我加班合法吗", "社会保险法", "60"),
+    ("单位给我交社保合法吗", "社会保险法", "60"),
+    # a limit that differs by case (试用期 by contract length): all limbs or none, and all do not fit
+    ("试用期定了六个月合法吗", "劳动合同法", "19"),
+    # 赔多少: the clause names no amount
+    ("公司违法解除劳动合同赔多少", "劳动合同法", "48"),
+    # 去哪告: the clause says who orders payment, not where to complain
+    ("单位不给交养老保险去哪告", "社会保险法", "63"),
+])
+def test_a_plain_spoken_question_the_clause_does_not_settle_gets_no_conclusion(statutes, question, law, article):
+    assert conclude(statutes, question, law, article, f"《{law}》第{article}条") is None
+
+
+def test_plain_spoken_question_forms():
+    assert asked("第三人过错致使动物造成他人损害怎么办？").form == "what_to_do"
+    assert asked("俺琢磨出个新式的播种机 想申请个专利 咋弄").form == "what_to_do"
+    assert asked("老板扣我工资，这合法吗").form == "legality"
+    assert asked("出售银行卡是犯罪吗").form == "legality"
+    assert asked("构成非法行医罪吗？").form == "legality"
+    assert asked("单位不交社保去哪告").form == "where"
+    assert asked("违法解除赔多少").form == "how_much"
+    assert asked("房子还能要回来不").form == "yes_no"
+    assert asked("他就是不给不") is None            # no modal before the closing 不: not a yes/no

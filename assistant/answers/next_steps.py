@@ -5,6 +5,7 @@ knowledge base has that article, and the article then becomes a citation of the 
 time limit is never stated without the statute that sets it."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 
@@ -142,13 +143,23 @@ LABOUR_DISPUTES_BY_WORDS: tuple[tuple[tuple[tuple[str, ...], ...], tuple[StepTem
 )
 
 
+# the 协商/调解/起诉 steps of a contract dispute fit only a question that names one (someone owes,
+# does not pay or perform, must pay back): "想申请个专利 咋弄" cites a 技术合同 article of 合同编
+# but asks how to apply — 借条 and 起诉 steps did not fit it (issue #22)
+CONTRACT_DISPUTE = re.compile(r"欠|借|还钱|不还|没还|赖账|不给|没给|不付|没付|不退|违约|赔|补偿|退钱|退款|骗|纠纷|要回|讨|拖着|"
+                              r"不履行|毁约|反悔|定金|订金|押金|租金|货款|工钱|尾款|起诉|打官司")
+
+
 def steps_for(laws_with_paths: list[tuple[str, list[str]]], question: str = "") -> tuple[StepTemplate, ...]:
     """The steps for the first cited law with a known kind of dispute (an injury at work counts as
     工伤, and unpaid pay as 欠薪, even when the articles found are general labour law); a family
-    dispute gets the violence step only when the question speaks of violence."""
+    dispute gets the violence step only when the question speaks of violence; contract-dispute
+    steps only when the question (if given) names a dispute."""
     steps = _dispute_steps(laws_with_paths, question)
     if steps is FAMILY and any(w in question for w in VIOLENCE_WORDS):
         return FAMILY_WITH_VIOLENCE
+    if steps is CIVIL and question and CONTRACT_DISPUTE.search(question) is None:
+        return GENERAL
     return steps
 
 

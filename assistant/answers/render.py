@@ -7,15 +7,41 @@ missing, or whose quote the article does not contain, is left out (never said wi
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
 
 from assistant.answers.card_check import normalise
 from assistant.answers.cards import Card, Claim
+from assistant.answers.grounding import is_filler
 from assistant.answers.matcher import normalise_question
 from assistant.documents.in_chat import offer_line
 from knowledge.types import Citation, Hit, KnowledgeBase
 
 log = logging.getLogger(__name__)
+
+FIRST_SCREEN = 150          # characters an elderly asker sees before scrolling
+# an ask's reason that says what follows either way ("写了的，…；没写的，…"): the fact asked for
+# decides the answer
+_TWO_WAYS = re.compile(r"的[，,][^；;。]+[；;][^；;。]*?的[，,]")
+
+
+def _bigrams(text: str) -> set[str]:
+    return {text[i:i + 2] for i in range(len(text) - 1)}
+
+
+def touches(question: str, ask: tuple) -> bool:
+    """The asker's message speaks of what the ask is about (a word of it in the ask or its reason):
+    a card's ask about who hurt a child is not put first for a child left alone at home."""
+    import jieba
+
+    why, asked = ask[0].text, ask[1]
+    words = {w for w in jieba.lcut(normalise_question(question)) if len(w) >= 2 and not is_filler(w)}
+    return any(w in asked or w in why for w in words)
+
+
+def decides(why: str) -> bool:
+    """Whether an ask's reason gives the answer for each value of the fact asked for."""
+    return _TWO_WAYS.search(why) is not None
 
 NUMERALS = "一二三四五六七八九十"
 LEGAL_AID_LINES = {
@@ -51,12 +77,12 @@ class CardRenderer:
             return CardAnswer("")
         points: list[dict] = []
         if len(cards) == 1:
-            lines = self._issue(cards[0], points, full=True)
+            lines = self._issue(cards[0], points, full=True, question=question)
         else:
             lines = [f"您说的有 {len(cards)} 件事，分开说："]
             for n, card in enumerate(cards):
                 lines.append(f"{NUMERALS[n]}、{card.title}")
-                lines += self._issue(card, points, full=False)
+                lines += self._issue(card, points, full=False, question=question)
         document = next((c.document for c in cards if c.document), "")
         if document:
             lines.append(offer_line(document))
@@ -67,7 +93,7 @@ class CardRenderer:
                           document)
 
     # --- one issue --------------------------------------------------------------------------
-    def _issue(self, card: Card, points: list[dict], *, full: bool) -> list[str]:
+    def _issue(self, card: Card, points: list[dict], *, full: bool, question: str = "") -> list[str]:
         conclusions = [(c, h) for c in card.conclusions if (h := self._backing(c)) is not None]
         steps = [(s, self._backing(s) if s.cited else None) for s in card.steps]
         steps = [(s, h) for s, h in steps if h is not None or not s.cited]
@@ -77,8 +103,18 @@ class CardRenderer:
         first_number = len(points) + 1
         numbered = len(shown) > 1 or not full
         lines = [f"【结论】{conclusions[0][0].text}"]
+        asks = [(why, q, self._backing(why) if why.cited else None) for why, q in card.ask]
+        asks = [(why, q, h) for why, q, h in asks if h is not None or not why.cited]
+        deciding = asks[0] if asks and decides(asks[0][0].text) and touches(question, asks[0]) else None
+        if deciding is not None:
+            lines.append(self._depends_on(*deciding))
         if shown:
-            lines.append(f"【先做这一步】{f'{first_number}. ' if numbered else ''}{shown[0][0].text}")
+            first_step = f"【先做这一步】{f'{first_number}. ' if numbered else ''}{shown[0][0].text}"
+            # the first phone screen keeps the conclusion and the first step: a long 【要看】 goes under the step
+            if deciding is not None and len("".join(lines)) + len(first_step) > FIRST_SCREEN:
+                lines.insert(1, first_step)
+            else:
+                lines.append(first_step)
         lines.append("【法律依据】")
         first, hit = conclusions[0]
         lines.append(f"{Citation.of(hit).label}规定：“{first.quote}”")
@@ -91,9 +127,9 @@ class CardRenderer:
         for step, hit in shown:
             points.append({"text": step.text, "detail": self._detail(step, hit),
                            "cites": [{"law": hit.law, "article_id": hit.article_id}] if hit is not None else []})
-        asks = [(why, q, self._backing(why) if why.cited else None) for why, q in card.ask]
-        asks = [(why, q, h) for why, q, h in asks if h is not None or not why.cited]
-        if asks:
+        if deciding is not None:
+            lines.append(f"【还需要知道】{deciding[1]}")      # the why is said under the conclusion already
+        elif asks:
             why, question, hit = asks[0]
             backing = f"（{Citation.of(hit).label}）" if hit is not None else ""
             lines.append(f"【还需要知道】{question}因为{why.text.rstrip('。')}{backing}。")
@@ -102,6 +138,18 @@ class CardRenderer:
         if card.legal_aid in LEGAL_AID_LINES and (full or card.legal_aid == "no_means_test"):
             lines.append(f"【法律援助】{self._legal_aid(card.legal_aid)}")
         return lines
+
+    def _depends_on(self, why: Claim, question: str, hit: Hit | None) -> str:
+        """"【要看】{the fact asked for}：{what follows either way}": the answer turns on a fact the
+        asker has not told, so it is said right under the conclusion, not at the end (issue #22)."""
+        asked = [q.strip() for q in re.split(r"[？?]", question) if q.strip()]
+        # the sentence of the ask whose fact the reason's cases name (钱是转账还是现金 for "转账的，…；
+        # 给现金的，…", not 有没有借条)
+        cases = "|".join(re.findall(r"([^；;，,。]+?)的[，,]", why.text))
+        fact = max(asked, key=lambda q: len(_bigrams(q) & _bigrams(cases)))
+        fact = re.sub(r"吗$", "", re.sub(r"了吗$", "了没有", fact))
+        backing = f"（{Citation.of(hit).label}）" if hit is not None else ""
+        return f"【要看】{fact}：{why.text.rstrip('。')}{backing}。"
 
     def _legal_aid(self, kind: str) -> str:
         line = LEGAL_AID_LINES[kind]
