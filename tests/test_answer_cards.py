@@ -135,7 +135,7 @@ def test_a_falling_tree_gets_the_tree_card_alone(question):
 @pytest.mark.parametrize("question", ["儿子骑摩托把人撞了 人家要二十万 会不会坐牢", "开车把人撞死了 会判几年"])
 def test_whether_a_crash_is_a_crime_gets_the_traffic_crime_card_not_a_detention(question):
     ids = [m.card.id for m in match_cards(question)]
-    assert "traffic_crime" in ids and "criminal_detention" not in ids
+    assert ids[0] == "traffic_crime" and "criminal_detention" not in ids
 
 
 def test_a_driver_already_detained_keeps_the_detention_card():

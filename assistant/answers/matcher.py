@@ -28,6 +28,9 @@ PERSONAL = re.compile(r"我|俺|咱|本人|自己|老公|老婆|媳妇|婆娘|�
 # a question whether conduct is a crime (构成诈骗罪吗, 算不算犯罪, 会判刑吗): a card that only says who
 # pays (医疗事故 → the hospital pays) does not answer it; 得罪/受罪/赔罪 are not about crimes
 CRIME_ASKED = re.compile(r"犯罪|罪名|判刑|量刑|刑事责任|(?<![得受赔怪谢遭])罪(?![过孽])|(合同|保险|集资|贷款)诈骗")
+# a family asking whether someone will go to jail beside other things (人家要二十万…会不会坐牢):
+# the card that says when it is a crime leads; the money question stays after it
+JAIL_ASKED = re.compile(r"坐牢|蹲监狱|进监狱|判几年|判多少年|要判|会判")
 
 
 @dataclass(frozen=True)
@@ -82,7 +85,9 @@ def match_cards(question: str, retrieved: Iterable[tuple[str, str]] = (), *,
     matches = [m for m in matches if m.card.id not in overridden]
     # a card that is always urgent (violence, detention, a child or old person at risk) leads and
     # is never cut: the person's safety comes before the property or the money
-    matches.sort(key=lambda m: (m.card.urgent != "always", -m.covered, -m.retrieval_votes, m.card.id))
+    jail_asked = bool(JAIL_ASKED.search(text))
+    matches.sort(key=lambda m: (m.card.urgent != "always", not (jail_asked and m.card.cites_punishment()),
+                                -m.covered, -m.retrieval_votes, m.card.id))
     return with_own_words(matches, text)[:limit]
 
 
