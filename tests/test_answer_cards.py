@@ -142,6 +142,11 @@ def test_a_driver_already_detained_keeps_the_detention_card():
     assert match_cards("俺男人开车撞了人 被交警带走了 关在看守所")[0].card.id == "criminal_detention"
 
 
+@pytest.mark.parametrize("question", ["隔壁把墙砌到俺家地里了 村里调解也不听", "他家把院墙往俺这边挪了一米"])
+def test_a_neighbours_wall_on_the_askers_land_is_a_homestead_boundary_dispute(question):
+    assert match_cards(question)[0].card.id == "homestead"
+
+
 def test_falling_from_a_tree_is_not_a_falling_tree():
     assert "falling_trees" not in [m.card.id for m in match_cards("爬树摘果子摔下来了 腿断了")]
 
