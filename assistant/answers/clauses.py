@@ -92,7 +92,7 @@ def best_clause(question: str, article_text: str) -> Clause | None:
     unit = lead + "".join(items)
     if len(whole) <= WHOLE_LIMIT:
         text = whole
-    elif items and len(unit) <= LIST_LIMIT:
+    elif len(unit) <= (LIST_LIMIT if items else WHOLE_LIMIT):
         text = unit
     else:
         text = focus.text
@@ -104,7 +104,7 @@ def _focus(question: str, units: list[tuple[str, list[str]]]) -> Clause | None:
     (the whole list, up to LIST_LIMIT, when the question asks for the cases or names none of them)."""
     wants_list = ASKS_FOR_LIST.search(question) is not None
     best: Clause | None = None
-    listed = False          # the best is a whole list (already cut to LIST_LIMIT)
+    listed = False          # the best is already cut (a whole list to LIST_LIMIT, a long lead-in to its first sentence)
     for position, (lead, items) in enumerate(units):
         whole_list = False
         if items and wants_list:
@@ -115,7 +115,7 @@ def _focus(question: str, units: list[tuple[str, list[str]]]) -> Clause | None:
             # the lead-in says when the items apply: quote it with the item that matches — or,
             # when none does, with the list (its first two items alone answered nothing)
             if top_score > 0:
-                text = lead + items[top] + ("……" if len(items) > 1 else "")
+                text, whole_list = _lead_with_item(lead, items[top], len(items) > 1)
             else:
                 text, whole_list = _whole_list(lead, items), True
             score = relevance(question, lead) + top_score
@@ -126,6 +126,19 @@ def _focus(question: str, units: list[tuple[str, list[str]]]) -> Clause | None:
     if best is not None and not listed and len(best.text) > QUOTE_LIMIT:
         best = Clause(_best_sentences(question, best.text), best.score, best.position)
     return best
+
+
+def _lead_with_item(lead: str, item: str, more: bool) -> tuple[str, bool]:
+    """(the lead-in with its matching 项, whether that is final). A long lead-in (刑法: the
+    offence, then its penalty tiers) keeps its first sentence — what the 项 complete — and the 项:
+    cutting to the best sentences would start mid-lead ("……数额巨大的，…") and drop the offence."""
+    tail = "……" if more else ""
+    if len(lead) + len(item) <= QUOTE_LIMIT:
+        return lead + item + tail, False
+    first = re.split(r"(?<=[；;。])", lead, maxsplit=1)[0]
+    if len(first) < len(lead) and len(first) + len(item) <= QUOTE_LIMIT:
+        return f"{first}……{item}{tail}", True
+    return lead + item + tail, False
 
 
 def _whole_list(lead: str, items: list[str]) -> str:

@@ -47,6 +47,8 @@ class ComposerLimits:
     related: int = 3                # retrieved articles listed (not quoted) under a card answer
     grounding_window: int = 3       # the question must share a word with one of the top hits
     pointed_question: int = 30      # characters: a longer message is a story, answered from its card alone
+    far_point_margin: float = 2.0   # a pointed question's top article outside the card's laws leads when its
+                                    # clause beats the card's conclusions by this much
 
 
 def article_body(hit: Hit) -> str:
@@ -144,14 +146,16 @@ class OfflineComposer:
         if not top or len(question) > self.limits.pointed_question or _key(top[0]) in quoted:
             return None
         hit = top[0]
-        if not any(h.law == hit.law and h.path[:2] == hit.path[:2] for h in card_hits if h.path):
-            return None
         clause = best_clause(question, hit.text or "")
         if clause is None:
             return None
         card_best = max((relevance(question, c.text + c.quote) for c in card.conclusions), default=0.0)
+        near = any(h.law == hit.law and h.path[:2] == hit.path[:2] for h in card_hits if h.path)
+        # an article from another law or part leads only when it answers clearly better (by 2, not 1)
+        if clause.score < card_best + (1 if near else self.limits.far_point_margin):
+            return None
         # the line goes above the card's conclusion: the quote when short, else its focus
-        return (hit, clause.short()) if clause.score >= card_best + 1 else None
+        return hit, clause.short()
 
     def retrieval_answer(self, question: str, ranked: list[Hit], cases: list[Hit],
                          already_quoted: set[tuple]) -> ComposedAnswer:
