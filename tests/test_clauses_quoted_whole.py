@@ -119,3 +119,21 @@ def test_a_top_article_outside_the_cards_laws_leads_only_by_a_clear_margin():
         question, [renounce], card, [other_law])[0] is renounce
     assert OfflineComposer(kb=None, limits=ComposerLimits(far_point_margin=10.0)).specific_point(
         question, [renounce], card, [other_law]) is None
+
+
+def test_a_personal_retrieval_answer_puts_the_first_step_on_the_first_screen(small_kb, statutes):
+    """Whole quotes are longer: the first phone screen (about 150 characters) holds the first step,
+    the quotes come after it and the other steps after them, numbered on (第2点 expands point 2)."""
+    from assistant.answers.composer import ComposerLimits, OfflineComposer
+    from knowledge.types import Hit
+
+    hit = Hit(doc_id="mfd:829", kind="statute", score=0.9, law="民法典", article_id="829",
+              text=statutes.text("民法典", "829"), level="法律", path=["合同编", "第十九章 运输合同"])
+    composed = OfflineComposer(small_kb, ComposerLimits()).retrieval_answer(
+        "我托运的货还没到，我想让承运人把货退回来，要赔他钱吗？", [hit], [], frozenset())
+    lines = composed.text.split("\n")
+    assert len(composed.points) > 1
+    first_step = next(i for i, line in enumerate(lines) if line.startswith("先做这一步：1. "))
+    quote = next(i for i, line in enumerate(lines) if line.startswith("这个问题要看《民法典》第八百二十九条"))
+    assert first_step < quote and composed.text.index("先做这一步") < 150
+    assert lines[quote + 1] == "接下来：" and lines[quote + 2].startswith("2. ")

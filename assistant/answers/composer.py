@@ -1,6 +1,8 @@
 """The offline composer: a short, plain-Chinese answer built only from retrieved articles and cases.
 
-Shape (fits a phone screen): which law applies → what it says (quoted, trimmed) → numbered next
+Shape (the first phone screen holds the conclusion and the first step): the conclusion in plain
+words when the clause settles it → for a person's own dispute, the first step → which law applies
+and what it says (the deciding clause quoted, a short article or list whole) → the other numbered
 steps (with time limits only when the knowledge base has the article that sets them) → where to
 ask. Weak retrieval gives an honest "不确定" and the offer of a human instead of a guess."""
 from __future__ import annotations
@@ -169,24 +171,29 @@ class OfflineComposer:
         first_hit, first_clause = quoted[0]
         # the conclusion first, in plain words, when the clause's focus itself settles the point asked
         conclusion = plain_conclusion(question, Citation.of(first_hit).label, first_clause.point)
-        lines = [f"{lead}{conclusion}"] if conclusion else []
-        lines.append(f"{'' if conclusion else lead}这个问题要看{Citation.of(first_hit).label}，它规定：“{first_clause.text}”")
-        for hit, clause in quoted[1:]:
-            lines.append(f"{Citation.of(hit).label}还规定：“{clause.text}”")
-        if cases:
-            lines.append(f"可参考{Citation.of(cases[0]).label}。")
         statutes = [h for h, _ in quoted] + [h for h in ranked if _key(h) not in {_key(q) for q, _ in quoted}]
         # steps fit a person's own dispute; a question about the law in the abstract gets none
         # (the generic 协商/调解/起诉 list added nothing there) — only where to ask
         personal = PERSONAL.search(question) is not None
         points, rule_hits = self.next_steps([(h.law, h.path) for h, _ in quoted] if personal else [], question)
-        if personal and len(points) == 1:
-            lines.append(f"您可以这样做：{points[0]['text']}")
+        steps = personal and len(points) > 1
+        # the first phone screen holds the conclusion and the first step; the (whole) quotes come after
+        lines = [conclusion] if conclusion else []
+        if steps:
+            lines.append(f"先做这一步：1. {points[0]['text']}")
+        lines.append(f"这个问题要看{Citation.of(first_hit).label}，它规定：“{first_clause.text}”")
+        for hit, clause in quoted[1:]:
+            lines.append(f"{Citation.of(hit).label}还规定：“{clause.text}”")
+        if cases:
+            lines.append(f"可参考{Citation.of(cases[0]).label}。")
+        if steps:
+            lines.append("接下来：")
+            lines += [f"{i}. {p['text']}" for i, p in enumerate(points[1:], 2)]
         elif personal:
-            lines.append("您可以这样做：")
-            lines += [f"{i}. {p['text']}" for i, p in enumerate(points, 1)]
+            lines.append(f"您可以这样做：{points[0]['text']}")
         else:
             lines.append(points[-1]["text"])      # where to ask
+        lines[0] = f"{lead}{lines[0]}"
         citations = statutes + [h for h in rule_hits if _key(h) not in {_key(s) for s in statutes}] + cases[:1]
         return ComposedAnswer("\n".join(lines), citations, points, confident=True)
 
