@@ -104,26 +104,26 @@ def _focus(question: str, units: list[tuple[str, list[str]]]) -> Clause | None:
     (the whole list, up to LIST_LIMIT, when the question asks for the cases or names none of them)."""
     wants_list = ASKS_FOR_LIST.search(question) is not None
     best: Clause | None = None
-    listed = False          # the best is already cut (a whole list to LIST_LIMIT, a long lead-in to its first sentence)
+    sized = False           # the best is already cut to size (a list to LIST_LIMIT, a long lead-in to its first sentence)
     for position, (lead, items) in enumerate(units):
-        whole_list = False
+        final = False
         if items and wants_list:
-            text, score, whole_list = _whole_list(lead, items), relevance(question, lead + "".join(items)), True
+            text, score, final = _whole_list(lead, items), relevance(question, lead + "".join(items)), True
         elif items:
             scored = sorted(((relevance(question, item, known=lead), -i) for i, item in enumerate(items)), reverse=True)
             top_score, top = scored[0][0], -scored[0][1]
             # the lead-in says when the items apply: quote it with the item that matches — or,
             # when none does, with the list (its first two items alone answered nothing)
             if top_score > 0:
-                text, whole_list = _lead_with_item(lead, items[top], len(items) > 1)
+                text, final = _lead_with_item(lead, items[top], len(items) > 1)
             else:
-                text, whole_list = _whole_list(lead, items), True
+                text, final = _whole_list(lead, items), True
             score = relevance(question, lead) + top_score
         else:
             text, score = lead, relevance(question, lead)
         if best is None or score > best.score:
-            best, listed = Clause(text, score, position), whole_list
-    if best is not None and not listed and len(best.text) > QUOTE_LIMIT:
+            best, sized = Clause(text, score, position), final
+    if best is not None and not sized and len(best.text) > (LIST_LIMIT if wants_list else QUOTE_LIMIT):
         best = Clause(_best_sentences(question, best.text), best.score, best.position)
     return best
 
