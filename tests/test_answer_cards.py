@@ -200,20 +200,22 @@ def test_a_claim_whose_article_is_missing_is_left_out(small_kb):
     assert [(h.law, h.article_id) for h in rendered.citations] == [("劳动合同法", "30")]
 
 
-def test_the_quoted_clause_is_the_one_that_answers_not_the_first():
+def test_the_clause_that_answers_is_the_focus_and_a_short_article_is_quoted_whole():
     """保险法第四十二条: the question is whether the money is an estate; the deciding words are in
-    the 款 that lists when it becomes one, with the item that matches (没有指定受益人)."""
-    from assistant.answers.clauses import best_clause
+    the 款 that lists when it becomes one, with the item that matches (没有指定受益人) — the focus
+    (what a conclusion is read off). The article is short: it is quoted whole, nothing cut."""
+    from assistant.answers.clauses import article_units, best_clause
 
     article = ("第四十二条 被保险人死亡后，有下列情形之一的，保险金作为被保险人的遗产，由保险人依照《中华人民共和国继承法》"
                "的规定履行给付保险金的义务：\n（一）没有指定受益人，或者受益人指定不明无法确定的；\n"
                "（二）受益人先于被保险人死亡，没有其他受益人的；\n（三）受益人依法丧失受益权或者放弃受益权，没有其他受益人的。\n"
                "受益人与被保险人在同一事件中死亡，且不能确定死亡先后顺序的，推定受益人死亡在先。")
     clause = best_clause("被保险人死亡，没有指定受益人，保险金是否属于遗产？", article)
-    assert clause.text.startswith("被保险人死亡后，有下列情形之一的，保险金作为被保险人的遗产")
-    assert "（一）没有指定受益人" in clause.text and clause.text.endswith("……")
+    assert clause.point.startswith("被保险人死亡后，有下列情形之一的，保险金作为被保险人的遗产")
+    assert "（一）没有指定受益人" in clause.point and clause.point.endswith("……") and "（二）" not in clause.point
+    assert clause.text == "".join(lead + "".join(items) for lead, items in article_units(article))
     later = best_clause("受益人和被保险人在同一事件中死亡，先后顺序怎么定", article)
-    assert later.text.startswith("受益人与被保险人在同一事件中死亡") and later.position == 1
+    assert later.point.startswith("受益人与被保险人在同一事件中死亡") and later.position == 1
 
 
 def test_a_long_clause_is_cut_to_its_best_sentences_and_marked():
@@ -258,13 +260,15 @@ LABOUR_39 = ("第三十九条 劳动者有下列情形之一的，用人单位�
 
 
 def test_a_question_asking_for_the_cases_gets_the_whole_list_and_a_pointed_one_its_item():
-    """有哪些情形 is answered by the list itself; 严重违反规章制度能不能开除 by its 项."""
+    """有哪些情形 is answered by the list itself; 严重违反规章制度能不能开除 by its 项 (the focus;
+    the list is short, so the quote is the whole list, the matching 项 in it)."""
     from assistant.answers.clauses import LIST_LIMIT, best_clause
 
     listed = best_clause("用人单位在哪些情形下可以解除劳动合同？", LABOUR_39)
     assert all(f"（{n}）" in listed.text for n in "一二三四五六") and not listed.text.endswith("……")
     pointed = best_clause("员工严重违反规章制度，单位能解除劳动合同吗", LABOUR_39)
-    assert "（二）严重违反用人单位的规章制度的" in pointed.text and "（六）" not in pointed.text
+    assert "（二）严重违反用人单位的规章制度的" in pointed.point and "（六）" not in pointed.point
+    assert pointed.text == listed.text
     long_list = best_clause("有哪些情形", "第一条 有下列情形之一的：\n" + "\n".join(f"（{n}）{'某某事项' * 12}；" for n in "一二三四五六七八"))
     assert len(long_list.text) <= LIST_LIMIT + 2 and long_list.text.endswith("……")
 

@@ -1,5 +1,5 @@
 """The plain-words conclusion put before a retrieval answer's quote (issue #22): read off the real
-clause (../shared/laws, chosen by best_clause as the composer does), the polarity always the
+clause (../shared/laws, the focus best_clause chooses, as the composer reads it), the polarity always the
 clause's own, and None when the clause does not settle the point asked or the question's form is
 not handled."""
 from __future__ import annotations
@@ -25,7 +25,7 @@ def conclude(statutes: StatuteIndex, question: str, law: str, article: str, labe
     assert text, f"{law}第{article}条 not in the corpus"
     clause = best_clause(question, text)
     assert clause is not None
-    return plain_conclusion(question, label, clause.text)
+    return plain_conclusion(question, label, clause.point)      # the focus, as the composer reads it
 
 
 @pytest.mark.parametrize("question, law, article, label, expected", [

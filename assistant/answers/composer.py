@@ -1,6 +1,8 @@
 """The offline composer: a short, plain-Chinese answer built only from retrieved articles and cases.
 
-Shape (fits a phone screen): which law applies → what it says (quoted, trimmed) → numbered next
+Shape (the first phone screen holds the conclusion and the first step): the conclusion in plain
+words when the clause settles it → for a person's own dispute, the first step → which law applies
+and what it says (the deciding clause quoted, a short article or list whole) → the other numbered
 steps (with time limits only when the knowledge base has the article that sets them) → where to
 ask. Weak retrieval gives an honest "不确定" and the offer of a human instead of a guess."""
 from __future__ import annotations
@@ -8,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from assistant.answers.clauses import best_clause, relevance
+from assistant.answers.clauses import Clause, best_clause, relevance
 from assistant.answers.matcher import PERSONAL, fits_the_asker, match_cards
 from assistant.answers.render import CardRenderer
 from assistant.answers.grounding import content_words, is_about
@@ -47,6 +49,8 @@ class ComposerLimits:
     related: int = 3                # retrieved articles listed (not quoted) under a card answer
     grounding_window: int = 3       # the question must share a word with one of the top hits
     pointed_question: int = 30      # characters: a longer message is a story, answered from its card alone
+    far_point_margin: float = 2.0   # a pointed question's top article outside the card's laws leads when its
+                                    # clause beats the card's conclusions by this much
 
 
 def article_body(hit: Hit) -> str:
@@ -119,7 +123,9 @@ class OfflineComposer:
             return None
         cited = {_key(h) for h in rendered.citations}
         statutes = [h for h in chosen if h.kind == "statute"]
-        point = self.specific_point(asked or question, statutes[:1], cards[0], rendered.citations)
+        # an article the card cites only under a later step or point (not quoted in its text) may still lead
+        quoted = {_key(h) for h in rendered.citations if Citation.of(h).label in rendered.text}
+        point = self.specific_point(asked or question, statutes[:1], cards[0], rendered.citations, quoted)
         text = rendered.text
         if point is not None:
             hit, clause = point
@@ -127,24 +133,31 @@ class OfflineComposer:
             cited.add(_key(hit))
         related = [h for h in statutes if _key(h) not in cited][:self.limits.related]
         lead = [point[0]] if point is not None else []
-        return ComposedAnswer(text, lead + rendered.citations + related, rendered.points, confident=True,
+        card_cited = [h for h in rendered.citations if not lead or _key(h) != _key(lead[0])]
+        return ComposedAnswer(text, lead + card_cited + related, rendered.points, confident=True,
                               cards=rendered.cards, urgent=rendered.urgent, document=rendered.document)
 
-    def specific_point(self, question: str, top: list[Hit], card, card_hits: list[Hit]) -> tuple[Hit, str] | None:
-        """(retrieval's top article, its clause) when it is not one the card cites, lies in the
+    def specific_point(self, question: str, top: list[Hit], card, card_hits: list[Hit],
+                       quoted: set[tuple] | None = None) -> tuple[Hit, str] | None:
+        """(retrieval's top article, its clause) when it is not one the card quotes (`quoted`: keys of
+        the articles the card's text quotes; default every one it cites), lies in the
         same part of the same law as one the card cites (same 编 and 章: not an off-topic article),
         and its clause answers the question better than any of the card's conclusions. Only for a
         pointed question (我可以放弃遗产吗): in a story, retrieval's top article was often off the point."""
-        if not top or len(question) > self.limits.pointed_question or _key(top[0]) in {_key(h) for h in card_hits}:
+        quoted = {_key(h) for h in card_hits} if quoted is None else quoted
+        if not top or len(question) > self.limits.pointed_question or _key(top[0]) in quoted:
             return None
         hit = top[0]
-        if not any(h.law == hit.law and h.path[:2] == hit.path[:2] for h in card_hits if h.path):
-            return None
         clause = best_clause(question, hit.text or "")
         if clause is None:
             return None
         card_best = max((relevance(question, c.text + c.quote) for c in card.conclusions), default=0.0)
-        return (hit, clause.text) if clause.score >= card_best + 1 else None
+        near = any(h.law == hit.law and h.path[:2] == hit.path[:2] for h in card_hits if h.path)
+        # an article from another law or part leads only when it answers clearly better (by 2, not 1)
+        if clause.score < card_best + (1 if near else self.limits.far_point_margin):
+            return None
+        # the line goes above the card's conclusion: the quote when short, else its focus
+        return hit, clause.short()
 
     def retrieval_answer(self, question: str, ranked: list[Hit], cases: list[Hit],
                          already_quoted: set[tuple]) -> ComposedAnswer:
@@ -156,40 +169,45 @@ class OfflineComposer:
         quoted = self.quoted_clauses(question, [ranked[i] for i in order])
         lead = "接着上面的问题：" if already_quoted else ""
         first_hit, first_clause = quoted[0]
-        # the conclusion first, in plain words, when the quoted clause itself settles the point asked
-        conclusion = plain_conclusion(question, Citation.of(first_hit).label, first_clause)
-        lines = [f"{lead}{conclusion}"] if conclusion else []
-        lines.append(f"{'' if conclusion else lead}这个问题要看{Citation.of(first_hit).label}，它规定：“{first_clause}”")
-        for hit, clause in quoted[1:]:
-            lines.append(f"{Citation.of(hit).label}还规定：“{clause}”")
-        if cases:
-            lines.append(f"可参考{Citation.of(cases[0]).label}。")
+        # the conclusion first, in plain words, when the clause's focus itself settles the point asked
+        conclusion = plain_conclusion(question, Citation.of(first_hit).label, first_clause.point)
         statutes = [h for h, _ in quoted] + [h for h in ranked if _key(h) not in {_key(q) for q, _ in quoted}]
         # steps fit a person's own dispute; a question about the law in the abstract gets none
         # (the generic 协商/调解/起诉 list added nothing there) — only where to ask
         personal = PERSONAL.search(question) is not None
         points, rule_hits = self.next_steps([(h.law, h.path) for h, _ in quoted] if personal else [], question)
-        if personal and len(points) == 1:
-            lines.append(f"您可以这样做：{points[0]['text']}")
+        steps = personal and len(points) > 1
+        # the first phone screen holds the conclusion and the first step; the (whole) quotes come after
+        lines = [conclusion] if conclusion else []
+        if steps:
+            lines.append(f"先做这一步：1. {points[0]['text']}")
+        lines.append(f"这个问题要看{Citation.of(first_hit).label}，它规定：“{first_clause.text}”")
+        for hit, clause in quoted[1:]:
+            lines.append(f"{Citation.of(hit).label}还规定：“{clause.text}”")
+        if cases:
+            lines.append(f"可参考{Citation.of(cases[0]).label}。")
+        if steps:
+            lines.append("接下来：")
+            lines += [f"{i}. {p['text']}" for i, p in enumerate(points[1:], 2)]
         elif personal:
-            lines.append("您可以这样做：")
-            lines += [f"{i}. {p['text']}" for i, p in enumerate(points, 1)]
+            lines.append(f"您可以这样做：{points[0]['text']}")
         else:
             lines.append(points[-1]["text"])      # where to ask
+        lines[0] = f"{lead}{lines[0]}"
         citations = statutes + [h for h in rule_hits if _key(h) not in {_key(s) for s in statutes}] + cases[:1]
         return ComposedAnswer("\n".join(lines), citations, points, confident=True)
 
-    def quoted_clauses(self, question: str, ranked: list[Hit]) -> list[tuple[Hit, str]]:
+    def quoted_clauses(self, question: str, ranked: list[Hit]) -> list[tuple[Hit, Clause]]:
         """The first article in retrieval order, then up to `quoted - 1` of the next few whose best
         clause answers the question about as well (so a lower hit sharing one word is not quoted)."""
         scored = [(h, best_clause(question, h.text or "")) for h in ranked[:self.limits.quote_window]]
         scored = [(h, c) for h, c in scored if c is not None]
         if not scored:
-            return [(ranked[0], trim_quote(article_body(ranked[0]), self.limits.quote_chars))]
+            return [(ranked[0], Clause(trim_quote(article_body(ranked[0]), self.limits.quote_chars), 0.0, 0))]
         first = scored[0]
         bar = first[1].score * self.limits.second_quote_ratio
         others = [(h, c) for h, c in scored[1:] if c.score > 0 and c.score >= bar]
-        return [(h, c.text) for h, c in [first, *others][:self.limits.quoted]]
+        return [first, *others][:self.limits.quoted]
 
     def next_steps(self, laws_with_paths: list[tuple[str, list[str]]], question: str = "") -> tuple[list[dict], list[Hit]]:
         """Numbered points for the dispute type; a point's rule sentence only when its article exists."""
