@@ -147,6 +147,32 @@ def test_a_neighbours_wall_on_the_askers_land_is_a_homestead_boundary_dispute(qu
     assert match_cards(question)[0].card.id == "homestead"
 
 
+def test_the_conclusion_for_the_told_situation_leads():
+    from assistant.answers.cards import packaged_cards
+    from assistant.answers.compounds import mark_compounds
+    from assistant.answers.matcher import normalise_question
+
+    card = next(c for c in packaged_cards() if c.id == "falling_objects")
+    first = lambda q: card.conclusions_for(mark_compounds(normalise_question(q)))[0].article
+    assert first("被楼栋墙砖砸伤，可以要求赔偿吗？") == "1253"          # a building's own part: 1253
+    assert first("楼上不知道谁扔了个酒瓶子砸到俺头了") == "1254"        # thrown, no one owns up: 1254
+
+
+def test_leads_when_is_for_conclusions_only(tmp_path):
+    from assistant.answers.cards import CardError, load_file
+
+    (tmp_path / "x.toml").write_text(
+        '[[card]]\nid = "x"\nwhen = ["甲"]\n[[card.conclusions]]\ntext = "t"\nlaw = "民法典"\narticle = "1"\n'
+        'quote = "q"\n[[card.steps]]\ntext = "s"\nleads_when = ["乙"]\n', encoding="utf-8")
+    with pytest.raises(CardError):
+        load_file(tmp_path / "x.toml")
+
+
+def test_a_price_agreed_between_neighbours_is_no_wage():
+    assert "unpaid_wages" not in [m.card.id for m in match_cards("和邻居约定了他可以来我这引水用，找他要报酬都不给")]
+    assert match_cards("在饭店干活三个月 老板一直拖着报酬不给")[0].card.id == "unpaid_wages"
+
+
 def test_falling_from_a_tree_is_not_a_falling_tree():
     assert "falling_trees" not in [m.card.id for m in match_cards("爬树摘果子摔下来了 腿断了")]
 

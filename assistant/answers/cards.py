@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -23,6 +23,7 @@ SERIOUS_HARM = re.compile(r"死|去世|过世|身亡|(人|都|就|已经|也)没
 CARD_KEYS = {"id", "title", "domain", "when", "unless", "overrides", "urgent", "legal_aid", "evidence",
              "conclusions", "steps", "ask", "document"}
 CLAIM_KEYS = {"text", "law", "article", "quote"}
+CONCLUSION_KEYS = CLAIM_KEYS | {"leads_when"}
 ASK_KEYS = {"question", "why", "law", "article", "quote"}
 
 
@@ -37,6 +38,9 @@ class Claim:
     law: str = ""
     article: str = ""
     quote: str = ""
+    # a conclusion that answers one of the card's situations (墙砖、招牌掉落 → 1253, not 楼上扔东西 → 1254)
+    # leads when the question tells that situation
+    leads_when: tuple["Pattern", ...] = ()
 
     @property
     def cited(self) -> bool:
@@ -125,6 +129,12 @@ class Card:
         """Whether the card says what punishment the conduct risks (a criminal law, 治安管理处罚法)."""
         return any("刑" in c.law or c.law == "治安管理处罚法" for c in self.claims())
 
+    def conclusions_for(self, text: str) -> tuple[Claim, ...]:
+        """The conclusions with those whose situation `text` tells first (order kept otherwise).
+        `text`: the question as `matcher.normalise_question` and `mark_compounds` leave it."""
+        told = [c for c in self.conclusions if any(p.match(text) for p in c.leads_when)]
+        return (*told, *(c for c in self.conclusions if c not in told))
+
     def claims(self) -> list[Claim]:
         """Every claim that cites an article (what the checker and the answer verify)."""
         return [c for c in (*self.conclusions, *self.steps, *(why for why, _ in self.ask)) if c.cited]
@@ -158,10 +168,12 @@ def _card(raw: dict, source: str) -> Card:
     if raw.get("legal_aid", "") not in LEGAL_AID_KINDS:
         raise CardError(f"{where}: legal_aid must be one of {LEGAL_AID_KINDS}")
     _known_keys(raw, CARD_KEYS, where)
-    for kind, allowed in (("conclusions", CLAIM_KEYS), ("steps", CLAIM_KEYS), ("ask", ASK_KEYS)):
+    for kind, allowed in (("conclusions", CONCLUSION_KEYS), ("steps", CLAIM_KEYS), ("ask", ASK_KEYS)):
         for item in raw.get(kind, []):
             _known_keys(item, allowed, f"{where} {kind}")
-    conclusions = tuple(_claim(c, f"{where} conclusion") for c in raw.get("conclusions", []))
+    conclusions = tuple(replace(_claim(c, f"{where} conclusion"),
+                                leads_when=tuple(Pattern.parse(p) for p in c.get("leads_when", [])))
+                        for c in raw.get("conclusions", []))
     if not conclusions or not conclusions[0].cited:
         raise CardError(f"{where}: needs a first conclusion with law/article/quote")
     if not raw.get("when"):

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from assistant.answers.card_check import normalise
 from assistant.answers.cards import Card, Claim
+from assistant.answers.compounds import mark_compounds
 from assistant.answers.grounding import is_filler
 from assistant.answers.matcher import normalise_question
 from assistant.documents.in_chat import offer_line
@@ -94,7 +95,8 @@ class CardRenderer:
 
     # --- one issue --------------------------------------------------------------------------
     def _issue(self, card: Card, points: list[dict], *, full: bool, question: str = "") -> list[str]:
-        conclusions = [(c, h) for c in card.conclusions if (h := self._backing(c)) is not None]
+        told = card.conclusions_for(mark_compounds(normalise_question(question)))
+        conclusions = [(c, h) for c in told if (h := self._backing(c)) is not None]
         steps = [(s, self._backing(s) if s.cited else None) for s in card.steps]
         steps = [(s, h) for s, h in steps if h is not None or not s.cited]
         shown = steps if full else steps[:2]
