@@ -151,6 +151,12 @@ class FayuanKnowledgeBase:
         packages compare questions with it (assistant.known_answers) without reaching the retriever."""
         return self.retriever.embedder.embed_queries([text])[0]
 
+    def embed_phrases(self, texts: list[str]) -> np.ndarray:
+        """Query vectors (as `embed_query`) of many fixed texts in batches, kept out of the memo of
+        asked questions (assistant.answers.semantic embeds the cards' example phrasings once)."""
+        embedder = self.retriever.embedder
+        return getattr(embedder, "embedder", embedder).embed_queries(list(texts))
+
     @property
     def embedding_model(self) -> str:
         """Identifies the model behind `embed_query` (vectors of different models do not compare)."""
@@ -229,6 +235,9 @@ class LiveKnowledgeBase:
 
     def embed_query(self, text: str) -> np.ndarray:
         return self.current().embed_query(text)
+
+    def embed_phrases(self, texts: list[str]) -> np.ndarray:
+        return self.current().embed_phrases(texts)
 
     @property
     def embedding_model(self) -> str:

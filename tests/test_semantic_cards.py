@@ -1,0 +1,91 @@
+"""Cards and urgency by meaning (assistant/answers/semantic.py) with the real e5-small model: the
+nearest card is taken when no word pattern matches and the question is told like its examples, it
+stays silent for a question about something else, and urgency is only added for urgent phrasing."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from assistant.answers.cards import CardError, load_file, packaged_cards
+from assistant.answers.matcher import match_cards
+from assistant.answers.semantic import SemanticIndex, confident_card
+
+REPO = Path(__file__).resolve().parents[1]
+# phrasings of the test writer's own (not the cards' examples, not the measurement sets')
+NO_MONEY_FOR_THE_CHILD = "孩子他爸走了三年了，一分钱没往家里寄，孩子上学的钱他得出吧"
+UNRELATED = "手机字太小了看不清，怎么调大一点"
+URGENT = "他刚才拿着菜刀在我家门口喊，说今晚要把我一家都砍了"
+NOT_URGENT = "我家的地想租给别人种，租金一年一交，协议怎么写"
+
+
+@pytest.fixture(scope="module")
+def index() -> SemanticIndex:
+    from knowledge.embeddings import DEFAULT_MODEL, OnnxEmbedder
+    from knowledge.embeddings.setup import ensure_model
+
+    base = Path(os.environ.get("FAYUAN_MODEL_DIR", REPO / "data" / "models"))
+    folder = ensure_model(base, onnx=True, log=lambda *_: None)
+    embedder = OnnxEmbedder(folder, quantized=True, name=DEFAULT_MODEL)
+    built = SemanticIndex(embedder.embed_queries)
+    built.embedder = embedder
+    return built
+
+
+def vector(index, text):
+    return index.embedder.embed_queries([text])[0]
+
+
+def test_every_card_has_five_to_eight_lay_examples():
+    for card in packaged_cards():
+        assert 5 <= len(card.examples) <= 8, card.id
+        assert len(set(card.examples)) == len(card.examples), card.id
+
+
+def test_examples_out_of_format_are_refused_with_the_card_named(tmp_path):
+    path = tmp_path / "bad.toml"
+    path.write_text('[[card]]\nid = "x_card"\nexamples = ["好好的", ""]\nwhen = ["工资"]\n'
+                    '[[card.conclusions]]\ntext = "t"\nlaw = "劳动法"\narticle = "50"\nquote = "q"\n', encoding="utf-8")
+    with pytest.raises(CardError, match="x_card.*examples"):
+        load_file(path)
+
+
+def test_a_question_no_pattern_matches_gets_the_card_it_is_told_like(index):
+    assert match_cards(NO_MONEY_FOR_THE_CHILD) == []                       # the words of no card
+    meaning = confident_card(index.nearest_cards(vector(index, NO_MONEY_FOR_THE_CHILD)))
+    assert meaning is not None and meaning.id == "child_support"
+    assert [m.card.id for m in match_cards(NO_MONEY_FOR_THE_CHILD, meaning=meaning)] == ["child_support"]
+
+
+def test_an_unrelated_question_stays_below_the_threshold_and_gets_no_card(index):
+    nearest = index.nearest_cards(vector(index, UNRELATED))
+    assert confident_card(nearest) is None
+    assert match_cards(UNRELATED, meaning=confident_card(nearest)) == []
+    # without the everyday questions it would be nearest to a card (the online-shopping one)
+    assert [c.id for c, _ in nearest if c is not None][0] == "online_shopping_return"
+    assert nearest[0][0] is None
+
+
+def test_a_card_below_the_threshold_or_too_close_to_the_next_is_not_taken():
+    card, other = packaged_cards()[:2]
+    assert confident_card([(card, 0.39), (other, 0.1)]) is None          # under CARD_THRESHOLD
+    assert confident_card([(card, 0.50), (other, 0.46)]) is None         # leads by less than CARD_MARGIN
+    assert confident_card([(card, 0.50), (None, 0.46)]) is None          # nearly an everyday question
+    assert confident_card([(card, 0.50), (other, 0.40)]) is card
+
+
+def test_urgency_is_added_only_for_urgent_phrasing(index):
+    kind = index.urgent_risk(vector(index, URGENT))
+    assert kind is not None and kind.risk in {"threat", "domestic_violence"}
+    assert index.urgent_risk(vector(index, NOT_URGENT)) is None
+    assert index.urgent_risk(vector(index, UNRELATED)) is None
+
+
+def test_the_card_told_like_leads_only_when_asked_to(index):
+    question = "要离婚了，孩子归谁，房子咋分"
+    cards = [m.card.id for m in match_cards(question)]
+    assert len(cards) >= 2
+    other = next(c for c in packaged_cards() if c.id == cards[1])
+    assert [m.card.id for m in match_cards(question, meaning=other)] == cards      # ordering unchanged
+    assert [m.card.id for m in match_cards(question, meaning=other, lead_by_meaning=True)][0] == other.id
