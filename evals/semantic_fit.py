@@ -47,7 +47,7 @@ def features(set_name: str, kb) -> list[dict]:
     from assistant.conversation import intents as I
 
     off = OfflineComposer(kb, ComposerLimits(near_card=9.0, near_urgent=9.0))
-    forced = OfflineComposer(kb, ComposerLimits(near_card=-9.0, near_margin=-9.0, near_urgent=9.0))
+    forced = OfflineComposer(kb, ComposerLimits(near_card=-9.0, near_margin=-9.0, near_urgent=9.0, lead_by_meaning=False))
     leading = OfflineComposer(kb, ComposerLimits(near_card=-9.0, near_margin=-9.0, near_urgent=9.0, lead_by_meaning=True))
     index = semantic_index(kb)
     rows = []

@@ -30,8 +30,8 @@ EVERYDAY = "_everyday"   # the label of questions that are no dispute: nearest t
 # A question is given the nearest card when no pattern matched, its score is at least CARD_THRESHOLD
 # and it leads the second-nearest card by CARD_MARGIN (a question between two issues gets neither);
 # below that, retrieval's agreement (matcher.by_retrieval) decides. Scores: centred cosine (below).
-CARD_THRESHOLD = 0.40
-CARD_MARGIN = 0.06
+CARD_THRESHOLD = 0.425
+CARD_MARGIN = 0.0
 # a question this near an urgent situation gets a person first (only adds urgency: never removes it)
 URGENT_THRESHOLD = 0.375
 NEAREST = 2   # a label's score: the mean of its NEAREST examples' (one stray example decides nothing)
@@ -80,7 +80,9 @@ class ExampleIndex:
 
 
 def everyday_examples(path: Path = EVERYDAY_EXAMPLES_FILE) -> tuple[str, ...]:
-    return tuple(str(e) for e in tomllib.loads(path.read_text(encoding="utf-8")).get("examples", []))
+    """Phrasings of questions no card answers (everyday ones and legal trouble no card covers)."""
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    return tuple(str(e) for key in ("examples", "uncovered") for e in data.get(key, []))
 
 
 def urgent_kinds(path: Path = URGENT_EXAMPLES_FILE) -> tuple[UrgentKind, ...]:
