@@ -155,7 +155,13 @@ class FayuanKnowledgeBase:
         """Query vectors (as `embed_query`) of many fixed texts in batches, kept out of the memo of
         asked questions (assistant.answers.semantic embeds the cards' example phrasings once)."""
         embedder = self.retriever.embedder
-        return getattr(embedder, "embedder", embedder).embed_queries(list(texts))
+        embedder = getattr(embedder, "embedder", embedder)
+        texts = list(texts)
+        if not texts:
+            return embedder.embed_queries([])
+        # one at a time, as questions are: int8 inference quantises activations per batch, so a text
+        # embedded in a batch comes out slightly different (cosine ~0.997) from the same text alone
+        return np.concatenate([embedder.embed_queries([t]) for t in texts])
 
     @property
     def embedding_model(self) -> str:

@@ -32,6 +32,12 @@ PERSONAL = re.compile(r"我|俺|咱|本人|自己|老公|老婆|媳妇|婆娘|�
 CRIME_ASKED = re.compile(r"犯罪|罪名|判刑|量刑|刑事责任|(?<![得受赔怪谢遭])罪(?![过孽])|(合同|保险|集资|贷款)诈骗")
 
 
+# whether conduct is punished (判刑, 坐牢, 进监狱): the answer turns on the offence, and the two
+# criminal cards (traffic crime, detention) are near ANY such question in meaning — only their words
+# pick them (盗窃…会被判刑坐牢吗 is no traffic crime)
+PUNISHMENT_ASKED = re.compile(CRIME_ASKED.pattern + r"|坐牢|监狱|蹲大狱|判几年|判多久|关几年")
+
+
 @dataclass(frozen=True)
 class CardMatch:
     card: Card
@@ -80,7 +86,8 @@ def match_cards(question: str, retrieved: Iterable[tuple[str, str]] = (), *,
             votes = sum(1 for c in card.claims() if (c.law, c.article) in found)
             matches.append(CardMatch(card, covered, votes))
     if not matches:
-        matches = by_meaning(cards, meaning, found) or by_retrieval(cards, list(retrieved))
+        by_sense = by_meaning(cards, meaning, found) if not PUNISHMENT_ASKED.search(text) else []
+        matches = by_sense or by_retrieval(cards, list(retrieved))
     if CRIME_ASKED.search(text):
         matches = [m for m in matches if m.card.cites_punishment()]
     overridden = {o for m in matches for o in m.card.overrides}

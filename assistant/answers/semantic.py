@@ -30,8 +30,8 @@ EVERYDAY = "_everyday"   # the label of questions that are no dispute: nearest t
 # A question is given the nearest card when no pattern matched, its score is at least CARD_THRESHOLD
 # and it leads the second-nearest card by CARD_MARGIN (a question between two issues gets neither);
 # below that, retrieval's agreement (matcher.by_retrieval) decides. Scores: centred cosine (below).
-CARD_THRESHOLD = 0.425
-CARD_MARGIN = 0.0
+CARD_THRESHOLD = 0.20
+CARD_MARGIN = 0.14
 # a question this near an urgent situation gets a person first (only adds urgency: never removes it)
 URGENT_THRESHOLD = 0.375
 NEAREST = 2   # a label's score: the mean of its NEAREST examples' (one stray example decides nothing)
