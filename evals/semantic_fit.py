@@ -13,7 +13,11 @@ looser. `--untuned` adds dev3 as the patterns saw it before they were tuned on i
 "questions never tuned on" this repo has: the tuned patterns cover the tuned sets, so there the
 fallback has almost nothing to do). Urgent threshold: the lowest that adds no false alarm on the
 fit sets and OFF_TOPIC. Ship the stricter of the directions' values.
-Prints counts only, never the questions (the sets stay measurement sets)."""
+Prints counts only, never the questions (the sets stay measurement sets).
+
+PRE3.json (the untuned dev3): in a copy of this tree outside the repository,
+`git diff 5b9a438^ 5b9a438 -- assistant | patch -p1 -R` (the session-16 pattern fixes undone; the
+semantic code stays), then `python -m evals.semantic_fit --cache PRE3.json` there."""
 from __future__ import annotations
 
 import argparse
