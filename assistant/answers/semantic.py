@@ -1,10 +1,11 @@
 """Cards and urgency by meaning: the question's search vector against short lay phrasings.
 
 Word patterns (cards' `when`, intents.RISK_PATTERNS) miss how people actually write. Every card
-lists a few `examples` (a villager telling the facts), and urgent_examples.toml lists urgent
-situations; their vectors come from the search model once per model (start-up), and a question is
-compared with them through the vector retrieval already computed for it (`kb.embed_query` of the
-searched text is memoised: no second model call). A label's similarity is its nearest example's.
+lists a few `examples` (a villager telling the facts), everyday_examples.toml lists questions no
+card answers, urgent_examples.toml urgent situations; their vectors come from the search model once
+per model (start-up), and a question is compared with them through the vector retrieval already
+computed for it (`kb.embed_query` of the searched text is memoised: no second model call). A label's
+score is the mean centred cosine of its NEAREST examples (ExampleIndex).
 
 Thresholds (README of cards/, docs/answers.md): chosen by `python -m evals.semantic_fit`, fitted on
 realistic dev+dev2 and checked on dev3, and the other way round."""
