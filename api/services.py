@@ -202,6 +202,10 @@ def _wire_knowledge(services: Services) -> None:
         services.knowledge = LiveKnowledgeBase(services.settings.knowledge)
     except KnowledgeBaseMissing as exc:
         log.warning("%s", exc)
+        return
+    from assistant.answers.semantic import semantic_index
+
+    semantic_index(services.knowledge)   # the cards' example vectors (~3 s of CPU), before the first question
 
 
 def _wire_chat(services: Services) -> None:

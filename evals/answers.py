@@ -137,7 +137,8 @@ def score(packet_dir: Path) -> dict:
 # --- the realistic set --------------------------------------------------------------------------
 def realistic(data_dir: Path | None, path: Path = REALISTIC) -> dict:
     """Right card (the main type first; no card for questions no type covers), a key article quoted
-    in the answer text, urgent questions routed as urgent (through /v1/chat), and strays: cards
+    in the answer text, urgent questions routed as urgent (through /v1/chat) and other ones routed
+    urgent all the same (false alarms), and strays: cards
     given for an issue the question does not raise (not among its `types`)."""
     from assistant.answers.composer import ComposerLimits, OfflineComposer
     from knowledge.types import Citation
@@ -159,13 +160,18 @@ def realistic(data_dir: Path | None, path: Path = REALISTIC) -> dict:
         labels = [Citation.of(h).label for k in keys if (h := kb.get_article(*k)) is not None]
         counts["with_key_article"] += bool(labels)
         counts["key_quoted"] += any(f"{label}规定" in composed.text or f"{label}：“" in composed.text for label in labels)
+        # every question goes through chat: an urgent one must be routed, any other one routed
+        # urgent is a false alarm (a person's time taken from the urgent ones)
+        body = client.post("/v1/chat", json={"message": row["question"]}).json()
+        routed = body.get("intent") == "urgent_risk" or (body.get("handoff") or {}).get("priority") == "urgent"
         if row["urgent"]:
-            body = client.post("/v1/chat", json={"message": row["question"]}).json()
-            routed = body.get("intent") == "urgent_risk" or (body.get("handoff") or {}).get("priority") == "urgent"
             counts["urgent"] += 1
             counts["urgent_routed"] += routed
             if not routed:
                 misses.append({"id": row["id"], "kind": "urgent", "question": row["question"]})
+        elif routed:
+            counts["false_alarms"] += 1
+            misses.append({"id": row["id"], "kind": "false_alarm", "question": row["question"]})
         if not main_ok:
             misses.append({"id": row["id"], "kind": "type", "expected": expected, "got": composed.cards,
                            "question": row["question"]})
@@ -177,6 +183,7 @@ def realistic(data_dir: Path | None, path: Path = REALISTIC) -> dict:
             "right_type_any_issue": round(counts["type_any"] / n, 3),
             "key_article_quoted": round(counts["key_quoted"] / max(counts["with_key_article"], 1), 3),
             "urgent": counts["urgent"], "urgent_routed": counts["urgent_routed"],
+            "false_alarms": counts["false_alarms"],
             "questions_with_stray": counts["with_stray"], "strays": counts["strays"], "misses": misses}
 
 

@@ -151,6 +151,18 @@ class FayuanKnowledgeBase:
         packages compare questions with it (assistant.known_answers) without reaching the retriever."""
         return self.retriever.embedder.embed_queries([text])[0]
 
+    def embed_phrases(self, texts: list[str]) -> np.ndarray:
+        """Query vectors (as `embed_query`) of many fixed texts in batches, kept out of the memo of
+        asked questions (assistant.answers.semantic embeds the cards' example phrasings once)."""
+        embedder = self.retriever.embedder
+        embedder = getattr(embedder, "embedder", embedder)
+        texts = list(texts)
+        if not texts:
+            return embedder.embed_queries([])
+        # one at a time, as questions are: int8 inference quantises activations per batch, so a text
+        # embedded in a batch comes out slightly different (cosine ~0.997) from the same text alone
+        return np.concatenate([embedder.embed_queries([t]) for t in texts])
+
     @property
     def embedding_model(self) -> str:
         """Identifies the model behind `embed_query` (vectors of different models do not compare)."""
@@ -229,6 +241,9 @@ class LiveKnowledgeBase:
 
     def embed_query(self, text: str) -> np.ndarray:
         return self.current().embed_query(text)
+
+    def embed_phrases(self, texts: list[str]) -> np.ndarray:
+        return self.current().embed_phrases(texts)
 
     @property
     def embedding_model(self) -> str:

@@ -70,6 +70,11 @@ class CachedArticles:
     def embed_query(self, text: str):
         return self.kb.embed_query(text)     # the embedder memoises query texts itself
 
+    def embed_phrases(self, texts: list[str]):
+        from assistant.answers.semantic import phrase_embedder
+
+        return phrase_embedder(self.kb)(texts)
+
     @property
     def embedding_model(self) -> str:
         return self.kb.embedding_model

@@ -20,7 +20,7 @@ SERIOUS_HARM = re.compile(r"死|去世|过世|身亡|(人|都|就|已经|也)没
                           r"打破|头破|住院|在医院|医院(里)?躺|动不了|绞了|轧了|大出血|烧伤|流产|"
                           r"没救(过来|回来|活)|不行了|太平间|殡仪馆|缝了?[几十\d一二三四五六七八九]*针|(好几|几)个口子|"
                           r"(砸|打|撞)(伤|破)了?(头|脑袋)|(头|脑袋)[^，。！？]{0,3}(砸|打|撞)(伤|破)|出血|流血|看不清|看不见")
-CARD_KEYS = {"id", "title", "domain", "when", "unless", "overrides", "urgent", "legal_aid", "evidence",
+CARD_KEYS = {"id", "title", "examples", "domain", "when", "unless", "overrides", "urgent", "legal_aid", "evidence",
              "conclusions", "steps", "ask", "document"}
 CLAIM_KEYS = {"text", "law", "article", "quote"}
 CONCLUSION_KEYS = CLAIM_KEYS | {"leads_when"}
@@ -107,6 +107,7 @@ class Card:
     urgent: str = ""                               # "always" | "if_serious" (death, serious injury) | ""
     legal_aid: str = ""
     document: str = ""                             # the form chat offers to fill: "labor_arbitration_application", "civil_complaint:divorce"
+    examples: tuple[str, ...] = ()                 # lay phrasings of the issue: the card found by meaning (semantic.py)
     source: str = ""                               # file name, for messages
 
     def match(self, text: str) -> int:
@@ -182,13 +183,17 @@ def _card(raw: dict, source: str) -> Card:
                 for a in raw.get("ask", []))
     if any(not q for _, q in ask):
         raise CardError(f"{where}: every ask needs a question")
+    examples = raw.get("examples", [])
+    if not isinstance(examples, list) or any(not isinstance(e, str) or not e.strip() for e in examples):
+        raise CardError(f"{where}: examples must be a list of non-empty phrasings")
     return Card(id=cid, title=str(raw.get("title", "")).strip() or cid, domain=str(raw.get("domain", "")).strip(),
                 when=tuple(Pattern.parse(p) for p in raw["when"]), conclusions=conclusions,
                 steps=tuple(_claim(s, f"{where} step") for s in raw.get("steps", [])), ask=ask,
                 evidence=tuple(str(e) for e in raw.get("evidence", [])),
                 unless=tuple(Pattern.parse(p) for p in raw.get("unless", [])),
                 overrides=tuple(raw.get("overrides", [])), urgent=URGENCY[raw.get("urgent", False)],
-                legal_aid=raw.get("legal_aid", ""), document=_document(raw.get("document", ""), where), source=source)
+                legal_aid=raw.get("legal_aid", ""), document=_document(raw.get("document", ""), where),
+                examples=tuple(e.strip() for e in examples), source=source)
 
 
 def _document(value: str, where: str) -> str:

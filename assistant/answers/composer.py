@@ -16,6 +16,8 @@ from assistant.answers.render import CardRenderer
 from assistant.answers.grounding import content_words, is_about
 from assistant.answers.next_steps import WHERE_TO_ASK, StepTemplate, steps_for
 from assistant.answers.plain_conclusion import plain_conclusion
+from assistant.answers.semantic import (CARD_MARGIN, CARD_THRESHOLD, URGENT_THRESHOLD, confident_card, question_vector,
+                                        semantic_index)
 from assistant.telemetry import chat_timer
 from knowledge.types import Citation, Hit, KnowledgeBase
 
@@ -33,6 +35,7 @@ class ComposedAnswer:
     confident: bool = True
     cards: list[str] = field(default_factory=list)    # answer-card ids (dispute types), main issue first
     urgent: bool = False                               # a card marked urgent (death, injury, violence …)
+    urgent_reason: str = ""                            # told like an urgent situation no card marked (semantic.py)
     document: str = ""                                 # the form the answer offers to fill
 
 
@@ -51,6 +54,10 @@ class ComposerLimits:
     pointed_question: int = 30      # characters: a longer message is a story, answered from its card alone
     far_point_margin: float = 2.0   # a pointed question's top article outside the card's laws leads when its
                                     # clause beats the card's conclusions by this much
+    near_card: float = CARD_THRESHOLD      # no pattern matched: the card whose examples are this near (semantic.py)
+    near_margin: float = CARD_MARGIN       # … and this much nearer than the next card
+    lead_by_meaning: bool = False          # that card also leads when the patterns found it among others
+    near_urgent: float = URGENT_THRESHOLD  # told this like an urgent situation: a person first (only adds urgency)
 
 
 def article_body(hit: Hit) -> str:
@@ -101,8 +108,23 @@ class OfflineComposer:
         default the question: a follow-up matches on its own words), else one built from the
         retrieved articles' deciding clauses. `already_quoted`: (law, article_id) of the previous
         answer — a follow-up quotes what is new first."""
+        vector = question_vector(self.kb, question)          # retrieval's own vector for `question`
+        index = semantic_index(self.kb) if vector is not None else None
+        answer = self._answer(question, hits, already_quoted, card_text, vector, index)
+        if not answer.urgent and index is not None:
+            kind = index.urgent_risk(vector, self.limits.near_urgent)
+            if kind is not None:
+                answer.urgent, answer.urgent_reason = True, kind.label
+        return answer
+
+    def _answer(self, question: str, hits: list[Hit], already_quoted: set[tuple], card_text: str | None,
+                vector, index) -> ComposedAnswer:
         found = [(h.law, h.article_id) for h in hits if h.kind == "statute"]
-        matches = match_cards(question if card_text is None else card_text, found)
+        # a follow-up's cards are matched on its own words, which retrieval did not embed alone
+        meaning = (confident_card(index.nearest_cards(vector), self.limits.near_card, self.limits.near_margin)
+                   if index is not None and card_text is None else None)
+        matches = match_cards(question if card_text is None else card_text, found, meaning=meaning,
+                              lead_by_meaning=self.limits.lead_by_meaning)
         chosen = self.select(question, hits)
         if fits_the_asker(question if card_text is None else card_text, matches, found):
             carded = self.card_answer([m.card for m in matches], chosen, question if card_text is None else card_text,

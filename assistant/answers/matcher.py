@@ -3,7 +3,9 @@
 A question may raise several issues (离婚 + 家暴 + 房子 + 孩子): every card whose pattern matches
 is a candidate; a card another matching card overrides (工地欠薪 over 拖欠工资) is dropped; the
 rest are ordered by how much of the question their pattern covers, then by how many of their
-articles retrieval also found, and at most `MAX_ISSUES` are answered."""
+articles retrieval also found, and at most `MAX_ISSUES` are answered. When no pattern matches, the
+card whose lay examples lie nearest the question in meaning (semantic.py) is taken if near enough,
+else retrieval's agreement (`by_retrieval`) picks one."""
 from __future__ import annotations
 
 import re
@@ -30,7 +32,13 @@ PERSONAL = re.compile(r"我|俺|咱|本人|自己|老公|老婆|媳妇|婆娘|�
 CRIME_ASKED = re.compile(r"犯罪|罪名|判刑|量刑|刑事责任|(?<![得受赔怪谢遭])罪(?![过孽])|(合同|保险|集资|贷款)诈骗")
 # a family asking whether someone will go to jail beside other things (人家要二十万…会不会坐牢):
 # the card that says when it is a crime leads; the money question stays after it
-JAIL_ASKED = re.compile(r"坐牢|蹲监狱|进监狱|判几年|判多少年|要判|会判")
+JAIL_ASKED = re.compile(r"坐牢|监狱|蹲大狱|判几年|判多少年|判多久|关几年")
+
+
+# whether conduct is punished (判刑, 坐牢, 进监狱): the answer turns on the offence, and the two
+# criminal cards (traffic crime, detention) are near ANY such question in meaning — only their words
+# pick them (盗窃…会被判刑坐牢吗 is no traffic crime)
+PUNISHMENT_ASKED = re.compile(CRIME_ASKED.pattern + "|" + JAIL_ASKED.pattern)
 
 
 @dataclass(frozen=True)
@@ -65,9 +73,12 @@ def normalise_question(text: str) -> str:
 
 
 def match_cards(question: str, retrieved: Iterable[tuple[str, str]] = (), *,
-                cards: Sequence[Card] | None = None, limit: int = MAX_ISSUES) -> list[CardMatch]:
+                cards: Sequence[Card] | None = None, limit: int = MAX_ISSUES,
+                meaning: Card | None = None, lead_by_meaning: bool = False) -> list[CardMatch]:
     """The cards that answer `question`, best first. `retrieved`: (law, article_id) of the search
-    hits, in rank order (they break ties between cards the words cannot tell apart)."""
+    hits, in rank order (they break ties between cards the words cannot tell apart). `meaning`:
+    the card the question is told like (semantic.confident_card): taken when no pattern matches,
+    and with `lead_by_meaning` put first among the cards the patterns found when it is one of them."""
     cards = packaged_cards() if cards is None else cards
     text = mark_compounds(normalise_question(question))
     found = {(law, str(aid)) for law, aid in retrieved}
@@ -78,7 +89,8 @@ def match_cards(question: str, retrieved: Iterable[tuple[str, str]] = (), *,
             votes = sum(1 for c in card.claims() if (c.law, c.article) in found)
             matches.append(CardMatch(card, covered, votes))
     if not matches:
-        matches = by_retrieval(cards, list(retrieved))
+        by_sense = by_meaning(cards, meaning, found) if not PUNISHMENT_ASKED.search(text) else []
+        matches = by_sense or by_retrieval(cards, list(retrieved))
     if CRIME_ASKED.search(text):
         matches = [m for m in matches if m.card.cites_punishment()]
     overridden = {o for m in matches for o in m.card.overrides}
@@ -86,7 +98,9 @@ def match_cards(question: str, retrieved: Iterable[tuple[str, str]] = (), *,
     # a card that is always urgent (violence, detention, a child or old person at risk) leads and
     # is never cut: the person's safety comes before the property or the money
     jail_asked = bool(JAIL_ASKED.search(text))
-    matches.sort(key=lambda m: (m.card.urgent != "always", not (jail_asked and m.card.cites_punishment()),
+    lead = meaning.id if lead_by_meaning and meaning is not None else None
+    matches.sort(key=lambda m: (m.card.urgent != "always", m.card.id != lead,
+                                not (jail_asked and m.card.cites_punishment()),
                                 -m.covered, -m.retrieval_votes, m.card.id))
     return with_own_words(matches, text)[:limit]
 
@@ -114,6 +128,14 @@ def premise_of(card: Card, earlier: list[Card], text: str) -> bool:
     told = [p.positions(text) for p in card.when if len(p.groups) > 1]
     around = [p.positions(text) for c in earlier for p in c.when if len(p.groups) > 1]
     return any(t and t <= a for t in told for a in around)
+
+
+def by_meaning(cards: Sequence[Card], meaning: Card | None, found: set[tuple[str, str]]) -> list[CardMatch]:
+    """No card's words occur, but the question is told like one card's examples (厂里换了老板，原来
+    的人都不要了 beside the severance card's): that card (semantic.confident_card chose it)."""
+    if meaning is None or meaning.id not in {c.id for c in cards}:
+        return []
+    return [CardMatch(meaning, 0, sum(1 for c in meaning.claims() if (c.law, c.article) in found))]
 
 
 def by_retrieval(cards: Sequence[Card], retrieved: list[tuple[str, str]], depth: int = 5) -> list[CardMatch]:

@@ -242,7 +242,7 @@ class ConversationService:
         handoff = None
         if composed.urgent and session is not None:   # death, injury, violence: a person follows up first
             handoff = self._open_ticket(self._handoff_desk(), session, trigger="urgent_risk", service="法律援助",
-                                        priority="urgent", summary=f"紧急（{'、'.join(card_titles(composed.cards))}）：{query}")
+                                        priority="urgent", summary=f"紧急（{composed.urgent_reason or '、'.join(card_titles(composed.cards))}）：{query}")
             if handoff is not None:
                 text = (f"{text}\n已请工作人员优先跟进（编号 {handoff.ticket_id}），会尽快在这里回复您；"
                         "有危险请先拨打 110，急救拨打 120。")
