@@ -9,9 +9,11 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from assistant.answers.card_check import normalise
 from assistant.answers.cards import Card, Claim
+from assistant.answers.clauses import char_pairs
 from assistant.answers.compounds import mark_compounds
 from assistant.answers.grounding import is_filler
 from assistant.answers.matcher import normalise_question
@@ -26,17 +28,26 @@ FIRST_SCREEN = 150          # characters an elderly asker sees before scrolling
 _TWO_WAYS = re.compile(r"的[，,][^；;。]+[；;][^；;。]*?的[，,]")
 
 
-def _bigrams(text: str) -> set[str]:
-    return {text[i:i + 2] for i in range(len(text) - 1)}
+class _Message:
+    """The asker's message in the forms the cards' parts compare with, computed once per answer
+    (not once per card): as the matcher reads it, and its content words (only when an ask needs them)."""
+
+    def __init__(self, question: str):
+        self.text = normalise_question(question)
+        self.matched = mark_compounds(self.text)
+
+    @cached_property
+    def words(self) -> frozenset[str]:
+        import jieba
+
+        return frozenset(w for w in jieba.lcut(self.text) if len(w) >= 2 and not is_filler(w))
 
 
-def touches(question: str, ask: tuple) -> bool:
-    """The asker's message speaks of what the ask is about (a word of it in the ask or its reason):
-    a card's ask about who hurt a child is not put first for a child left alone at home."""
-    import jieba
-
+def touches(words: frozenset[str], ask: tuple) -> bool:
+    """The asker's message (its content `words`) speaks of what the ask is about (a word of it in
+    the ask or its reason): a card's ask about who hurt a child is not put first for a child left
+    alone at home."""
     why, asked = ask[0].text, ask[1]
-    words = {w for w in jieba.lcut(normalise_question(question)) if len(w) >= 2 and not is_filler(w)}
     return any(w in asked or w in why for w in words)
 
 
@@ -77,25 +88,25 @@ class CardRenderer:
         if not cards:
             return CardAnswer("")
         points: list[dict] = []
+        message = _Message(question)
         if len(cards) == 1:
-            lines = self._issue(cards[0], points, full=True, question=question)
+            lines = self._issue(cards[0], points, message, full=True)
         else:
             lines = [f"您说的有 {len(cards)} 件事，分开说："]
             for n, card in enumerate(cards):
                 lines.append(f"{NUMERALS[n]}、{card.title}")
-                lines += self._issue(card, points, full=False, question=question)
+                lines += self._issue(card, points, message, full=False)
         document = next((c.document for c in cards if c.document), "")
         if document:
             lines.append(offer_line(document))
         lines.append(WHERE_TO_ASK)
         cited = list({h.doc_id: h for h in self._cited}.values())
-        text = normalise_question(question)
-        return CardAnswer("\n".join(lines), cited, points, [c.id for c in cards], any(c.urgent_for(text) for c in cards),
-                          document)
+        return CardAnswer("\n".join(lines), cited, points, [c.id for c in cards],
+                          any(c.urgent_for(message.text) for c in cards), document)
 
     # --- one issue --------------------------------------------------------------------------
-    def _issue(self, card: Card, points: list[dict], *, full: bool, question: str = "") -> list[str]:
-        told = card.conclusions_for(mark_compounds(normalise_question(question)))
+    def _issue(self, card: Card, points: list[dict], message: _Message, *, full: bool) -> list[str]:
+        told = card.conclusions_for(message.matched)
         conclusions = [(c, h) for c in told if (h := self._backing(c)) is not None]
         steps = [(s, self._backing(s) if s.cited else None) for s in card.steps]
         steps = [(s, h) for s, h in steps if h is not None or not s.cited]
@@ -107,7 +118,7 @@ class CardRenderer:
         lines = [f"【结论】{conclusions[0][0].text}"]
         asks = [(why, q, self._backing(why) if why.cited else None) for why, q in card.ask]
         asks = [(why, q, h) for why, q, h in asks if h is not None or not why.cited]
-        deciding = asks[0] if asks and decides(asks[0][0].text) and touches(question, asks[0]) else None
+        deciding = asks[0] if asks and decides(asks[0][0].text) and touches(message.words, asks[0]) else None
         if deciding is not None:
             lines.append(self._depends_on(*deciding))
         if shown:
@@ -148,7 +159,7 @@ class CardRenderer:
         # the sentence of the ask whose fact the reason's cases name (钱是转账还是现金 for "转账的，…；
         # 给现金的，…", not 有没有借条)
         cases = "|".join(re.findall(r"([^；;，,。]+?)的[，,]", why.text))
-        fact = max(asked, key=lambda q: len(_bigrams(q) & _bigrams(cases)))
+        fact = max(asked, key=lambda q: len(char_pairs(q) & char_pairs(cases)))
         fact = re.sub(r"吗$", "", re.sub(r"了吗$", "了没有", fact))
         backing = f"（{Citation.of(hit).label}）" if hit is not None else ""
         return f"【要看】{fact}：{why.text.rstrip('。')}{backing}。"
