@@ -35,14 +35,19 @@ class _Message:
     def __init__(self, question: str):
         self.text = normalise_question(question)
         self.matched = mark_compounds(self.text)
-        # for the facts it states (told.py): clause breaks kept, the spaces of a WeChat message as commas
-        self.clauses = "，".join(normalise_question(part) for part in question.split())
+        self.clauses = told_form(question)
 
     @cached_property
     def words(self) -> frozenset[str]:
         import jieba
 
         return frozenset(w for w in jieba.lcut(self.text) if len(w) >= 2 and not is_filler(w))
+
+
+def told_form(question: str) -> str:
+    """The message as a card's told phrases read it (told.py): normalised as the matcher does, with
+    its clause breaks kept — the spaces of a WeChat message typed without punctuation as commas."""
+    return "，".join(normalise_question(part) for part in question.split())
 
 
 def touches(words: frozenset[str], ask: tuple) -> bool:
