@@ -10,6 +10,7 @@ from pathlib import Path
 
 from assistant.answers.compounds import mark_compounds
 from assistant.answers.dialect import standard_forms
+from assistant.answers.told import Phrase, PhraseError
 
 CARDS_DIR = Path(__file__).resolve().parent / "cards"
 LEGAL_AID_KINDS = ("no_means_test", "means_test", "")
@@ -24,7 +25,8 @@ CARD_KEYS = {"id", "title", "examples", "domain", "when", "unless", "overrides",
              "conclusions", "steps", "ask", "document"}
 CLAIM_KEYS = {"text", "law", "article", "quote"}
 CONCLUSION_KEYS = CLAIM_KEYS | {"leads_when"}
-ASK_KEYS = {"question", "why", "law", "article", "quote"}
+ASK_KEYS = {"question", "why", "law", "article", "quote", "told"}
+TOLD_KEYS = CLAIM_KEYS | {"says", "conclusion"}
 
 
 class CardError(ValueError):
@@ -45,6 +47,17 @@ class Claim:
     @property
     def cited(self) -> bool:
         return bool(self.law)
+
+
+@dataclass(frozen=True)
+class Told:
+    """One answer to an ask's fact: how a message states it, and the conclusion for that case
+    (one of the card's conclusions, or a claim of its own with its article)."""
+    says: tuple[Phrase, ...]
+    conclusion: Claim
+
+    def stated_in(self, text: str) -> bool:
+        return any(p.stated_in(text) for p in self.says)
 
 
 @dataclass(frozen=True)
@@ -101,6 +114,7 @@ class Card:
     conclusions: tuple[Claim, ...]
     steps: tuple[Claim, ...] = ()
     ask: tuple[tuple[Claim, str], ...] = ()      # (why, the question to ask)
+    told: tuple[tuple[Told, ...], ...] = ()        # per ask: its answers as a message states them (issue #22)
     evidence: tuple[str, ...] = ()
     unless: tuple[Pattern, ...] = ()
     overrides: tuple[str, ...] = ()
@@ -136,9 +150,22 @@ class Card:
         told = [c for c in self.conclusions if any(p.match(text) for p in c.leads_when)]
         return (*told, *(c for c in self.conclusions if c not in told))
 
+    def settled(self, text: str) -> dict[int, Told]:
+        """{ask index: the answer the message states} for the asks whose fact `text` already tells
+        (the first answer of an ask whose phrases it states; `text` as `told.Phrase.stated_in` reads it)."""
+        out = {}
+        for i, answers in enumerate(self.told):
+            found = next((t for t in answers if t.stated_in(text)), None)
+            if found is not None:
+                out[i] = found
+        return out
+
     def claims(self) -> list[Claim]:
         """Every claim that cites an article (what the checker and the answer verify)."""
-        return [c for c in (*self.conclusions, *self.steps, *(why for why, _ in self.ask)) if c.cited]
+        own = [c for c in (*self.conclusions, *self.steps, *(why for why, _ in self.ask)) if c.cited]
+        # a told case's own conclusion (one that names a card conclusion is already there)
+        told = dict.fromkeys(t.conclusion for answers in self.told for t in answers if t.conclusion not in own)
+        return own + list(told)
 
 
 def _known_keys(raw: dict, allowed: set[str], where: str) -> None:
@@ -183,17 +210,41 @@ def _card(raw: dict, source: str) -> Card:
                 for a in raw.get("ask", []))
     if any(not q for _, q in ask):
         raise CardError(f"{where}: every ask needs a question")
+    told = tuple(tuple(_told(t, conclusions, f"{where} ask {n + 1} told") for t in a.get("told", []))
+                 for n, a in enumerate(raw.get("ask", [])))
     examples = raw.get("examples", [])
     if not isinstance(examples, list) or any(not isinstance(e, str) or not e.strip() for e in examples):
         raise CardError(f"{where}: examples must be a list of non-empty phrasings")
     return Card(id=cid, title=str(raw.get("title", "")).strip() or cid, domain=str(raw.get("domain", "")).strip(),
                 when=tuple(Pattern.parse(p) for p in raw["when"]), conclusions=conclusions,
                 steps=tuple(_claim(s, f"{where} step") for s in raw.get("steps", [])), ask=ask,
+                told=told if any(told) else (),
                 evidence=tuple(str(e) for e in raw.get("evidence", [])),
                 unless=tuple(Pattern.parse(p) for p in raw.get("unless", [])),
                 overrides=tuple(raw.get("overrides", [])), urgent=URGENCY[raw.get("urgent", False)],
                 legal_aid=raw.get("legal_aid", ""), document=_document(raw.get("document", ""), where),
                 examples=tuple(e.strip() for e in examples), source=source)
+
+
+def _told(raw: dict, conclusions: tuple[Claim, ...], where: str) -> Told:
+    """An ask's answer: `says` phrases and either `conclusion` (1-based, one of the card's) or a
+    claim of its own (text, law, article, quote: a told case always leads with its article)."""
+    _known_keys(raw, TOLD_KEYS, where)
+    try:
+        says = tuple(Phrase.parse(p) for p in raw.get("says", []))
+    except PhraseError as exc:
+        raise CardError(f"{where}: {exc}") from exc
+    if not says:
+        raise CardError(f"{where}: needs `says` phrases")
+    if "conclusion" in raw:
+        n = raw["conclusion"]
+        if set(raw) & CLAIM_KEYS or not isinstance(n, int) or not 1 <= n <= len(conclusions):
+            raise CardError(f"{where}: conclusion must be 1..{len(conclusions)} (and no text/law of its own)")
+        return Told(says, conclusions[n - 1])
+    claim = _claim(raw, where)
+    if not claim.cited:
+        raise CardError(f"{where}: a told case's conclusion needs law/article/quote")
+    return Told(says, claim)
 
 
 def _document(value: str, where: str) -> str:

@@ -35,12 +35,19 @@ class _Message:
     def __init__(self, question: str):
         self.text = normalise_question(question)
         self.matched = mark_compounds(self.text)
+        self.clauses = told_form(question)
 
     @cached_property
     def words(self) -> frozenset[str]:
         import jieba
 
         return frozenset(w for w in jieba.lcut(self.text) if len(w) >= 2 and not is_filler(w))
+
+
+def told_form(question: str) -> str:
+    """The message as a card's told phrases read it (told.py): normalised as the matcher does, with
+    its clause breaks kept — the spaces of a WeChat message typed without punctuation as commas."""
+    return "，".join(normalise_question(part) for part in question.split())
 
 
 def touches(words: frozenset[str], ask: tuple) -> bool:
@@ -106,7 +113,13 @@ class CardRenderer:
 
     # --- one issue --------------------------------------------------------------------------
     def _issue(self, card: Card, points: list[dict], message: _Message, *, full: bool) -> list[str]:
-        told = card.conclusions_for(message.matched)
+        # the asks whose fact the message states: the conclusion for that case leads, the ask is not asked
+        settled = {i: t for i, t in card.settled(message.clauses).items() if self._exists(t.conclusion)}
+        leading = list(dict.fromkeys(t.conclusion for _, t in sorted(settled.items())))
+        # a card conclusion citing a told case's article says what the told case already settles
+        settled_articles = {(c.law, c.article) for c in leading}
+        told = [*leading, *(c for c in card.conclusions_for(message.matched)
+                            if c not in leading and (c.law, c.article) not in settled_articles)]
         conclusions = [(c, h) for c in told if (h := self._backing(c)) is not None]
         steps = [(s, self._backing(s) if s.cited else None) for s in card.steps]
         steps = [(s, h) for s, h in steps if h is not None or not s.cited]
@@ -116,7 +129,8 @@ class CardRenderer:
         first_number = len(points) + 1
         numbered = len(shown) > 1 or not full
         lines = [f"【结论】{conclusions[0][0].text}"]
-        asks = [(why, q, self._backing(why) if why.cited else None) for why, q in card.ask]
+        asks = [(why, q, self._backing(why) if why.cited else None)
+                for i, (why, q) in enumerate(card.ask) if i not in settled]
         asks = [(why, q, h) for why, q, h in asks if h is not None or not why.cited]
         deciding = asks[0] if asks and decides(asks[0][0].text) and touches(message.words, asks[0]) else None
         if deciding is not None:
@@ -131,7 +145,9 @@ class CardRenderer:
         lines.append("【法律依据】")
         first, hit = conclusions[0]
         lines.append(f"{Citation.of(hit).label}规定：“{first.quote}”")
-        for claim, hit in conclusions[1:3 if full else 2]:
+        # a told case of its own comes on top of the card's conclusions, not in place of one of them
+        shown_conclusions = (3 if full else 2) + (bool(leading) and leading[0] not in card.conclusions)
+        for claim, hit in conclusions[1:shown_conclusions]:
             lines.append(f"另外，{claim.text.rstrip('。')}（{Citation.of(hit).label}：“{claim.quote}”）。")
         if shown[1:]:
             lines.append("【接下来】")
