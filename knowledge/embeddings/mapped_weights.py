@@ -11,8 +11,9 @@ Two things keep "only the pages actually read" true (docs/performance.md, "Memor
 
 * the mapping is advised ``MADV_RANDOM`` and the file's cached pages that no process maps are
   dropped when it is mapped: otherwise a read of one row brings in its neighbours (128 KB of
-  read-ahead) and the kernel's fault-around maps up to 64 KB of cached neighbours into the process
-  with every row, so a few thousand distinct tokens showed as 350 MB of RSS;
+  read-ahead), and a fault maps the cached neighbours too (fault-around, 64 KB, or the whole
+  large folio a freshly written file is cached in), so a few thousand distinct tokens showed as
+  350 MB of RSS. A process that later reads the whole file fills the cache again (until a restart);
 * tables with the same contents (the tuned query encoder keeps the base model's table) are mapped
   once per process, found by the sha256 of their file, so their pages count once."""
 from __future__ import annotations
@@ -118,7 +119,7 @@ def _ensure_manifest(model_path: Path) -> tuple[Path, dict]:
 def _map_for_random_reads(path: Path) -> np.ndarray:
     """The .npy array over a read-only shared mapping advised MADV_RANDOM, after dropping the file's
     cached pages that nobody maps (so the kernel's fault-around finds no cached neighbours)."""
-    header = np.load(path, mmap_mode="r")       # shape, dtype and data offset, no page read
+    header = np.load(path, mmap_mode="r")       # shape, dtype and data offset; no table page read
     shape, dtype, offset, ordered = header.shape, header.dtype, header.offset, header.flags.c_contiguous
     del header
     if not ordered:
