@@ -44,7 +44,7 @@ def _file_sha256(path: Path) -> str:
     with open(path, "rb") as f:
         while chunk := f.read(1 << 22):
             digest.update(chunk)
-        os.posix_fadvise(f.fileno(), 0, 0, os.POSIX_FADV_DONTNEED)    # read once, not kept in the cache
+        _drop_cached_pages(f.fileno())        # read once, not kept in the cache
     return digest.hexdigest()
 
 
@@ -116,6 +116,12 @@ def _ensure_manifest(model_path: Path) -> tuple[Path, dict]:
     return folder, _with_digests(folder, manifest)
 
 
+def _drop_cached_pages(fd: int) -> None:
+    """Drop the file's clean cached pages that no process maps (Linux; elsewhere a no-op)."""
+    if hasattr(os, "posix_fadvise"):
+        os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+
+
 def _map_for_random_reads(path: Path) -> np.ndarray:
     """The .npy array over a read-only shared mapping advised MADV_RANDOM, after dropping the file's
     cached pages that nobody maps (so the kernel's fault-around finds no cached neighbours)."""
@@ -125,9 +131,10 @@ def _map_for_random_reads(path: Path) -> np.ndarray:
     if not ordered:
         raise ValueError(f"{path}: not a C-ordered array")
     with open(path, "rb") as f:
-        os.posix_fadvise(f.fileno(), 0, 0, os.POSIX_FADV_DONTNEED)
+        _drop_cached_pages(f.fileno())
         mapping = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
-    mapping.madvise(mmap.MADV_RANDOM)
+    if hasattr(mmap, "MADV_RANDOM"):        # Linux and most Unixes
+        mapping.madvise(mmap.MADV_RANDOM)
     return np.frombuffer(mapping, dtype=dtype, count=int(np.prod(shape)), offset=offset).reshape(shape)
 
 
