@@ -37,6 +37,15 @@ def test_the_base_and_the_tuned_query_encoder_share_one_tokenizer():
     assert tuned_encoder.token_ids([text])[0] == own.encode(text).ids
 
 
+def test_the_base_and_the_tuned_query_encoder_map_one_token_embedding_table():
+    base_folder = model_folder(MODELS)
+    tuned = tuned_folder(base_folder, QueryDeltas.load(LEARNED_DIR / TUNED_FILE))
+    base = OnnxEmbedder(base_folder, threads=1)
+    tuned_encoder = OnnxEmbedder(tuned, threads=1, name=tuned.name)
+    (name, value), = base._mapped.items()
+    assert tuned_encoder._mapped[name].data_ptr() == value.data_ptr()     # its pages count once
+
+
 def test_serving_imports_no_chart_library():
     code = "import sys, api.app; print(any(m.startswith('matplotlib') for m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
