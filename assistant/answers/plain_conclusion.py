@@ -13,6 +13,7 @@ from __future__ import annotations
 from assistant.answers.conclusion.actions import read_what_to_do, read_where
 from assistant.answers.conclusion.figures import read_how_long, read_how_much, read_who
 from assistant.answers.conclusion.forms import WHAT_TO_DO, Asked, asked
+from assistant.answers.conclusion.leads import LEADS, lead, without_stated_condition
 from assistant.answers.conclusion.legality import read_legality
 from assistant.answers.conclusion.sentences import POINTS_BACK, split_sentences
 from assistant.answers.conclusion.wording import MAX_CHARS, bare, plain_words
@@ -46,9 +47,22 @@ def plain_conclusion(question: str, label: str, clause: str) -> str | None:
         statement = read_how_long(question, sentences)
     if not statement and form.form != "what_to_do" and WHAT_TO_DO.search(question):
         statement = read_what_to_do(question, sentences)     # 能领多少 不够十五年咋办: the second form asked
+    if statement and len(statement) > MAX_CHARS and form.form in LEADS - {"yes_no"}:    # yes/no readers cut their own
+        statement = without_stated_condition(question, statement)
     # a statement pointing back (前款规定的房屋) does not stand alone before the quote
     if not statement or len(statement) > MAX_CHARS or POINTS_BACK.search(statement):
         return None
-    if bare(statement) == bare(plain_words(clause)):
-        return None          # the clause itself, said again: the quote right after says it already
-    return f"依照{label}，{statement}。"
+    said_again = bare(statement) == bare(plain_words(clause))
+    # a lawyer's yes/no gets its answer word first (要、不可以、一般不承担); another form only when the
+    # statement is the clause itself, which the quote right after says already
+    if form.form in LEADS and (said_again or (form.form == "yes_no" and not _plain_spoken(question))) \
+            and "：" not in statement[:6]:
+        word = lead(form.form, question, statement, form.point)
+        if word is not None:
+            return f"依照{label}，{word}：{statement}。"
+    return None if said_again else f"依照{label}，{statement}。"
+
+
+def _plain_spoken(question: str) -> bool:
+    """能要回来不: the villagers' yes/no keeps its conclusion as it was (session 16)."""
+    return question.rstrip("？?。！! ").endswith("不")

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 _YES_NO_MARK = re.compile(r"是否|能否|可否|能不能|可不可以|会不会|是不是|要不要|需不需要|应不应该?|算不算")
 _MODAL_BEFORE_MA = re.compile(r"(?:可以|能够|能|应当|应该|需要|必须|会|要)(?=[^，,。；]*吗$)")
-_VALIDITY = re.compile(r"(?:有效|无效|成立)吗$|是否(?:有效|无效|成立)")
+_VALIDITY = re.compile(r"(?:有效|无效|成立)吗$|是否(?:有效|无效|成立)|效力如何|效力怎么样|效力怎样")
 # is the conduct lawful / a crime (合法吗、犯法不、算不算违法、会坐牢吗)
 _LEGALITY = re.compile(r"(?:合法|违法|犯法|犯罪|违规|坐牢|判刑|被抓)[吗么嘛不没]?$|是否(?:合法|违法|构成犯罪)|"
                        r"合不合法|违不违法|犯不犯法|算不算(?:违法|犯罪)|是不是(?:违法|犯罪)|构成犯罪[吗么不]?$|"
@@ -20,6 +20,8 @@ _HOW_MUCH = re.compile(r"多少钱|赔多少|给多少|要多少|补多少|罚�
 WHAT_TO_DO = re.compile(r"怎么办|咋办|咋整|咋弄|咋个办|咋搞|怎么处理|如何处理|怎样处理|怎么解决|如何解决|该怎么做|怎么弄")
 # the plain-spoken yes/no: 能要回来不、能告他不 (a modal, then 不 ending the question)
 _MODAL_BEFORE_BU = re.compile(r"(?:可以|能够|能|会|要|算)(?=[^，,。；不]{1,12}不$)")
+# a lawyer's yes/no without a modal (构成违约吗、属于破产财产吗、承担违约责任吗): the verb starts the point
+_VERB_BEFORE_MA = re.compile(r"(?:构成|属于|承担|视为)(?=[^，,。；]*吗$)")
 _LEADING_MODALS = re.compile(r"^(?:还|也|仍然?|就|都|一定)?(?:应当|应该|需要|必须|可以|能够|能|会(?![计议])|要(?!求))?(?:继续|再|去)?")
 
 
@@ -49,20 +51,30 @@ def asked(question: str) -> Asked | None:
         return Asked("how_much")
     if WHAT_TO_DO.search(q):
         return Asked("what_to_do")
-    mark = _YES_NO_MARK.search(q)
-    if mark is not None:
-        point = q[mark.end():]
-    else:
-        modal = None
-        if q.endswith("吗"):
-            modal = next(iter(_MODAL_BEFORE_MA.finditer(q)), None)
-        elif q.endswith("不"):
-            modal = next(iter(_MODAL_BEFORE_BU.finditer(q)), None)
-        if modal is None:
-            return None
-        point = q[modal.end():]
+    start = _point_start(q)
+    if start is None:
+        return None
+    point = q[start:]
     point = _LEADING_MODALS.sub("", re.sub(r"(?:[吗呢呀啊]|(?<!不)不)$", "", point)).strip("，, ")
     # a negated point (可以不履行吗) inverts the answer: too easy to get backwards
     if not point or point[0] in "不没未别":
         return None
     return Asked("yes_no", point)
+
+
+def _point_start(q: str) -> int | None:
+    """Where the point asked starts: after 是否/能否…, after the modal before a closing 吗 or 不, or
+    at the verb of a lawyer's 构成…吗/属于…吗/承担…吗; None when the question is not a yes/no."""
+    mark = _YES_NO_MARK.search(q)
+    if mark is not None:
+        return mark.end()
+    if q.endswith("吗"):
+        modal = _MODAL_BEFORE_MA.search(q)
+        if modal is not None:
+            return modal.end()
+        verb = _VERB_BEFORE_MA.search(q)
+        return verb.start() if verb is not None else None
+    if q.endswith("不"):
+        modal = _MODAL_BEFORE_BU.search(q)
+        return modal.end() if modal is not None else None
+    return None
