@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import re
 
-from assistant.answers.conclusion.matching import ASKING_WORDS, covers, word_set
+from assistant.answers.conclusion.matching import ASKING_WORDS, covers, said_in, word_set
 from assistant.answers.conclusion.sentences import BEARER, Sentence, phrase_start, split_exception
 from assistant.answers.conclusion.wording import plain_words, plainer_words, with_usually
 
 DURATION = re.compile(r"[零〇一二两三四五六七八九十百\d]+(?:个)?(?:年|月|日|天|周|小时|周岁)")
 _APPOINTED = re.compile(r"由[^，,；;。]{1,20}?担任")          # 监护人由民政部门担任
+_PERIOD_WORD = re.compile(r"..(?:期|期限|期间|时效)$")      # 宽展期、保证期间、诉讼时效
 _RIGHT = re.compile(r"有权(?P<verb>[\u4e00-\u9fff]{2})")
 AMOUNT = re.compile(r"[\d零〇一二两三四五六七八九十百千万]+(?:倍|元|万元|个月(?:的)?(?:本人)?工资)|百分之[\d零〇一二两三四五六七八九十]+|"
                      r"[\d.]+[%％]|按[^，,。；;]{1,12}(?:标准|比例)|按照[^，,。；;]{2,30}?(?:确定|计算|给予赔偿)")
@@ -21,7 +22,8 @@ def read_who(question: str, clause: str, sentences: list[Sentence]) -> str | Non
     if not covers(clause, question, share=0.5):
         return None
     for i, sentence in enumerate(sentences):
-        if _names_bearer(sentence.text) and covers(sentence.text, question, share=1 / 3):
+        if _names_bearer(sentence.text) and not sentence.text.endswith(("：", ":")) \
+                and covers(sentence.text, question, share=1 / 3):
             picked = [sentence.text]
             for nxt in sentences[i + 1:]:
                 if not _names_bearer(nxt.text) or (len(nxt.text) > 20 and not covers(nxt.text, question)):
@@ -53,9 +55,12 @@ def _holder_of_right(question: str, sentences: list[Sentence]) -> str | None:
 
 
 def read_how_long(question: str, sentences: list[Sentence]) -> str | None:
-    """多久: the sentence with the time limit, when it speaks of what is asked."""
+    """多久: the sentence with the time limit, when it speaks of what is asked — and names the very
+    period asked about (宽展期有多长 is not answered by the 十二个月 to apply for renewal)."""
+    periods = [w for w in word_set(question) if _PERIOD_WORD.search(w)]
     for sentence in sentences:
-        if DURATION.search(sentence.text) and covers(sentence.text, question):
+        if DURATION.search(sentence.text) and covers(sentence.text, question) \
+                and all(said_in(w, sentence.text) for w in periods):
             has = "有期限：" if re.search(r"有无|有没有", question) else ""
             return has + plain_words(sentence.text)
     return None

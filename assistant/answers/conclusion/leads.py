@@ -18,6 +18,7 @@ _MODAL_ANSWERS = (("不得", "不能"), ("不能", "不能"), ("禁止", "不能
                   ("不负", "不承担"), ("不属于", "不属于"), ("不构成", "不构成"), ("不适用", "不适用"),
                   ("应当", "要"), ("必须", "要"), ("可以", "可以"), ("有权", "可以"),
                   ("属于", "属于"), ("构成", "构成"), ("视为", "视为"))
+_BETWEEN = re.compile(r"(?:依法|及时|擅自|任意|单方|直接|另行|自行|以任何形式|请求|要求|主张|将[^，,、]{1,10}|[^，,、]{1,4}、)*")
 _PARTY_BEFORE_RIGHT = re.compile(r"(?:^|[，,；;])(?P<party>[^，,；;：:]{2,12}?)(?:一般)?有权")
 _BEARER_PARTY = re.compile(r"由(?P<party>[^，,；;。]{2,20}?)(?:承担|负担|享有|负责|支付|偿还|清偿|管辖|担任)")
 
@@ -44,7 +45,7 @@ def _yes_no(question: str, point: str, statement: str) -> str | None:
     """The answer the modal governing the asked verb gives (保管人应当出具凭证 → 要; 不得擅自改变 →
     不可以 for 可以…吗) — only the modal in the verb's own phrase: 出借人请求履行买卖合同的，法院
     应当按照…审理 says nothing about whether one may claim it. None when the phrase starts with
-    the answer already (不能转让), or when the statement has an exception (一般…；但…除外: it says
+    the answer already (不承担…), or when the statement has an exception (一般…；但…除外: it says
     the answer with its exception)."""
     if re.search(r"除[^，,；;]+外|[；;]但|一般", statement):
         return None          # "一般…；但…除外" says the answer and its exception already
@@ -52,16 +53,24 @@ def _yes_no(question: str, point: str, statement: str) -> str | None:
     at = point_at(point, rule)
     if at < 0:
         return None
-    phrase = rule[phrase_start(rule, at):at + 4]
-    spots = [(phrase.find(modal), -len(modal), answer) for modal, answer in _MODAL_ANSWERS if modal in phrase]
+    start = phrase_start(rule, at)
+    if re.search(r"未经|除非", rule[:start]):
+        return None          # 未经登记，不得对抗…: the answer holds only in that case, a bare 不可以 would overstate it
+    phrase, at = rule[start:at + 4], at - start
+    # the modal nearest before the verb (不承担 holds the verb itself), with only adverbs, a claiming
+    # verb, the object put first (将租赁物) or a list of verbs (决定、使用、变更、) between them
+    spots = [(m.start(), len(modal), answer, phrase[m.end():at]) for modal, answer in _MODAL_ANSWERS
+             for m in re.finditer(modal, phrase) if m.start() < at]
     if not spots:
         return None
-    answer = min(spots)[2]
+    _, _, answer, between = max(spots)
+    if not _BETWEEN.fullmatch(between):
+        return None          # 应当催告存货人作出处置: the modal governs another verb (催告)
     if _PERMISSION.search(question):
         answer = {"要": "可以", "可以": "可以", "不能": "不可以", "无权": "不可以"}.get(answer)
     elif answer == "可以":
         answer = None       # 是否必须…: "may" does not say whether one must
-    if answer is None or phrase.startswith(tuple(modal for modal, _ in _MODAL_ANSWERS)):
+    if answer is None or phrase.startswith(answer):
         return None
     return answer
 

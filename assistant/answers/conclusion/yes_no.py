@@ -9,6 +9,9 @@ from assistant.answers.conclusion.sentences import (COURT_NO, COURT_YES, LIST_EX
 from assistant.answers.conclusion.wording import MAX_CHARS, plain_words, says_yes_or_no, with_usually
 
 
+_CLASSING = ("属于", "构成", "视为")
+
+
 def read_yes_no(question: str, point: str, clause: str, sentences: list[Sentence]) -> str | None:
     """The first sentence whose phrase around the asked verb holds all of the point's words and
     says yes or no, put with its condition (shown whole when it fits; left out only when the
@@ -30,7 +33,7 @@ def read_yes_no(question: str, point: str, clause: str, sentences: list[Sentence
             return None
         rule, exception = split
         consequence = consequence_phrase(rule, at)
-        if not says_yes_or_no(consequence) or not point_at(point, consequence) >= 0:
+        if not (says_yes_or_no(consequence) or _classifies(point, consequence)) or not point_at(point, consequence) >= 0:
             return None
         condition = rule[:len(rule) - len(consequence)].rstrip("，,")
         tail = f"；{exception}" if exception else ""
@@ -75,10 +78,39 @@ def _listed(sentence: Sentence) -> str | None:
     return plain_words(f"{sentence.items[0].rstrip('。；;')}，{lead.group('rule')}")
 
 
+def _classifies(point: str, phrase: str) -> bool:
+    """属于/构成/视为…吗 answered by the phrase putting the very thing asked after that verb (工作时间
+    受到事故伤害的，属于工伤 — not 属于债务人的全部财产，…为破产财产 for 属于破产财产)."""
+    verb = next((v for v in _CLASSING if point.startswith(v)), None)
+    if verb is None or len(point) <= len(verb):
+        return False
+    for found in re.finditer(verb, phrase):
+        after = re.split(r"[，,；;。]", phrase[found.end():])[0]
+        if not phrase[:found.start()].endswith("不") and point_at(point[len(verb):], after) >= 0:
+            return True
+    return False
+
+
+def _listed_void(question: str, sentence: Sentence) -> str | None:
+    """"有下列情形之一的，X无效：（四）Y" with the one 项 quoted (the one that matched), when the
+    question tells that case: "Y的，X无效"."""
+    lead = re.match(r"^(?:具有|有)下列情形之一的[，,](?P<rule>[^：:]+无效)[：:]$", sentence.text)
+    if lead is None or len(sentence.items) != 1:
+        return None
+    item = re.sub(r"的?[。；;]?$", "", sentence.items[0])
+    if not tells_case(question, item):
+        return None
+    return plain_words(f"{item}的，{lead.group('rule')}")
+
+
 def read_validity(question: str, sentences: list[Sentence]) -> str | None:
     """有效吗: a sentence whose rule ends in 无效 (…的，保证合同无效，但是法律另有规定的除外) and
-    speaks of the asker's case, with its exception."""
+    speaks of the asker's case, with its exception; or the listed case of a list of void ones that
+    the question tells."""
     for i, sentence in enumerate(sentences):
+        listed = _listed_void(question, sentence) if sentence.items else None
+        if listed is not None:
+            return listed
         split = split_exception(sentence, sentences[i + 1:], negative=False)
         if split is None or not split[0].endswith("无效") or not covers(sentence.text, question):
             continue
