@@ -34,7 +34,11 @@ def lead(form: str, question: str, statement: str, point: str = "") -> str | Non
         found = _BEARER_PARTY.search(statement) or _PARTY_BEFORE_RIGHT.search(statement)
         return found.group("party") if found else None
     if form in ("how_long", "how_much"):
-        figures = {m.group(0) for m in (DURATION if form == "how_long" else AMOUNT).finditer(statement)}
+        # a threshold stays whole (三次以上)
+        # a threshold stays whole (三次以上); a way of reckoning (按照…确定) is no figure to put first
+        figures = {m.group(0) + (re.match(r"以上|以下|以内", statement[m.end():]) or re.match("", "")).group(0)
+                   for m in (DURATION if form == "how_long" else AMOUNT).finditer(statement)
+                   if not m.group(0).startswith("按")}
         return figures.pop() if len(figures) == 1 else None
     if form == "validity" and statement.endswith("无效"):
         return "无效"
@@ -49,7 +53,9 @@ def _yes_no(question: str, point: str, statement: str) -> str | None:
     the answer with its exception)."""
     if re.search(r"除[^，,；;]+外|[；;]但|一般", statement):
         return None          # "一般…；但…除外" says the answer and its exception already
-    rule = re.split(r"的[，,]", statement)[-1]      # after its condition
+    *conditions, rule = re.split(r"的[，,]", statement)      # the rule after its condition
+    if conditions and not tells_case(question, conditions[-1]):
+        return None          # the answer holds in the clause's case, which the question does not tell
     at = point_at(point, rule)
     if at < 0:
         return None
