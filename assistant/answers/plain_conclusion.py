@@ -1,13 +1,20 @@
 """A one-sentence conclusion in plain words, read off the quoted clause itself (no model, no
-guessing): "依照《民法典》第八百九十二条，不能擅自改变保管场所或者方法（紧急情况或者为维护寄存人
-利益的除外）。" put before the quote of a retrieval answer.
+guessing): "依照《民法典》第八百九十二条，除紧急情况或者为维护寄存人利益外，不能擅自改变保管场所或者
+方法。" put before the quote of a retrieval answer.
 
-Only for questions of a form handled here — yes/no (是否承担…、可以…吗、有效吗), who (谁承担、由谁),
-how long (多久、期限) — and only when the clause has a sentence that speaks to the very point asked:
-the asked verb (承担、改变、请求…) or 无效, with its polarity (不得、不承担、人民法院不予支持 …)
-written in the clause. The conclusion is that sentence's own words (legal modals put plainly:
-不得 → 不能, 人民法院应予支持 → 法院会支持), with its exception. Anything else → None: the answer
-stays a quote. Graders: "outside the cards there is no plain-words conclusion" (issue #22)."""
+Only for questions of a form handled here (conclusion/forms.py) — lawyers' yes/no (是否承担…、可以…吗、
+属于…吗), validity (有效吗、效力如何), who (谁承担、由谁), how long (多久、期限), how much, and the
+villagers' 怎么办、合法吗、赔多少、去哪、能…不 — and only when the clause has a sentence that speaks to
+the very point asked, with its polarity written in the clause. The conclusion is that sentence's own
+words (legal modals put plainly: 不得 → 不能, 人民法院应予支持 → 法院会支持), with its condition and
+its exception; a lawyer's question gets the answer word first (要/可以/不可以, the party, the one
+period or figure, 无效: conclusion/leads.py) when the modal right before the asked verb gives it.
+Anything else → None: the answer stays a quote. Graders: "outside the cards there is no plain-words
+conclusion" (issue #22).
+
+The parts: conclusion/forms.py (the question's form), sentences.py (the clause as rule, condition and
+exception), matching.py (does it speak of the asker's case), one reader per form (yes_no.py,
+legality.py, figures.py, actions.py), wording.py and leads.py."""
 from __future__ import annotations
 
 from assistant.answers.conclusion.actions import read_what_to_do, read_where
