@@ -108,10 +108,16 @@ def test_a_foreign_local_rule_is_quoted_after_national_law(small_kb):
     composer = OfflineComposer(small_kb, ComposerLimits())
     # the retrieval-built answer (no answer card: those quote their own articles)
     composed = composer.retrieval_answer(question, [national, local], [], frozenset())
-    assert composed.text.startswith("这个问题要看《劳动合同法》第三十八条")
-    # when retrieval put the local rule first (the asker's region), it leads
+    assert _first_quote(composed.text).startswith("这个问题要看《劳动合同法》第三十八条")
+    # when retrieval put the local rule first (the asker's region), it leads (and its plain conclusion
+    # comes before the quote: 可以…吗 answered by its 可以)
     composed = composer.retrieval_answer(question, [replace(local, score=0.95), national], [], frozenset())
-    assert composed.text.startswith("这个问题要看《河南省示例务工人员条例》第五条")
+    assert _first_quote(composed.text).startswith("这个问题要看《河南省示例务工人员条例》第五条")
+
+
+def _first_quote(text: str) -> str:
+    """The line quoting the leading article (a plain conclusion may come before it)."""
+    return next(line for line in text.split("\n") if line.startswith("这个问题要看"))
 
 
 def test_grounding_counts_the_legal_terms_of_the_vocabulary_bridge():

@@ -1,0 +1,76 @@
+"""Whether a clause speaks of the asker's case: the question's content words (and the statute
+words its lay words stand for) found in a sentence, a condition, or at the asked verb."""
+from __future__ import annotations
+
+import re
+
+from assistant.answers.grounding import LAY_TERMS, forms_of, is_filler
+
+ASKING_WORDS = frozenset({"有效", "无效", "成立", "合法", "效力", "期限", "时间", "承担", "负担", "偿还",
+                           "违法", "犯法", "犯罪", "构成", "坐牢", "判刑", "处理", "解决", "部门", "标准", "计算"})
+_GENERIC = frozenset({"进行", "一定", "相应", "有关", "或者", "以及", "并且", "可能"})
+# a question's words → the statute words that say the same
+VERB_FORMS = {"要求": ("要求", "请求", "主张"), "偿还": ("偿还", "清偿"), "退还": ("退还", "返还"),
+               "去世": ("死亡",), "死了": ("死亡",), "过世": ("死亡",)}
+# the parties a question names: found in every rule about them, they do not show the rule is about the conduct
+PARTIES = frozenset({"单位", "用人单位", "老板", "公司", "厂里", "厂子", "对方", "他们", "我们", "村里", "政府"})
+_WORD = re.compile(r"[\u4e00-\u9fff]{2,}")
+_SAME_THING = (("侵权责任", "民事责任"), ("赔偿责任", "民事责任"))      # 不承担民事责任 settles 侵权责任
+CLAIMING = frozenset({"要求", "请求", "主张"})
+_ALTERNATIVES = re.compile(r"或者|[，,；;]")
+
+
+def word_set(text: str) -> set[str]:
+    """The text's words as jieba cuts them whole (报道人, not 报道 + 道人: parts would count twice)."""
+    import jieba
+
+    return {w for w in jieba.lcut(text) if _WORD.fullmatch(w) and w not in _GENERIC and not is_filler(w)}
+
+
+def said_in(word: str, text: str) -> bool:
+    return any(f in text for f in (*forms_of(word), *VERB_FORMS.get(word, ())))
+
+
+def point_at(point: str, text: str) -> int:
+    """Where in `text` the asked point's verb stands (-1: not there, or the sentence leaves out one
+    of the point's words: 对第三人的动产进行留置 is not settled by 留置债务人的动产)."""
+    import jieba
+
+    for asked_words, statute_words in _SAME_THING:
+        if asked_words in point and asked_words not in text and statute_words in text:
+            point = point.replace(asked_words, statute_words)
+    words = [w for w in jieba.lcut(point) if len(w) >= 2 and w not in _GENERIC]
+    # "can I claim X" is settled by "they shall X": the claiming verb itself need not be there
+    needed = [w for w in words if w not in CLAIMING]
+    if not needed or not all(said_in(w, text) for w in needed):
+        return -1
+    verb = needed[0]
+    spots = [text.find(f) for f in (*forms_of(verb), *VERB_FORMS.get(verb, ())) if f in text]
+    return min(spots)
+
+
+def covers(text: str, question: str, share: float = 2 / 3) -> bool:
+    """At least `share` of the question's content words are in the sentence: it speaks of the
+    asker's case."""
+    words = word_set(question) - ASKING_WORDS
+    return bool(words) and sum(said_in(w, text) for w in words) >= share * len(words)
+
+
+def tells_case(question: str, condition: str, share: float = 0.5) -> bool:
+    """The question tells the asker's case as the condition describes it: one of the condition's
+    alternatives (split at 或者 and commas) has at least `share` of its words, and two or more, in
+    the question (or among the statute words of its lay words: 去世 → 死亡, 偷 → 盗窃)."""
+    said = _as_statute_words(question)
+    for alternative in _ALTERNATIVES.split(condition):
+        words = word_set(alternative) - ASKING_WORDS
+        found = sum(w in said for w in words)
+        if words and found >= min(2, len(words)) and found >= share * len(words):
+            return True
+    return False
+
+
+def _as_statute_words(question: str) -> str:
+    """The question followed by the statute words its lay words stand for."""
+    extra = [f for w in word_set(question) for f in (*forms_of(w), *VERB_FORMS.get(w, ()))]
+    extra += [f for lay, legal in LAY_TERMS.items() if len(lay) == 1 and lay in question for f in legal]
+    return question + "|" + "|".join(extra)
