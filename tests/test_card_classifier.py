@@ -110,8 +110,8 @@ def test_the_fit_is_deterministic():
     rows = default_training()
     first, second = CardClassifier(rows), CardClassifier(rows)
     assert first.labels == second.labels
-    assert np.array_equal(first.cards.coef_, second.cards.coef_)
-    assert np.array_equal(first.urgency.coef_, second.urgency.coef_)
+    assert np.array_equal(first.card_weights, second.card_weights)
+    assert np.array_equal(first.urgent_weights, second.urgent_weights)
     question = "俺在砖厂搬砖，手被砸断了"
     assert first.card_scores(question) == second.card_scores(question)
 
@@ -121,3 +121,19 @@ def test_the_training_holds_every_card_and_never_the_held_out_set():
 
     assert set(CARDS) <= set(card_classifier().labels) and EVERYDAY in card_classifier().labels
     assert not any("heldout" in path.name for path in REALISTIC_TRAINING)
+
+
+def test_the_classifier_takes_a_card_only_for_the_askers_own_dispute(small_kb):
+    """A question about the law in the abstract (no personal words) is out of what it learnt from
+    (people's stories): its card is not taken there; a person's story with the same verdict is."""
+    from assistant.answers.composer import ComposerLimits, OfflineComposer
+
+    sure = Scripted({"unpaid_wages": 3.0, EVERYDAY: 0.0}, urgent=-9.0)
+    limits = ComposerLimits(near_card=9.0)                  # the semantic fallback off
+    abstract = "网络游戏的画面是作品吗"
+    assert match_cards(abstract) == []
+    composed = OfflineComposer(small_kb, limits, classifier=sure).answer(abstract, small_kb.search(abstract, k=10))
+    assert "unpaid_wages" not in composed.cards
+    story = "在饭馆洗碗三个月了，老板一分钱没给"
+    composed = OfflineComposer(small_kb, limits, classifier=sure).answer(story, small_kb.search(story, k=10))
+    assert composed.cards[:1] == ["unpaid_wages"]

@@ -95,21 +95,26 @@ class CardClassifier:
         self.vectoriser = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, dtype=np.float32)
         matrix = self.vectoriser.fit_transform([normalise_question(r.text) for r in rows])
         carded = [i for i, r in enumerate(rows) if r.card is not None]
-        self.cards = LinearSVC(C=c, random_state=0).fit(matrix[carded], [rows[i].card for i in carded])
-        self.urgency = LinearSVC(C=c, random_state=0, class_weight="balanced").fit(matrix, [r.urgent for r in rows])
-        self.labels: list[str] = list(self.cards.classes_)
+        cards = LinearSVC(C=c, random_state=0).fit(matrix[carded], [rows[i].card for i in carded])
+        urgency = LinearSVC(C=c, random_state=0, class_weight="balanced").fit(matrix, [r.urgent for r in rows])
+        self.labels: list[str] = [str(label) for label in cards.classes_]
+        # only the weights are kept (float32, ~10 MB for 78 labels × ~32,000 n-grams), not the fitted models
+        self.card_weights = np.ascontiguousarray(cards.coef_.T, dtype=np.float32)
+        self.card_bias = cards.intercept_.astype(np.float32)
+        self.urgent_weights = np.ascontiguousarray(urgency.coef_[0], dtype=np.float32)   # classes_: [False, True]
+        self.urgent_bias = float(urgency.intercept_[0])
         self.fit_seconds = time.perf_counter() - started
 
     def _features(self, question: str):
         return self.vectoriser.transform([normalise_question(question)])
 
     def card_scores(self, question: str) -> dict[str, float]:
-        scores = self.cards.decision_function(self._features(question))[0]
-        return {str(label): float(s) for label, s in zip(self.labels, scores)}
+        scores = (self._features(question) @ self.card_weights)[0] + self.card_bias
+        return {label: float(s) for label, s in zip(self.labels, scores)}
 
     def urgent_score(self, question: str) -> float:
-        """Above 0: urgent to the classifier (classes_ are [False, True]: the margin is True's)."""
-        return float(self.urgency.decision_function(self._features(question))[0])
+        """Above 0: urgent to the classifier."""
+        return float((self._features(question) @ self.urgent_weights)[0] + self.urgent_bias)
 
 
 @dataclass(frozen=True)

@@ -155,7 +155,7 @@ class OfflineComposer:
     def _answer(self, question: str, hits: list[Hit], already_quoted: set[tuple], card_text: str | None,
                 vector, index, verdict: CardVerdict | None = None) -> ComposedAnswer:
         found = [(h.law, h.article_id) for h in hits if h.kind == "statute"]
-        meaning = self._meaning(verdict, vector, index) if card_text is None else None
+        meaning = self._meaning(question, verdict, vector, index) if card_text is None else None
         matches = match_cards(question if card_text is None else card_text, found, meaning=meaning,
                               lead_by_meaning=self.limits.lead_by_meaning, verdict=verdict)
         chosen = self.select(question, hits)
@@ -169,10 +169,12 @@ class OfflineComposer:
             return self.uncertain()
         return self.retrieval_answer(question, ranked, [h for h in chosen if h.kind == "case"], already_quoted)
 
-    def _meaning(self, verdict: CardVerdict | None, vector, index):
-        """The card the question is about when no pattern matches: the classifier's when it is sure,
-        else the one whose examples lie nearest in meaning (semantic.py) when near enough."""
-        taken = verdict.taken() if verdict is not None else None
+    def _meaning(self, question: str, verdict: CardVerdict | None, vector, index):
+        """The card the question is about when no pattern matches: the classifier's when it is sure
+        and the question tells the asker's own dispute (personal words: it learnt from such stories,
+        and took cards for law-exam questions on STARD dev), else the one whose examples lie nearest
+        in meaning (semantic.py) when near enough."""
+        taken = verdict.taken() if verdict is not None and PERSONAL.search(question) else None
         if taken is not None:
             return next((c for c in packaged_cards() if c.id == taken), None)
         if index is None:
