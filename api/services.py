@@ -203,9 +203,11 @@ def _wire_knowledge(services: Services) -> None:
     except KnowledgeBaseMissing as exc:
         log.warning("%s", exc)
         return
+    from assistant.answers.classifier import card_classifier
     from assistant.answers.semantic import semantic_index
 
     semantic_index(services.knowledge)   # the cards' example vectors (~3 s of CPU), before the first question
+    card_classifier()                    # the card classifier, fitted on this checkout's phrasings (< 1 s)
 
 
 def _wire_chat(services: Services) -> None:

@@ -10,8 +10,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from assistant.answers.classifier import (LEAD_CARD, REPLACE_CARD, TAKE_CARD, UNLIKELY_CARD, URGENT_SCORE, CardClassifier,
+                                          CardVerdict, card_classifier)
 from assistant.answers.clauses import Clause, best_clause, relevance
-from assistant.answers.matcher import PERSONAL, fits_the_asker, match_cards
+from assistant.answers.matcher import PERSONAL, fits_the_asker, match_cards, urgent_by_pattern
+from assistant.answers.cards import packaged_cards
 from assistant.answers.render import CardRenderer
 from assistant.answers.grounding import content_words, is_about
 from assistant.answers.next_steps import WHERE_TO_ASK, StepTemplate, steps_for
@@ -58,6 +61,12 @@ class ComposerLimits:
     near_margin: float = CARD_MARGIN       # … and this much nearer than the next card
     lead_by_meaning: bool = False          # that card also leads when the patterns found it among others
     near_urgent: float = URGENT_THRESHOLD  # told this like an urgent situation: a person first (only adds urgency)
+    classified: bool = True                # the trained classifier (classifier.py) takes and replaces cards:
+    take_card: float = TAKE_CARD           # no pattern matched: its card leading the next by this
+    unlikely_card: float = UNLIKELY_CARD   # a pattern card this far below its best card …
+    replace_card: float = REPLACE_CARD     # … gives way to that card when it leads the next by this
+    lead_card: float = LEAD_CARD           # its best card leads the pattern cards when it is one of them
+    urgent_score: float = URGENT_SCORE     # its urgency (only adds urgency)
 
 
 def article_body(hit: Hit) -> str:
@@ -77,9 +86,18 @@ def trim_quote(text: str, limit: int) -> str:
 
 
 class OfflineComposer:
-    def __init__(self, kb: KnowledgeBase, limits: ComposerLimits | None = None):
+    def __init__(self, kb: KnowledgeBase, limits: ComposerLimits | None = None,
+                 classifier: CardClassifier | None = None):
         self.kb = kb
         self.limits = limits or ComposerLimits()
+        self._classifier = classifier     # None: the process's (classifier.card_classifier)
+
+    def verdict(self, question: str) -> CardVerdict | None:
+        if not self.limits.classified:
+            return None
+        classifier = self._classifier or card_classifier()
+        return CardVerdict(classifier.card_scores(question), self.limits.take_card,
+                           self.limits.unlikely_card, self.limits.replace_card, self.limits.lead_card)
 
     # --- answers --------------------------------------------------------------------------
     def select(self, question: str, hits: list[Hit]) -> list[Hit]:
@@ -110,21 +128,36 @@ class OfflineComposer:
         answer — a follow-up quotes what is new first."""
         vector = question_vector(self.kb, question)          # retrieval's own vector for `question`
         index = semantic_index(self.kb) if vector is not None else None
-        answer = self._answer(question, hits, already_quoted, card_text, vector, index)
+        # a follow-up's cards are matched on its own words (too short to tell a dispute by)
+        verdict = self.verdict(question) if card_text is None else None
+        answer = self._answer(question, hits, already_quoted, card_text, vector, index, verdict)
         if not answer.urgent and index is not None:
             kind = index.urgent_risk(vector, self.limits.near_urgent)
             if kind is not None:
                 answer.urgent, answer.urgent_reason = True, kind.label
+        if not answer.urgent and verdict is not None:
+            self._classified_urgency(answer, question, verdict, vector, index)
         return answer
 
+    def _classified_urgency(self, answer: ComposedAnswer, question: str, verdict: CardVerdict, vector, index) -> None:
+        """Urgency the classifier adds: an urgent pattern card it replaced keeps its urgency, and a
+        question it finds urgent is urgent (labelled as the nearest urgent situation)."""
+        replaced = urgent_by_pattern(question) if verdict.best()[1] >= verdict.replace else None
+        if replaced is not None and replaced.id not in answer.cards:
+            answer.urgent, answer.urgent_reason = True, replaced.title
+            return
+        classifier = self._classifier or card_classifier()
+        if classifier.urgent_score(question) >= self.limits.urgent_score:
+            nearest = index.urgent_examples.ranked(vector) if index is not None else []
+            answer.urgent = True
+            answer.urgent_reason = index.urgent[nearest[0].label].label if nearest else "可能有紧急情况"
+
     def _answer(self, question: str, hits: list[Hit], already_quoted: set[tuple], card_text: str | None,
-                vector, index) -> ComposedAnswer:
+                vector, index, verdict: CardVerdict | None = None) -> ComposedAnswer:
         found = [(h.law, h.article_id) for h in hits if h.kind == "statute"]
-        # a follow-up's cards are matched on its own words, which retrieval did not embed alone
-        meaning = (confident_card(index.nearest_cards(vector), self.limits.near_card, self.limits.near_margin)
-                   if index is not None and card_text is None else None)
+        meaning = self._meaning(question, verdict, vector, index) if card_text is None else None
         matches = match_cards(question if card_text is None else card_text, found, meaning=meaning,
-                              lead_by_meaning=self.limits.lead_by_meaning)
+                              lead_by_meaning=self.limits.lead_by_meaning, verdict=verdict)
         chosen = self.select(question, hits)
         if fits_the_asker(question if card_text is None else card_text, matches, found):
             carded = self.card_answer([m.card for m in matches], chosen, question if card_text is None else card_text,
@@ -135,6 +168,18 @@ class OfflineComposer:
         if not ranked:
             return self.uncertain()
         return self.retrieval_answer(question, ranked, [h for h in chosen if h.kind == "case"], already_quoted)
+
+    def _meaning(self, question: str, verdict: CardVerdict | None, vector, index):
+        """The card the question is about when no pattern matches: the classifier's when it is sure
+        and the question tells the asker's own dispute (personal words: it learnt from such stories,
+        and took cards for law-exam questions on STARD dev), else the one whose examples lie nearest
+        in meaning (semantic.py) when near enough."""
+        taken = verdict.taken() if verdict is not None and PERSONAL.search(question) else None
+        if taken is not None:
+            return next((c for c in packaged_cards() if c.id == taken), None)
+        if index is None:
+            return None
+        return confident_card(index.nearest_cards(vector), self.limits.near_card, self.limits.near_margin)
 
     def card_answer(self, cards: list, chosen: list[Hit], question: str, asked: str = "") -> ComposedAnswer | None:
         """None when this knowledge base backs none of the cards' conclusions. `asked`: the

@@ -13,10 +13,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from assistant.answers.cards import Card, packaged_cards
 from assistant.answers.compounds import mark_compounds
 from assistant.answers.dialect import standard_forms
+
+if TYPE_CHECKING:
+    from assistant.answers.classifier import CardVerdict
 
 MAX_ISSUES = 3
 # words of a person telling their own dispute (我/俺, family, 老板, 邻居 …): a question without them
@@ -74,20 +78,27 @@ def normalise_question(text: str) -> str:
 
 def match_cards(question: str, retrieved: Iterable[tuple[str, str]] = (), *,
                 cards: Sequence[Card] | None = None, limit: int = MAX_ISSUES,
-                meaning: Card | None = None, lead_by_meaning: bool = False) -> list[CardMatch]:
+                meaning: Card | None = None, lead_by_meaning: bool = False,
+                verdict: CardVerdict | None = None) -> list[CardMatch]:
     """The cards that answer `question`, best first. `retrieved`: (law, article_id) of the search
     hits, in rank order (they break ties between cards the words cannot tell apart). `meaning`:
-    the card the question is told like (semantic.confident_card): taken when no pattern matches,
-    and with `lead_by_meaning` put first among the cards the patterns found when it is one of them."""
+    the card the question is told like (the classifier's or semantic.confident_card): taken when no
+    pattern matches, and with `lead_by_meaning` put first among the cards the patterns found when it
+    is one of them. `verdict`: the trained classifier's (classifier.py): pattern cards it finds very
+    unlikely while it is sure of another card (one word of a story about something else) give way
+    to that card, which leads."""
     cards = packaged_cards() if cards is None else cards
     text = mark_compounds(normalise_question(question))
     found = {(law, str(aid)) for law, aid in retrieved}
-    matches = []
-    for card in cards:
-        covered = card.match(text)
-        if covered:
-            votes = sum(1 for c in card.claims() if (c.law, c.article) in found)
-            matches.append(CardMatch(card, covered, votes))
+    matches = pattern_matches(text, cards, found)
+    lead = meaning.id if lead_by_meaning and meaning is not None else None
+    sure, replaced = verdict.replacing([m.card.id for m in matches]) if verdict is not None else (None, frozenset())
+    lead = (verdict.leading([m.card.id for m in matches]) if verdict is not None else None) or lead
+    by_id = {c.id: c for c in cards}
+    if sure in by_id:
+        matches = [m for m in matches if m.card.id not in replaced]
+        matches.insert(0, CardMatch(by_id[sure], 0, sum(1 for c in by_id[sure].claims() if (c.law, c.article) in found)))
+        lead = sure
     if not matches:
         by_sense = by_meaning(cards, meaning, found) if not PUNISHMENT_ASKED.search(text) else []
         matches = by_sense or by_retrieval(cards, list(retrieved))
@@ -98,11 +109,30 @@ def match_cards(question: str, retrieved: Iterable[tuple[str, str]] = (), *,
     # a card that is always urgent (violence, detention, a child or old person at risk) leads and
     # is never cut: the person's safety comes before the property or the money
     jail_asked = bool(JAIL_ASKED.search(text))
-    lead = meaning.id if lead_by_meaning and meaning is not None else None
     matches.sort(key=lambda m: (m.card.urgent != "always", m.card.id != lead,
                                 not (jail_asked and m.card.cites_punishment()),
                                 -m.covered, -m.retrieval_votes, m.card.id))
     return with_own_words(matches, text)[:limit]
+
+
+def pattern_matches(text: str, cards: Sequence[Card], found: set[tuple[str, str]]) -> list[CardMatch]:
+    """The cards whose `when` matches `text` (normalised, compounds marked), with their retrieval votes."""
+    matches = []
+    for card in cards:
+        covered = card.match(text)
+        if covered:
+            matches.append(CardMatch(card, covered, sum(1 for c in card.claims() if (c.law, c.article) in found)))
+    return matches
+
+
+def urgent_by_pattern(question: str, cards: Sequence[Card] | None = None) -> Card | None:
+    """A card whose words match `question` and that is urgent for it (the classifier may replace
+    such a card, but never the urgency it carried)."""
+    text = normalise_question(question)
+    for m in pattern_matches(mark_compounds(text), packaged_cards() if cards is None else cards, set()):
+        if m.card.urgent_for(text):
+            return m.card
+    return None
 
 
 def with_own_words(matches: list[CardMatch], text: str) -> list[CardMatch]:
