@@ -137,3 +137,17 @@ def test_the_classifier_takes_a_card_only_for_the_askers_own_dispute(small_kb):
     story = "在饭馆洗碗三个月了，老板一分钱没给"
     composed = OfflineComposer(small_kb, limits, classifier=sure).answer(story, small_kb.search(story, k=10))
     assert composed.cards[:1] == ["unpaid_wages"]
+
+
+def test_one_answer_reads_the_question_through_the_vectoriser_once(monkeypatch):
+    classifier = card_classifier()
+    calls = []
+    transform = classifier.vectoriser.transform
+    monkeypatch.setattr(classifier.vectoriser, "transform", lambda texts: calls.append(texts) or transform(texts))
+    scores = classifier.card_scores("包工头跑了 工钱一分没拿到")
+    urgency = classifier.urgent_score("包工头跑了 工钱一分没拿到")
+    assert len(calls) == 1
+    assert scores == classifier.card_scores("包工头跑了 工钱一分没拿到")
+    # another question is read afresh, and its scores are its own
+    assert classifier.urgent_score("他扬言今晚上门打死我") != urgency
+    assert len(calls) == 2

@@ -104,9 +104,17 @@ class CardClassifier:
         self.urgent_weights = np.ascontiguousarray(urgency.coef_[0], dtype=np.float32)   # classes_: [False, True]
         self.urgent_bias = float(urgency.intercept_[0])
         self.fit_seconds = time.perf_counter() - started
+        self._last = threading.local()
 
     def _features(self, question: str):
-        return self.vectoriser.transform([normalise_question(question)])
+        # the card scores and the urgency of one answer read the same question: its features are
+        # kept per thread for the last question, so the vectoriser runs once per answer
+        last = getattr(self._last, "features", None)
+        if last is not None and last[0] == question:
+            return last[1]
+        features = self.vectoriser.transform([normalise_question(question)])
+        self._last.features = (question, features)
+        return features
 
     def card_scores(self, question: str) -> dict[str, float]:
         scores = (self._features(question) @ self.card_weights)[0] + self.card_bias
