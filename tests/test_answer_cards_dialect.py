@@ -28,6 +28,8 @@ def test_violence_leads_a_message_that_also_asks_about_money_and_property():
 
 @pytest.mark.parametrize(("question", "absent"), [
     ("邻居的狗把俺闺女咬了，打了三针狂犬疫苗，他家不认账", "assault_injury"),   # an injection is no beating
+    ("邻居家狗没栓绳 把俺孙子咬了 打了狂犬疫苗花了两千", "assault_injury"),     # nor without a count of shots
+    ("狗把俺咬了，打了破伤风花了三百", "assault_injury"),
     ("厂里没给俺交社保，要是受伤了咋办", "work_injury_benefits"),      # an injury only imagined
 ])
 def test_a_word_inside_another_meaning_no_longer_takes_a_card(question, absent):
