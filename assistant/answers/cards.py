@@ -25,6 +25,7 @@ CARD_KEYS = {"id", "title", "examples", "domain", "when", "unless", "overrides",
              "conclusions", "steps", "ask", "document"}
 CLAIM_KEYS = {"text", "law", "article", "quote"}
 CONCLUSION_KEYS = CLAIM_KEYS | {"leads_when"}
+STEP_KEYS = CLAIM_KEYS | {"only_when", "not_when"}
 ASK_KEYS = {"question", "why", "law", "article", "quote", "told"}
 TOLD_KEYS = CLAIM_KEYS | {"says", "conclusion"}
 
@@ -43,6 +44,10 @@ class Claim:
     # a conclusion that answers one of the card's situations (墙砖、招牌掉落 → 1253, not 楼上扔东西 → 1254)
     # leads when the question tells that situation
     leads_when: tuple["Pattern", ...] = ()
+    # steps for one situation: shown (first) only when the question tells it (人没了的，先保存好死亡证明…),
+    # or left out when it tells a situation they do not fit (先治伤 when the worker died)
+    only_when: tuple["Pattern", ...] = ()
+    not_when: tuple["Pattern", ...] = ()
 
     @property
     def cited(self) -> bool:
@@ -147,8 +152,17 @@ class Card:
     def conclusions_for(self, text: str) -> tuple[Claim, ...]:
         """The conclusions with those whose situation `text` tells first (order kept otherwise).
         `text`: the question as `matcher.normalise_question` and `mark_compounds` leave it."""
-        told = [c for c in self.conclusions if any(p.match(text) for p in c.leads_when)]
-        return (*told, *(c for c in self.conclusions if c not in told))
+        return _told_first(self.conclusions, text)
+
+    def steps_for(self, text: str) -> tuple[Claim, ...]:
+        """The steps for the situation `text` tells: the steps only for it first, the steps for
+        another situation (`only_when` not told) and those that do not fit it (`not_when`) left out;
+        `text` as for `conclusions_for`."""
+        def tells(patterns: tuple[Pattern, ...]) -> bool:
+            return any(p.match(text) for p in patterns)
+        own = [s for s in self.steps if s.only_when and tells(s.only_when)]
+        general = [s for s in self.steps if not s.only_when and not tells(s.not_when)]
+        return (*own, *general)
 
     def settled(self, text: str) -> dict[int, Told]:
         """{ask index: the answer the message states} for the asks whose fact `text` already tells
@@ -166,6 +180,15 @@ class Card:
         # a told case's own conclusion (one that names a card conclusion is already there)
         told = dict.fromkeys(t.conclusion for answers in self.told for t in answers if t.conclusion not in own)
         return own + list(told)
+
+
+def _told_first(claims: tuple[Claim, ...], text: str) -> tuple[Claim, ...]:
+    told = [c for c in claims if any(p.match(text) for p in c.leads_when)]
+    return (*told, *(c for c in claims if c not in told))
+
+
+def _patterns(raw: dict, key: str) -> tuple["Pattern", ...]:
+    return tuple(Pattern.parse(p) for p in raw.get(key, []))
 
 
 def _known_keys(raw: dict, allowed: set[str], where: str) -> None:
@@ -196,11 +219,10 @@ def _card(raw: dict, source: str) -> Card:
     if raw.get("legal_aid", "") not in LEGAL_AID_KINDS:
         raise CardError(f"{where}: legal_aid must be one of {LEGAL_AID_KINDS}")
     _known_keys(raw, CARD_KEYS, where)
-    for kind, allowed in (("conclusions", CONCLUSION_KEYS), ("steps", CLAIM_KEYS), ("ask", ASK_KEYS)):
+    for kind, allowed in (("conclusions", CONCLUSION_KEYS), ("steps", STEP_KEYS), ("ask", ASK_KEYS)):
         for item in raw.get(kind, []):
             _known_keys(item, allowed, f"{where} {kind}")
-    conclusions = tuple(replace(_claim(c, f"{where} conclusion"),
-                                leads_when=tuple(Pattern.parse(p) for p in c.get("leads_when", [])))
+    conclusions = tuple(replace(_claim(c, f"{where} conclusion"), leads_when=_patterns(c, "leads_when"))
                         for c in raw.get("conclusions", []))
     if not conclusions or not conclusions[0].cited:
         raise CardError(f"{where}: needs a first conclusion with law/article/quote")
@@ -217,7 +239,8 @@ def _card(raw: dict, source: str) -> Card:
         raise CardError(f"{where}: examples must be a list of non-empty phrasings")
     return Card(id=cid, title=str(raw.get("title", "")).strip() or cid, domain=str(raw.get("domain", "")).strip(),
                 when=tuple(Pattern.parse(p) for p in raw["when"]), conclusions=conclusions,
-                steps=tuple(_claim(s, f"{where} step") for s in raw.get("steps", [])), ask=ask,
+                steps=tuple(replace(_claim(s, f"{where} step"), only_when=_patterns(s, "only_when"),
+                                    not_when=_patterns(s, "not_when")) for s in raw.get("steps", [])), ask=ask,
                 told=told if any(told) else (),
                 evidence=tuple(str(e) for e in raw.get("evidence", [])),
                 unless=tuple(Pattern.parse(p) for p in raw.get("unless", [])),

@@ -121,7 +121,7 @@ class CardRenderer:
         told = [*leading, *(c for c in card.conclusions_for(message.matched)
                             if c not in leading and (c.law, c.article) not in settled_articles)]
         conclusions = [(c, h) for c in told if (h := self._backing(c)) is not None]
-        steps = [(s, self._backing(s) if s.cited else None) for s in card.steps]
+        steps = [(s, self._backing(s) if s.cited else None) for s in card.steps_for(message.matched)]
         steps = [(s, h) for s, h in steps if h is not None or not s.cited]
         shown = steps if full else steps[:2]
         # the steps are numbered through the whole answer, as the points a follow-up can expand
