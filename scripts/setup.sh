@@ -51,7 +51,10 @@ else
     python -m pip install --progress-bar on "$TORCH_SPEC"
   fi
 fi
-if python -m pip list 2>/dev/null | grep -qi '^nvidia-'; then
+# the listing is read whole before grep: `pip list | grep -q` under pipefail fails whenever grep
+# stops early (pip dies of the closed pipe), and the warning never showed
+installed=$(python -m pip list 2>/dev/null || true)
+if grep -qi '^nvidia-' <<<"$installed"; then
   echo "setup: warning: CUDA packages (nvidia-*) are installed; the CPU build of torch is enough" >&2
 fi
 
