@@ -51,7 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--ingest", action="store_true",
                        help="incremental ingest of FAYUAN_LAWS_DIR before serving (always done when no knowledge base exists)")
     serve.add_argument("--workers", type=int, default=1,
-                       help="worker processes (each holds its own knowledge base in memory, ~1.5 GB); "
+                       help="worker processes (each holds its own knowledge base in memory, ~1 GB over the whole folder); "
                             "/metrics adds up all workers; rate limits are shared only with FAYUAN_REDIS_URL")
     serve.set_defaults(func=_cmd_serve)
     from api import cli_ingest, cli_staff
