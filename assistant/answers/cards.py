@@ -10,7 +10,7 @@ from pathlib import Path
 
 from assistant.answers.compounds import mark_compounds
 from assistant.answers.dialect import standard_forms
-from assistant.answers.told import Phrase, PhraseError
+from assistant.answers.told import Phrase, PhraseError, word_groups
 
 CARDS_DIR = Path(__file__).resolve().parent / "cards"
 LEGAL_AID_KINDS = ("no_means_test", "means_test", "")
@@ -72,10 +72,10 @@ class Pattern:
 
     @classmethod
     def parse(cls, text: str) -> "Pattern":
-        groups = tuple(tuple(w.strip() for w in part.split("|") if w.strip()) for part in text.split("+"))
-        if not groups or any(not g for g in groups):
-            raise CardError(f"empty word group in pattern {text!r}")
-        return cls(groups)
+        try:
+            return cls(word_groups(text))
+        except PhraseError as exc:
+            raise CardError(f"pattern: {exc}") from exc
 
     def match(self, text: str) -> int:
         """Characters of the question the pattern covers (its longest alternative per group), 0 = no match.

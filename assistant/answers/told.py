@@ -25,16 +25,22 @@ class PhraseError(ValueError):
     """A `says` phrase that cannot be parsed."""
 
 
+def word_groups(text: str) -> tuple[tuple[str, ...], ...]:
+    """"a|b + c|d" as ((a, b), (c, d)): the syntax of cards' `when` patterns and `says` phrases.
+    Raises PhraseError on an empty group."""
+    groups = tuple(tuple(w.strip() for w in part.split("|") if w.strip()) for part in text.split("+"))
+    if not groups or any(not g for g in groups):
+        raise PhraseError(f"empty word group in {text!r}")
+    return groups
+
+
 @dataclass(frozen=True)
 class Phrase:
     groups: tuple[tuple[str, ...], ...]
 
     @classmethod
     def parse(cls, text: str) -> "Phrase":
-        groups = tuple(tuple(w.strip() for w in part.split("|") if w.strip()) for part in text.split("+"))
-        if not groups or any(not g for g in groups):
-            raise PhraseError(f"empty word group in phrase {text!r}")
-        return cls(tuple(tuple(standard_forms(w) for w in g) for g in groups))
+        return cls(tuple(tuple(standard_forms(w) for w in g) for g in word_groups(text)))
 
     def stated_in(self, text: str) -> bool:
         """Whether a clause of `text` (normalised as the matcher does, spaces kept as commas) states this phrase, not negated
