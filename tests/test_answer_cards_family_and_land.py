@@ -24,6 +24,9 @@ def _ids(question: str) -> list[str]:
     ("我爸去年走的，存折里的钱银行不让取", "intestate_inheritance"),
     ("我是儿媳，公公婆婆的老屋大伯子要卖，说我是外人分不着", "intestate_inheritance"),
     ("老公车祸走了，留下一套房，公婆要分", "intestate_inheritance"),
+    ("老公去世了，小叔子霸着房子不让我住", "widow_home"),
+    ("俺男人在外头打工出了车祸没了 婆家还要把俺和娃撵出去 房子也要收回", "widow_home"),
+    ("守寡十年了，婆家现在说我改嫁就把房子收回", "widow_home"),
     ("俺爹走了留下的老院子，村里说一户两宅要收回宅基地", "homestead"),
     ("户口迁到城里了，老家宅基地上的房子塌了还能翻盖不", "homestead"),
     ("去地里的路口被人砌了墙不让俺过", "neighbour"),
@@ -57,6 +60,9 @@ def test_a_villager_phrasing_gets_its_card_first(question, card):
 @pytest.mark.parametrize("question, not_card", [
     ("老伴没了，存款该给谁，儿子女儿都要", "child_custody"),                 # 给谁 about money, not a child
     ("老公出车祸死了，对方赔了四十万，婆家要分", "intestate_inheritance"),  # compensation is no estate
+    ("老公出车祸死了，对方赔了四十万，婆家说没我的份", "widow_home"),
+    ("离婚后婆婆把我赶出去了，房子是婚后盖的", "widow_home"),                # a divorce, no widow
+    ("丈夫打我，工作也没了，婆婆要赶我走", "widow_home"),                   # 没了: a job, not a death
     ("我和老婆做小生意，亲戚找我们借了三万不还", "spouse_debts"),           # the couple lent, nobody's debt
     ("我偷看了儿子的手机，发现他在网上被人骗钱", "privacy_portrait"),       # a parent reading, no one spied on
     ("丈夫走后我没改嫁，伺候婆婆到老，现在婆婆的房子大伯子要卖", "elderly_remarriage"),
