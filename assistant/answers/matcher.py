@@ -117,12 +117,20 @@ def match_cards(question: str, retrieved: Iterable[tuple[str, str]] = (), *,
 
 def pattern_matches(text: str, cards: Sequence[Card], found: set[tuple[str, str]]) -> list[CardMatch]:
     """The cards whose `when` matches `text` (normalised, compounds marked), with their retrieval votes."""
-    matches = []
-    for card in cards:
-        covered = card.match(text)
-        if covered:
-            matches.append(CardMatch(card, covered, sum(1 for c in card.claims() if (c.law, c.article) in found)))
-    return matches
+    covering = _packaged_covering(text) if cards is packaged_cards() else _covering(text, cards)
+    return [CardMatch(card, covered, sum(1 for c in card.claims() if (c.law, c.article) in found))
+            for card, covered in covering]
+
+
+def _covering(text: str, cards: Sequence[Card]) -> tuple[tuple[Card, int], ...]:
+    return tuple((card, covered) for card in cards if (covered := card.match(text)))
+
+
+@lru_cache(maxsize=256)
+def _packaged_covering(text: str) -> tuple[tuple[Card, int], ...]:
+    # the composer reads one question's pattern cards twice (matching, then the urgency of a card
+    # the classifier replaced): the patterns run once
+    return _covering(text, packaged_cards())
 
 
 def urgent_by_pattern(question: str, cards: Sequence[Card] | None = None) -> Card | None:

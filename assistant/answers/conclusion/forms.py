@@ -23,6 +23,9 @@ _MODAL_BEFORE_BU = re.compile(r"(?:可以|能够|能|会|要|算)(?=[^，,。；
 # a lawyer's yes/no without a modal (构成违约吗、属于破产财产吗、承担违约责任吗): the verb starts the point
 _VERB_BEFORE_MA = re.compile(r"(?:构成|属于|承担|视为)(?=[^，,。；]*吗$)")
 _LEADING_MODALS = re.compile(r"^(?:还|也|仍然?|就|都|一定)?(?:应当|应该|需要|必须|可以|能够|能|会(?![计议])|要(?!求))?(?:继续|再|去)?")
+# the forms told by a word of the question, in the order they are tried (a yes/no is what is left)
+_FORMS = (("validity", _VALIDITY), ("legality", _LEGALITY), ("where", WHERE), ("who", _WHO),
+          ("how_long", _HOW_LONG), ("how_much", _HOW_MUCH), ("what_to_do", WHAT_TO_DO))
 
 
 @dataclass(frozen=True)
@@ -37,20 +40,9 @@ def asked(question: str) -> Asked | None:
     if len(parts) != 1:
         return None
     q = re.sub(r"[。！!\s]+$", "", parts[0].strip())
-    if _VALIDITY.search(q):
-        return Asked("validity")
-    if _LEGALITY.search(q):
-        return Asked("legality")
-    if WHERE.search(q):
-        return Asked("where")
-    if _WHO.search(q):
-        return Asked("who")
-    if _HOW_LONG.search(q):
-        return Asked("how_long")
-    if _HOW_MUCH.search(q):
-        return Asked("how_much")
-    if WHAT_TO_DO.search(q):
-        return Asked("what_to_do")
+    form = next((form for form, pattern in _FORMS if pattern.search(q)), None)
+    if form is not None:
+        return Asked(form)
     start = _point_start(q)
     if start is None:
         return None
