@@ -151,3 +151,48 @@ def test_one_answer_reads_the_question_through_the_vectoriser_once(monkeypatch):
     # another question is read afresh, and its scores are its own
     assert classifier.urgent_score("他扬言今晚上门打死我") != urgency
     assert len(calls) == 2
+
+
+def test_a_take_nothing_backs_needs_a_wider_lead():
+    """No pattern matched: a card leading by `take` is taken when the question's speech or
+    retrieval backs it; by `general_take` otherwise."""
+    close = CardVerdict({"a": 0.15, "b": 0.0, EVERYDAY: -0.5}, take=0.1, general_take=0.2)
+    assert close.taken() == "a"                                       # backed (the default)
+    assert close.taken(lambda card: False) is None
+    assert close.taken(lambda card: card == "a") == "a"
+    clear = CardVerdict({"a": 0.25, "b": 0.0, EVERYDAY: -0.5}, take=0.1, general_take=0.2)
+    assert clear.taken(lambda card: False) == "a"
+    assert CardVerdict({"a": 0.05, "b": 0.0}, take=0.1).taken() is None
+
+
+def test_retrieval_backs_a_card_with_one_of_its_articles_in_the_top_ten():
+    from assistant.answers.matcher import retrieval_backs
+
+    card = CARDS["unpaid_wages"]
+    own = (card.claims()[0].law, card.claims()[0].article)
+    other = [("刑法", str(n)) for n in range(200, 215)]
+    assert retrieval_backs(card, [*other[:3], own])
+    assert not retrieval_backs(card, other)
+    assert not retrieval_backs(card, [*other[:10], own])             # the eleventh hit is too far
+
+
+def test_a_lawyers_general_question_with_wo_gets_no_card_the_classifier_is_barely_sure_of(small_kb):
+    """A question that says 我 but is worded like a lawyer's general question (no everyday speech)
+    and whose retrieval has none of the card's articles gets no card from a close classifier
+    verdict; a story told in everyday speech with the same verdict still gets its card."""
+    from assistant.answers.composer import ComposerLimits, OfflineComposer
+    from assistant.answers.matcher import retrieval_backs
+
+    barely = Scripted({"unpaid_wages": 0.15, "neighbour": 0.0, EVERYDAY: -0.3}, urgent=-9.0)
+    limits = ComposerLimits(near_card=9.0)                  # the semantic fallback off
+    composer = OfflineComposer(small_kb, limits, classifier=barely)
+    general = "航空公司临时改签造成我误了行程，可以要求其承担损失吗？"
+    assert match_cards(general) == []
+    hits = small_kb.search(general, k=10)
+    assert not retrieval_backs(CARDS["unpaid_wages"], [(h.law, h.article_id) for h in hits if h.kind == "statute"])
+    assert "unpaid_wages" not in composer.answer(general, hits).cards
+    story = "在饭馆洗碗三个月了，老板一分钱没给，咋整"
+    assert match_cards(story) == []
+    assert composer.answer(story, small_kb.search(story, k=10)).cards[:1] == ["unpaid_wages"]
+    sure = Scripted({"unpaid_wages": 0.6, "neighbour": 0.0, EVERYDAY: -0.3}, urgent=-9.0)
+    assert OfflineComposer(small_kb, limits, classifier=sure).answer(general, hits).cards[:1] == ["unpaid_wages"]

@@ -15,7 +15,7 @@ next label by a margin (below).
 
 How the matcher uses it (matcher.match_cards, thresholds below, chosen by leave-one-set-out
 cross-validation in evals/card_classifier_cv.py): where no pattern matched, its card is taken
-when confident; where a pattern card is very unlikely to it while it confidently prefers another
+when confident (more so when neither everyday speech nor retrieval backs it: GENERAL_TAKE); where a pattern card is very unlikely to it while it confidently prefers another
 card, its card replaces the pattern card. Its urgency only adds (never removes) urgency."""
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ import json
 import logging
 import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,8 +41,15 @@ REALISTIC_TRAINING = tuple(REPO / "evals" / "data" / name
 
 # The classifier is sure of its best card when it leads the second-best label by a margin (its SVM
 # scores are margins; one card scoring above 0 alone is rare with 78 labels from few phrasings).
-# no pattern matched: its best card is taken when it leads the next label by TAKE_CARD
+# no pattern matched: its best card is taken when it leads the next label by TAKE_CARD …
 TAKE_CARD = 0.1
+# … and by GENERAL_TAKE when nothing else backs it: neither is the question told in everyday speech
+# (matcher.LAY_SPEECH) nor is one of the card's articles among retrieval's top 10. It learnt from
+# people's stories; a lawyer's general question that merely says 我 (我可以把…吗, 航班取消了可以要求
+# 赔偿吗) got the card of a neighbouring issue and lost the deciding clause retrieval's answer quotes.
+# Chosen on held-out predictions (the cards' lay examples in 5 folds, the realistic sets leaving one
+# out) and the STARD dev share's takes: see docs/card-classifier-gate.md
+GENERAL_TAKE = 0.2
 # a pattern card scoring UNLIKELY_CARD below the classifier's best card, while that card (one the
 # patterns did not find) leads the next label by REPLACE_CARD, is a word of a story about
 # something else: the classifier's card replaces it
@@ -133,6 +140,7 @@ class CardVerdict:
     unlikely: float = UNLIKELY_CARD
     replace: float = REPLACE_CARD
     lead: float = LEAD_CARD
+    general_take: float = GENERAL_TAKE
 
     def best(self) -> tuple[str, float]:
         """(the best label, its lead over the second-best label)."""
@@ -141,11 +149,14 @@ class CardVerdict:
             return "", 0.0
         return ranked[0][0], ranked[0][1] - (ranked[1][1] if len(ranked) > 1 else -1.0)
 
-    def taken(self) -> str | None:
+    def taken(self, backed: Callable[[str], bool] = lambda card: True) -> str | None:
         """The card to take where no pattern matched: the best scored when it is a card (not
-        EVERYDAY) and leads the next label by `take` or more."""
+        EVERYDAY) and leads the next label by `take` or more — by `general_take` or more unless
+        `backed(card)` (the question's speech or retrieval backs that card)."""
         label, lead = self.best()
-        return label if label not in ("", EVERYDAY) and lead >= self.take else None
+        if label in ("", EVERYDAY) or lead < self.take:
+            return None
+        return label if lead >= self.general_take or backed(label) else None
 
     def leading(self, pattern_cards: Iterable[str]) -> str | None:
         """Its best card when the patterns found it too and it leads the next label by `lead`."""

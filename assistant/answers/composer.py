@@ -10,10 +10,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from assistant.answers.classifier import (LEAD_CARD, REPLACE_CARD, TAKE_CARD, UNLIKELY_CARD, URGENT_SCORE, CardClassifier,
-                                          CardVerdict, card_classifier)
+from assistant.answers.classifier import (GENERAL_TAKE, LEAD_CARD, REPLACE_CARD, TAKE_CARD, UNLIKELY_CARD, URGENT_SCORE,
+                                          CardClassifier, CardVerdict, card_classifier)
 from assistant.answers.clauses import Clause, best_clause, relevance
-from assistant.answers.matcher import PERSONAL, fits_the_asker, match_cards, urgent_by_pattern
+from assistant.answers.matcher import (LAY_SPEECH, PERSONAL, fits_the_asker, match_cards, retrieval_backs,
+                                       urgent_by_pattern)
 from assistant.answers.cards import packaged_cards
 from assistant.answers.render import CardRenderer
 from assistant.answers.grounding import content_words, is_about
@@ -63,6 +64,7 @@ class ComposerLimits:
     near_urgent: float = URGENT_THRESHOLD  # told this like an urgent situation: a person first (only adds urgency)
     classified: bool = True                # the trained classifier (classifier.py) takes and replaces cards:
     take_card: float = TAKE_CARD           # no pattern matched: its card leading the next by this
+    general_take: float = GENERAL_TAKE     # … by this when neither everyday speech nor retrieval backs it
     unlikely_card: float = UNLIKELY_CARD   # a pattern card this far below its best card …
     replace_card: float = REPLACE_CARD     # … gives way to that card when it leads the next by this
     lead_card: float = LEAD_CARD           # its best card leads the pattern cards when it is one of them
@@ -96,8 +98,8 @@ class OfflineComposer:
         if not self.limits.classified:
             return None
         classifier = self._classifier or card_classifier()
-        return CardVerdict(classifier.card_scores(question), self.limits.take_card,
-                           self.limits.unlikely_card, self.limits.replace_card, self.limits.lead_card)
+        return CardVerdict(classifier.card_scores(question), self.limits.take_card, self.limits.unlikely_card,
+                           self.limits.replace_card, self.limits.lead_card, self.limits.general_take)
 
     # --- answers --------------------------------------------------------------------------
     def select(self, question: str, hits: list[Hit]) -> list[Hit]:
@@ -155,7 +157,7 @@ class OfflineComposer:
     def _answer(self, question: str, hits: list[Hit], already_quoted: set[tuple], card_text: str | None,
                 vector, index, verdict: CardVerdict | None = None) -> ComposedAnswer:
         found = [(h.law, h.article_id) for h in hits if h.kind == "statute"]
-        meaning = self._meaning(question, verdict, vector, index) if card_text is None else None
+        meaning = self._meaning(question, verdict, vector, index, found) if card_text is None else None
         matches = match_cards(question if card_text is None else card_text, found, meaning=meaning,
                               lead_by_meaning=self.limits.lead_by_meaning, verdict=verdict)
         chosen = self.select(question, hits)
@@ -169,12 +171,17 @@ class OfflineComposer:
             return self.uncertain()
         return self.retrieval_answer(question, ranked, [h for h in chosen if h.kind == "case"], already_quoted)
 
-    def _meaning(self, question: str, verdict: CardVerdict | None, vector, index):
+    def _meaning(self, question: str, verdict: CardVerdict | None, vector, index, found=()):
         """The card the question is about when no pattern matches: the classifier's when it is sure
         and the question tells the asker's own dispute (personal words: it learnt from such stories,
-        and took cards for law-exam questions on STARD dev), else the one whose examples lie nearest
-        in meaning (semantic.py) when near enough."""
-        taken = verdict.taken() if verdict is not None and PERSONAL.search(question) else None
+        and took cards for law-exam questions on STARD dev) — surer still unless the question is
+        told in everyday speech or retrieval (`found`) has one of the card's articles — else the one
+        whose examples lie nearest in meaning (semantic.py) when near enough."""
+        def backed(card_id: str) -> bool:
+            card = next((c for c in packaged_cards() if c.id == card_id), None)
+            return LAY_SPEECH.search(question) is not None or (card is not None and retrieval_backs(card, found))
+
+        taken = verdict.taken(backed) if verdict is not None and PERSONAL.search(question) else None
         if taken is not None:
             return next((c for c in packaged_cards() if c.id == taken), None)
         if index is None:

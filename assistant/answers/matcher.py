@@ -23,12 +23,13 @@ if TYPE_CHECKING:
     from assistant.answers.classifier import CardVerdict
 
 MAX_ISSUES = 3
+# everyday speech rather than a law exam's or a lawyer's wording: 俺/咱, 咋/啥, 村, 工地, 能退不
+LAY_SPEECH = re.compile(r"俺|咱|咋|啥|嘛|呗|噻|晓得|村里|工地|厂里|(能|行|对|中|算|要|用|还|管)[^，。？！?!]{0,8}不[？?！!。]*$")
 # words of a person telling their own dispute (我/俺, family, 老板, 邻居 …): a question without them
 # ("产品投入流通后发现缺陷，生产者应当采取哪些补救措施？") asks about the law in the abstract
-PERSONAL = re.compile(r"我|俺|咱|本人|自己|老公|老婆|媳妇|婆娘|男人|丈夫|妻子|爸|妈|爹|娘|儿子|女儿|闺女|孩子|娃|老板|"
+PERSONAL = re.compile(r"我|本人|自己|老公|老婆|媳妇|婆娘|男人|丈夫|妻子|爸|妈|爹|娘|儿子|女儿|闺女|孩子|娃|老板|"
                       r"包工头|工头|老汉|对象|家里|邻居|亲戚|朋友|同学|公公|婆婆|姐|哥|弟|妹|叔|舅|姨|"
-                      # everyday speech rather than a law exam's wording: 咋/啥, 村, 工地, 能退不
-                      r"咋|啥|嘛|呗|噻|晓得|村里|工地|厂里|(能|行|对|中|算|要|用|还|管)[^，。？！?!]{0,8}不[？?！!。]*$")
+                      + LAY_SPEECH.pattern)
 
 
 # a question whether conduct is a crime (构成诈骗罪吗, 算不算犯罪, 会判刑吗): a card that only says who
@@ -174,6 +175,12 @@ def by_meaning(cards: Sequence[Card], meaning: Card | None, found: set[tuple[str
     if meaning is None or meaning.id not in {c.id for c in cards}:
         return []
     return [CardMatch(meaning, 0, sum(1 for c in meaning.claims() if (c.law, c.article) in found))]
+
+
+def retrieval_backs(card: Card, retrieved: Iterable[tuple[str, str]], depth: int = 10) -> bool:
+    """Whether one of `card`'s own articles is among retrieval's top `depth` hits ((law, article_id), in rank order)."""
+    top = {(law, str(aid)) for law, aid in list(retrieved)[:depth]}
+    return any((c.law, c.article) in top for c in card.claims())
 
 
 def by_retrieval(cards: Sequence[Card], retrieved: list[tuple[str, str]], depth: int = 5) -> list[CardMatch]:
