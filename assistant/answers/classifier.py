@@ -48,7 +48,7 @@ TAKE_CARD = 0.1
 # people's stories; a lawyer's general question that merely says 我 (我可以把…吗, 航班取消了可以要求
 # 赔偿吗) got the card of a neighbouring issue and lost the deciding clause retrieval's answer quotes.
 # Chosen on held-out predictions (the cards' lay examples in 5 folds, the realistic sets leaving one
-# out) and the STARD dev share's takes: see docs/card-classifier-gate.md
+# out) and the STARD dev share's takes: docs/answers.md, "Card classifier gate"
 GENERAL_TAKE = 0.2
 # a pattern card scoring UNLIKELY_CARD below the classifier's best card, while that card (one the
 # patterns did not find) leads the next label by REPLACE_CARD, is a word of a story about
