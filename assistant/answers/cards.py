@@ -152,7 +152,12 @@ class Card:
     def conclusions_for(self, text: str) -> tuple[Claim, ...]:
         """The conclusions with those whose situation `text` tells first (order kept otherwise).
         `text`: the question as `matcher.normalise_question` and `mark_compounds` leave it."""
-        return _told_first(self.conclusions, text)
+        told = self.told_situations(text)
+        return (*told, *(c for c in self.conclusions if c not in told))
+
+    def told_situations(self, text: str) -> tuple[Claim, ...]:
+        """The conclusions written for a situation `text` tells (`leads_when`), in card order."""
+        return tuple(c for c in self.conclusions if any(p.match(text) for p in c.leads_when))
 
     def steps_for(self, text: str) -> tuple[Claim, ...]:
         """The steps for the situation `text` tells: the steps only for it first, the steps for
@@ -180,11 +185,6 @@ class Card:
         # a told case's own conclusion (one that names a card conclusion is already there)
         told = dict.fromkeys(t.conclusion for answers in self.told for t in answers if t.conclusion not in own)
         return own + list(told)
-
-
-def _told_first(claims: tuple[Claim, ...], text: str) -> tuple[Claim, ...]:
-    told = [c for c in claims if any(p.match(text) for p in c.leads_when)]
-    return (*told, *(c for c in claims if c not in told))
 
 
 def _patterns(raw: dict, key: str) -> tuple["Pattern", ...]:

@@ -115,7 +115,10 @@ class CardRenderer:
     def _issue(self, card: Card, points: list[dict], message: _Message, *, full: bool) -> list[str]:
         # the asks whose fact the message states: the conclusion for that case leads, the ask is not asked
         settled = {i: t for i, t in card.settled(message.clauses).items() if self._exists(t.conclusion)}
-        leading = list(dict.fromkeys(t.conclusion for _, t in sorted(settled.items())))
+        # a conclusion written for the situation told (a death, a daughter's share) leads even a
+        # stated answer to an ask: it is what the asker is in, the told fact is background
+        leading = list(dict.fromkeys([*card.told_situations(message.matched),
+                                      *(t.conclusion for _, t in sorted(settled.items()))]))
         # a card conclusion citing a told case's article says what the told case already settles
         settled_articles = {(c.law, c.article) for c in leading}
         told = [*leading, *(c for c in card.conclusions_for(message.matched)

@@ -1,0 +1,87 @@
+"""Situations found trying the H5 page as villagers ask (session 18): the conclusion that leads
+and the first step follow what the message tells.
+- 包工头跑了: the unit that subcontracted to a person without employer status bears the work
+  injury (工伤保险行政案件规定 3(四)), on both work-injury cards;
+- an injured worker not yet recognised is first told to get the injury recognised, not to have
+  the disability assessed;
+- an old person starved and scolded hears that it is abuse (老年人权益保障法 76) before the housing rule;
+- a daughter asking about her share hears 继承权男女平等 among the first conclusions."""
+from __future__ import annotations
+
+import pytest
+
+from assistant.answers.cards import packaged_cards
+from assistant.answers.render import told_form
+
+
+def card(card_id: str):
+    return next(c for c in packaged_cards() if c.id == card_id)
+
+
+def told_article(card_id: str, message: str) -> tuple[str, str] | None:
+    settled = card(card_id).settled(told_form(message))
+    first = next((t.conclusion for _, t in sorted(settled.items())), None)
+    return (first.law, first.article) if first is not None else None
+
+
+SUBCONTRACT = ("最高人民法院关于审理工伤保险行政案件若干问题的规定", "3")
+
+
+@pytest.mark.parametrize("message, stated", [
+    ("在工地上从架子上摔下来腿断了 包工头跑了 也没签合同 医药费谁出", True),
+    ("在工地干活砸伤了脚，包工头联系不上了", True),
+    ("在工地干活砸伤了脚，包工头给垫了医药费", False),
+])
+def test_a_vanished_gang_boss_points_to_the_unit_that_subcontracted(message, stated):
+    recognition = card("work_injury_recognition").conclusions_for(told_form(message))[0]
+    benefits = told_article("work_injury_benefits", message)
+    assert ((recognition.law, recognition.article) == SUBCONTRACT) is stated
+    assert (benefits == SUBCONTRACT) is stated
+
+
+def benefit_steps(message: str) -> list[str]:
+    return [s.text for s in card("work_injury_benefits").steps_for(told_form(message))]
+
+
+def test_a_worker_not_yet_recognised_is_first_told_to_get_recognised():
+    first = benefit_steps("在工地上摔断了腿，医药费谁出")[0]
+    assert first.startswith("还没认定工伤的")
+
+
+@pytest.mark.parametrize("message", ["在厂里把手指头弄断了，定了九级，能拿多少钱", "已经认定工伤了，单位不给赔"])
+def test_a_recognised_injury_goes_on_to_the_assessment(message):
+    shown = benefit_steps(message)
+    assert shown[0].startswith("拿到工伤认定决定书")
+    assert not any(s.startswith("还没认定工伤的") for s in shown)
+
+
+@pytest.mark.parametrize("message, article", [
+    ("儿媳妇天天骂俺 还不给饭吃 儿子也不管 俺都七十多了", "76"),
+    ("儿子把我关在小屋里，饭都不送", "76"),
+    ("儿子儿媳把我从家里轰出来了，没地方住", "16"),           # thrown out, no word of abuse: the housing rule
+    ("我妈七十多了，身体不好，儿女都不来看", None),
+])
+def test_an_old_person_starved_or_scolded_hears_first_that_it_is_abuse(message, article):
+    found = told_article("elderly_expelled", message)
+    assert (found and found[1]) == article
+
+
+def test_a_daughter_asking_for_her_share_hears_of_equal_inheritance_first():
+    inheritance = card("intestate_inheritance")
+    asked = inheritance.conclusions_for(told_form("俺爹走了，三个儿子要分老宅，俺闺女能分不"))
+    plain = inheritance.conclusions_for(told_form("俺爹走了，老宅子怎么分"))
+    assert (asked[0].law, asked[0].article) == ("民法典", "1126")
+    assert plain[0].article != "1126"
+
+
+# --- through the composer's rendering: the situation's conclusion leads even a stated ask answer -----
+def test_a_situation_conclusion_leads_a_told_answer_in_the_rendered_answer(small_kb, small_kb_settings, tmp_path):
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+    from tests.chat_support import ask_chat, chat_services
+
+    client = TestClient(create_app(services=chat_services(small_kb, small_kb_settings, tmp_path)))
+    # 干活的时候 answers the card's first ask (at work), 人没了 is the situation the death benefits are for
+    answer = ask_chat(client, "俺男人在厂里干活的时候出事故人没了，厂里不给报工伤")["answer"]
+    assert answer.startswith("【结论】认定为工伤的因工死亡"), answer[:80]
