@@ -54,6 +54,9 @@ def conclude(statutes: StatuteIndex, question: str, law: str, article: str) -> s
     ("留置财产折价时价格怎么确定？", "民法典", "453", "留置财产折价或者变卖的，要参照市场价格"),
     ("如何认定以非法占有为目的？", FUNDRAISING, "7",
      "使用诈骗方法非法集资，具有下列情形之一的，可以认定为“以非法占有为目的”（共八项，见下面的条文）"),
+    # the clause is that one sentence: its rule alone, the question stating every word of its condition
+    ("融资租赁的当事人约定租赁期限届满，承租人仅需向出租人支付象征性价款的，租赁物所有权怎么确定？", "民法典", "759",
+     "视为约定的租金义务履行完毕后租赁物的所有权归承租人"),
     # a remedy (如何救济) is what to do: the rule for the case the question tells
     ("质押财产可能毁损，质权人如何救济？", "民法典", "433",
      "因不可归责于质权人的事由可能使质押财产毁损或者价值明显减少，足以危害质权人权利的，质权人可以请求出质人提供相应的担保"),
@@ -75,6 +78,9 @@ def test_an_open_question_gets_the_sentence_that_answers_it(statutes, question, 
     # condition, when: the clause is that one sentence — the quote right after says it already
     ("什么情况下留置权消灭？", "民法典", "457"),
     ("仓储合同什么时候成立？", "民法典", "905"),
+    # the rule holds only 对遗产管理人的确定有争议的, which the question does not state: said without
+    # it, "可以向法院申请指定" would read as the way a 遗产管理人 is found
+    ("遗产管理人如何确定？", "民法典", "1146"),
     # comparing two things: no one sentence of one clause answers it
     ("留置权和质权有什么区别？", "民法典", "447"),
 ])

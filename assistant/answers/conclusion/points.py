@@ -66,7 +66,7 @@ def _goes_on_item(clause: str, sentences: list[Sentence], i: int) -> bool:
 
 def stated(question: str, sentence: Sentence, later: list[Sentence], whole_clause: bool = False) -> str | None:
     """The sentence in plain words with its exception; without its condition (…的，) when the
-    question tells that case and the sentence is too long, or is the whole clause (the quote
+    question states that case and the sentence is too long, or is the whole clause (the quote
     right after says it: the conclusion is its rule for the asker's case); None when it does not
     fit the first screen."""
     split = split_exception(sentence, later, negative=False)
@@ -79,8 +79,10 @@ def stated(question: str, sentence: Sentence, later: list[Sentence], whole_claus
     whole = _plain(rule) + tail
     if len(whole) <= MAX_CHARS and not whole_clause:
         return whole
+    # the condition is left out only when the question states every word of it: 对遗产管理人的确定有
+    # 争议的 is not stated by 遗产管理人如何确定, and without it the rule would mislead
     match = CONDITION.match(rule)
-    if match is not None and share_in(asked_words(match.group("condition")), question) >= 0.5:
+    if match is not None and share_in(asked_words(match.group("condition")), question) == 1:
         short = _plain(match.group("rule")) + tail
         return short if len(short) <= MAX_CHARS else None
     return None
