@@ -30,7 +30,7 @@ _CONSEQUENCE = re.compile(r"(?:什么|何种|哪些)(?:样的)?(?:法律|民事|
                           r"(?:怎么|如何|怎样)(?:处罚|处理|追究)|会怎么样|会怎样|(?:有什么|有何|什么)(?:影响|效力|限制)")
 _WHEN = re.compile(r"什么时候|何时|什么时间")
 _DEFINITION = re.compile(r"^(?:什么(?:是|叫)|何为|何谓)|是什么意思|指的是什么|是指什么|指什么|的含义|^[^，,]{2,20}是什么$")
-_SETTLED = re.compile(r"(?:如何|怎么|怎样|应当如何|应如何)(?:确定|认定|判断|界定|设立|行使|分配)")
+SETTLED = re.compile(r"(?:如何|怎么|怎样|应当如何|应如何)(?:确定|认定|判断|界定|设立|行使|分配)")
 _WHICH = re.compile(r"哪些|哪几|包括什么|包含什么|有什么(?:内容|条件|要求|权利|义务)|什么(?:内容|条件|要求|因素)")
 # comparing two things (有什么区别、异同) or a thing's legal nature (性质): no one sentence of one clause answers it
 _COMPARING = re.compile(r"区别|差别|区分|异同|不同|性质")
@@ -38,7 +38,7 @@ _COMPARING = re.compile(r"区别|差别|区分|异同|不同|性质")
 _FORMS = (("validity", _VALIDITY), ("legality", _LEGALITY), ("where", WHERE), ("who", _WHO),
           ("how_long", _HOW_LONG), ("how_much", _HOW_MUCH), ("what_to_do", WHAT_TO_DO), ("what_to_do", _REMEDY),
           ("condition", _CONDITION), ("consequence", _CONSEQUENCE), ("when", _WHEN), ("definition", _DEFINITION),
-          ("settled", _SETTLED), ("which", _WHICH))
+          ("settled", SETTLED), ("which", _WHICH))
 OPEN_FORMS = frozenset({"condition", "consequence", "when", "definition", "settled", "which"})
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from assistant.answers.conclusion.forms import SETTLED
 from assistant.answers.conclusion.matching import ASKING_WORDS, PARTIES, said_in, word_set
 from assistant.answers.conclusion.sentences import CONDITION, Sentence, split_exception
 from assistant.answers.conclusion.wording import MAX_CHARS, plainer_words
@@ -204,7 +205,7 @@ def _settled_thing(question: str) -> str:
     """What is to be settled: the words after 如何确定/认定 (如何认定劳动者严重失职), else the phrase
     before it (租赁物所有权如何确定)."""
     q = re.sub(r"[？?。！!\s]+$", "", question)
-    mark = re.search(r"(?:如何|怎么|怎样|应当如何|应如何)(?:确定|认定|判断|界定|设立|行使|分配)", q)
+    mark = SETTLED.search(q)
     if mark is None:
         return q
     after = q[mark.end():]
