@@ -23,15 +23,31 @@ _MODAL_BEFORE_BU = re.compile(r"(?:可以|能够|能|会|要|算)(?=[^，,。；
 # a lawyer's yes/no without a modal (构成违约吗、属于破产财产吗、承担违约责任吗): the verb starts the point
 _VERB_BEFORE_MA = re.compile(r"(?:构成|属于|承担|视为)(?=[^，,。；]*吗$)")
 _LEADING_MODALS = re.compile(r"^(?:还|也|仍然?|就|都|一定)?(?:应当|应该|需要|必须|可以|能够|能|会(?![计议])|要(?!求))?(?:继续|再|去)?")
+# the lawyers' open questions (issue #22), read by conclusion/points.py
+_REMEDY = re.compile(r"(?:如何|怎么|怎样|该如何|怎么样)(?:获得|寻求)?(?:救济|维权)")
+_CONDITION = re.compile(r"(?:什么|哪些|那些|何种|哪种)(?:样的)?(?:情况|情形)(?:下|时)|什么条件下")
+_CONSEQUENCE = re.compile(r"(?:什么|何种|哪些)(?:样的)?(?:法律|民事|刑事|行政)?(?:后果|责任|处罚|处分)|"
+                          r"(?:怎么|如何|怎样)(?:处罚|处理|追究)|会怎么样|会怎样|(?:有什么|有何|什么)(?:影响|效力|限制)")
+_WHEN = re.compile(r"什么时候|何时|什么时间")
+_DEFINITION = re.compile(r"^(?:什么(?:是|叫)|何为|何谓)|是什么意思|指的是什么|是指什么|指什么|的含义|^[^，,]{2,20}是什么$")
+SETTLED = re.compile(r"(?:如何|怎么|怎样|应当如何|应如何)(?:确定|认定|判断|界定|设立|行使|分配)")
+_WHICH = re.compile(r"哪些|哪几|包括什么|包含什么|有什么(?:内容|条件|要求|权利|义务)|什么(?:内容|条件|要求|因素)")
+# comparing two things (有什么区别、异同) or a thing's legal nature (性质): no one sentence of one clause answers it
+_COMPARING = re.compile(r"区别|差别|区分|异同|不同|性质")
 # the forms told by a word of the question, in the order they are tried (a yes/no is what is left)
 _FORMS = (("validity", _VALIDITY), ("legality", _LEGALITY), ("where", WHERE), ("who", _WHO),
-          ("how_long", _HOW_LONG), ("how_much", _HOW_MUCH), ("what_to_do", WHAT_TO_DO))
+          ("how_long", _HOW_LONG), ("how_much", _HOW_MUCH), ("what_to_do", WHAT_TO_DO), ("what_to_do", _REMEDY),
+          ("condition", _CONDITION), ("consequence", _CONSEQUENCE), ("when", _WHEN), ("definition", _DEFINITION),
+          ("settled", SETTLED), ("which", _WHICH))
+OPEN_FORMS = frozenset({"condition", "consequence", "when", "definition", "settled", "which"})
 
 
 @dataclass(frozen=True)
 class Asked:
-    form: str            # "yes_no" | "validity" | "legality" | "where" | "who" | "how_long" | "how_much" | "what_to_do"
-    point: str = ""      # yes/no: what is asked about ("承担侵权责任", "改变保管场所或者方法")
+    # "yes_no" | "validity" | "legality" | "where" | "who" | "how_long" | "how_much" | "what_to_do",
+    # or an open question's form (OPEN_FORMS): "condition" | "consequence" | "when" | "definition" | "settled" | "which"
+    form: str
+    point: str = ""      # yes/no, condition: what is asked about ("承担侵权责任", "留置权消灭")
 
 
 def asked(question: str) -> Asked | None:
@@ -40,9 +56,13 @@ def asked(question: str) -> Asked | None:
     if len(parts) != 1:
         return None
     q = re.sub(r"[。！!\s]+$", "", parts[0].strip())
-    form = next((form for form, pattern in _FORMS if pattern.search(q)), None)
-    if form is not None:
-        return Asked(form)
+    found = next(((form, pattern) for form, pattern in _FORMS if pattern.search(q)), None)
+    if found is not None and found[0] in OPEN_FORMS and _COMPARING.search(q):
+        return None
+    if found is not None:
+        form, pattern = found
+        # 什么情况下X: the point is the phrase asked (…，什么情况下才能解除), without the asking words
+        return Asked(form, _phrase_asked(q, pattern) if form == "condition" else "")
     start = _point_start(q)
     if start is None:
         return None
@@ -52,6 +72,12 @@ def asked(question: str) -> Asked | None:
     if not point or point[0] in "不没未别":
         return None
     return Asked("yes_no", point)
+
+
+def _phrase_asked(q: str, mark: re.Pattern) -> str:
+    phrases = re.split(r"[，,；;]", q)
+    phrase = next((p for p in phrases if mark.search(p)), q)
+    return mark.sub("", phrase).lstrip("在")
 
 
 def _point_start(q: str) -> int | None:

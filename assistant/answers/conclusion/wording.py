@@ -23,8 +23,12 @@ def plain_words(text: str) -> str:
 
 def plainer_words(text: str) -> str:
     for legal, plain in _PLAINER:
-        text = text.replace(legal, plain)
+        text = text.replace(legal, plain) if legal != "有权" else _MAY.sub(plain, text)
     return text
+
+
+# 有权 the modal, not the 有权 inside 所有权、享有权利、拥有权益 (所有权 became 所可以)
+_MAY = re.compile(r"(?<![所享拥占具])有权(?![利益属])")
 
 
 def says_yes_or_no(phrase: str) -> bool:
