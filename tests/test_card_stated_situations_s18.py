@@ -85,3 +85,21 @@ def test_a_situation_conclusion_leads_a_told_answer_in_the_rendered_answer(small
     # 干活的时候 answers the card's first ask (at work), 人没了 is the situation the death benefits are for
     answer = ask_chat(client, "俺男人在厂里干活的时候出事故人没了，厂里不给报工伤")["answer"]
     assert answer.startswith("【结论】认定为工伤的因工死亡"), answer[:80]
+
+
+@pytest.mark.parametrize("message, article", [
+    ("俺在镇上超市买的奶粉过期了 娃喝了拉肚子 老板说最多退钱", "148"),      # food: 食品安全法 十倍
+    ("在集上买的肉注了水，老板不认", "148"),
+    ("买了个金戒指，一验是假的", "55"),                                         # not food: 消保法 三倍
+    ("买的东西是假的，老板不承认", None),
+])
+def test_food_bought_fake_or_expired_hears_the_food_safety_rule_first(message, article):
+    found = told_article("consumer_fraud", message)
+    assert (found and found[1]) == article
+
+
+def test_a_child_beaten_by_a_classmate_at_school_gets_the_school_card():
+    from assistant.answers.matcher import match_cards
+
+    matched = [m.card.id for m in match_cards("孩子在学校被同学打了 牙掉了两颗 学校说不关他们的事", [])]
+    assert "school_injury" in matched
