@@ -132,3 +132,15 @@ def test_an_urgent_card_is_never_cut_by_the_clause_rule():
     assert [m.card.id for m in match_cards(question, cards=[wages, child])] == ["wages_example"]
     urgent = replace(child, urgent="always")
     assert [m.card.id for m in match_cards(question, cards=[wages, urgent])] == ["child_example", "wages_example"]
+
+
+def test_a_note_is_a_loan_note_only_when_borrowing_or_owing_is_told():
+    # 条子 is any handwritten note: a sale's receipt is no loan
+    assert "private_loan" not in ids("买了邻居的旧三轮 给了两千 有个手写的条子 现在他说要收回去")
+    assert "private_loan" in ids("朋友借了我五千 打了条子 现在一直拖着")
+
+
+def test_where_to_complain_about_unpaid_social_insurance_is_the_insurance_cards_answer():
+    # its card's steps say where to go (社保征收机构, 劳动监察): no second section on suing in court
+    assert ids("公司一直没给交五险 我该去哪里告") == ["social_insurance"]
+    assert "lawsuit_basics" in ids("保险公司不赔 去哪告")      # a contract claim does go to court
