@@ -144,3 +144,15 @@ def test_where_to_complain_about_unpaid_social_insurance_is_the_insurance_cards_
     # its card's steps say where to go (社保征收机构, 劳动监察): no second section on suing in court
     assert ids("公司一直没给交五险 我该去哪里告") == ["social_insurance"]
     assert "lawsuit_basics" in ids("保险公司不赔 去哪告")      # a contract claim does go to court
+
+
+def test_through_the_composer_a_story_sentence_raises_no_second_section(small_kb):
+    """As chat answers (retrieval's votes included): 厂里 in the first sentence and 受伤 in a later
+    one say no work injury happened; the answer has one section."""
+    from assistant.answers.composer import ComposerLimits, OfflineComposer
+
+    composer = OfflineComposer(small_kb, ComposerLimits())
+    question = "厂里一直没给我交社保 我都干了五年了 老板说要是受伤了也不管"
+    answer = composer.answer(question, small_kb.search(question, k=10))
+    assert answer.cards == ["social_insurance"]
+    assert "件事，分开说" not in answer.text
