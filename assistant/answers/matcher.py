@@ -151,7 +151,8 @@ def with_own_words(matches: list[CardMatch], text: str, clauses: str = "") -> li
     told event an earlier card builds on (`premise_of`). With `clauses` (the message as
     `clause_form` gives it), a later card must also tell its issue in one clause (`told_together`):
     words picked from separate sentences of a story (进城买了房 … 村里说地要收回) raise no second
-    issue. A card that is always urgent is never cut."""
+    issue; retrieval finding the card's articles widens that (`clause_window`). A card that is
+    always urgent is never cut."""
     kept, taken, taken_in_clauses = [], frozenset(), frozenset()
     for m in matches:
         own = m.card.trigger_positions(text)
@@ -182,7 +183,7 @@ def clause_form(question: str) -> str:
 def clause_window(retrieval_votes: int) -> int:
     """How many neighbouring clauses a later card's words may span: one when retrieval found none of
     its articles (the words alone say it), two when it found one or two, any when three or more
-    (两个信号 agree: 老公赌博输了…外面还欠一屁股债…这些债我要还吗)."""
+    (two signals agree: 老公赌博输了…外面还欠一屁股债…这些债我要还吗 is a debt question)."""
     return 1 if retrieval_votes == 0 else 2 if retrieval_votes < 3 else 10_000
 
 
