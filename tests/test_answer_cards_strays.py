@@ -82,3 +82,77 @@ def test_through_the_composer_the_answer_has_no_section_for_the_issue_not_raised
     answer = composer.answer(two, small_kb.search(two, k=10))
     assert set(answer.cards) == {"resignation", "unpaid_wages"}
     assert "您说的有 2 件事，分开说" in answer.text
+
+
+# a later card must tell its issue in one clause: words picked from separate sentences of the
+# story (background told before the question) raise no second section
+@pytest.mark.parametrize("question, main, stray", [
+    ("去年进城买了房 现在村里说户口迁走了承包地要收回", "land_contract", "rural_house_sale"),   # 村里 … 买了房
+    ("俺俩离婚都想要娃 法院会咋判", "child_custody", "divorce_litigation"),                  # 离婚 … 法院
+    ("厂里一直没给我交社保 老板说要是受伤了也不管", "social_insurance", "work_injury_recognition"),
+    ("邻居家小子才十岁 他后爸天天关起门来打 俺隔着墙都听见了 俺能管不", "minors_protection", "assault_injury"),  # 打 | 俺
+])
+def test_a_second_card_whose_words_lie_in_separate_sentences_is_not_given(question, main, stray):
+    got = ids(question)
+    assert got[:1] == [main]
+    assert stray not in got
+
+
+def test_a_second_card_spanning_sentences_stays_when_retrieval_found_its_articles():
+    """Two signals: the same words across two sentences, with three of the card's articles among
+    the search hits, are a real second question (the asker does ask how the court decides)."""
+    from assistant.answers.cards import packaged_cards
+
+    question = "俺俩离婚都想要娃 法院会咋判"
+    litigation = next(c for c in packaged_cards() if c.id == "divorce_litigation")
+    hits = list(dict.fromkeys((c.law, c.article) for c in litigation.claims()))[:3]
+    assert len(hits) == 3
+    got = [m.card.id for m in match_cards(question, hits)]
+    assert {"child_custody", "divorce_litigation"} <= set(got)
+
+
+def test_clauses_end_at_spaces_and_punctuation_but_not_inside_a_list():
+    from assistant.answers.matcher import clause_form, clause_window
+
+    assert clause_form("要离婚他不同意，房子、存款咋分 俺不懂") == "要离婚他不同意，房子、存款咋分，我不懂"
+    assert clause_window(0) == 1 and clause_window(2) == 2 and clause_window(3) > 100
+
+
+def test_an_urgent_card_is_never_cut_by_the_clause_rule():
+    """Two cards of the matcher's own kind (real Card objects): the second one's words lie in two
+    sentences; it is cut unless it is always urgent (a person's safety is never cut)."""
+    from dataclasses import replace
+
+    from assistant.answers.cards import Card, Claim, Pattern
+
+    rule = Claim("示例", "民法典", "1", "示例")
+    wages = Card("wages_example", "欠薪", "劳动", (Pattern.parse("工资 + 一直不给"),), (rule,))
+    child = Card("child_example", "孩子没人管", "未成年人", (Pattern.parse("孩子 + 没人管"),), (rule,))
+    question = "老板工资一直不给 孩子放在老家 一个人没人管"
+    assert [m.card.id for m in match_cards(question, cards=[wages, child])] == ["wages_example"]
+    urgent = replace(child, urgent="always")
+    assert [m.card.id for m in match_cards(question, cards=[wages, urgent])] == ["child_example", "wages_example"]
+
+
+def test_a_note_is_a_loan_note_only_when_borrowing_or_owing_is_told():
+    # 条子 is any handwritten note: a sale's receipt is no loan
+    assert "private_loan" not in ids("买了邻居的旧三轮 给了两千 有个手写的条子 现在他说要收回去")
+    assert "private_loan" in ids("朋友借了我五千 打了条子 现在一直拖着")
+
+
+def test_where_to_complain_about_unpaid_social_insurance_is_the_insurance_cards_answer():
+    # its card's steps say where to go (社保征收机构, 劳动监察): no second section on suing in court
+    assert ids("公司一直没给交五险 我该去哪里告") == ["social_insurance"]
+    assert "lawsuit_basics" in ids("保险公司不赔 去哪告")      # a contract claim does go to court
+
+
+def test_through_the_composer_a_story_sentence_raises_no_second_section(small_kb):
+    """As chat answers (retrieval's votes included): 厂里 in the first sentence and 受伤 in a later
+    one say no work injury happened; the answer has one section."""
+    from assistant.answers.composer import ComposerLimits, OfflineComposer
+
+    composer = OfflineComposer(small_kb, ComposerLimits())
+    question = "厂里一直没给我交社保 我都干了五年了 老板说要是受伤了也不管"
+    answer = composer.answer(question, small_kb.search(question, k=10))
+    assert answer.cards == ["social_insurance"]
+    assert "件事，分开说" not in answer.text

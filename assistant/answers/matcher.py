@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from assistant.answers.cards import Card, packaged_cards
+from assistant.answers.cards import Card, as_matched, packaged_cards
 from assistant.answers.compounds import mark_compounds
 from assistant.answers.dialect import standard_forms
 
@@ -113,7 +113,7 @@ def match_cards(question: str, retrieved: Iterable[tuple[str, str]] = (), *,
     matches.sort(key=lambda m: (m.card.urgent != "always", m.card.id != lead,
                                 not (jail_asked and m.card.cites_punishment()),
                                 -m.covered, -m.retrieval_votes, m.card.id))
-    return with_own_words(matches, text)[:limit]
+    return with_own_words(matches, text, clause_form(question))[:limit]
 
 
 def pattern_matches(text: str, cards: Sequence[Card], found: set[tuple[str, str]]) -> list[CardMatch]:
@@ -144,20 +144,77 @@ def urgent_by_pattern(question: str, cards: Sequence[Card] | None = None) -> Car
     return None
 
 
-def with_own_words(matches: list[CardMatch], text: str) -> list[CardMatch]:
+def with_own_words(matches: list[CardMatch], text: str, clauses: str = "") -> list[CardMatch]:
     """`matches` (best first) without a later card all of whose words lie inside the words that
     matched the cards before it: 工伤 inside 工伤+工资 (benefits) is no second question about
     whether it is a work injury, 借条 inside the interest card's 借条+实际到手 no second loan card.
     A card that found its issue in words of its own stays (车+撞 beside 上班+工伤), and so does the
-    told event an earlier card builds on (`premise_of`)."""
-    kept, taken = [], frozenset()
+    told event an earlier card builds on (`premise_of`). With `clauses` (the message as
+    `clause_form` gives it), a later card must also tell its issue in one clause (`told_together`):
+    words picked from separate sentences of a story (进城买了房 … 村里说地要收回) raise no second
+    issue; retrieval finding the card's articles widens that (`clause_window`). A card that is
+    always urgent is never cut."""
+    kept, taken, taken_in_clauses = [], frozenset(), frozenset()
     for m in matches:
         own = m.card.trigger_positions(text)
-        if kept and m.covered and own <= taken and not premise_of(m.card, [k.card for k in kept], text):
-            continue
+        if kept and m.covered and not premise_of(m.card, [k.card for k in kept], text):
+            if own <= taken:
+                continue
+            if clauses and m.card.urgent != "always" and not told_together(
+                    m.card, clauses, taken_in_clauses, clause_window(m.retrieval_votes)):
+                continue
         kept.append(m)
         taken |= own
+        if clauses:
+            taken_in_clauses |= m.card.trigger_positions(clauses)
     return kept
+
+
+CLAUSE_BREAK = "，"
+_CLAUSE_END = re.compile(r"[\s,，。！!？?；;：:]+")     # not 、 (房子、存款 is one list) nor . (2.5万)
+
+
+def clause_form(question: str) -> str:
+    """The message normalised and compounds marked as the cards read it, its clauses (a WeChat
+    message's spaces and its punctuation end one) joined by CLAUSE_BREAK."""
+    return CLAUSE_BREAK.join(mark_compounds(normalise_question(part)) for part in _CLAUSE_END.split(question)
+                             if part.strip())
+
+
+def clause_window(retrieval_votes: int) -> int:
+    """How many neighbouring clauses a later card's words may span: one when retrieval found none of
+    its articles (the words alone say it), two when it found one or two, any when three or more
+    (two signals agree: 老公赌博输了…外面还欠一屁股债…这些债我要还吗 is a debt question)."""
+    return 1 if retrieval_votes == 0 else 2 if retrieval_votes < 3 else 10_000
+
+
+def told_together(card: Card, clauses: str, taken: frozenset[int], window: int = 1) -> bool:
+    """Whether one of `card`'s patterns has its words inside `window` neighbouring clauses of
+    `clauses` (`clause_form`), a word of it there and each other word there too or among the words
+    the earlier cards matched (`taken` positions): 要离婚他不同意，房子咋分 tells 房子 beside
+    the 离婚 of the first card."""
+    bounds, start = [], 0
+    for clause in clauses.split(CLAUSE_BREAK):
+        bounds.append((start, start + len(clause)))
+        start += len(clause) + len(CLAUSE_BREAK)
+    for first in range(len(bounds)):
+        span = range(bounds[first][0], bounds[min(first + window, len(bounds)) - 1][1])
+        for pattern in card.when:
+            if any(_said_in(group, clauses, span) for group in pattern.groups) and \
+                    all(_said_in(group, clauses, span, taken) for group in pattern.groups):
+                return True
+    return False
+
+
+def _said_in(group: tuple[str, ...], text: str, span: range, taken: frozenset[int] = frozenset()) -> bool:
+    """Whether a word of `group` occurs in `text` inside `span`, or wholly at `taken` positions."""
+    for word in map(as_matched, group):
+        at = text.find(word)
+        while at >= 0:
+            if span.start <= at and at + len(word) <= span.stop or taken.issuperset(range(at, at + len(word))):
+                return True
+            at = text.find(word, at + 1)
+    return False
 
 
 def premise_of(card: Card, earlier: list[Card], text: str) -> bool:
