@@ -123,6 +123,8 @@ def test_the_common_either_or_facts_have_told_answers_each_with_its_article():
     ("deposit_earnest", "说好的买卖，对方反悔了，我交的钱能要双倍吗", "收钱的一方（卖家、商家）反悔"),
     ("deposit_earnest", "收了我的钱又反悔了", "收钱的一方（卖家、商家）反悔"),
     ("deposit_earnest", "订了婚宴交了五千，后来我们不办了，饭店不退钱", "是您自己反悔"),
+    ("deposit_earnest", "我去饭店说不办了，饭店说订金不退", "是您自己反悔"),   # 饭店说不办了: the asker said it
+    ("deposit_earnest", "付的是订金，不是定金，现在卖家不卖了", "写的是“订金”“押金”"),
     # no written labour contract (劳动合同法 10, 82; 实施条例 7): how long the job has lasted
     ("no_written_contract", "进厂才半个月，老板说不用签合同", "上班还不到一个月的"),
     ("no_written_contract", "饭店上班半年，没签合同，能多要钱吗", "单位招了您干活，超过一个月"),
@@ -133,8 +135,9 @@ def test_the_common_either_or_facts_have_told_answers_each_with_its_article():
     ("no_written_contract", "老板一直不跟我签合同", None),
     # suing for divorce (民法典 1079, 1091): violence or living with another gives damages too
     ("divorce_litigation", "老公喝了酒就打我，我要离婚他不同意", "对方家暴、虐待家人"),
-    ("divorce_litigation", "他在外面有人了，还不肯离", "对方家暴、虐待家人"),
-    ("divorce_litigation", "男人天天赌钱，家里钱都输光了，想离婚", "下面这些情况，调解不成法院应当判离"),
+    ("divorce_litigation", "他跟别人同居好几年了，还不肯离", "对方家暴、虐待家人"),
+    ("divorce_litigation", "他在外面有人了，还不肯离", None),        # 出轨 is not yet 与他人同居: still asked
+    ("divorce_litigation", "男人天天赌钱，家里钱都输光了，想离婚", "对方赌博、吸毒，屡教不改的"),
     ("divorce_litigation", "他也没打我，就是过不到一块，他不同意离", "对方不同意离婚，您可以直接"),
     ("divorce_litigation", "他有没有出轨我不知道", None),
 ])
