@@ -70,7 +70,8 @@ def test_the_common_either_or_facts_have_told_answers_each_with_its_article():
     told = {c.id: c for c in packaged_cards() if c.told}
     assert {"loan_limitation", "private_loan", "betrothal_gifts", "intestate_inheritance", "spouse_debts",
             "animal_harm", "work_injury_recognition", "work_injury_benefits", "dismissal_severance",
-            "child_custody", "visitation", "deposit_earnest", "no_written_contract", "divorce_litigation"} <= set(told)
+            "child_custody", "visitation", "deposit_earnest", "no_written_contract", "divorce_litigation",
+            "rent_deposit"} <= set(told)
     for c in told.values():
         answers = [t for per_ask in c.told for t in per_ask]
         assert all(t.conclusion.cited for t in answers), c.id
@@ -125,6 +126,12 @@ def test_the_common_either_or_facts_have_told_answers_each_with_its_article():
     ("deposit_earnest", "订了婚宴交了五千，后来我们不办了，饭店不退钱", "是您自己反悔"),
     ("deposit_earnest", "我去饭店说不办了，饭店说订金不退", "是您自己反悔"),   # 饭店说不办了: the asker said it
     ("deposit_earnest", "付的是订金，不是定金，现在卖家不卖了", "写的是“订金”“押金”"),
+    # a rent deposit (民法典 577, 585, 710, 714): moved out early or at the end; worn or broken
+    ("rent_deposit", "合同还没到期我就搬走了，房东一分押金不退", "您提前退租的，属于您违约"),
+    ("rent_deposit", "租满一年退房，房东不退押金", "押金是为了担保您按合同付房租"),
+    ("rent_deposit", "房子本来就旧，房东说要扣押金", "正常住着造成的自然磨损"),
+    ("rent_deposit", "是我不小心把洗衣机弄坏了，房东要扣押金", "东西确实是您没保管好弄坏的"),
+    ("rent_deposit", "房东说我把墙弄脏了要扣押金", None),            # the landlord's claim, not told
     # no written labour contract (劳动合同法 10, 82; 实施条例 7): how long the job has lasted
     ("no_written_contract", "进厂才半个月，老板说不用签合同", "上班还不到一个月的"),
     ("no_written_contract", "饭店上班半年，没签合同，能多要钱吗", "单位招了您干活，超过一个月"),

@@ -1,5 +1,5 @@
 """Facts the message already states (issue #22), through the composer: villagers' own phrasings of
-a custody, visitation, deposit, labour-contract and divorce question that state the deciding fact
+a custody, visitation, deposit, rent-deposit, labour-contract and divorce question that state the deciding fact
 (孩子一岁半, 判决书写了每月看两次, 收据上写的是订金, 干了两年没签合同, 他喝了酒就打我) get that case's
 conclusion first and are not asked it again; one that states nothing keeps the ask.
 
@@ -65,6 +65,8 @@ TOLD = [
      "收据、合同或聊天记录上写的是“定金”还是“订金”“押金”“预付款”？", "合同编通则若干问题的解释》第六十七条"),
     ("交了五千定金，卖家又把车卖给别人了", "deposit_earnest", "收钱的一方（卖家、商家）反悔、违约",
      "是谁反悔了、没有履行？", "《民法典》第五百八十七条"),
+    ("租的房子合同还没到期我就搬走了，房东一分押金都不退", "rent_deposit", "您提前退租的，属于您违约",
+     "您是租满了才退房，还是提前退租？", "《民法典》第五百八十五条"),
     ("在饭店干了半年，老板一直没跟我签合同", "no_written_contract", "单位招了您干活，超过一个月还没跟您签书面劳动合同的",
      "您是哪一天开始上班的？", "《劳动合同法》第八十二条"),
     ("在厂里干了两年，从来没签过合同，现在要辞我", "no_written_contract", "二倍工资最多算到干满一年的前一天",
