@@ -132,6 +132,8 @@ def test_the_common_either_or_facts_have_told_answers_each_with_its_article():
     ("rent_deposit", "房子本来就旧，房东说要扣押金", "正常住着造成的自然磨损"),
     ("rent_deposit", "是我不小心把洗衣机弄坏了，房东要扣押金", "东西确实是您没保管好弄坏的"),
     ("rent_deposit", "房东说我把墙弄脏了要扣押金", None),            # the landlord's claim, not told
+    ("rent_deposit", "合同还没到期房东就要收回房子，押金也不全退", None),   # the landlord ends it early
+    ("rent_deposit", "房东让我提前搬走，押金不退", None),
     # no written labour contract (劳动合同法 10, 82; 实施条例 7): how long the job has lasted
     ("no_written_contract", "进厂才半个月，老板说不用签合同", "上班还不到一个月的"),
     ("no_written_contract", "饭店上班半年，没签合同，能多要钱吗", "单位招了您干活，超过一个月"),
