@@ -27,6 +27,8 @@ def _ids(question: str) -> list[str]:
     ("老公去世了，小叔子霸着房子不让我住", "widow_home"),
     ("俺男人在外头打工出了车祸没了 婆家还要把俺和娃撵出去 房子也要收回", "widow_home"),
     ("守寡十年了，婆家现在说我改嫁就把房子收回", "widow_home"),
+    ("老公去世两年了，婆婆说我要改嫁就得净身出户", "widow_home"),
+    ("男人没了，婆家说俺改嫁了就别想要房子", "widow_home"),
     ("俺爹走了留下的老院子，村里说一户两宅要收回宅基地", "homestead"),
     ("户口迁到城里了，老家宅基地上的房子塌了还能翻盖不", "homestead"),
     ("去地里的路口被人砌了墙不让俺过", "neighbour"),
@@ -63,6 +65,11 @@ def test_a_villager_phrasing_gets_its_card_first(question, card):
     ("老公出车祸死了，对方赔了四十万，婆家说没我的份", "widow_home"),
     ("离婚后婆婆把我赶出去了，房子是婚后盖的", "widow_home"),                # a divorce, no widow
     ("丈夫打我，工作也没了，婆婆要赶我走", "widow_home"),                   # 没了: a job, not a death
+    # 没改嫁: a daughter-in-law who stayed, asking for her late in-laws' house (民法典 1129), not driven out
+    ("丈夫去世十年了，我没改嫁，一直伺候公公婆婆，两个老人都走了，大伯子要卖老房子，说我是外人", "widow_home"),
+    # the husband's death long ago is the story's background, not a traffic case (her in-laws' estate is)
+    ("丈夫十年前出车祸没了，我没改嫁，伺候公公婆婆到老，两个老人都走了，大伯子要分老房子，说我是外人没份", "traffic_accident"),
+    ("丈夫十年前出车祸没了，我没改嫁，伺候公公婆婆到老，两个老人都走了，大伯子要分老房子，说我是外人没份", "widow_home"),
     ("我和老婆做小生意，亲戚找我们借了三万不还", "spouse_debts"),           # the couple lent, nobody's debt
     ("我偷看了儿子的手机，发现他在网上被人骗钱", "privacy_portrait"),       # a parent reading, no one spied on
     ("丈夫走后我没改嫁，伺候婆婆到老，现在婆婆的房子大伯子要卖", "elderly_remarriage"),

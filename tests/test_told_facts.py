@@ -45,11 +45,33 @@ def test_a_negated_or_asked_phrase_is_not_a_statement(text, stated):
     assert Phrase.parse("写了 + 年底").stated_in(told_form(text)) is stated
 
 
+@pytest.mark.parametrize("text, stated", [
+    ("他喝了酒就打我", True),
+    ("他也没打我，就是过不到一块", False),            # negated between the groups
+    ("他从来不打我", False),
+])
+def test_a_negation_between_the_groups_is_no_statement(text, stated):
+    assert Phrase.parse("他 + 打我").stated_in(told_form(text)) is stated
+
+
+@pytest.mark.parametrize("text, stated", [
+    ("收据上写的是订金", True),
+    ("收据上写的是定金还是订金我也搞不清", False),    # one side of an either/or: B
+    ("收据上写的是订金还是押金", False),              # A
+    ("借条上还是没写还款日期", True),                 # 还是 before a negation: "still"
+])
+def test_a_side_of_an_either_or_is_not_what_was_told(text, stated):
+    phrase = "没 + 写 + 还款日期" if "还款" in text else "写的是 + 订金"
+    assert Phrase.parse(phrase).stated_in(told_form(text)) is stated
+
+
 # --- the packaged cards -------------------------------------------------------------------------
 def test_the_common_either_or_facts_have_told_answers_each_with_its_article():
     told = {c.id: c for c in packaged_cards() if c.told}
     assert {"loan_limitation", "private_loan", "betrothal_gifts", "intestate_inheritance", "spouse_debts",
-            "animal_harm", "work_injury_recognition", "work_injury_benefits", "dismissal_severance"} <= set(told)
+            "animal_harm", "work_injury_recognition", "work_injury_benefits", "dismissal_severance",
+            "child_custody", "visitation", "deposit_earnest", "no_written_contract", "divorce_litigation",
+            "rent_deposit"} <= set(told)
     for c in told.values():
         answers = [t for per_ask in c.told for t in per_ask]
         assert all(t.conclusion.cited for t in answers), c.id
@@ -78,6 +100,55 @@ def test_the_common_either_or_facts_have_told_answers_each_with_its_article():
     ("animal_harm", "狗拴着的，我路过被咬了", "被别人家的狗（或牛、猪"),
     ("dismissal_severance", "单位把我辞退了，干了五年", "单位辞退您（不是因为您"),
     ("dismissal_severance", "我自己辞职的，单位要给补偿吗", "您自己提出辞职的，一般"),
+    # the child's age (民法典 1084): under two, two to eight, eight and over; 十一岁 holds 一岁
+    ("child_custody", "孩子一岁半，要离婚了，孩子归谁", "孩子还不满两岁的"),
+    ("child_custody", "孩子才八个月 他家要抢孩子", "孩子还不满两岁的"),
+    ("child_custody", "孩子还不到两岁", "孩子还不满两岁的"),
+    ("child_custody", "娃儿五岁 一直跟着奶奶住", "孩子已经满两岁的"),
+    ("child_custody", "娃十岁了 她想跟我", "孩子已经满八岁的"),
+    ("child_custody", "孩子十一岁，离婚后想跟我", "孩子已经满八岁的"),
+    ("child_custody", "孩子抚养费每个月八百", None),
+    ("child_custody", "我三十岁，想离婚，孩子归谁", None),
+    # visitation (民法典 1086): a court's order is enforced, none written is sued for; harm stops it
+    ("visitation", "法院判了每个月可以看两次孩子，她就是不让我见", "法院已经判了（或调解书写了）"),
+    ("visitation", "离婚的时候没说探望的事 现在她不让我见孩子", "离婚判决里没写探望的"),
+    ("visitation", "判决书有没有写探望很重要吗", None),
+    ("visitation", "前夫每次来看孩子都喝醉了，能不让他来吗", "探望对孩子身心健康不利的"),
+    ("visitation", "我又没打过孩子，她凭什么不让我见", "离婚后不带孩子的一方有权探望"),
+    ("visitation", "她打孩子，还不让我见孩子", None),                   # the one with the child hitting it
+    # 定金 vs 订金 (民法典 587, 合同编通则解释 67): what the receipt says, and who went back on it
+    ("deposit_earnest", "收据上写的是订金，我不买了能退吗", "写的是“订金”“押金”"),
+    ("deposit_earnest", "合同写的定金两万，卖家把房子卖给别人了", "交的是“定金”"),
+    ("deposit_earnest", "交了两万定金", None),                           # the word the asker uses decides nothing
+    ("deposit_earnest", "收据上写的是定金还是订金我也搞不清", None),
+    ("deposit_earnest", "说好的买卖，对方反悔了，我交的钱能要双倍吗", "收钱的一方（卖家、商家）反悔"),
+    ("deposit_earnest", "收了我的钱又反悔了", "收钱的一方（卖家、商家）反悔"),
+    ("deposit_earnest", "订了婚宴交了五千，后来我们不办了，饭店不退钱", "是您自己反悔"),
+    ("deposit_earnest", "我去饭店说不办了，饭店说订金不退", "是您自己反悔"),   # 饭店说不办了: the asker said it
+    ("deposit_earnest", "付的是订金，不是定金，现在卖家不卖了", "写的是“订金”“押金”"),
+    # a rent deposit (民法典 577, 585, 710, 714): moved out early or at the end; worn or broken
+    ("rent_deposit", "合同还没到期我就搬走了，房东一分押金不退", "您提前退租的，属于您违约"),
+    ("rent_deposit", "租满一年退房，房东不退押金", "押金是为了担保您按合同付房租"),
+    ("rent_deposit", "房子本来就旧，房东说要扣押金", "正常住着造成的自然磨损"),
+    ("rent_deposit", "是我不小心把洗衣机弄坏了，房东要扣押金", "东西确实是您没保管好弄坏的"),
+    ("rent_deposit", "房东说我把墙弄脏了要扣押金", None),            # the landlord's claim, not told
+    ("rent_deposit", "合同还没到期房东就要收回房子，押金也不全退", None),   # the landlord ends it early
+    ("rent_deposit", "房东让我提前搬走，押金不退", None),
+    # no written labour contract (劳动合同法 10, 82; 实施条例 7): how long the job has lasted
+    ("no_written_contract", "进厂才半个月，老板说不用签合同", "上班还不到一个月的"),
+    ("no_written_contract", "饭店上班半年，没签合同，能多要钱吗", "单位招了您干活，超过一个月"),
+    ("no_written_contract", "在厂里干了快一年，从来没签过啥合同", "单位招了您干活，超过一个月"),
+    ("no_written_contract", "在公司干了不满一年，没有合同", "单位招了您干活，超过一个月"),   # 不满一年 holds 满一年
+    ("no_written_contract", "干了两年零三个月，一直没签合同", "二倍工资最多算到干满一年的前一天"),
+    ("no_written_contract", "进厂十一个月了没签合同", "单位招了您干活，超过一个月"),   # 十一个月 holds 一个月
+    ("no_written_contract", "老板一直不跟我签合同", None),
+    # suing for divorce (民法典 1079, 1091): violence or living with another gives damages too
+    ("divorce_litigation", "老公喝了酒就打我，我要离婚他不同意", "对方家暴、虐待家人"),
+    ("divorce_litigation", "他跟别人同居好几年了，还不肯离", "对方家暴、虐待家人"),
+    ("divorce_litigation", "他在外面有人了，还不肯离", None),        # 出轨 is not yet 与他人同居: still asked
+    ("divorce_litigation", "男人天天赌钱，家里钱都输光了，想离婚", "对方赌博、吸毒，屡教不改的"),
+    ("divorce_litigation", "他也没打我，就是过不到一块，他不同意离", "对方不同意离婚，您可以直接"),
+    ("divorce_litigation", "他有没有出轨我不知道", None),
 ])
 def test_the_stated_case_is_found_and_the_opposite_gives_the_other(card_id, message, lead):
     found = told_case(card_id, message)

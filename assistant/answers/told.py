@@ -5,8 +5,10 @@ message states one, the conclusion for that case leads and the ask is not asked 
 A phrase is word groups joined by " + " (alternatives separated by "|", as in a card's `when`),
 but unlike `when` the groups must follow each other closely, in order, inside one clause:
 "没|没有 + 写|约定 + 还款日期" finds 借条上没写还款日期 and 也没有约定好还款日期, not
-写了借条，没写还款日期 for "写了 + 还款日期". A statement is not one when it is negated
-(没/不/未/无 right before it: 没写了, 不是婚前) or asked (a clause with 吗 or 有没有/交没交)."""
+写了借条，没写还款日期 for "写了 + 还款日期". A statement is not one when it is negated (没/不/未/无
+right before it or between its groups: 没写了, 不是婚前, 他也没打我 for "他 + 打我") or asked (a clause
+with 吗 or 有没有/交没交), and a word right next to 还是 is one side of an either/or, not what was told
+(写的是定金还是订金: neither; 还是 before a negation is "still": 还是没写)."""
 from __future__ import annotations
 
 import re
@@ -19,6 +21,7 @@ CLAUSE_END = "，,。.！!？?；;：:、\n"
 NEGATION = ("没有", "不是", "并非", "没", "不", "未", "无", "别")
 # a clause that asks rather than tells: 吗/么, or "A没A"/"A不A" (有没有, 交没交, 是不是)
 _ASKING = re.compile(r"吗|么$|(.)[没不]\1")
+EITHER_OR = "还是"
 
 
 class PhraseError(ValueError):
@@ -49,7 +52,8 @@ class Phrase:
             if _ASKING.search(clause):
                 continue
             for start, word in _occurrences(self.groups[0], clause):
-                if not _negated(clause, start) and self._rest_follows(clause, start + len(word), 1):
+                if (not _negated(clause, start) and not _an_alternative(clause, start, word)
+                        and self._rest_follows(clause, start + len(word), 1)):
                     return True
         return False
 
@@ -58,7 +62,9 @@ class Phrase:
             return True
         window = clause[end:end + GAP + max(len(w) for w in self.groups[group])]
         return any(self._rest_follows(clause, end + start + len(word), group + 1)
-                   for start, word in _occurrences(self.groups[group], window) if start <= GAP)
+                   for start, word in _occurrences(self.groups[group], window)
+                   if start <= GAP and not _negated(window[:start], start)
+                   and not _an_alternative(clause, end + start, word))
 
 
 def _clauses(text: str) -> list[str]:
@@ -76,3 +82,11 @@ def _occurrences(words: tuple[str, ...], text: str):
 def _negated(clause: str, start: int) -> bool:
     before = clause[max(0, start - 2):start]
     return any(before.endswith(n) for n in NEGATION)
+
+
+def _an_alternative(clause: str, start: int, word: str) -> bool:
+    """`word` (at `start`) is one side of "A还是B": right before 还是, or right after it unless it
+    begins with a negation (还是没写, 还是不还: "still")."""
+    if clause.startswith(EITHER_OR, start + len(word)):
+        return True
+    return clause[:start].endswith(EITHER_OR) and not word.startswith(NEGATION)
