@@ -23,6 +23,14 @@ def laws_dir() -> Path:
     return LAWS_DIR
 
 
+@pytest.fixture(scope="session")
+def statutes(laws_dir: Path):
+    """The statute corpus's article texts, parsed once (assistant.answers.card_check)."""
+    from assistant.answers.card_check import StatuteIndex
+
+    return StatuteIndex(laws_dir)
+
+
 @pytest.fixture
 def settings(tmp_path):
     from api.settings import Settings

@@ -4,21 +4,14 @@ a plain conclusion is read off; a long list's lead-in keeps the offence before t
 Articles from ../shared/laws; questions written here (not taken from the evaluation sets)."""
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 
-from assistant.answers.card_check import StatuteIndex
 from assistant.answers.clauses import LIST_LIMIT, QUOTE_LIMIT, WHOLE_LIMIT, article_units, best_clause
 
 pytestmark = pytest.mark.corpus
 
 GUARANTEE_INTERPRETATION = "最高人民法院关于适用《中华人民共和国民法典》有关担保制度的解释"
-
-
-@pytest.fixture(scope="module")
-def statutes(laws_dir: Path) -> StatuteIndex:
-    return StatuteIndex(laws_dir)
 
 
 def _whole(text: str) -> str:

@@ -4,7 +4,6 @@ clause's own, and None when the clause does not settle the point asked or the qu
 not handled."""
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 
@@ -13,11 +12,6 @@ from assistant.answers.clauses import best_clause
 from assistant.answers.plain_conclusion import MAX_CHARS, asked, plain_conclusion
 
 pytestmark = pytest.mark.corpus
-
-
-@pytest.fixture(scope="module")
-def statutes(laws_dir: Path) -> StatuteIndex:
-    return StatuteIndex(laws_dir)
 
 
 def conclude(statutes: StatuteIndex, question: str, law: str, article: str, label: str) -> str | None:

@@ -5,28 +5,17 @@ form has a question its clause settles and one it does not (no conclusion then).
 written here, not taken from STARD."""
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 
-from assistant.answers.card_check import StatuteIndex
-from assistant.answers.clauses import best_clause
-from assistant.answers.plain_conclusion import asked, plain_conclusion
+from assistant.answers.plain_conclusion import asked
+from tests.conclusion_support import conclude
 
 pytestmark = pytest.mark.corpus
 
 LOANS = "最高人民法院关于审理民间借贷案件适用法律若干问题的规定"
 
 
-@pytest.fixture(scope="module")
-def statutes(laws_dir: Path) -> StatuteIndex:
-    return StatuteIndex(laws_dir)
-
-
-def conclude(statutes: StatuteIndex, question: str, law: str, article: str) -> str | None:
-    clause = best_clause(question, statutes.text(law, article) or "")
-    assert clause is not None, f"{law}第{article}条 not in the corpus"
-    return plain_conclusion(question, f"《{law}》第{article}条", clause.point)
 
 
 @pytest.mark.parametrize("question, law, article, expected", [
