@@ -103,3 +103,10 @@ def test_a_child_beaten_by_a_classmate_at_school_gets_the_school_card():
 
     matched = [m.card.id for m in match_cards("孩子在学校被同学打了 牙掉了两颗 学校说不关他们的事", [])]
     assert "school_injury" in matched
+
+
+def test_a_child_beaten_again_and_again_at_school_is_not_the_one_off_school_injury():
+    from assistant.answers.matcher import match_cards
+
+    matched = [m.card.id for m in match_cards("俺家孩子在学校被同学打了好几回，班主任说小孩子打打闹闹正常", [])]
+    assert "school_injury" not in matched
