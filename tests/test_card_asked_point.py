@@ -1,0 +1,93 @@
+"""The point a message asks (issue #22): among several matched cards, the card whose issue the
+question clause asks about (its `asks` patterns: 算工伤不, 孩子归谁, 能赔多少, 不让我见孩子) leads,
+whatever the patterns' coverage, retrieval's votes or the classifier prefer; an always-urgent card
+still comes first; a clause no single card owns (咋办, 这样行吗) changes nothing. And the `when`
+data that missed a second issue a message plainly raises (俺要跟他离婚 after a beating, a hand
+绞 in a machine without 社保) or raised one already settled (离婚时法院判了…). Phrasings are the test
+writer's own."""
+from __future__ import annotations
+
+import pytest
+
+from assistant.answers.cards import packaged_cards
+from assistant.answers.classifier import CardVerdict
+from assistant.answers.matcher import asked_clauses, asked_first, match_cards
+
+CARDS = {c.id: c for c in packaged_cards()}
+
+
+def ids(question: str, **kwargs) -> list[str]:
+    return [m.card.id for m in match_cards(question, **kwargs)]
+
+
+@pytest.mark.parametrize("question, asked", [
+    ("公司没给我交社保 我上班路上被车撞了 算工伤不", "work_injury_recognition"),
+    ("下班路上骑电动车被车撞了 单位没交社保 算工伤吗", "work_injury_recognition"),
+    ("想离婚，他不同意，孩子归谁", "child_custody"),
+    ("男人在外面赌钱不着家 我要跟他打官司离婚 娃跟谁", "child_custody"),
+])
+def test_the_card_the_question_clause_asks_about_leads(question, asked):
+    matched = ids(question)
+    assert matched[0] == asked and len(matched) >= 2        # the other issues are still answered after it
+
+
+def test_the_asked_card_leads_over_the_classifiers_lead():
+    question = "公司没给我交社保 我上班路上被车撞了 算工伤不"
+    sure_of_benefits = CardVerdict({"work_injury_benefits": 2.0, "work_injury_recognition": 0.0,
+                                    "traffic_accident": -0.5})
+    assert sure_of_benefits.leading(ids(question)) == "work_injury_benefits"
+    assert ids(question, verdict=sure_of_benefits)[0] == "work_injury_recognition"
+
+
+def test_several_asked_points_are_answered_in_the_order_asked():
+    assert ids("房子咋分？离婚协议咋写？")[:2] == ["divorce_property", "divorce_by_agreement"]
+    assert ids("离婚协议咋写？房子咋分？")[:2] == ["divorce_by_agreement", "divorce_property"]
+
+
+def test_an_always_urgent_card_still_leads_before_the_asked_one():
+    assert ids("老公天天喝醉了就打我，孩子归谁") == ["domestic_violence", "child_custody"]
+
+
+def test_a_clause_no_single_card_owns_changes_nothing():
+    cards = [CARDS["work_injury_benefits"], CARDS["traffic_accident"]]
+    assert asked_first(cards, ["能赔多少"]) == {}                          # both own it: a tie
+    assert asked_first(cards, ["咋办"]) == {}
+    assert asked_first(cards, ["工伤能赔多少"]) == {"work_injury_benefits": 0}
+    question = "要离婚了，孩子归他，房子归我，这样行吗"
+    assert asked_clauses(question) == ["这样行吗"]
+    assert asked_first([CARDS[i] for i in ids(question)], asked_clauses(question)) == {}
+
+
+def test_the_asked_clauses_are_those_that_ask_else_the_last():
+    assert asked_clauses("俺上班路上被车撞了 单位没交社保 算工伤不") == ["算工伤不"]
+    assert asked_clauses("房子咋分？孩子还小，归谁？") == ["房子咋分", "归谁"]
+    assert asked_clauses("他打工好几年不回家，我想离了。") == ["我想离了"]      # 好几年 asks nothing
+    assert asked_clauses("离婚时孩子判给了她 现在她不让我见孩子") == ["现在她不让我见孩子"]
+
+
+def test_every_asks_pattern_names_its_own_cards_issue():
+    """A card's `asks` are matched only among the cards a message already matched: each card with
+    them is one of a family that often matches together, and its asks win its own asked point there."""
+    own = {"work_injury_recognition": "算不算工伤", "work_injury_benefits": "工伤待遇有哪些",
+           "traffic_accident": "交警的事故认定咋看", "divorce_litigation": "他不同意能离吗",
+           "divorce_by_agreement": "离婚协议咋写", "divorce_property": "房子咋分",
+           "child_custody": "孩子归谁", "child_support": "抚养费给多少", "visitation": "能见孩子吗"}
+    assert {c.id for c in packaged_cards() if c.asks} == set(own)
+    for card_id, clause in own.items():
+        assert asked_first([CARDS[i] for i in own], [clause]) == {card_id: 0}, clause
+
+
+# --- `when` data: a second issue the message plainly raises, and one already settled ---
+@pytest.mark.parametrize("question, cards", [
+    ("俺男人一喝酒就拿皮带抽俺 俺要跟他离婚", ["domestic_violence", "divorce_litigation"]),
+    ("他喝多了就打我 我想跟他离了", ["domestic_violence", "divorce_litigation"]),
+    ("在厂里干活手被机器绞了 老板没给买社保 能赔多少", ["work_injury_benefits", "work_injury_recognition"]),
+    ("离婚时法院判了孩子归她 现在她不让我见孩子", ["visitation", "child_custody"]),
+])
+def test_the_issues_a_message_raises_are_matched(question, cards):
+    assert ids(question) == cards
+
+
+def test_a_divorce_still_to_come_keeps_the_divorce_card():
+    assert "divorce_litigation" in ids("想离婚 离婚时孩子归谁")
+    assert "divorce_litigation" in ids("他不同意离婚 离婚时房子判给谁")
