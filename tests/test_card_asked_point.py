@@ -1,7 +1,8 @@
 """The point a message asks (issue #22): among several matched cards, the card whose issue the
-question clause asks about (its `asks` patterns: 算工伤不, 孩子归谁, 能赔多少, 不让我见孩子) leads,
-whatever the patterns' coverage, retrieval's votes or the classifier prefer; an always-urgent card
-still comes first; a clause no single card owns (咋办, 这样行吗) changes nothing. And the `when`
+message's first question clause asks about (its `asks` patterns: 算工伤不, 孩子归谁, 能赔多少, 能见孩子吗)
+leads, whatever the patterns' coverage, retrieval's votes or the classifier prefer; an always-urgent
+card still comes first; a clause no single card owns (咋办, 这样行吗, 是我赔还是公司赔) changes nothing,
+and neither does a later question asked around the first. And the `when`
 data that missed a second issue a message plainly raises (俺要跟他离婚 after a beating, a hand
 绞 in a machine without 社保) or raised one already settled (离婚时法院判了…). Phrasings are the test
 writer's own."""
@@ -11,7 +12,7 @@ import pytest
 
 from assistant.answers.cards import packaged_cards
 from assistant.answers.classifier import CardVerdict
-from assistant.answers.matcher import asked_clauses, asked_first, match_cards
+from assistant.answers.matcher import asked_card, asked_clauses, match_cards
 
 CARDS = {c.id: c for c in packaged_cards()}
 
@@ -25,6 +26,8 @@ def ids(question: str, **kwargs) -> list[str]:
     ("下班路上骑电动车被车撞了 单位没交社保 算工伤吗", "work_injury_recognition"),
     ("想离婚，他不同意，孩子归谁", "child_custody"),
     ("男人在外面赌钱不着家 我要跟他打官司离婚 娃跟谁", "child_custody"),
+    ("俺跟他没领证过了五年 有个娃 分了以后娃归谁", "child_custody"),
+    ("男人在外面有人了 俺要起诉离婚 能让他多赔点不", "marital_fault"),
 ])
 def test_the_card_the_question_clause_asks_about_leads(question, asked):
     matched = ids(question)
@@ -39,9 +42,13 @@ def test_the_asked_card_leads_over_the_classifiers_lead():
     assert ids(question, verdict=sure_of_benefits)[0] == "work_injury_recognition"
 
 
-def test_several_asked_points_are_answered_in_the_order_asked():
-    assert ids("房子咋分？离婚协议咋写？")[:2] == ["divorce_property", "divorce_by_agreement"]
-    assert ids("离婚协议咋写？房子咋分？")[:2] == ["divorce_by_agreement", "divorce_property"]
+def test_the_first_question_decides_not_one_asked_around_it():
+    assert ids("房子咋分？离婚协议咋写？")[0] == "divorce_property"
+    assert ids("离婚协议咋写？房子咋分？")[0] == "divorce_by_agreement"
+    # 是我赔还是公司赔 asks no one card's point: the later 算工伤不 does not lift its card
+    question = "上班路上跟人撞了 交警说我全责 对方要我赔两万 是我赔还是公司赔 我也伤了算工伤不"
+    assert asked_clauses(question)[0] == "是我赔还是公司赔"
+    assert ids(question)[0] != "work_injury_recognition"
 
 
 def test_an_always_urgent_card_still_leads_before_the_asked_one():
@@ -50,19 +57,21 @@ def test_an_always_urgent_card_still_leads_before_the_asked_one():
 
 def test_a_clause_no_single_card_owns_changes_nothing():
     cards = [CARDS["work_injury_benefits"], CARDS["traffic_accident"]]
-    assert asked_first(cards, ["能赔多少"]) == {}                          # both own it: a tie
-    assert asked_first(cards, ["咋办"]) == {}
-    assert asked_first(cards, ["工伤能赔多少"]) == {"work_injury_benefits": 0}
+    assert asked_card(cards, ["能赔多少"]) is None                          # both own it: a tie
+    assert asked_card(cards, ["咋办"]) is None
+    assert asked_card(cards, []) is None                                    # the message asks nothing
+    assert asked_card(cards, ["工伤能赔多少"]) == "work_injury_benefits"
     question = "要离婚了，孩子归他，房子归我，这样行吗"
     assert asked_clauses(question) == ["这样行吗"]
-    assert asked_first([CARDS[i] for i in ids(question)], asked_clauses(question)) == {}
+    assert asked_card([CARDS[i] for i in ids(question)], asked_clauses(question)) is None
 
 
-def test_the_asked_clauses_are_those_that_ask_else_the_last():
+def test_the_asked_clauses_are_those_that_ask():
     assert asked_clauses("俺上班路上被车撞了 单位没交社保 算工伤不") == ["算工伤不"]
     assert asked_clauses("房子咋分？孩子还小，归谁？") == ["房子咋分", "归谁"]
-    assert asked_clauses("他打工好几年不回家，我想离了。") == ["我想离了"]      # 好几年 asks nothing
-    assert asked_clauses("离婚时孩子判给了她 现在她不让我见孩子") == ["现在她不让我见孩子"]
+    assert asked_clauses("他打工好几年不回家，我想离了。") == []            # 好几年 asks nothing
+    assert asked_clauses("是我赔还是平台赔") == ["是我赔还是平台赔"]
+    assert asked_clauses("他还是不给钱") == []
 
 
 def test_every_asks_pattern_names_its_own_cards_issue():
@@ -71,10 +80,11 @@ def test_every_asks_pattern_names_its_own_cards_issue():
     own = {"work_injury_recognition": "算不算工伤", "work_injury_benefits": "工伤待遇有哪些",
            "traffic_accident": "交警的事故认定咋看", "divorce_litigation": "他不同意能离吗",
            "divorce_by_agreement": "离婚协议咋写", "divorce_property": "房子咋分",
-           "child_custody": "孩子归谁", "child_support": "抚养费给多少", "visitation": "能见孩子吗"}
+           "child_custody": "孩子归谁", "child_support": "抚养费给多少", "visitation": "能见孩子吗",
+           "marital_fault": "能让他赔钱吗"}
     assert {c.id for c in packaged_cards() if c.asks} == set(own)
     for card_id, clause in own.items():
-        assert asked_first([CARDS[i] for i in own], [clause]) == {card_id: 0}, clause
+        assert asked_card([CARDS[i] for i in own], [clause]) == card_id, clause
 
 
 # --- `when` data: a second issue the message plainly raises, and one already settled ---

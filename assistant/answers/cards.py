@@ -123,7 +123,7 @@ class Card:
     evidence: tuple[str, ...] = ()
     unless: tuple[Pattern, ...] = ()
     # how a message's question clause asks about this card's issue (算工伤不, 孩子归谁): among several
-    # matched cards, the one the person asks about leads (matcher.asked_first)
+    # matched cards, the one the person asks about leads (matcher.asked_card)
     asks: tuple[Pattern, ...] = ()
     overrides: tuple[str, ...] = ()
     urgent: str = ""                               # "always" | "if_serious" (death, serious injury) | ""

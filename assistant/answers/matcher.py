@@ -88,7 +88,7 @@ def match_cards(question: str, retrieved: Iterable[tuple[str, str]] = (), *,
     is one of them. `verdict`: the trained classifier's (classifier.py): pattern cards it finds very
     unlikely while it is sure of another card (one word of a story about something else) give way
     to that card, which leads. Whatever the patterns, votes and classifier say, the card whose issue
-    the message's question clause asks about (`asked_first`) comes first after the always-urgent ones."""
+    the message's question clause asks about (`asked_card`) comes first after the always-urgent ones."""
     cards = packaged_cards() if cards is None else cards
     text = mark_compounds(normalise_question(question))
     found = {(law, str(aid)) for law, aid in retrieved}
@@ -112,41 +112,40 @@ def match_cards(question: str, retrieved: Iterable[tuple[str, str]] = (), *,
     # is never cut: the person's safety comes before the property or the money
     jail_asked = bool(JAIL_ASKED.search(text))
     # then the card the person asks about (算工伤不 after a story of 社保 and a car crash)
-    clauses = asked_clauses(question)
-    asked = asked_first([m.card for m in matches], clauses)
-    matches.sort(key=lambda m: (m.card.urgent != "always", asked.get(m.card.id, len(clauses)), m.card.id != lead,
+    asked = asked_card([m.card for m in matches], asked_clauses(question))
+    matches.sort(key=lambda m: (m.card.urgent != "always", m.card.id != asked, m.card.id != lead,
                                 not (jail_asked and m.card.cites_punishment()),
                                 -m.covered, -m.retrieval_votes, m.card.id))
     return with_own_words(matches, text, clause_form(question))[:limit]
 
 
-# a clause that asks something (能离吗, 孩子归谁, 赔多少, 算工伤不, 咋办); a ？ after it says so too
-QUESTION_WORDS = re.compile(r"吗|嘛|呢|咋|啥|谁|哪里|哪儿|哪个|哪些|去哪|几级|多久|多长时间|怎么|怎样|如何|多少|什么|能不能|是不是|算不算|有没有|可不可以|"
-                            r"要不要|行不行|会不会|该不该|给不给|让不让|(能|行|对|中|算|是|要|用|还|管|给|让)[^，。？！?!]{0,8}不$")
+# a clause that asks something (能离吗, 孩子归谁, 赔多少, 算工伤不, 是我赔还是平台赔); a ？ after it says so too
+QUESTION_WORDS = re.compile(r"吗|嘛|呢|咋|啥|谁|哪里|哪儿|哪个|哪些|去哪|几级|多久|多长时间|怎么|怎样|如何|多少|什么|"
+                            r"能不能|是不是|算不算|有没有|可不可以|要不要|行不行|会不会|该不该|给不给|让不让|是[^，。？！?!]{0,10}还是|"
+                            r"(能|行|对|中|算|是|要|用|还|管|给|让)[^，。？！?!]{0,8}不$")
 _CLAUSE_SPLIT = re.compile(r"([\s,，。！!？?；;：:]+)")
 
 
 def asked_clauses(question: str) -> list[str]:
     """The clauses of the message that ask something, in order (normalised and compounds marked as
-    the cards read them); a message that asks nothing in words (离婚时孩子判给了她 现在她不让我见孩子)
-    asks its last clause."""
+    the cards read them); none when it only tells."""
     parts = _CLAUSE_SPLIT.split(question)
     clauses = [(parts[i], parts[i + 1] if i + 1 < len(parts) else "") for i in range(0, len(parts), 2)]
     told = [(mark_compounds(normalise_question(c)), end) for c, end in clauses if c.strip()]
-    asking = [c for c, end in told if "？" in end or "?" in end or QUESTION_WORDS.search(c)]
-    return asking or [c for c, _ in told[-1:]]
+    return [c for c, end in told if "？" in end or "?" in end or QUESTION_WORDS.search(c)]
 
 
-def asked_first(cards: Sequence[Card], clauses: Sequence[str]) -> dict[str, int]:
-    """{card id: the index of the first asked clause it owns}: a clause is owned by the one card
-    among `cards` whose `asks` pattern covers most of it (a tie: no card owns it — 咋办 alone asks
-    about no issue). Cards ordered by this answer the points in the order the person asked them."""
-    order: dict[str, int] = {}
-    for n, clause in enumerate(clauses):
-        scored = sorted(((card.asked_in(clause), card.id) for card in cards), reverse=True)
-        if scored and scored[0][0] and (len(scored) == 1 or scored[1][0] < scored[0][0]):
-            order.setdefault(scored[0][1], n)
-    return order
+def asked_card(cards: Sequence[Card], clauses: Sequence[str]) -> str | None:
+    """The card the message asks about: the one among `cards` whose `asks` pattern covers most of
+    its first asked clause (the main question: later ones ask around it — 能加吗 … 不给钱我能不让他
+    看孩子吗 is about the support money). None when no card asks it, or two cover it alike (咋办,
+    a 能赔多少 that the traffic and the work-injury cards both claim)."""
+    if not clauses:
+        return None
+    scored = sorted(((card.asked_in(clauses[0]), card.id) for card in cards), reverse=True)
+    if scored and scored[0][0] and (len(scored) == 1 or scored[1][0] < scored[0][0]):
+        return scored[0][1]
+    return None
 
 
 def pattern_matches(text: str, cards: Sequence[Card], found: set[tuple[str, str]]) -> list[CardMatch]:
