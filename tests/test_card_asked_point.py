@@ -72,6 +72,9 @@ def test_the_asked_clauses_are_those_that_ask():
     assert asked_clauses("他打工好几年不回家，我想离了。") == []            # 好几年 asks nothing
     assert asked_clauses("是我赔还是平台赔") == ["是我赔还是平台赔"]
     assert asked_clauses("他还是不给钱") == []
+    # 谁/啥 meaning anyone, anything ask nothing
+    assert asked_clauses("仨闺女现在谁都不管 俺一个人住") == []
+    assert asked_clauses("干了一年没让签啥合同 说不要俺就不要了 能要钱不") == ["能要钱不"]
 
 
 def test_every_asks_pattern_names_its_own_cards_issue():

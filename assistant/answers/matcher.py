@@ -123,6 +123,8 @@ def match_cards(question: str, retrieved: Iterable[tuple[str, str]] = (), *,
 QUESTION_WORDS = re.compile(r"吗|嘛|呢|咋|啥|谁|哪里|哪儿|哪个|哪些|去哪|几级|多久|多长时间|怎么|怎样|如何|多少|什么|"
                             r"能不能|是不是|算不算|有没有|可不可以|要不要|行不行|会不会|该不该|给不给|让不让|是[^，。？！?!]{0,10}还是|"
                             r"(能|行|对|中|算|是|要|用|还|管|给|让)[^，。？！?!]{0,8}不$")
+# 谁/啥/什么 that ask nothing: 谁都推, 啥也不管, 没让签啥纸 (anyone, anything)
+INDEFINITE = re.compile(r"(谁|啥|什么)[都也]|(没|不)[^，。？！?!]{0,3}(啥|什么)")
 _CLAUSE_SPLIT = re.compile(r"([\s,，。！!？?；;：:]+)")
 
 
@@ -132,7 +134,7 @@ def asked_clauses(question: str) -> list[str]:
     parts = _CLAUSE_SPLIT.split(question)
     clauses = [(parts[i], parts[i + 1] if i + 1 < len(parts) else "") for i in range(0, len(parts), 2)]
     told = [(mark_compounds(normalise_question(c)), end) for c, end in clauses if c.strip()]
-    return [c for c, end in told if "？" in end or "?" in end or QUESTION_WORDS.search(c)]
+    return [c for c, end in told if "？" in end or "?" in end or QUESTION_WORDS.search(INDEFINITE.sub("", c))]
 
 
 def asked_card(cards: Sequence[Card], clauses: Sequence[str]) -> str | None:
