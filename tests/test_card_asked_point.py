@@ -28,6 +28,8 @@ def ids(question: str, **kwargs) -> list[str]:
     ("男人在外面赌钱不着家 我要跟他打官司离婚 娃跟谁", "child_custody"),
     ("俺跟他没领证过了五年 有个娃 分了以后娃归谁", "child_custody"),
     ("男人在外面有人了 俺要起诉离婚 能让他多赔点不", "marital_fault"),
+    ("在饭店干了一年多 老板没跟我签合同 天天加班到半夜 加班费能要不", "overtime_pay"),
+    ("借给他五万 说好两分利 拖了六年了 利息还能算不", "loan_interest"),
 ])
 def test_the_card_the_question_clause_asks_about_leads(question, asked):
     matched = ids(question)
@@ -84,7 +86,8 @@ def test_every_asks_pattern_names_its_own_cards_issue():
            "traffic_accident": "交警的事故认定咋看", "divorce_litigation": "他不同意能离吗",
            "divorce_by_agreement": "离婚协议咋写", "divorce_property": "房子咋分",
            "child_custody": "孩子归谁", "child_support": "抚养费给多少", "visitation": "能见孩子吗",
-           "marital_fault": "能让他赔钱吗"}
+           "marital_fault": "能让他赔钱吗", "overtime_pay": "加班费给不给", "no_written_contract": "能要双倍工资吗",
+           "social_insurance": "社保能补交吗", "loan_interest": "利息咋算", "loan_limitation": "过了这么多年还能要吗"}
     assert {c.id for c in packaged_cards() if c.asks} == set(own)
     for card_id, clause in own.items():
         assert asked_card([CARDS[i] for i in own], [clause]) == card_id, clause

@@ -111,12 +111,24 @@ def match_cards(question: str, retrieved: Iterable[tuple[str, str]] = (), *,
     # a card that is always urgent (violence, detention, a child or old person at risk) leads and
     # is never cut: the person's safety comes before the property or the money
     jail_asked = bool(JAIL_ASKED.search(text))
-    # then the card the person asks about (算工伤不 after a story of 社保 and a car crash)
-    asked = asked_card([m.card for m in matches], asked_clauses(question))
-    matches.sort(key=lambda m: (m.card.urgent != "always", m.card.id != asked, m.card.id != lead,
+    matches.sort(key=lambda m: (m.card.urgent != "always", m.card.id != lead,
                                 not (jail_asked and m.card.cites_punishment()),
                                 -m.covered, -m.retrieval_votes, m.card.id))
-    return with_own_words(matches, text, clause_form(question))[:limit]
+    kept = with_own_words(matches, text, clause_form(question))
+    return asked_leads(kept, matches, asked_card([m.card for m in matches], asked_clauses(question)))[:limit]
+
+
+def asked_leads(kept: list[CardMatch], matches: list[CardMatch], asked: str | None) -> list[CardMatch]:
+    """`kept` (the cards `with_own_words` kept of `matches`) with the card the person asks about
+    first after the always-urgent ones (算工伤不 after a story of 社保 and a car crash). The cut is
+    made in the order before the lift, so the story's own first card is not cut as a later one;
+    the asked card stays even where the cut dropped it: the person asked it."""
+    chosen = next((m for m in matches if m.card.id == asked), None)
+    if chosen is None:
+        return kept
+    rest = [m for m in kept if m is not chosen]
+    urgent = [m for m in rest if m.card.urgent == "always"]
+    return [*urgent, chosen, *(m for m in rest if m.card.urgent != "always")]
 
 
 # a clause that asks something (能离吗, 孩子归谁, 赔多少, 算工伤不, 是我赔还是平台赔); a ？ after it says so too
