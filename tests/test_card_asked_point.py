@@ -29,7 +29,7 @@ def ids(question: str, **kwargs) -> list[str]:
     ("俺跟他没领证过了五年 有个娃 分了以后娃归谁", "child_custody"),
     ("男人在外面有人了 俺要起诉离婚 能让他多赔点不", "marital_fault"),
     ("在饭店干了一年多 老板没跟我签合同 天天加班到半夜 加班费能要不", "overtime_pay"),
-    ("借给他五万 说好两分利 拖了六年了 利息还能算不", "loan_interest"),
+    ("借给他五万 说好三分利 欠了三年不还 这利息合法不", "loan_interest"),
 ])
 def test_the_card_the_question_clause_asks_about_leads(question, asked):
     matched = ids(question)
@@ -53,6 +53,14 @@ def test_the_first_question_decides_not_one_asked_around_it():
     assert ids(question)[0] != "work_injury_recognition"
 
 
+def test_asks_name_the_point_not_a_word_of_it():
+    """利息 alone is no interest-rate question: overdue interest on a loan without a written rate is
+    the loan card's (民法典 676), while 这利息合法不 asks the rate card's point."""
+    loan_cards = [CARDS["private_loan"], CARDS["loan_interest"]]
+    assert asked_card(loan_cards, ["我能要利息吗"]) is None
+    assert asked_card(loan_cards, ["这利息合法不"]) == "loan_interest"
+
+
 def test_an_always_urgent_card_still_leads_before_the_asked_one():
     assert ids("老公天天喝醉了就打我，孩子归谁") == ["domestic_violence", "child_custody"]
 
@@ -74,6 +82,7 @@ def test_the_asked_clauses_are_those_that_ask():
     assert asked_clauses("他打工好几年不回家，我想离了。") == []            # 好几年 asks nothing
     assert asked_clauses("是我赔还是平台赔") == ["是我赔还是平台赔"]
     assert asked_clauses("他还是不给钱") == []
+    assert asked_clauses("五分利法院认不认，这利息合法不") == ["五分利法院认不认", "这利息合法不"]
     # 谁/啥 meaning anyone, anything ask nothing
     assert asked_clauses("仨闺女现在谁都不管 俺一个人住") == []
     assert asked_clauses("干了一年没让签啥合同 说不要俺就不要了 能要钱不") == ["能要钱不"]
@@ -87,7 +96,7 @@ def test_every_asks_pattern_names_its_own_cards_issue():
            "divorce_by_agreement": "离婚协议咋写", "divorce_property": "房子咋分",
            "child_custody": "孩子归谁", "child_support": "抚养费给多少", "visitation": "能见孩子吗",
            "marital_fault": "能让他赔钱吗", "overtime_pay": "加班费给不给", "no_written_contract": "能要双倍工资吗",
-           "social_insurance": "社保能补交吗", "loan_interest": "利息咋算", "loan_limitation": "过了这么多年还能要吗"}
+           "social_insurance": "社保能补交吗", "loan_interest": "三分利合法不", "loan_limitation": "过了这么多年还能要吗"}
     assert {c.id for c in packaged_cards() if c.asks} == set(own)
     for card_id, clause in own.items():
         assert asked_card([CARDS[i] for i in own], [clause]) == card_id, clause

@@ -131,10 +131,9 @@ def asked_leads(kept: list[CardMatch], matches: list[CardMatch], asked: str | No
     return [*urgent, chosen, *(m for m in rest if m.card.urgent != "always")]
 
 
-# a clause that asks something (能离吗, 孩子归谁, 赔多少, 算工伤不, 是我赔还是平台赔); a ？ after it says so too
+# a clause that asks something (能离吗, 孩子归谁, 赔多少, 认不认, 合法不, 是我赔还是平台赔); a ？ after it says so too
 QUESTION_WORDS = re.compile(r"吗|嘛|呢|咋|啥|谁|哪里|哪儿|哪个|哪些|去哪|几级|多久|多长时间|怎么|怎样|如何|多少|什么|"
-                            r"能不能|是不是|算不算|有没有|可不可以|要不要|行不行|会不会|该不该|给不给|让不让|是[^，。？！?!]{0,10}还是|"
-                            r"(能|行|对|中|算|是|要|用|还|管|给|让)[^，。？！?!]{0,8}不$")
+                            r"(\w)不\1|有没有|可不可以|是[^，。？！?!]{0,10}还是|.[不没]$")
 # 谁/啥/什么 that ask nothing: 谁都推, 啥也不管, 没让签啥纸 (anyone, anything)
 INDEFINITE = re.compile(r"(谁|啥|什么)[都也]|(没|不)[^，。？！?!]{0,3}(啥|什么)")
 _CLAUSE_SPLIT = re.compile(r"([\s,，。！!？?；;：:]+)")
