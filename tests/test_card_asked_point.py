@@ -61,6 +61,13 @@ def test_asks_name_the_point_not_a_word_of_it():
     assert asked_card(loan_cards, ["这利息合法不"]) == "loan_interest"
 
 
+def test_a_later_question_keeps_its_card_within_the_limit_but_never_leads():
+    question = "老公喝醉了就打我 我想跟他离了 孩子能归我不 房子有我的份不"
+    assert ids(question, limit=4) == ["domestic_violence", "child_custody", "divorce_property", "divorce_litigation"]
+    assert ids(question) == ["domestic_violence", "child_custody", "divorce_property"]   # 我想跟他离了 asks nothing
+    assert ids("判的抚养费一个月三百太少了 能加不 他不给钱我能不让他看孩子吗") == ["child_support", "visitation"]
+
+
 def test_an_always_urgent_card_still_leads_before_the_asked_one():
     assert ids("老公天天喝醉了就打我，孩子归谁") == ["domestic_violence", "child_custody"]
 

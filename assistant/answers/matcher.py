@@ -115,20 +115,29 @@ def match_cards(question: str, retrieved: Iterable[tuple[str, str]] = (), *,
                                 not (jail_asked and m.card.cites_punishment()),
                                 -m.covered, -m.retrieval_votes, m.card.id))
     kept = with_own_words(matches, text, clause_form(question))
-    return asked_leads(kept, matches, asked_card([m.card for m in matches], asked_clauses(question)))[:limit]
+    owners = [asked_card([m.card for m in matches], [clause]) for clause in asked_clauses(question)]
+    return asked_leads(kept, matches, owners)[:limit]
 
 
-def asked_leads(kept: list[CardMatch], matches: list[CardMatch], asked: str | None) -> list[CardMatch]:
-    """`kept` (the cards `with_own_words` kept of `matches`) with the card the person asks about
-    first after the always-urgent ones (算工伤不 after a story of 社保 and a car crash). The cut is
-    made in the order before the lift, so the story's own first card is not cut as a later one;
-    the asked card stays even where the cut dropped it: the person asked it."""
-    chosen = next((m for m in matches if m.card.id == asked), None)
-    if chosen is None:
-        return kept
-    rest = [m for m in kept if m is not chosen]
-    urgent = [m for m in rest if m.card.urgent == "always"]
-    return [*urgent, chosen, *(m for m in rest if m.card.urgent != "always")]
+def asked_leads(kept: list[CardMatch], matches: list[CardMatch], owners: Sequence[str | None]) -> list[CardMatch]:
+    """`kept` (the cards `with_own_words` kept of `matches`) ordered by what the person asks
+    (`owners`: the card owning each asked clause, in order, or None). After the always-urgent cards,
+    the card the first question asks about leads (算工伤不 after a story of 社保 and a car crash);
+    it stays even where the cut dropped it: the person asked it. The cards later questions ask about
+    come next, before the cards nobody asked about (what the issue limit cuts first), but never
+    ahead of the first card: a later question asks around the first (能加吗 … 不给钱我能不让他看孩子吗).
+    The cut is made in the order before the lift, so the story's own first card is not cut as a later one."""
+    by_id = {m.card.id: m for m in matches}
+    first = owners[0] if owners else None
+    later = [o for o in owners[1:] if o is not None and o != first]
+    urgent = [m for m in kept if m.card.urgent == "always"]
+    others = [m for m in kept if m.card.urgent != "always" and m.card.id != first]
+    if first in by_id and by_id[first].card.urgent != "always":
+        lead = [by_id[first]]
+    else:
+        lead, others = others[:1], others[1:]
+    asked_later = sorted((m for m in others if m.card.id in later), key=lambda m: later.index(m.card.id))
+    return [*urgent, *lead, *asked_later, *(m for m in others if m.card.id not in later)]
 
 
 # a clause that asks something (能离吗, 孩子归谁, 赔多少, 认不认, 合法不, 是我赔还是平台赔); a ？ after it says so too
