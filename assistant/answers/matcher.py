@@ -3,8 +3,9 @@
 A question may raise several issues (离婚 + 家暴 + 房子 + 孩子): every card whose pattern matches
 is a candidate; a card another matching card overrides (工地欠薪 over 拖欠工资) is dropped; the
 rest are ordered by how much of the question their pattern covers, then by how many of their
-articles retrieval also found, and at most `MAX_ISSUES` are answered. When no pattern matches, the
-card whose lay examples lie nearest the question in meaning (semantic.py) is taken if near enough,
+articles retrieval also found — except that the card the person's question asks about (the cards'
+`asks`: 算工伤不, 孩子归谁) leads (`asked_leads`) — and at most `MAX_ISSUES` are answered. When no
+pattern matches, the card whose lay examples lie nearest the question in meaning (semantic.py) is taken if near enough,
 else retrieval's agreement (`by_retrieval`) picks one."""
 from __future__ import annotations
 
@@ -88,7 +89,7 @@ def match_cards(question: str, retrieved: Iterable[tuple[str, str]] = (), *,
     is one of them. `verdict`: the trained classifier's (classifier.py): pattern cards it finds very
     unlikely while it is sure of another card (one word of a story about something else) give way
     to that card, which leads. Whatever the patterns, votes and classifier say, the card whose issue
-    the message's question clause asks about (`asked_card`) comes first after the always-urgent ones."""
+    the message's first question asks about comes first after the always-urgent ones (`asked_leads`)."""
     cards = packaged_cards() if cards is None else cards
     text = mark_compounds(normalise_question(question))
     found = {(law, str(aid)) for law, aid in retrieved}
