@@ -21,7 +21,7 @@ SERIOUS_HARM = re.compile(r"死|去世|过世|身亡|(人|都|就|已经|也)没
                           r"打破|头破|住院|在医院|医院(里)?躺|动不了|绞了|轧了|大出血|烧伤|流产|"
                           r"没救(过来|回来|活)|不行了|太平间|殡仪馆|缝了?[几十\d一二三四五六七八九]*针|(好几|几)个口子|"
                           r"(砸|打|撞)(伤|破)了?(头|脑袋)|(头|脑袋)[^，。！？]{0,3}(砸|打|撞)(伤|破)|出血|流血|看不清|看不见")
-CARD_KEYS = {"id", "title", "examples", "domain", "when", "unless", "overrides", "urgent", "legal_aid", "evidence",
+CARD_KEYS = {"id", "title", "examples", "domain", "when", "unless", "asks", "overrides", "urgent", "legal_aid", "evidence",
              "conclusions", "steps", "ask", "document"}
 CLAIM_KEYS = {"text", "law", "article", "quote"}
 CONCLUSION_KEYS = CLAIM_KEYS | {"leads_when"}
@@ -122,6 +122,9 @@ class Card:
     told: tuple[tuple[Told, ...], ...] = ()        # per ask: its answers as a message states them (issue #22)
     evidence: tuple[str, ...] = ()
     unless: tuple[Pattern, ...] = ()
+    # how a message's question clause asks about this card's issue (算工伤不, 孩子归谁): among several
+    # matched cards, the one the person asks about leads (matcher.asked_card)
+    asks: tuple[Pattern, ...] = ()
     overrides: tuple[str, ...] = ()
     urgent: str = ""                               # "always" | "if_serious" (death, serious injury) | ""
     legal_aid: str = ""
@@ -134,6 +137,11 @@ class Card:
         if any(p.match(text) for p in self.unless):
             return 0
         return max((p.match(text) for p in self.when), default=0)
+
+    def asked_in(self, clause: str) -> int:
+        """How much of a question clause asks about this card's issue (characters its best `asks`
+        pattern covers, 0 = it asks about something else); `clause` normalised as for `match`."""
+        return max((p.match(clause) for p in self.asks), default=0)
 
     def trigger_positions(self, text: str) -> frozenset[int]:
         """Indices of `text` inside the words by which this card's patterns match it."""
@@ -243,7 +251,7 @@ def _card(raw: dict, source: str) -> Card:
                                     not_when=_patterns(s, "not_when")) for s in raw.get("steps", [])), ask=ask,
                 told=told if any(told) else (),
                 evidence=tuple(str(e) for e in raw.get("evidence", [])),
-                unless=tuple(Pattern.parse(p) for p in raw.get("unless", [])),
+                unless=tuple(Pattern.parse(p) for p in raw.get("unless", [])), asks=_patterns(raw, "asks"),
                 overrides=tuple(raw.get("overrides", [])), urgent=URGENCY[raw.get("urgent", False)],
                 legal_aid=raw.get("legal_aid", ""), document=_document(raw.get("document", ""), where),
                 examples=tuple(e.strip() for e in examples), source=source)

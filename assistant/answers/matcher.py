@@ -3,8 +3,9 @@
 A question may raise several issues (离婚 + 家暴 + 房子 + 孩子): every card whose pattern matches
 is a candidate; a card another matching card overrides (工地欠薪 over 拖欠工资) is dropped; the
 rest are ordered by how much of the question their pattern covers, then by how many of their
-articles retrieval also found, and at most `MAX_ISSUES` are answered. When no pattern matches, the
-card whose lay examples lie nearest the question in meaning (semantic.py) is taken if near enough,
+articles retrieval also found — except that the card the person's question asks about (the cards'
+`asks`: 算工伤不, 孩子归谁) leads (`asked_leads`) — and at most `MAX_ISSUES` are answered. When no
+pattern matches, the card whose lay examples lie nearest the question in meaning (semantic.py) is taken if near enough,
 else retrieval's agreement (`by_retrieval`) picks one."""
 from __future__ import annotations
 
@@ -87,7 +88,8 @@ def match_cards(question: str, retrieved: Iterable[tuple[str, str]] = (), *,
     pattern matches, and with `lead_by_meaning` put first among the cards the patterns found when it
     is one of them. `verdict`: the trained classifier's (classifier.py): pattern cards it finds very
     unlikely while it is sure of another card (one word of a story about something else) give way
-    to that card, which leads."""
+    to that card, which leads. Whatever the patterns, votes and classifier say, the card whose issue
+    the message's first question asks about comes first after the always-urgent ones (`asked_leads`)."""
     cards = packaged_cards() if cards is None else cards
     text = mark_compounds(normalise_question(question))
     found = {(law, str(aid)) for law, aid in retrieved}
@@ -113,7 +115,60 @@ def match_cards(question: str, retrieved: Iterable[tuple[str, str]] = (), *,
     matches.sort(key=lambda m: (m.card.urgent != "always", m.card.id != lead,
                                 not (jail_asked and m.card.cites_punishment()),
                                 -m.covered, -m.retrieval_votes, m.card.id))
-    return with_own_words(matches, text, clause_form(question))[:limit]
+    kept = with_own_words(matches, text, clause_form(question))
+    owners = [asked_card([m.card for m in matches], [clause]) for clause in asked_clauses(question)]
+    return asked_leads(kept, matches, owners)[:limit]
+
+
+def asked_leads(kept: list[CardMatch], matches: list[CardMatch], owners: Sequence[str | None]) -> list[CardMatch]:
+    """`kept` (the cards `with_own_words` kept of `matches`) ordered by what the person asks
+    (`owners`: the card owning each asked clause, in order, or None). After the always-urgent cards,
+    the card the first question asks about leads (算工伤不 after a story of 社保 and a car crash);
+    it stays even where the cut dropped it: the person asked it. The cards later questions ask about
+    come next, before the cards nobody asked about (what the issue limit cuts first), but never
+    ahead of the first card: a later question asks around the first (能加吗 … 不给钱我能不让他看孩子吗).
+    The cut is made in the order before the lift, so the story's own first card is not cut as a later one."""
+    by_id = {m.card.id: m for m in matches}
+    first = owners[0] if owners else None
+    later = [o for o in owners[1:] if o is not None and o != first]
+    urgent = [m for m in kept if m.card.urgent == "always"]
+    others = [m for m in kept if m.card.urgent != "always" and m.card.id != first]
+    if first in by_id and by_id[first].card.urgent != "always":
+        lead = [by_id[first]]
+    else:
+        lead, others = others[:1], others[1:]
+    asked_later = sorted((m for m in others if m.card.id in later), key=lambda m: later.index(m.card.id))
+    return [*urgent, *lead, *asked_later, *(m for m in others if m.card.id not in later)]
+
+
+# a clause that asks something (能离吗, 孩子归谁, 赔多少, 认不认, 合法不, 是我赔还是平台赔); a ？ after it says so too
+QUESTION_WORDS = re.compile(r"吗|嘛|呢|咋|啥|谁|哪里|哪儿|哪个|哪些|去哪|几级|多久|多长时间|怎么|怎样|如何|多少|什么|"
+                            r"(\w)不\1|有没有|可不可以|是[^，。？！?!]{0,10}还是|.[不没]$")
+# 谁/啥/什么 that ask nothing: 谁都推, 啥也不管, 没让签啥纸 (anyone, anything)
+INDEFINITE = re.compile(r"(谁|啥|什么)[都也]|(没|不)[^，。？！?!]{0,3}(啥|什么)")
+_CLAUSE_SPLIT = re.compile(r"([\s,，。！!？?；;：:]+)")
+
+
+def asked_clauses(question: str) -> list[str]:
+    """The clauses of the message that ask something, in order (normalised and compounds marked as
+    the cards read them); none when it only tells."""
+    parts = _CLAUSE_SPLIT.split(question)
+    clauses = [(parts[i], parts[i + 1] if i + 1 < len(parts) else "") for i in range(0, len(parts), 2)]
+    told = [(mark_compounds(normalise_question(c)), end) for c, end in clauses if c.strip()]
+    return [c for c, end in told if "？" in end or "?" in end or QUESTION_WORDS.search(INDEFINITE.sub("", c))]
+
+
+def asked_card(cards: Sequence[Card], clauses: Sequence[str]) -> str | None:
+    """The card the message asks about: the one among `cards` whose `asks` pattern covers most of
+    its first asked clause (the main question: later ones ask around it — 能加吗 … 不给钱我能不让他
+    看孩子吗 is about the support money). None when no card asks it, or two cover it alike (咋办,
+    a 能赔多少 that the traffic and the work-injury cards both claim)."""
+    if not clauses:
+        return None
+    scored = sorted(((card.asked_in(clauses[0]), card.id) for card in cards), reverse=True)
+    if scored and scored[0][0] and (len(scored) == 1 or scored[1][0] < scored[0][0]):
+        return scored[0][1]
+    return None
 
 
 def pattern_matches(text: str, cards: Sequence[Card], found: set[tuple[str, str]]) -> list[CardMatch]:
