@@ -81,3 +81,25 @@ def test_the_quotes_eval_reads_a_judicial_interpretations_label_as_the_gold_name
 
     text = "这个问题要看《最高人民法院关于适用〈中华人民共和国民法典〉有关担保制度的解释》第三十一条，它规定：“……”"
     assert quoted_articles(text) == [("最高人民法院关于适用《中华人民共和国民法典》有关担保制度的解释", "31")]
+
+
+def test_asked_what_a_term_means_the_clause_that_defines_it_is_the_focus(statutes):
+    """商标法第三条: its first 款 names 证明商标 among the kinds of registered marks (and shares more
+    words with the question: 商标, 注册), its third says what a 证明商标 is. Asked what it is, the
+    defining 款 is what the answer quotes and concludes from."""
+    from assistant.answers.clauses import best_clause
+
+    for question in ("什么是证明商标？", "什么是集体商标？怎么申请注册？"):
+        term = question[3:7]
+        clause = best_clause(question, statutes.text("商标法", "3"))
+        assert clause.point.startswith(f"本法所称{term}，是指"), question
+        assert f"本法所称{term}，是指" in clause.text
+
+
+def test_the_terms_a_question_asks_the_meaning_of():
+    from assistant.answers.clauses import asked_terms
+
+    assert asked_terms("集体商标是什么？") == ["集体商标"]
+    assert asked_terms("什么是技术措施？什么是权利管理信息？") == ["技术措施", "权利管理信息"]
+    assert asked_terms("何为“扒窃”？") == ["扒窃"]
+    assert asked_terms("表演者权与表演权是什么关系？") == []
