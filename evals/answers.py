@@ -195,7 +195,9 @@ def quoted_articles(text: str) -> list[tuple[str, str]]:
     """(law, article_id) of each article the answer quotes (label followed by a quotation), in order."""
     from knowledge.numerals import article_id, cn_to_int
 
-    return [(m.group(1), article_id(cn_to_int(m.group(2)), cn_to_int(m.group(3)) if m.group(3) else 0))
+    # a judicial interpretation's title nests the law's in 〈〉 inside the label's 《》 (the gold keeps 《》)
+    return [(m.group(1).replace("〈", "《").replace("〉", "》"),
+             article_id(cn_to_int(m.group(2)), cn_to_int(m.group(3)) if m.group(3) else 0))
             for m in _QUOTED_LABEL.finditer(text)]
 
 

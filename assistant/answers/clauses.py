@@ -28,6 +28,11 @@ LIST_LIMIT = 320       # characters: a question asking for the cases (哪些情�
 # a question that asks for the list itself (哪些情形、什么条件、如何认定): one matching 项 does not answer it
 ASKS_FOR_LIST = re.compile(r"哪些|哪几|几种|什么(情况|情形|条件|内容|范围)|(如何|怎么|怎样)(认定|区分|分类|界定)|条件是|包括什么|包括哪")
 
+# a question asking what a term means (什么是集体商标 / 留置权是什么 / 何为扒窃): the term
+_ASKS_WHAT = (re.compile(r"(?:什么是|何为|何谓)[“\"]?([^？?，,。；;/“”\"]{2,12}?)[”\"]?(?:[？?，,。；;/]|$)"),
+              re.compile(r"([^？?，,。；;/“”\"的]{2,12}?)[”\"]?(?:是什么|指的是什么|是指什么)[？?]?$"))
+DEFINITION_BONUS = 2.0  # a 款 that defines the asked term (X，是指… / 本法所称X…) outscores one that only names it
+
 
 @dataclass(frozen=True)
 class Clause:
@@ -76,6 +81,20 @@ def relevance(question: str, text: str, known: str = "") -> float:
     return found + shared
 
 
+def asked_terms(question: str) -> list[str]:
+    """The terms a question asks the meaning of (什么是技术措施？什么是权利管理信息？ → both)."""
+    terms = []
+    for part in re.split(r"(?<=[？?])", question):
+        for pattern in _ASKS_WHAT:
+            terms += [m.group(1).strip() for m in pattern.finditer(part.strip())]
+    return list(dict.fromkeys(t for t in terms if t))
+
+
+def defines(text: str, terms: list[str]) -> bool:
+    """`text` states what one of `terms` is (X，是指… / X是指… / 所称X…)."""
+    return any(f"{t}，是指" in text or f"{t}是指" in text or f"所称{t}" in text for t in terms)
+
+
 def best_clause(question: str, article_text: str) -> Clause | None:
     """The clause of the article that answers the question: its focus (the best-matching 款, or a
     款's lead-in with its matching 项; the first 款 wins ties: it usually states the rule the
@@ -103,6 +122,7 @@ def _focus(question: str, units: list[tuple[str, list[str]]]) -> Clause | None:
     """The 款 that best answers the question; for a 款 with 项, its lead-in with the matching 项
     (the whole list, up to LIST_LIMIT, when the question asks for the cases or names none of them)."""
     wants_list = ASKS_FOR_LIST.search(question) is not None
+    terms = asked_terms(question)
     best: Clause | None = None
     sized = False           # the best is already cut to size (a list to LIST_LIMIT, a long lead-in to its first sentence)
     for position, (lead, items) in enumerate(units):
@@ -121,6 +141,8 @@ def _focus(question: str, units: list[tuple[str, list[str]]]) -> Clause | None:
             score = relevance(question, lead) + top_score
         else:
             text, score = lead, relevance(question, lead)
+        if terms and defines(lead, terms):
+            score += DEFINITION_BONUS
         if best is None or score > best.score:
             best, sized = Clause(text, score, position), final
     if best is not None and not sized and len(best.text) > (LIST_LIMIT if wants_list else QUOTE_LIMIT):

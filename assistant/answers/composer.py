@@ -58,6 +58,8 @@ class ComposerLimits:
     pointed_question: int = 30      # characters: a longer message is a story, answered from its card alone
     far_point_margin: float = 2.0   # a pointed question's top article outside the card's laws leads when its
                                     # clause beats the card's conclusions by this much
+    abstract_relief: float = 1.0    # a question about the law in the abstract (no personal words) asks for the
+                                    # rule itself: at any length, its top article leads by this much less
     near_card: float = CARD_THRESHOLD      # no pattern matched: the card whose examples are this near (semantic.py)
     near_margin: float = CARD_MARGIN       # … and this much nearer than the next card
     lead_by_meaning: bool = False          # that card also leads when the patterns found it among others
@@ -217,18 +219,22 @@ class OfflineComposer:
         the articles the card's text quotes; default every one it cites), lies in the
         same part of the same law as one the card cites (same 编 and 章: not an off-topic article),
         and its clause answers the question better than any of the card's conclusions. Only for a
-        pointed question (我可以放弃遗产吗): in a story, retrieval's top article was often off the point."""
+        pointed question (我可以放弃遗产吗): in a story, retrieval's top article was often off the point.
+        A question without personal words asks about the law in the abstract (a lawyer's question of
+        any length): it wants the rule itself, so the top article leads by `abstract_relief` less."""
         quoted = {_key(h) for h in card_hits} if quoted is None else quoted
-        if not top or len(question) > self.limits.pointed_question or _key(top[0]) in quoted:
+        abstract = PERSONAL.search(question) is None
+        if not top or (len(question) > self.limits.pointed_question and not abstract) or _key(top[0]) in quoted:
             return None
         hit = top[0]
         clause = best_clause(question, hit.text or "")
-        if clause is None:
+        if clause is None or clause.score <= 0:      # sharing nothing with the question, it settles nothing
             return None
         card_best = max((relevance(question, c.text + c.quote) for c in card.conclusions), default=0.0)
         near = any(h.law == hit.law and h.path[:2] == hit.path[:2] for h in card_hits if h.path)
         # an article from another law or part leads only when it answers clearly better (by 2, not 1)
-        if clause.score < card_best + (1 if near else self.limits.far_point_margin):
+        margin = (1 if near else self.limits.far_point_margin) - (self.limits.abstract_relief if abstract else 0)
+        if clause.score < card_best + margin:
             return None
         # the line goes above the card's conclusion: the quote when short, else its focus
         return hit, clause.short()

@@ -1,0 +1,105 @@
+"""Which article an answer quotes first (issue #22: graders mark the answer wrong, and wrong law,
+when the first quoted article is not the one that decides). Articles from ../shared/laws;
+questions written here (not taken from the evaluation sets)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.answers.card_check import StatuteIndex
+
+pytestmark = pytest.mark.corpus
+
+INTESTATE = ["继承编", "第二章 法定继承"]
+
+
+@pytest.fixture(scope="module")
+def statutes(laws_dir: Path) -> StatuteIndex:
+    return StatuteIndex(laws_dir)
+
+
+def _key(hit) -> tuple:
+    return hit.kind, hit.law, hit.article_id, hit.case_title, hit.section
+
+
+def _inheritance(statutes):
+    """The intestate-inheritance card, the article it quotes (1127) and retrieval's top one (1128, 代位继承)."""
+    from assistant.answers.cards import packaged_cards
+    from knowledge.types import Hit
+
+    card = next(c for c in packaged_cards() if c.id == "intestate_inheritance")
+    order = Hit("d1", "statute", statutes.text("民法典", "1127"), law="民法典", article_id="1127", path=INTESTATE)
+    by_representation = Hit("d2", "statute", statutes.text("民法典", "1128"), law="民法典", article_id="1128",
+                            path=INTESTATE)
+    return card, order, by_representation
+
+
+def test_a_long_question_about_the_law_in_the_abstract_gets_the_article_that_settles_it(statutes):
+    """A lawyer-style question longer than a pointed one (36 characters) but told without personal
+    words is not a story: retrieval's top article (代位继承) leads the inheritance card's order of
+    heirs. Told as the asker's own story, the card alone answers (as before)."""
+    from assistant.answers.composer import OfflineComposer
+
+    card, order, by_representation = _inheritance(statutes)
+    composer = OfflineComposer(kb=None)
+    abstract = "被继承人的子女先于被继承人死亡的，子女的晚辈直系血亲能不能代位继承遗产？"
+    assert len(abstract) > composer.limits.pointed_question
+    point = composer.specific_point(abstract, [by_representation], card, [order, by_representation], {_key(order)})
+    assert point is not None and point[0] is by_representation and "代位继承" in point[1]
+    story = "我爸比爷爷先去世了，爷爷走后没有留遗嘱，我能代替我爸继承爷爷的遗产吗？"
+    assert composer.specific_point(story, [by_representation], card, [order, by_representation], {_key(order)}) is None
+
+
+def test_an_abstract_question_needs_a_smaller_margin_than_a_persons_own(statutes):
+    """孙子女可以代位继承祖父母的遗产吗 (no personal words): the 代位继承 article answers it a little
+    better than the card's conclusions (less than the margin of 1 a person's question needs) and
+    leads; the same margin does not let it lead a question that names the asker's family (侄子…叔叔)."""
+    from assistant.answers.clauses import best_clause, relevance
+    from assistant.answers.composer import ComposerLimits, OfflineComposer
+
+    card, order, by_representation = _inheritance(statutes)
+    question = "孙子女可以代位继承祖父母的遗产吗？"
+    margin = best_clause(question, by_representation.text).score - max(
+        relevance(question, c.text + c.quote) for c in card.conclusions)
+    assert 0 <= margin < 1
+    composer = OfflineComposer(kb=None)
+    point = composer.specific_point(question, [by_representation], card, [order, by_representation], {_key(order)})
+    assert point is not None and point[0] is by_representation
+    unrelieved = OfflineComposer(kb=None, limits=ComposerLimits(abstract_relief=0.0))
+    assert unrelieved.specific_point(question, [by_representation], card, [order, by_representation],
+                                     {_key(order)}) is None
+    personal = "侄子能继承叔叔的遗产吗？"
+    assert composer.specific_point(personal, [by_representation], card, [order, by_representation],
+                                   {_key(order)}) is None
+
+
+def test_the_quotes_eval_reads_a_judicial_interpretations_label_as_the_gold_names_it():
+    """The label nests the law's title in 〈〉 (《…〈中华人民共和国民法典〉…解释》); the gold keeps 《》:
+    read as written, every first quote of such an interpretation counted as a miss."""
+    from evals.answers import quoted_articles
+
+    text = "这个问题要看《最高人民法院关于适用〈中华人民共和国民法典〉有关担保制度的解释》第三十一条，它规定：“……”"
+    assert quoted_articles(text) == [("最高人民法院关于适用《中华人民共和国民法典》有关担保制度的解释", "31")]
+
+
+def test_asked_what_a_term_means_the_clause_that_defines_it_is_the_focus(statutes):
+    """商标法第三条: its first 款 names 证明商标 among the kinds of registered marks (and shares more
+    words with the question: 商标, 注册), its third says what a 证明商标 is. Asked what it is, the
+    defining 款 is what the answer quotes and concludes from."""
+    from assistant.answers.clauses import best_clause
+
+    for question in ("什么是证明商标？", "什么是集体商标？怎么申请注册？"):
+        term = question[3:7]
+        clause = best_clause(question, statutes.text("商标法", "3"))
+        assert clause.point.startswith(f"本法所称{term}，是指"), question
+        assert f"本法所称{term}，是指" in clause.text
+
+
+def test_the_terms_a_question_asks_the_meaning_of():
+    from assistant.answers.clauses import asked_terms
+
+    assert asked_terms("集体商标是什么？") == ["集体商标"]
+    assert asked_terms("什么是技术措施？什么是权利管理信息？") == ["技术措施", "权利管理信息"]
+    assert asked_terms("何为“扒窃”？") == ["扒窃"]
+    assert asked_terms("表演者权与表演权是什么关系？") == []
