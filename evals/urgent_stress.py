@@ -3,7 +3,8 @@ message through POST /v1/chat as the realistic eval asks it; an urgent one must 
 urgent_risk or an urgent handoff ticket), a calm one must not. Also: whether an urgent reply's first
 screen (its first 150 characters) names 110/120 or a safe place, and which layer routed it.
 
-    python -m evals.urgent_stress [--data-dir DIR] [--show]"""
+    python -m evals.urgent_stress [--data-dir DIR] [--show]
+    python -m evals.urgent_stress --composer      # the answer layer alone (no intent patterns): its safety net"""
 from __future__ import annotations
 
 import argparse
@@ -21,6 +22,21 @@ ACT_NOW = ("110", "120", "安全的地方", "委托律师")   # a detention: a l
 
 def routed(body: dict) -> bool:
     return body.get("intent") == "urgent_risk" or (body.get("handoff") or {}).get("priority") == "urgent"
+
+
+def composer_only(data_dir: Path | None, show: bool = False) -> dict:
+    """The composer's urgency alone (cards, the grave-harm words, urgent examples, the classifier)."""
+    from assistant.answers.composer import OfflineComposer
+
+    sets = tomllib.loads(MESSAGES.read_text(encoding="utf-8"))
+    _, kb, _ = chat_app(data_dir)
+    composer = OfflineComposer(kb)
+    flagged = {kind: [m for m in sets[kind] if composer.answer(m, kb.search(m, k=10)).urgent] for kind in ("urgent", "calm")}
+    out = {"urgent": len(sets["urgent"]), "urgent_by_answer": len(flagged["urgent"]),
+           "calm": len(sets["calm"]), "false_alarms": len(flagged["calm"])}
+    if show:
+        out |= {"alarms": flagged["calm"]}
+    return out
 
 
 def run(data_dir: Path | None, show: bool = False) -> dict:
@@ -55,8 +71,10 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data-dir", type=Path)
     parser.add_argument("--show", action="store_true", help="list the misses, false alarms and replies without 110/120")
+    parser.add_argument("--composer", action="store_true", help="the answer layer's urgency alone")
     args = parser.parse_args(argv)
-    print(json.dumps(run(args.data_dir, args.show), ensure_ascii=False, indent=1))
+    result = (composer_only if args.composer else run)(args.data_dir, args.show)
+    print(json.dumps(result, ensure_ascii=False, indent=1))
 
 
 if __name__ == "__main__":

@@ -80,6 +80,16 @@ def test_a_grave_injury_beside_another_dispute_is_urgent(composer, small_kb):
     assert answer.urgent and answer.urgent_reason
 
 
+def test_wages_unpaid_and_stranded_told_without_the_pattern_words_is_urgent_by_its_examples(composer, small_kb):
+    """urgent_examples.toml's `stranded` situations: no intent pattern catches this one."""
+    from assistant.conversation.intents import detect_intent
+
+    question = "活干完了钱一直没结 现在连坐车回老家的钱都凑不出来"
+    assert detect_intent(question).risk is None
+    answer = composer.answer(question, small_kb.search(question, k=10))
+    assert answer.urgent and answer.urgent_reason == "欠薪无钱返乡"
+
+
 @pytest.fixture(scope="module")
 def client(small_kb, small_kb_settings, tmp_path_factory):
     from fastapi.testclient import TestClient

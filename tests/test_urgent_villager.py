@@ -90,6 +90,8 @@ def test_suicide_talk_a_child_or_old_person_at_risk_and_detention_in_lay_words(m
     ("请问欠条怎么写才有效 顺便问下俺男人叫放贷的扣着不放了 要俺拿五万去领人", "confined"),
     ("俺在黑砖窑干活 他们锁着门不让走 手机也收了 这是偷偷借人家的", "confined"),
     ("俺男人去要工钱 叫老板关在厂里的小屋里不让出来", "confined"),
+    ("他们不让俺男人离开那个厂子 说欠他们的钱还清了才放", "confined"),     # let go only once money is paid
+    ("闺女在外地叫人看住了 说交三万才让她走", "confined"),
     ("在外地干了半年活工钱一分没给 现在兜里一分钱没有 连回家的车票都买不起", "stranded"),
     ("包工头卷钱跑了 俺在新疆回不去 身上就剩十几块钱", "stranded"),
     ("工姿一直不给 俺们几个老乡在外头饿了两天了 连吃饭的钱都没了", "stranded"),
