@@ -4,7 +4,8 @@ urgent_risk or an urgent handoff ticket), a calm one must not. Also: whether an 
 screen (its first 150 characters) names 110/120 or a safe place, and which layer routed it.
 
     python -m evals.urgent_stress [--data-dir DIR] [--show]
-    python -m evals.urgent_stress --composer      # the answer layer alone (no intent patterns): its safety net"""
+    python -m evals.urgent_stress --composer      # the answer layer alone (no intent patterns): its safety net
+    python -m evals.urgent_stress --file tests/data/urgent_villager_fresh.toml   # a batch never tuned on"""
 from __future__ import annotations
 
 import argparse
@@ -24,11 +25,11 @@ def routed(body: dict) -> bool:
     return body.get("intent") == "urgent_risk" or (body.get("handoff") or {}).get("priority") == "urgent"
 
 
-def composer_only(data_dir: Path | None, show: bool = False) -> dict:
+def composer_only(data_dir: Path | None, show: bool = False, messages: Path = MESSAGES) -> dict:
     """The composer's urgency alone (cards, the grave-harm words, urgent examples, the classifier)."""
     from assistant.answers.composer import OfflineComposer
 
-    sets = tomllib.loads(MESSAGES.read_text(encoding="utf-8"))
+    sets = tomllib.loads(messages.read_text(encoding="utf-8"))
     _, kb, _ = chat_app(data_dir)
     composer = OfflineComposer(kb)
     flagged = {kind: [m for m in sets[kind] if composer.answer(m, kb.search(m, k=10)).urgent] for kind in ("urgent", "calm")}
@@ -39,8 +40,8 @@ def composer_only(data_dir: Path | None, show: bool = False) -> dict:
     return out
 
 
-def run(data_dir: Path | None, show: bool = False) -> dict:
-    sets = tomllib.loads(MESSAGES.read_text(encoding="utf-8"))
+def run(data_dir: Path | None, show: bool = False, messages: Path = MESSAGES) -> dict:
+    sets = tomllib.loads(messages.read_text(encoding="utf-8"))
     client, _, _ = chat_app(data_dir)
     counts, misses, alarms, no_act = Counter(), [], [], []
     for kind in ("urgent", "calm"):
@@ -71,9 +72,10 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data-dir", type=Path)
     parser.add_argument("--show", action="store_true", help="list the misses, false alarms and replies without 110/120")
+    parser.add_argument("--file", type=Path, default=MESSAGES, help="another message file of the same shape")
     parser.add_argument("--composer", action="store_true", help="the answer layer's urgency alone")
     args = parser.parse_args(argv)
-    result = (composer_only if args.composer else run)(args.data_dir, args.show)
+    result = (composer_only if args.composer else run)(args.data_dir, args.show, args.file)
     print(json.dumps(result, ensure_ascii=False, indent=1))
 
 

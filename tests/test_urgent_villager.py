@@ -121,3 +121,38 @@ def test_messages_sharing_the_words_are_not_urgent(message):
 def test_calm_messages_of_the_file_are_not_urgent_by_pattern():
     alarms = [m for m in MESSAGES["calm"] if detect_intent(m).name == I.URGENT_RISK]
     assert alarms == []
+
+
+# the second batch (tests/data/urgent_villager_fresh.toml), measured once before these were added:
+# the causes its misses showed
+@pytest.mark.parametrize("message, risk", [
+    ("俺爹喝了半瓶农药 正在往县里送", "suicide"),
+    ("工头说谁再闹工钱就把谁腿敲断", "threat"),
+    ("村霸把俺家的路堵了 说俺再去上访就叫俺出门让车撞死", "threat"),
+    ("拆迁队今天凌晨来了 把俺家门砸了 人都被拖出来了", "threat"),
+    ("我想问下欠条的事 还有我妈被我继父掐了脖子 现在脖子上都是手印", "domestic_violence"),
+    ("俺那口子昨黑又喝醉了 拿擀面杖把俺胳膊打青了 俺抱着娃躲在柴火垛后面", "domestic_violence"),
+    ("俺闺女叫她男人打流产了 现在在乡卫生院", "domestic_violence"),
+    ("婆婆说俺生不出儿子 叫俺男人天天打俺 俺回娘家他们还追来", "domestic_violence"),
+    ("孩子在幼儿园让老师用针扎了 身上好几个眼", "child_at_risk"),
+    ("俺侄子才九岁 他爸妈离婚了谁都不要他 这几天在俺家 俺也养不起", "child_at_risk"),
+    ("有个人在网上跟俺闺女聊 让她拍光身子的照片 闺女才十一", "child_at_risk"),
+    ("儿子十五岁在网吧叫人拉去入伙 现在三天没回家了", "child_at_risk"),
+    ("俺孩子他爹叫检察院批捕了 说是挪用公款", "detention"),
+    ("他们把俺哥绑在树上打 说他偷了东西", "confined"),
+    ("我们三个人被老板关在养殖场里干活 不给钱 也不让出去", "confined"),
+    ("老板不给钱 俺们几个农民工在天桥底下睡了三宿了", "stranded"),
+    ("老板跑路了 俺在工地上干了八个月 现在过年连张车票钱都没有 孩子还在家等着", "stranded"),
+])
+def test_the_second_batchs_misses_are_urgent(message, risk):
+    found = detect_intent(message)
+    assert (found.name, found.risk) == (I.URGENT_RISK, risk)
+
+
+@pytest.mark.parametrize("message", [
+    "他老打我电话 催我还钱",                        # 打我电话, not a beating
+    "批捕需要什么条件",                             # the law of an arrest
+    "腿打断了的那次 对方赔过了 现在又来要钱",       # 打断了: an injury told, not a threat
+])
+def test_the_second_batchs_patterns_keep_their_guards(message):
+    assert detect_intent(message).name != I.URGENT_RISK

@@ -29,7 +29,7 @@ SERIOUS_HARM = re.compile(r"(?<![累气饿笑吓吵烦忙穷拖愁困热冷])死
 # 现在昏迷不醒 is told beside a neighbour dispute): narrower than SERIOUS_HARM (no 住院, 骨折, 出血;
 # 人没了, not 钱就没了 or 地就没了)
 GRAVE_HARM = re.compile(r"昏迷|不省人事|没醒|(一直|叫|还)不醒|抢救|重症|icu|植物人|病危|血止不住|止不住血|人(就|已经|当场|也)?没了|当场(就)?没了|"
-                        r"没了气|没气了|断气|咽气|当场死亡|(砸|压|摔|淹|撞|电|烧|轧)死了")
+                        r"没了气|没气了|断气|咽气|当场死亡|(砸|压|摔|淹|撞|电|烧|轧)死了|说不出话")
 # told as long past (当年, 前几年, 去世十年了) with nothing told as now: no person is in danger today
 LONG_AGO = re.compile(r"当年|那年|那些年|以前|早年|年轻时|小时候|多年前|[几两三四五六七八九十]年前|前几年|前些年|去年|前年|"
                       r"(去世|走了|没了|过世|死了)[^，。！？]{0,3}(好几|几|[两三四五六七八九十])年")
