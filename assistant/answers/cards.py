@@ -15,12 +15,37 @@ from assistant.answers.told import Phrase, PhraseError, word_groups
 CARDS_DIR = Path(__file__).resolve().parent / "cards"
 LEGAL_AID_KINDS = ("no_means_test", "means_test", "")
 URGENCY = {True: "always", False: "", "if_serious": "if_serious"}
-# a death or a serious injury makes an injury card urgent (a person follows up first)
-SERIOUS_HARM = re.compile(r"死|去世|过世|身亡|(人|都|就|已经|也)没了|倒下|倒了|晕倒|猝|(事故|出事)[^，。！？]{0,3}没了|没了气|没气|断气|咽气|出人命|丧命|"
+# a death or a serious injury makes an injury card urgent (a person follows up first); not a figure
+# of speech (累死了, 气死, 死了心, 死活不给) nor a thing that fell over (墙撞倒了, 树倒了)
+SERIOUS_HARM = re.compile(r"(?<![累气饿笑吓吵烦忙穷拖愁困热冷])死(?!了?心|活|也)|去世|过世|身亡|(人|都|就|已经|也)没了|倒下|"
+                          r"(?<![墙树屋棚杆架柜垛板盆])(?<![墙树屋棚杆架柜垛板盆][撞推刮砸压吹碰])倒了|晕倒|猝|(事故|出事)[^，。！？]{0,3}没了|没了气|没气|断气|咽气|出人命|丧命|"
                           r"抢救|昏迷|重伤|瘫|截肢|植物人|重症|icu|不省人事|病危|骨折|(摔|压|打|砸|轧|撞|绞)断|断了|"
                           r"打破|头破|住院|在医院|医院(里)?躺|动不了|绞了|轧了|大出血|烧伤|流产|"
                           r"没救(过来|回来|活)|不行了|太平间|殡仪馆|缝了?[几十\d一二三四五六七八九]*针|(好几|几)个口子|"
-                          r"(砸|打|撞)(伤|破)了?(头|脑袋)|(头|脑袋)[^，。！？]{0,3}(砸|打|撞)(伤|破)|出血|流血|看不清|看不见")
+                          r"(砸|打|撞)(伤|破)了?(头|脑袋)|(头|脑袋)[^，。！？]{0,3}(砸|打|撞)(伤|破)|出血|流血|看不清|看不见|"
+                          # bleeding that will not stop, not woken up, lying in a county hospital now
+                          r"血止不住|止不住血|没醒|(昏迷|一直|叫|还)不醒|在[县市镇乡省]?[^，。！？]{0,2}医院")
+# a death or a grave injury told as happening now, whichever card the message gets (脚手架倒了砸到俺儿子头上
+# 现在昏迷不醒 is told beside a neighbour dispute): narrower than SERIOUS_HARM (no 住院, 骨折, 出血;
+# 人没了, not 钱就没了 or 地就没了)
+GRAVE_HARM = re.compile(r"昏迷|不省人事|没醒|(一直|叫|还)不醒|抢救|重症|icu|植物人|病危|血止不住|止不住血|人(就|已经|当场|也)?没了|当场(就)?没了|"
+                        r"没了气|没气了|断气|咽气|当场死亡|(砸|压|摔|淹|撞|电|烧|轧)死了|说不出话")
+# told as long past (当年, 前几年, 去世十年了) with nothing told as now: no person is in danger today
+LONG_AGO = re.compile(r"当年|那年|那些年|以前|早年|年轻时|小时候|多年前|[几两三四五六七八九十]年前|前几年|前些年|去年|前年|"
+                      r"(去世|走了|没了|过世|死了)[^，。！？]{0,3}(好几|几|[两三四五六七八九十])年")
+TOLD_AS_NOW = re.compile(r"刚|昨天|昨晚|昨儿|今天|今早|今晚|这会|正在|又|还在|天天|这两天|前天|马上|明天|这几天|"
+                         r"上个?月|上礼拜|上周")
+
+
+def grave_harm_now(text: str) -> bool:
+    """Whether `text` (normalised) tells of a death or a grave injury now, not long ago."""
+    return GRAVE_HARM.search(text) is not None and not told_long_ago(text)
+
+
+def told_long_ago(text: str) -> bool:
+    return LONG_AGO.search(text) is not None and TOLD_AS_NOW.search(text) is None
+
+
 CARD_KEYS = {"id", "title", "examples", "domain", "when", "unless", "asks", "overrides", "urgent", "legal_aid", "evidence",
              "conclusions", "steps", "ask", "document"}
 CLAIM_KEYS = {"text", "law", "article", "quote"}
@@ -151,7 +176,8 @@ class Card:
 
     def urgent_for(self, text: str) -> bool:
         """Whether this question on this card needs a person first (`text` normalised as for `match`)."""
-        return self.urgent == "always" or (self.urgent == "if_serious" and SERIOUS_HARM.search(text) is not None)
+        return self.urgent == "always" or (self.urgent == "if_serious" and SERIOUS_HARM.search(text) is not None
+                                           and not told_long_ago(text))
 
     def cites_punishment(self) -> bool:
         """Whether the card says what punishment the conduct risks (a criminal law, 治安管理处罚法)."""

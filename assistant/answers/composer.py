@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from assistant.answers.classifier import (GENERAL_TAKE, LEAD_CARD, REPLACE_CARD, TAKE_CARD, UNLIKELY_CARD, URGENT_SCORE,
                                           CardClassifier, CardVerdict, card_classifier)
 from assistant.answers.clauses import Clause, best_clause, relevance
-from assistant.answers.matcher import (LAY_SPEECH, PERSONAL, fits_the_asker, match_cards, retrieval_backs,
-                                       urgent_by_pattern)
-from assistant.answers.cards import packaged_cards
+from assistant.answers.matcher import (LAY_SPEECH, PERSONAL, fits_the_asker, match_cards, normalise_question,
+                                       retrieval_backs, urgent_by_pattern)
+from assistant.answers.cards import grave_harm_now, packaged_cards
 from assistant.answers.render import CardRenderer
 from assistant.answers.grounding import content_words, is_about
 from assistant.answers.next_steps import WHERE_TO_ASK, StepTemplate, steps_for
@@ -25,6 +25,7 @@ from assistant.answers.semantic import (CARD_MARGIN, CARD_THRESHOLD, URGENT_THRE
 from assistant.telemetry import chat_timer
 from knowledge.types import Citation, Hit, KnowledgeBase
 
+GRAVE_HARM_REASON = "有人死亡或重伤"
 DISCLAIMER = "AI 生成，仅供参考，以法律援助机构/律师意见为准。"
 OFFER_HUMAN = "需要工作人员帮忙，请回复“转人工”。"
 _LEADING_LABEL = re.compile(r"^\s*第[零〇一二两三四五六七八九十百千\d]+条(之[一二三四五六七八九十]+)?\s*")
@@ -135,6 +136,10 @@ class OfflineComposer:
         # a follow-up's cards are matched on its own words (too short to tell a dispute by)
         verdict = self.verdict(question) if card_text is None else None
         answer = self._answer(question, hits, already_quoted, card_text, vector, index, verdict)
+        if answer.urgent and verdict is not None and self._urgent_by_meaning_alone(question):
+            answer.urgent = False
+        if not answer.urgent and grave_harm_now(normalise_question(question)):
+            answer.urgent, answer.urgent_reason = True, GRAVE_HARM_REASON
         if not answer.urgent and index is not None:
             kind = index.urgent_risk(vector, self.limits.near_urgent)
             if kind is not None:
@@ -142,6 +147,13 @@ class OfflineComposer:
         if not answer.urgent and verdict is not None:
             self._classified_urgency(answer, question, verdict, vector, index)
         return answer
+
+    def _urgent_by_meaning_alone(self, question: str) -> bool:
+        """Whether the answer's urgency comes only from an urgent card none of whose words the message
+        says (the classifier took it by meaning: 他打电话骂我 → the family-violence card) while the
+        classifier finds the message calm: a card's urgency needs its words or the classifier's."""
+        classifier = self._classifier or card_classifier()
+        return urgent_by_pattern(question) is None and classifier.urgent_score(question) < 0
 
     def _classified_urgency(self, answer: ComposedAnswer, question: str, verdict: CardVerdict, vector, index) -> None:
         """Urgency the classifier adds: an urgent pattern card it replaced keeps its urgency, and a

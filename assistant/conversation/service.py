@@ -29,6 +29,10 @@ from assistant.answers.verify import CitationVerifier
 from knowledge.citations import parse
 from knowledge.types import Citation, Hit, KnowledgeBase
 
+
+# an answer found urgent (death, injury, violence): the first line says what to do now
+URGENT_FIRST_LINE = "【先保安全】有危险请马上拨打 110，有人受伤拨打 120 急救，先到安全的地方。"
+
 log = logging.getLogger(__name__)
 
 GREETING_TEXT = ("您好！我是法援助手，可以帮您：\n1. 解答劳动工资、工伤、婚姻家庭、借钱欠债、买东西受骗等法律问题；\n"
@@ -243,9 +247,9 @@ class ConversationService:
         if composed.urgent and session is not None:   # death, injury, violence: a person follows up first
             handoff = self._open_ticket(self._handoff_desk(), session, trigger="urgent_risk", service="法律援助",
                                         priority="urgent", summary=f"紧急（{composed.urgent_reason or '、'.join(card_titles(composed.cards))}）：{query}")
-            if handoff is not None:
-                text = (f"{text}\n已请工作人员优先跟进（编号 {handoff.ticket_id}），会尽快在这里回复您；"
-                        "有危险请先拨打 110，急救拨打 120。")
+            # what to do now comes first, on the first screen, before the card's law
+            followed = f"已请工作人员优先跟进（编号 {handoff.ticket_id}），会尽快在这里回复您。" if handoff is not None else ""
+            text = f"{URGENT_FIRST_LINE}{followed}\n{text}"
         return Outcome(text, intent, citations, handoff, substantive=True, state=state)
 
     def _tool_outcome(self, kb: KnowledgeBase, tool, intent: str, topic: str | None,
