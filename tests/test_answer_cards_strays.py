@@ -41,6 +41,7 @@ def test_a_card_for_an_issue_not_raised_no_longer_rides_along(question, main, st
     ("俺闺女嫁出去了 还用给俺养老不", "village_affairs"),                        # no village payout asked
     ("厂里说我旷工三天算自动离职 要开除我", "resignation"),                      # the employer's word, not quitting
     ("俺俩还没离婚前些天他把娃抱走了 不让我见", "divorce_property"),              # 婚前 across 没离婚+前
+    ("俺爹每个月领养老金 我哥把他的存折拿走了", "adoption"),                     # 领养 across 领+养老金
 ])
 def test_a_word_telling_another_story_raises_no_card(question, stray):
     assert stray not in ids(question)
