@@ -38,15 +38,15 @@ def test_an_everyday_question_gets_no_card_from_the_classifier():
 
 def test_a_pattern_card_fired_by_one_word_of_another_story_gives_way():
     """孩子被同学打 has the assault card's words (被…打), but it is a child bullied at school. The
-    real classifier's scores; thresholds looser than the shipped ones (cross-validation kept those
-    strict: on the realistic sets the patterns were tuned on, replacing could only lose)."""
+    real classifier's scores; looser thresholds replace it, and so do the shipped ones."""
     question = "俺家孩子在学校被同学打了好几回，班主任说小孩子打打闹闹正常"
     assert [m.card.id for m in match_cards(question)] == ["assault_injury"]
     scores = card_classifier().card_scores(question)
     loose = CardVerdict(scores, replace=0.1, unlikely=0.7)
     assert loose.replacing(["assault_injury"]) == ("school_bullying", frozenset({"assault_injury"}))
     assert [m.card.id for m in match_cards(question, verdict=loose)] == ["school_bullying"]
-    assert [m.card.id for m in match_cards(question, verdict=CardVerdict(scores))] == ["assault_injury"]
+    # the shipped thresholds replace it too since the cards' examples tell bullying in more ways (session 18)
+    assert [m.card.id for m in match_cards(question, verdict=CardVerdict(scores))] == ["school_bullying"]
 
 
 def test_a_pattern_card_the_classifier_also_finds_stays():
