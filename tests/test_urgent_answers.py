@@ -108,8 +108,11 @@ def test_an_urgent_answer_says_what_to_do_now_first_and_makes_an_urgent_ticket(c
     body = ask_chat(client, "合铜也没签工姿也没给 俺男人在工地叫钢管砸了头现在还没醒")
     assert body["intent"] == "legal_question"
     assert body["handoff"] and body["handoff"]["priority"] == "urgent"
-    first_line = body["answer"].split("\n")[0]
-    assert "110" in first_line and "120" in first_line and body["handoff"]["ticket_id"] in first_line
+    first_line, rest = body["answer"].split("\n", 1)
+    assert "110" in first_line and "120" in first_line
+    assert body["handoff"]["ticket_id"] in rest
+    # the short safety line leaves the card's conclusion on the first phone screen
+    assert "【结论】" in body["answer"][:150]
 
 
 @pytest.mark.parametrize("message", [

@@ -31,7 +31,7 @@ from knowledge.types import Citation, Hit, KnowledgeBase
 
 
 # an answer found urgent (death, injury, violence): the first line says what to do now
-URGENT_FIRST_LINE = "【先保安全】有危险请马上拨打 110，有人受伤拨打 120 急救，先到安全的地方。"
+URGENT_FIRST_LINE = "【先保安全】有危险马上打 110，有人受伤打 120。"
 
 log = logging.getLogger(__name__)
 
@@ -247,9 +247,10 @@ class ConversationService:
         if composed.urgent and session is not None:   # death, injury, violence: a person follows up first
             handoff = self._open_ticket(self._handoff_desk(), session, trigger="urgent_risk", service="法律援助",
                                         priority="urgent", summary=f"紧急（{composed.urgent_reason or '、'.join(card_titles(composed.cards))}）：{query}")
-            # what to do now comes first, on the first screen, before the card's law
-            followed = f"已请工作人员优先跟进（编号 {handoff.ticket_id}），会尽快在这里回复您。" if handoff is not None else ""
-            text = f"{URGENT_FIRST_LINE}{followed}\n{text}"
+            # what to do now comes first, in one short line: the card's conclusion and first step stay on
+            # the first phone screen (the ticket is shown by the H5 page's ticket card and said at the end)
+            followed = f"\n已请工作人员优先跟进（编号 {handoff.ticket_id}），会尽快在这里回复您。" if handoff is not None else ""
+            text = f"{URGENT_FIRST_LINE}\n{text}{followed}"
         return Outcome(text, intent, citations, handoff, substantive=True, state=state)
 
     def _tool_outcome(self, kb: KnowledgeBase, tool, intent: str, topic: str | None,
