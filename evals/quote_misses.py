@@ -1,8 +1,9 @@
 """The dev share's quote misses, split in two halves for honest tuning of the quote chooser.
 
-    python -m evals.quote_misses --half dev|report|all [--misses] [--cache PATH]
+    python -m evals.quote_misses --half dev|report|all [--misses] [--exclude-ids FILE] [--cache PATH]
 
-Questions: the STARD dev share minus the ids the lead grades blind (GRADED, never tuned on), split
+Questions: the STARD dev share minus the ids graded blind (--exclude-ids: a file of ids separated by
+whitespace; they are never tuned on), split
 by a stable hash of the id (md5, even = "dev" to develop on, odd = "report" to report before/after).
 Prints first-quote-gold and deciding-clause-quoted (as `evals.answers quotes`); with --misses, one
 block per question whose first quoted article is not gold: the question, the first quoted article,
@@ -20,15 +21,12 @@ from pathlib import Path
 from evals.answers import LECOQA, deciding_clause, quoted_articles, read_jsonl
 from evals.common_chat import chat_app, gold_keys, load_questions
 
-GRADED = Path("/work/logs/s18/graded_dev60_ids.txt")
-
-
 def half_of(question_id: int) -> str:
     return "dev" if int(hashlib.md5(str(question_id).encode()).hexdigest(), 16) % 2 == 0 else "report"
 
 
-def rows_for(half: str) -> list[dict]:
-    graded = {int(x) for x in GRADED.read_text().split()} if GRADED.exists() else set()
+def rows_for(half: str, excluded: Path | None = None) -> list[dict]:
+    graded = {int(x) for x in excluded.read_text().split()} if excluded is not None else set()
     rows = [r for r in load_questions(None) if r["id"] not in graded]
     return rows if half == "all" else [r for r in rows if half_of(r["id"]) == half]
 
@@ -42,16 +40,21 @@ def main() -> None:
     parser.add_argument("--misses", action="store_true")
     parser.add_argument("--clause-misses", action="store_true", help="first quote gold, its deciding clause not quoted")
     parser.add_argument("--set", nargs="*", default=[], metavar="FIELD=VALUE", help="ComposerLimits fields to try")
-    parser.add_argument("--cache", type=Path, default=Path("/tmp/quote_misses_hits.pkl"))
+    parser.add_argument("--exclude-ids", type=Path, default=None, help="ids graded blind, left out")
+    parser.add_argument("--cache", type=Path, default=None,
+                        help="retrieval cache (default: <data dir>/evals/quote_misses_hits.pkl)")
     args = parser.parse_args()
     data_dir = Path(os.environ["FAYUAN_DATA_DIR"]) if os.environ.get("FAYUAN_DATA_DIR") else None
+    if args.cache is None:
+        args.cache = (data_dir or Path("data")) / "evals" / "quote_misses_hits.pkl"
+        args.cache.parent.mkdir(parents=True, exist_ok=True)
     _, kb, _ = chat_app(data_dir)
     cache = pickle.loads(args.cache.read_bytes()) if args.cache.exists() else {}
     tried = {k: float(v) for k, v in (kv.split("=") for kv in args.set)}
     composer = OfflineComposer(kb, ComposerLimits(**tried))
     refs = {r["id"]: r for r in read_jsonl(LECOQA / "devshare_answers.jsonl")}
     counts, causes = Counter(), Counter()
-    rows = rows_for(args.half)
+    rows = rows_for(args.half, args.exclude_ids)
     for row in rows:
         if row["id"] not in cache:
             cache[row["id"]] = kb.search(row["question"], k=10)
