@@ -342,7 +342,16 @@ def packaged_cards() -> tuple[Card, ...]:
     return load_cards(CARDS_DIR)
 
 
+@lru_cache(maxsize=1)
+def _packaged_by_id() -> dict[str, Card]:
+    return {c.id: c for c in packaged_cards()}
+
+
+def packaged_card(card_id: str) -> Card | None:
+    """The packaged card with this id, or None."""
+    return _packaged_by_id().get(card_id)
+
+
 def card_titles(ids: list[str]) -> list[str]:
     """The dispute types' Chinese names (what staff see), for card ids."""
-    titles = {c.id: c.title for c in packaged_cards()}
-    return [titles.get(i, i) for i in ids]
+    return [card.title if (card := packaged_card(i)) is not None else i for i in ids]

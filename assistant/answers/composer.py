@@ -15,7 +15,7 @@ from assistant.answers.classifier import (GENERAL_TAKE, LEAD_CARD, REPLACE_CARD,
 from assistant.answers.clauses import Clause, best_clause, relevance
 from assistant.answers.matcher import (LAY_SPEECH, PERSONAL, fits_the_asker, match_cards, normalise_question,
                                        retrieval_backs, urgent_by_pattern)
-from assistant.answers.cards import grave_harm_now, packaged_cards
+from assistant.answers.cards import grave_harm_now, packaged_card
 from assistant.answers.render import CardRenderer
 from assistant.answers.grounding import content_words, is_about
 from assistant.answers.next_steps import WHERE_TO_ASK, StepTemplate, steps_for
@@ -192,12 +192,12 @@ class OfflineComposer:
         told in everyday speech or retrieval (`found`) has one of the card's articles — else the one
         whose examples lie nearest in meaning (semantic.py) when near enough."""
         def backed(card_id: str) -> bool:
-            card = next((c for c in packaged_cards() if c.id == card_id), None)
+            card = packaged_card(card_id)
             return LAY_SPEECH.search(question) is not None or (card is not None and retrieval_backs(card, found))
 
         taken = verdict.taken(backed) if verdict is not None and PERSONAL.search(question) else None
         if taken is not None:
-            return next((c for c in packaged_cards() if c.id == taken), None)
+            return packaged_card(taken)
         if index is None:
             return None
         return confident_card(index.nearest_cards(vector), self.limits.near_card, self.limits.near_margin)
