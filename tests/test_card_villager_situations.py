@@ -111,3 +111,39 @@ def test_a_child_beaten_again_and_again_at_school_is_not_the_one_off_school_inju
 
     matched = [m.card.id for m in match_cards("俺家孩子在学校被同学打了好几回，班主任说小孩子打打闹闹正常", [])]
     assert "school_injury" not in matched
+
+
+# --- session 19, from asking as villagers do -------------------------------------------------------
+@pytest.mark.parametrize("message, custody", [
+    ("俺家老汉去年走了 没留遗嘱 俺儿子说房子全归他 俺闺女能分不", False),   # a parent's estate
+    ("俺老伴去世了 儿子说老宅归他 闺女能分不", False),
+    ("离婚的时候孩子归他 现在他天天喝酒 孩子能要回来不", True),
+])
+def test_a_son_claiming_the_house_of_a_dead_parent_is_not_a_custody_question(message, custody):
+    from assistant.answers.matcher import match_cards
+
+    matched = [m.card.id for m in match_cards(message, [])]
+    assert ("child_custody" in matched) is custody
+
+
+@pytest.mark.parametrize("message, law, article", [
+    ("网上买的化肥是假的 一亩地都不出苗", "消费者权益保护法", "62"),
+    ("打了他家卖的除草剂 稻子全死了", "农药管理条例", "64"),
+    ("买的苞谷种下地一半没出来", "种子法", "45"),
+])
+def test_a_fake_farm_input_leads_with_the_rule_for_that_input(message, law, article):
+    first = card("fake_farm_inputs").conclusions_for(told_form(message))[0]
+    assert (first.law, first.article) == (law, article)
+
+
+BRIDE_PRICE_RULES = "最高人民法院关于审理涉彩礼纠纷案件适用法律若干问题的规定"
+
+
+@pytest.mark.parametrize("message, told", [
+    ("结婚时给了女方十八万彩礼 才过了半年就要离婚 彩礼能要回来不", (BRIDE_PRICE_RULES, "5")),   # 5 但书
+    # not registered is stated: its own answer (婚姻家庭编解释一 5) wins over the short time together
+    ("没领证 在一起住了半年 彩礼能要回来不", ("最高人民法院关于适用《中华人民共和国民法典》婚姻家庭编的解释（一）", "5")),
+    ("没领证就住在一起了 彩礼能要回来不", (BRIDE_PRICE_RULES, "6")),
+])
+def test_a_short_marriage_hears_that_part_of_a_high_bride_price_can_come_back(message, told):
+    assert told_article("betrothal_gifts", message) == told
