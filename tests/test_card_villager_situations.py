@@ -147,3 +147,43 @@ BRIDE_PRICE_RULES = "最高人民法院关于审理涉彩礼纠纷案件适用�
 ])
 def test_a_short_marriage_hears_that_part_of_a_high_bride_price_can_come_back(message, told):
     assert told_article("betrothal_gifts", message) == told
+
+
+def matched_ids(message: str) -> list[str]:
+    from assistant.answers.matcher import match_cards
+
+    return [m.card.id for m in match_cards(message, [])]
+
+
+def test_money_lent_to_someone_who_died_is_a_debt_not_an_injury_at_work():
+    assert "labour_service_injury" not in matched_ids("借钱给人家 人家死了 他儿子不认账")
+    assert "inheritance_debts" in matched_ids("借钱给人家 人家死了 他儿子不认账")
+    assert "labour_service_injury" in matched_ids("给人家盖房子从架子上摔下来了 主家不管")
+
+
+@pytest.mark.parametrize("message, card_id, law, article", [
+    ("儿子儿媳不给俺养老 还把俺的养老金卡拿走了", "elderly_support", "老年人权益保障法", "22"),
+    ("承包的地 到期了村里不让续包 给了别人", "land_contract", "农村土地承包法", "21"),
+])
+def test_a_situation_told_leads_with_its_own_rule(message, card_id, law, article):
+    first = card(card_id).conclusions_for(told_form(message))[0]
+    assert (first.law, first.article) == (law, article)
+    plain = {"elderly_support": "俺三个儿子都不管俺", "land_contract": "村里要把俺家的承包地收回去"}[card_id]
+    assert card(card_id).conclusions_for(told_form(plain))[0].article != article
+
+
+def test_a_hit_and_run_or_an_uninsured_car_hears_of_the_relief_fund():
+    assert told_article("traffic_accident", "俺被车撞了 对方没驾照 车也没保险 人跑了") == ("民法典", "1216")
+    assert told_article("traffic_accident", "被车撞了 交警定了对方全责") != ("民法典", "1216")
+
+
+@pytest.mark.parametrize("message, card_id", [
+    ("俺家娃在村里小卖部买的辣条吃坏肚子了", "consumer_fraud"),
+    ("俺在外打工 老家的房子被村里当成危房给扒了 也没通知俺", "expropriation"),
+])
+def test_everyday_stories_that_found_no_card_now_do(message, card_id):
+    assert matched_ids(message)[:1] == [card_id]
+
+
+def test_a_family_pulling_down_its_own_old_house_is_not_a_demolition():
+    assert "expropriation" not in matched_ids("我把老房子拆了想盖新的 村里不让盖")

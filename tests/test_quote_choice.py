@@ -103,3 +103,17 @@ def test_the_terms_a_question_asks_the_meaning_of():
     assert asked_terms("什么是技术措施？什么是权利管理信息？") == ["技术措施", "权利管理信息"]
     assert asked_terms("何为“扒窃”？") == ["扒窃"]
     assert asked_terms("表演者权与表演权是什么关系？") == []
+
+
+def test_a_person_telling_without_asking_gets_no_retrieved_point_above_the_card(statutes):
+    """The retrieved point answers what a person asks (我能代替我爸继承吗); a message that only tells
+    (儿子儿媳不给俺养老 还把俺的养老金卡拿走了) asks nothing for it to settle — there, retrieval's
+    top article was a divorce rule sharing only the word 养老金. The same story asked leads as before."""
+    from assistant.answers.composer import OfflineComposer
+
+    card, order, by_representation = _inheritance(statutes)
+    composer = OfflineComposer(kb=None)
+    asked = "爸比爷爷先去世了 我能代位继承爷爷的遗产吗"
+    told = "爸比爷爷先去世了 我想代位继承爷爷的遗产"
+    assert composer.specific_point(asked, [by_representation], card, [order, by_representation], {_key(order)}) is not None
+    assert composer.specific_point(told, [by_representation], card, [order, by_representation], {_key(order)}) is None

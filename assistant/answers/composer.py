@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from assistant.answers.classifier import (GENERAL_TAKE, LEAD_CARD, REPLACE_CARD, TAKE_CARD, UNLIKELY_CARD, URGENT_SCORE,
                                           CardClassifier, CardVerdict, card_classifier)
 from assistant.answers.clauses import Clause, best_clause, relevance
-from assistant.answers.matcher import (LAY_SPEECH, PERSONAL, fits_the_asker, match_cards, normalise_question,
-                                       retrieval_backs, urgent_by_pattern)
+from assistant.answers.matcher import (LAY_SPEECH, PERSONAL, asked_clauses, fits_the_asker, match_cards,
+                                       normalise_question, retrieval_backs, urgent_by_pattern)
 from assistant.answers.cards import grave_harm_now, packaged_card
 from assistant.answers.render import CardRenderer
 from assistant.answers.grounding import content_words, is_about
@@ -238,6 +238,8 @@ class OfflineComposer:
         abstract = PERSONAL.search(question) is None
         if not top or (len(question) > self.limits.pointed_question and not abstract) or _key(top[0]) in quoted:
             return None
+        if not abstract and not asked_clauses(question):
+            return None          # a person telling, not asking (…还把俺的养老金卡拿走了): no point to settle
         hit = top[0]
         clause = best_clause(question, hit.text or "")
         if clause is None or clause.score <= 0:      # sharing nothing with the question, it settles nothing
