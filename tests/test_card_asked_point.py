@@ -103,7 +103,8 @@ def test_every_asks_pattern_names_its_own_cards_issue():
            "divorce_by_agreement": "离婚协议咋写", "divorce_property": "房子咋分",
            "child_custody": "孩子归谁", "child_support": "抚养费给多少", "visitation": "能见孩子吗",
            "marital_fault": "能让他赔钱吗", "overtime_pay": "加班费给不给", "no_written_contract": "能要双倍工资吗",
-           "social_insurance": "社保能补交吗", "loan_interest": "三分利合法不", "loan_limitation": "过了这么多年还能要吗"}
+           "social_insurance": "社保能补交吗", "loan_interest": "三分利合法不", "loan_limitation": "过了这么多年还能要吗",
+           "juvenile_offence": "会坐牢吗"}
     assert {c.id for c in packaged_cards() if c.asks} == set(own)
     for card_id, clause in own.items():
         assert asked_card([CARDS[i] for i in own], [clause]) == card_id, clause

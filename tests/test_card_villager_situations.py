@@ -187,3 +187,31 @@ def test_everyday_stories_that_found_no_card_now_do(message, card_id):
 
 def test_a_family_pulling_down_its_own_old_house_is_not_a_demolition():
     assert "expropriation" not in matched_ids("我把老房子拆了想盖新的 村里不让盖")
+
+
+@pytest.mark.parametrize("message, first", [
+    ("儿子十五岁 偷了人家电动车 被派出所叫去了", "juvenile_offence"),     # a minor's offence: 刑法 17
+    ("俺儿子18岁 打架把人打伤了 被派出所抓了 咋办", "criminal_detention"),  # an adult held: not this card
+    ("孩子上初中 在学校被同学打了", "school_injury"),                      # the child harmed, not offending
+    ("我老公跟别的女人跑了 五年没回家 我能不能自己离婚", "divorce_litigation"),   # asked 能不能离婚
+    ("俺爹去世前说房子给俺 没写字 俺哥不认", "wills"),
+])
+def test_the_card_the_story_asks_about_leads(message, first):
+    matched = matched_ids(message)
+    assert matched[:1] == [first], matched
+    if first != "juvenile_offence":
+        assert "juvenile_offence" not in matched
+
+
+def test_a_fifteen_year_old_thief_hears_first_that_theft_is_not_a_crime_at_his_age():
+    first = card("juvenile_offence").conclusions_for(told_form("儿子十五岁 偷了人家电动车"))[0]
+    assert (first.law, first.article) == ("刑法", "17") and "不负刑事责任" in first.text
+
+
+@pytest.mark.parametrize("message, article_quote", [
+    ("俺爹去世前说房子给俺 没写字 俺哥不认", "口头遗嘱"),
+    ("老公跑了五年没回家 我要离婚", "宣告失踪"),
+])
+def test_a_spoken_will_or_a_spouse_gone_for_years_leads_with_its_own_rule(message, article_quote):
+    card_id = "wills" if "遗嘱" in article_quote else "divorce_litigation"
+    assert article_quote in card(card_id).conclusions_for(told_form(message))[0].quote
