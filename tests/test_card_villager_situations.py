@@ -215,3 +215,29 @@ def test_a_fifteen_year_old_thief_hears_first_that_theft_is_not_a_crime_at_his_a
 def test_a_spoken_will_or_a_spouse_gone_for_years_leads_with_its_own_rule(message, article_quote):
     card_id = "wills" if "遗嘱" in article_quote else "divorce_litigation"
     assert article_quote in card(card_id).conclusions_for(told_form(message))[0].quote
+
+
+@pytest.mark.parametrize("card_id, message, law, article", [
+    ("neighbour", "隔壁装修 把我家墙震裂了", "民法典", "295"),
+    ("neighbour", "邻居家的脏水往俺家院里排", "民法典", "290"),
+    ("neighbour", "邻居把俺家出门的路堵死了", "民法典", "291"),
+    ("village_affairs", "俺村的书记 把村里的地偷偷卖了 钱不知道去哪了", "村民委员会组织法", "24"),
+    ("village_affairs", "村里的账从来不公开", "村民委员会组织法", "31"),
+    ("animal_harm", "狗咬了人家孩子 人家要五万 俺家的狗拴着的 是孩子自己去逗的", "民法典", "1245"),
+])
+def test_the_rule_for_the_situation_told_leads_the_card(card_id, message, law, article):
+    first = card(card_id).conclusions_for(told_form(message))[0]
+    assert (first.law, first.article) == (law, article)
+
+
+def test_a_dog_owner_hears_the_rule_told_to_the_owner():
+    owner = card("animal_harm").conclusions_for(told_form("俺家的狗咬了邻居家孩子 要赔多少"))[0]
+    bitten = card("animal_harm").conclusions_for(told_form("俺被邻居家的狗咬了 他不赔"))[0]
+    assert owner.text.startswith("您家的狗") and not bitten.text.startswith("您家的狗")
+
+
+def test_a_wall_cracked_by_the_neighbours_building_work_finds_the_neighbour_card_and_its_step():
+    assert matched_ids("邻居家盖房打地基 把俺家墙震裂了")[:1] == ["neighbour"]
+    steps = card("neighbour").steps_for(told_form("邻居家盖房打地基 把俺家墙震裂了"))
+    assert steps[0].article == "237"
+    assert all(s.article != "237" for s in card("neighbour").steps_for(told_form("邻居家盖房挡了俺家的光")))
