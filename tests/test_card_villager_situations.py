@@ -191,6 +191,8 @@ def test_a_family_pulling_down_its_own_old_house_is_not_a_demolition():
 
 @pytest.mark.parametrize("message, first", [
     ("儿子十五岁 偷了人家电动车 被派出所叫去了", "juvenile_offence"),     # a minor's offence: 刑法 17
+    ("儿子十五岁 偷了人家电动车 被派出所叫去了 会坐牢不", "juvenile_offence"),   # 会坐牢 asks, no one is held
+    ("儿子打架被抓了 会判刑吗", "criminal_detention"),
     ("俺儿子18岁 打架把人打伤了 被派出所抓了 咋办", "criminal_detention"),  # an adult held: not this card
     ("孩子上初中 在学校被同学打了", "school_injury"),                      # the child harmed, not offending
     ("我老公跟别的女人跑了 五年没回家 我能不能自己离婚", "divorce_litigation"),   # asked 能不能离婚

@@ -117,3 +117,19 @@ def test_a_person_telling_without_asking_gets_no_retrieved_point_above_the_card(
     told = "爸比爷爷先去世了 我想代位继承爷爷的遗产"
     assert composer.specific_point(asked, [by_representation], card, [order, by_representation], {_key(order)}) is not None
     assert composer.specific_point(told, [by_representation], card, [order, by_representation], {_key(order)}) is None
+
+
+def test_no_retrieved_point_goes_above_a_card_whose_own_asks_name_the_point(statutes):
+    """儿子十五岁 偷了人家电动车 会坐牢不: the juvenile card's asks name 坐牢 — its 刑法 17 answers
+    it (no criminal liability for theft under 16); retrieval's top article, 264 (盗窃 … 三年以下),
+    quoted above it told a parent that a 15-year-old would be sentenced."""
+    from assistant.answers.cards import packaged_card
+    from assistant.answers.composer import OfflineComposer
+    from knowledge.types import Hit
+
+    card = packaged_card("juvenile_offence")
+    theft = Hit("d9", "statute", statutes.text("刑法", "264"), law="刑法", article_id="264", path=["第二编 分则"])
+    age = Hit("d8", "statute", statutes.text("刑法", "17"), law="刑法", article_id="17", path=["第一编 总则"])
+    composer = OfflineComposer(kb=None)
+    assert card.asked_in("会坐牢不")
+    assert composer.specific_point("儿子十五岁 偷了人家电动车 会坐牢不", [theft], card, [age], {_key(age)}) is None
