@@ -36,7 +36,12 @@ GRAVE_HARM = re.compile(r"昏迷|不省人事|没醒|(一直|叫|还)不醒|抢�
                         r"没了气|没气了|断气|咽气|当场死亡|(砸|压|摔|淹|撞|电|烧|轧)死了|说不出话|"
                         # a body that lies still or bleeds now (人在地上不动了, 撞飞了; not 走不动了)
                         r"(人|躺|倒)[^，。！？]{0,6}(?<![走拉推搬扛挪])不动了|撞飞|没(有)?反应了?|叫不醒|(浑身|满身|满脸)是血|血流了一地|没(了)?呼吸|"
-                        r"人快不行了|手术室|正在(做)?手术|在做手术")
+                        r"人快不行了|手术室|正在(做)?手术|在做手术|"
+                        # blood seen now (头上全是血, 血哗哗的流), a fall from a height just now
+                        r"(头上|脸上|身上|一身|一地|一脸)(全|都)是血|血(哗哗|呼呼|直|一直)(的|地)?(流|往外冒|冒)|"
+                        r"刚[^，。！？]{0,10}(栽|掉|摔|跌)(下来|下去)|尿血|"
+                        # an accident the family is kept from seeing (出事了 … 不让我们去看)
+                        r"出(了)?事[^，。！？]{0,20}不让[^，。！？]{0,4}(看|见)")
 # told as long past (当年, 前几年, 去世十年了) with nothing told as now: no person is in danger today
 LONG_AGO = re.compile(r"当年|那年|那些年|以前|早年|年轻时|小时候|多年前|[几两三四五六七八九十]年前|前几年|前些年|去年|前年|"
                       r"(去世|走了|没了|过世|死了)[^，。！？]{0,3}(好几|几|[两三四五六七八九十])年")
@@ -46,7 +51,7 @@ TOLD_AS_NOW = re.compile(r"刚|昨天|昨晚|昨儿|今天|今早|今晚|这会|
 
 def grave_harm_now(text: str) -> bool:
     """Whether `text` (normalised) tells of a death or a grave injury now, not long ago."""
-    return GRAVE_HARM.search(text) is not None and not told_long_ago(text)
+    return GRAVE_HARM.search(ANIMAL_DEATH.sub("，", text)) is not None and not told_long_ago(text)
 
 
 def told_long_ago(text: str) -> bool:
