@@ -33,13 +33,13 @@ ANIMAL_DEATH = re.compile(r"(?:^|[，。！？,.!?\s])(我|咱|他|她|邻居|�
 # 现在昏迷不醒 is told beside a neighbour dispute): narrower than SERIOUS_HARM (no 住院, 骨折, 出血;
 # 人没了, not 钱就没了 or 地就没了)
 GRAVE_HARM = re.compile(r"昏迷|不省人事|没醒|(一直|叫|还)不醒|抢救|重症|icu|植物人|病危|血止不住|止不住血|人(就|已经|当场|也)?没了|当场(就)?没了|"
-                        r"没了气|没气了|断气|咽气|当场死亡|(砸|压|摔|淹|撞|电|烧|轧)死了|说不出话|"
+                        r"没了气|没气了|断气|咽气|当场死亡|(砸|压|摔|淹|撞|电|烧|轧|咬)死了|说不出话|"
                         # a body that lies still or bleeds now (人在地上不动了, 撞飞了; not 走不动了)
                         r"(人|躺|倒)[^，。！？]{0,6}(?<![走拉推搬扛挪])不动了|撞飞|没(有)?反应了?|叫不醒|(浑身|满身|满脸)是血|血流了一地|没(了)?呼吸|"
                         r"人快不行了|手术室|正在(做)?手术|在做手术|"
                         # blood seen now (头上全是血, 血哗哗的流), a fall from a height just now
                         r"(头上|脸上|身上|一身|一地|一脸)(全|都)是血|血(哗哗|呼呼|直|一直)(的|地)?(流|往外冒|冒)|"
-                        r"刚[^，。！？]{0,10}(栽|掉|摔|跌)(下来|下去)|尿血|"
+                        r"刚[^，。！？]{0,10}(栽|掉|摔|跌)(下来|下去)|尿血|叫不应|抽搐|口吐白沫|(叫|被)电(打|击)了|"
                         # an accident the family is kept from seeing (出事了 … 不让我们去看)
                         r"出(了)?事[^，。！？]{0,20}不让[^，。！？]{0,4}(看|见)")
 # told as long past (当年, 前几年, 去世十年了) with nothing told as now: no person is in danger today
