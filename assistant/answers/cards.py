@@ -25,11 +25,23 @@ SERIOUS_HARM = re.compile(r"(?<![累气饿笑吓吵烦忙穷拖愁困热冷])死
                           r"(砸|打|撞)(伤|破)了?(头|脑袋)|(头|脑袋)[^，。！？]{0,3}(砸|打|撞)(伤|破)|出血|流血|看不清|看不见|"
                           # bleeding that will not stop, not woken up, lying in a county hospital now
                           r"血止不住|止不住血|没醒|(昏迷|一直|叫|还)不醒|在[县市镇乡省]?[^，。！？]{0,2}医院")
+# an animal as the one killed (我家的猫叫邻居家狗咬死了, 羊被隔壁的狗咬死了): a claim for it, nobody hurt;
+# the clause starts with the animal and names no person before the death (not 孩子被狗咬死了)
+ANIMAL_DEATH = re.compile(r"(?:^|[，。！？,.!?\s])(我|咱|他|她|邻居|隔壁)?们?家?(的|里的|里)?(猫|狗|鸡|鸭|鹅|羊|猪|牛|兔子?|鱼|马|驴|蜂)"
+                          r"[^，。！？人娃孩爹娘爸妈儿女我他她老]{0,10}死")
 # a death or a grave injury told as happening now, whichever card the message gets (脚手架倒了砸到俺儿子头上
 # 现在昏迷不醒 is told beside a neighbour dispute): narrower than SERIOUS_HARM (no 住院, 骨折, 出血;
 # 人没了, not 钱就没了 or 地就没了)
 GRAVE_HARM = re.compile(r"昏迷|不省人事|没醒|(一直|叫|还)不醒|抢救|重症|icu|植物人|病危|血止不住|止不住血|人(就|已经|当场|也)?没了|当场(就)?没了|"
-                        r"没了气|没气了|断气|咽气|当场死亡|(砸|压|摔|淹|撞|电|烧|轧)死了|说不出话")
+                        r"没了气|没气了|断气|咽气|当场死亡|(砸|压|摔|淹|撞|电|烧|轧|咬)死了|说不出话|"
+                        # a body that lies still or bleeds now (人在地上不动了, 撞飞了; not 走不动了)
+                        r"(人|躺|倒)[^，。！？]{0,6}(?<![走拉推搬扛挪])不动了|撞飞|没(有)?反应了?|叫不醒|(浑身|满身|满脸)是血|血流了一地|没(了)?呼吸|"
+                        r"人快不行了|手术室|正在(做)?手术|在做手术|"
+                        # blood seen now (头上全是血, 血哗哗的流), a fall from a height just now
+                        r"(头上|脸上|身上|一身|一地|一脸)(全|都)是血|血(哗哗|呼呼|直|一直)(的|地)?(流|往外冒|冒)|"
+                        r"刚[^，。！？]{0,10}(栽|掉|摔|跌)(下来|下去)|尿血|叫不应|抽搐|口吐白沫|(叫|被)电(打|击)了|"
+                        # an accident the family is kept from seeing (出事了 … 不让我们去看)
+                        r"出(了)?事[^，。！？]{0,20}不让[^，。！？]{0,4}(看|见)")
 # told as long past (当年, 前几年, 去世十年了) with nothing told as now: no person is in danger today
 LONG_AGO = re.compile(r"当年|那年|那些年|以前|早年|年轻时|小时候|多年前|[几两三四五六七八九十]年前|前几年|前些年|去年|前年|"
                       r"(去世|走了|没了|过世|死了)[^，。！？]{0,3}(好几|几|[两三四五六七八九十])年")
@@ -39,7 +51,7 @@ TOLD_AS_NOW = re.compile(r"刚|昨天|昨晚|昨儿|今天|今早|今晚|这会|
 
 def grave_harm_now(text: str) -> bool:
     """Whether `text` (normalised) tells of a death or a grave injury now, not long ago."""
-    return GRAVE_HARM.search(text) is not None and not told_long_ago(text)
+    return GRAVE_HARM.search(ANIMAL_DEATH.sub("，", text)) is not None and not told_long_ago(text)
 
 
 def told_long_ago(text: str) -> bool:
@@ -176,8 +188,8 @@ class Card:
 
     def urgent_for(self, text: str) -> bool:
         """Whether this question on this card needs a person first (`text` normalised as for `match`)."""
-        return self.urgent == "always" or (self.urgent == "if_serious" and SERIOUS_HARM.search(text) is not None
-                                           and not told_long_ago(text))
+        return self.urgent == "always" or (self.urgent == "if_serious" and SERIOUS_HARM.search(ANIMAL_DEATH.sub("，", text))
+                                           is not None and not told_long_ago(text))
 
     def cites_punishment(self) -> bool:
         """Whether the card says what punishment the conduct risks (a criminal law, 治安管理处罚法)."""

@@ -8,6 +8,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from assistant.answers.cards import told_long_ago
+from assistant.conversation.risk_words import RULES
+
 LEGAL_QUESTION = "legal_question"
 STATUTE_LOOKUP = "statute_lookup"
 ELIGIBILITY = "eligibility"
@@ -185,6 +188,11 @@ RISK_PATTERNS: list[tuple[str, re.Pattern]] = [
                      r"(明天|后天|今天)[^，。！？]{0,6}(就)?(过|到)[^，。！？]{0,4}(时效|期限|上诉期)",
                      r"时效[^，。！？]{0,4}(还有|只剩)[^，。！？]{0,4}天")),
 ]
+# each kind also takes the word-class rules of risk_words.py (harm verb + tool or a body hurt now, …)
+RISK_PATTERNS = [(risk, _rx(pattern.pattern, *RULES.get(risk, ()))) for risk, pattern in RISK_PATTERNS]
+# kinds that are about harm done or threatened: told as long past (那年, 前几年 … 被拘留过), nobody is in danger now
+HARM_TOLD_AS_PAST_IS_CALM = {"child_at_risk", "elder_expelled", "domestic_violence", "threat", "detention",
+                             "violence_injury", "confined", "stranded"}
 
 HUMAN_PATTERN = _rx(r"转人工", r"^人工(客服|服务|咨询|回复)?[。！!？?]*$", r"^(人工|真人)(客服|服务)", r"找人工", r"要人工",
                     r"找(个|一个)?真人", r"找(个|一个)?律师", r"联系律师", r"跟律师(聊|说|谈)", r"律师帮(我|忙)",
@@ -218,8 +226,9 @@ LEGAL_CUES = _rx(r"法", r"律", r"合同", r"工资", r"欠薪", r"讨薪", r"�
                  r"孩子", r"老人", r"邻居", r"拖欠", r"押金", r"租", r"保险", r"医疗", r"医院", r"事故", r"纠纷",
                  r"义务", r"责任", r"承担", r"合法", r"违约", r"侵权", r"罪", r"权", r"擅自", r"救济", r"造成")
 # a question about someone's liability for a suicide is a legal question, not a person at risk
-LIABILITY_QUESTION = _rx(r"责任", r"赔偿", r"承担", r"构成", r"犯罪", r"罪", r"判")
-CRIME_LAW_QUESTION = _rx(r"罪", r"量刑", r"判几年", r"判多久", r"怎么判", r"刑法", r"刑期")
+# (not 活着受罪 / 遭罪: suffering, no crime)
+LIABILITY_QUESTION = _rx(r"责任", r"赔偿", r"承担", r"构成", r"犯罪", r"(?<![受遭])罪", r"判")
+CRIME_LAW_QUESTION = _rx(r"(?<![受遭])罪", r"量刑", r"判几年", r"判多久", r"怎么判", r"刑法", r"刑期")
 THREAT_TO_ME = _rx(r"(我|俺|咱|我们|我家|俺家|孩子|老人)[^，。！？]{0,8}(威胁|扬言|要杀|要砍|打死|弄死|上门)")
 FIRST_PERSON_CRISIS = _rx(r"我[^，。！？]{0,4}(想|要|准备|打算)[^，。！？]{0,4}(死|自杀|轻生|跳楼)", r"不想活", r"活不下去",
                           r"想死", r"寻死", r"一了百了",
@@ -267,8 +276,11 @@ def detect_intent(message: str, *, has_topic: bool = False, has_points: bool = F
 
     if not WORD_CHARS.search(cleaned):
         return intent(OUT_OF_SCOPE if injection else UNCLEAR)
+    long_ago = told_long_ago(cleaned)
     for risk, pattern in RISK_PATTERNS:
         if pattern.search(cleaned):
+            if long_ago and risk in HARM_TOLD_AS_PAST_IS_CALM:
+                continue
             if risk == "suicide" and LIABILITY_QUESTION.search(cleaned) and not FIRST_PERSON_CRISIS.search(cleaned):
                 continue
             if risk == "threat" and CRIME_LAW_QUESTION.search(cleaned) and not THREAT_TO_ME.search(cleaned):
