@@ -89,7 +89,7 @@ class CardClassifier:
         cards = LinearSVC(C=c, random_state=0).fit(matrix[carded], [rows[i].card for i in carded])
         urgency = LinearSVC(C=c, random_state=0, class_weight="balanced").fit(matrix, [r.urgent for r in rows])
         self.labels: list[str] = [str(label) for label in cards.classes_]
-        # only the weights are kept (float32, ~10 MB for 78 labels × ~32,000 n-grams), not the fitted models
+        # only the weights are kept (float32, ~7 MB for 79 labels × ~22,000 n-grams of the examples), not the fitted models
         self.card_weights = np.ascontiguousarray(cards.coef_.T, dtype=np.float32)
         self.card_bias = cards.intercept_.astype(np.float32)
         self.urgent_weights = np.ascontiguousarray(urgency.coef_[0], dtype=np.float32)   # classes_: [False, True]
