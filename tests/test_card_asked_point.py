@@ -36,6 +36,42 @@ def test_the_card_the_question_clause_asks_about_leads(question, asked):
     assert matched[0] == asked and len(matched) >= 2        # the other issues are still answered after it
 
 
+@pytest.mark.parametrize("question, asked", [
+    # dismissal (session 19): the severance asked, not the social insurance or contract told first
+    ("公司一直没给我交社保 现在又把我辞退了 经济补偿能要吗", "dismissal_severance"),
+    ("没签合同 干了两年 老板叫我走人 能要补偿不", "dismissal_severance"),
+    # inheritance: a debt asked beside a will, a will asked beside a debt, the share of the house
+    # asked beside a married-out daughter's land, a homestead's inheritance beside the inheritance card
+    ("爹生前写了遗嘱把房子给哥哥 爹还欠了信用社贷款 这贷款要俺还吗", "inheritance_debts"),
+    ("爹生前写了遗嘱把房子给哥哥 爹还欠了信用社贷款 遗嘱有效吗", "wills"),
+    ("俺娘去世了 俺是嫁出去的闺女 村里把俺的承包地收回了 老房子俺有继承权不", "intestate_inheritance"),
+    ("哥哥占着爹的宅基地 爹去世了 宅基地能继承吗", "homestead"),
+    # land: the land asked in a widow's story, the compensation rate beside the village's share-out,
+    # the land taken back beside the village accounts, the path beside the plot's boundary
+    ("俺男人没了 村里要收回俺的责任田 婆家也撵俺 地还能种不", "land_contract"),
+    ("村里征地 补偿款给了村里 村干部不分给俺 补偿标准太低能告吗", "expropriation"),
+    ("俺家的承包地被村里调给别人了 村里账目也不公开 地能要回来吗", "land_contract"),
+    ("邻居砌墙占了俺家宅基地 挡了俺家的路 路能让他让开吗", "neighbour"),
+])
+def test_inheritance_dismissal_and_land_cards_follow_the_asked_point(question, asked):
+    matched = ids(question)
+    assert matched[0] == asked and len(matched) >= 2
+
+
+@pytest.mark.parametrize("question, first", [
+    ("俺男人没了 村里要收回俺的责任田 婆家也撵俺 还能住不", "widow_home"),
+    ("村里征地 补偿款给了村里 村干部不分给俺 能查账吗", "village_affairs"),
+    ("俺家的承包地被村里调给别人了 村里账目也不公开 能查账吗", "village_affairs"),
+    ("邻居砌墙占了俺家宅基地 挡了俺家的路 宅基地的边界谁来定", "homestead"),
+    # 遗产咋分 / 房子有份不 in a widow's story is no one card's: the widow's card (it answers the
+    # share too) keeps the lead
+    ("婆婆要把俺撵出去 男人去世了 遗产咋分", "widow_home"),
+    ("俺男人车祸没了 婆婆要把俺撵出去 房子俺有份不", "widow_home"),
+])
+def test_the_same_stories_asking_the_other_point_keep_the_other_card_first(question, first):
+    assert ids(question)[0] == first
+
+
 def test_the_asked_card_leads_over_the_classifiers_lead():
     question = "公司没给我交社保 我上班路上被车撞了 算工伤不"
     sure_of_benefits = CardVerdict({"work_injury_benefits": 2.0, "work_injury_recognition": 0.0,
@@ -104,7 +140,11 @@ def test_every_asks_pattern_names_its_own_cards_issue():
            "child_custody": "孩子归谁", "child_support": "抚养费给多少", "visitation": "能见孩子吗",
            "marital_fault": "能让他赔钱吗", "overtime_pay": "加班费给不给", "no_written_contract": "能要双倍工资吗",
            "social_insurance": "社保能补交吗", "loan_interest": "三分利合法不", "loan_limitation": "过了这么多年还能要吗",
-           "juvenile_offence": "会坐牢吗"}
+           "juvenile_offence": "会坐牢吗",
+           "dismissal_severance": "经济补偿咋算", "unlawful_dismissal": "这样开除我合法吗", "resignation": "老板不批能走吗",
+           "intestate_inheritance": "闺女有继承权吗", "wills": "这遗嘱作数不", "inheritance_debts": "这债要我还吗",
+           "widow_home": "婆家能把我撵出去吗", "land_contract": "承包地能收回吗", "expropriation": "补偿标准太低咋办",
+           "village_affairs": "能查账吗", "homestead": "宅基地的边界谁来定", "neighbour": "挡了路能让他让开吗"}
     assert {c.id for c in packaged_cards() if c.asks} == set(own)
     for card_id, clause in own.items():
         assert asked_card([CARDS[i] for i in own], [clause]) == card_id, clause
