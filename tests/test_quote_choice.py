@@ -119,10 +119,10 @@ def test_a_person_telling_without_asking_gets_no_retrieved_point_above_the_card(
     assert composer.specific_point(told, [by_representation], card, [order, by_representation], {_key(order)}) is None
 
 
-def test_no_retrieved_point_goes_above_a_card_whose_own_asks_name_the_point(statutes):
-    """儿子十五岁 偷了人家电动车 会坐牢不: the juvenile card's asks name 坐牢 — its 刑法 17 answers
-    it (no criminal liability for theft under 16); retrieval's top article, 264 (盗窃 … 三年以下),
-    quoted above it told a parent that a 15-year-old would be sentenced."""
+def test_the_theft_article_does_not_go_above_the_juvenile_card(statutes):
+    """儿子十五岁 偷了人家电动车 会坐牢不: the juvenile card's 刑法 17 answers it (no criminal liability
+    for theft under 16). Retrieval's top article, 264 (盗窃 … 三年以下), answers no better by the far
+    margin, so it is not quoted above the card (it was, while the detention card led the answer)."""
     from assistant.answers.cards import packaged_card
     from assistant.answers.composer import OfflineComposer
     from knowledge.types import Hit

@@ -238,11 +238,8 @@ class OfflineComposer:
         abstract = PERSONAL.search(question) is None
         if not top or (len(question) > self.limits.pointed_question and not abstract) or _key(top[0]) in quoted:
             return None
-        asked = asked_clauses(question)
-        if not abstract and not asked:
+        if not abstract and not asked_clauses(question):
             return None          # a person telling, not asking (…还把俺的养老金卡拿走了): no point to settle
-        if asked and card.asked_in(asked[0]):
-            return None          # the card answers the very point asked (会坐牢不 to the juvenile card: 刑法 17, not 264)
         hit = top[0]
         clause = best_clause(question, hit.text or "")
         if clause is None or clause.score <= 0:      # sharing nothing with the question, it settles nothing
