@@ -69,8 +69,61 @@ def tells_case(question: str, condition: str, share: float = 0.5) -> bool:
     return False
 
 
+def tells_whole(question: str, condition: str, share: float = 0.5) -> bool:
+    """The question tells the condition as a whole (its phrases taken together, not as
+    alternatives): at least `share` of all its words, and two or more, are in the question."""
+    said = _as_statute_words(question)
+    words = word_set(condition) - ASKING_WORDS
+    found = sum(w in said for w in words)
+    return bool(words) and found >= 2 and found >= share * len(words)
+
+
 def _as_statute_words(question: str) -> str:
     """The question followed by the statute words its lay words stand for."""
     extra = [f for w in word_set(question) for f in (*forms_of(w), *VERB_FORMS.get(w, ()))]
     extra += [f for lay, legal in LAY_TERMS.items() if len(lay) == 1 and lay in question for f in legal]
     return question + "|" + "|".join(extra)
+
+
+# a party named at the start of a phrase: 用人单位、保管人、劳动者、行政机关 (longest first: 用人单位, not 用人)
+_PARTY_AT_START = re.compile(r"^(?:[\u4e00-\u9fff]{0,4}(?:单位|机关|机构|法院)|(?![\u4e00-\u9fff]{0,3}他人)[\u4e00-\u9fff]{1,4}?(?:人|者))")
+# parties that stand for anyone: they do not show the clause is about someone else
+_ANYONE = frozenset({"当事人", "任何人", "行为人", "个人", "他人"})
+_ASKING_TAIL = re.compile(r"(?:是否|能否|可否|能不能|可不可以|会不会|是不是|要不要|需不需要|应不应该?|还|也|仍然?|就|都|一定|"
+                          r"应当|应该|需要|必须|可以|能够|有权|能|会|要)+$")
+
+
+def party_asked(question: str, point: str) -> str | None:
+    """The party the yes/no asks about (保管人 in 保管人可以随时要求寄存人领取保管物吗): the one
+    named at the start of the phrase right before the point, or None."""
+    at = question.find(point)
+    if at <= 0:
+        return None
+    phrase = re.split(r"[，,；;：:]", _ASKING_TAIL.sub("", question[:at]))[-1].strip()
+    found = _PARTY_AT_START.match(phrase)
+    return found.group(0) if found else None
+
+
+def party_of(text: str, at: int) -> str | None:
+    """The party the rule at `at` is about: the one starting the verb's own phrase or, before it,
+    the nearest phrase starting with one (承租人经出租人同意，可以将租赁物转租 → 承租人); None when
+    no phrase names one."""
+    end = re.search(r"[，,；;：:]|$", text[at:]).start() + at      # the verb's own phrase, whole
+    phrases = re.split(r"[，,；;：:]", text[:end])
+    for i, phrase in enumerate(reversed(phrases)):
+        phrase = re.sub(r"^(?:但是?|并且?|如果|除[^，,]*外)", "", phrase.strip())
+        if i > 0 and phrase.endswith("的"):
+            return None       # a condition (影响他人名誉的，) tells the case, not whom the rule is about
+        found = _PARTY_AT_START.match(phrase)
+        if found:
+            return found.group(0)
+    return None
+
+
+def other_party(question: str, point: str, text: str, at: int) -> bool:
+    """The question asks about one party (出租人可以转租吗) and the rule is about another (承租人…
+    可以转租): its yes or no is not the asker's. Parties standing for anyone (当事人) never differ."""
+    asked, ruled = party_asked(question, point), party_of(text, at)
+    if asked is None or ruled is None or asked in _ANYONE or ruled in _ANYONE:
+        return False
+    return asked not in ruled and ruled not in asked
