@@ -19,6 +19,9 @@ pytestmark = pytest.mark.corpus
      "可以：未事先通知用电人中断供电，造成用电人损失的，应当承担赔偿责任"),
     # the rule with its exception: 一般不能…；但…除外
     ("保管人可以将保管物转交第三人保管吗？", "民法典", "894", "保管人一般不能将保管物转交第三人保管；但当事人另有约定的除外"),
+    # the party asked about (承租人) is the one the clause's claim is against (出租人有权请求承租人…): not another party
+    ("融资租赁的租赁物在承租人手里毁损了，承租人还要继续支付租金吗？", "民法典", "751",
+     "承租人占有租赁物期间，租赁物毁损、灭失的，出租人一般有权请求承租人继续支付租金；但法律另有规定或者当事人另有约定的除外"),
     # 判几年: every tier of the penalty with its threshold (fines left out to fit the first screen)
     ("拒不支付劳动报酬罪会判几年？", "刑法", "276-1",
      "经政府有关部门责令支付仍不支付的，处三年以下有期徒刑或者拘役；造成严重后果的，处三年以上七年以下有期徒刑"),

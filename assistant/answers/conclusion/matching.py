@@ -11,7 +11,8 @@ ASKING_WORDS = frozenset({"有效", "无效", "成立", "合法", "效力", "期
 _GENERIC = frozenset({"进行", "一定", "相应", "有关", "或者", "以及", "并且", "可能"})
 # a question's words → the statute words that say the same
 VERB_FORMS = {"要求": ("要求", "请求", "主张"), "偿还": ("偿还", "清偿"), "退还": ("退还", "返还"),
-               "去世": ("死亡",), "死了": ("死亡",), "过世": ("死亡",)}
+               "去世": ("死亡",), "死了": ("死亡",), "过世": ("死亡",),
+               "家人": ("家庭成员",), "理赔": ("赔偿保险金",)}
 # the parties a question names: found in every rule about them, they do not show the rule is about the conduct
 PARTIES = frozenset({"单位", "用人单位", "老板", "公司", "厂里", "厂子", "对方", "他们", "我们", "村里", "政府"})
 _WORD = re.compile(r"[\u4e00-\u9fff]{2,}")
@@ -126,4 +127,7 @@ def other_party(question: str, point: str, text: str, at: int) -> bool:
     asked, ruled = party_asked(question, point), party_of(text, at)
     if asked is None or ruled is None or asked in _ANYONE or ruled in _ANYONE:
         return False
+    start = max(text.rfind(ch, 0, at) for ch in "，,；;：:") + 1
+    if asked in text[start:at]:
+        return False          # 出租人有权请求承租人继续支付租金: the one asked about does the verb
     return asked not in ruled and ruled not in asked
