@@ -22,6 +22,11 @@ pytestmark = pytest.mark.corpus
     # the party asked about (承租人) is the one the clause's claim is against (出租人有权请求承租人…): not another party
     ("融资租赁的租赁物在承租人手里毁损了，承租人还要继续支付租金吗？", "民法典", "751",
      "承租人占有租赁物期间，租赁物毁损、灭失的，出租人一般有权请求承租人继续支付租金；但法律另有规定或者当事人另有约定的除外"),
+    # 有没有效 / 有效不 are validity questions; 无效 first when the clause says it of the asker's case
+    ("无民事行为能力人实施的民事法律行为有没有效？", "民法典", "144", "无效：无民事行为能力人实施的民事法律行为无效"),
+    # a point the statute writes with its halves swapped (注册商标 → 商标注册)
+    ("自然人可以申请注册商标吗？", "商标法", "4",
+     "自然人、法人或者其他组织在生产经营活动中，对其商品或者服务需要取得商标专用权的，应当向商标局申请商标注册"),
     # 判几年: every tier of the penalty with its threshold (fines left out to fit the first screen)
     ("拒不支付劳动报酬罪会判几年？", "刑法", "276-1",
      "经政府有关部门责令支付仍不支付的，处三年以下有期徒刑或者拘役；造成严重后果的，处三年以上七年以下有期徒刑"),
@@ -52,6 +57,8 @@ def test_a_condition_the_story_does_not_tell_gets_no_yes(statutes):
     # long for the first screen: all the tiers or none, never the lightest alone
     ("盗窃罪会判几年？", "刑法", "264"),
     ("诈骗罪一般判几年？", "刑法", "266"),
+    # the validity reader says only 无效: a clause that makes the act valid gets no conclusion
+    ("限制民事行为能力人实施的纯获利益的民事法律行为有没有效？", "民法典", "145"),
     # a minor's sentence turns on the age (刑法第十七条), not on this clause
     ("未成年人帮助信息网络犯罪活动会判几年？", "刑法", "287-2"),
 ])

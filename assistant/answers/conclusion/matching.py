@@ -42,12 +42,19 @@ def point_at(point: str, text: str) -> int:
             point = point.replace(asked_words, statute_words)
     words = [w for w in jieba.lcut(point) if len(w) >= 2 and w not in _GENERIC]
     # "can I claim X" is settled by "they shall X": the claiming verb itself need not be there
-    needed = [w for w in words if w not in CLAIMING]
+    needed = [_in_statute_order(w, text) for w in words if w not in CLAIMING]
     if not needed or not all(said_in(w, text) for w in needed):
         return -1
     verb = needed[0]
     spots = [text.find(f) for f in (*forms_of(verb), *VERB_FORMS.get(verb, ())) if f in text]
     return min(spots)
+
+
+def _in_statute_order(word: str, text: str) -> str:
+    """A four-character word the statute writes with its halves swapped (注册商标 → 商标注册, 解除合同
+    → 合同解除): the statute's order, when only that is in `text`."""
+    swapped = word[2:] + word[:2]
+    return swapped if len(word) == 4 and word not in text and swapped in text else word
 
 
 def covers(text: str, question: str, share: float = 2 / 3) -> bool:
