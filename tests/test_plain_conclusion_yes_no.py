@@ -51,6 +51,8 @@ def test_a_condition_the_story_does_not_tell_gets_no_yes(statutes):
     ("出租人可以将租赁物转租给第三人吗？", "民法典", "716"),          # 承租人经出租人同意，可以转租
     ("寄存人可以将保管物转交第三人保管吗？", "民法典", "894"),        # 保管人不得转交
     ("寄存人可以使用保管物吗？", "民法典", "895"),                    # 保管人不得使用
+    # the kind asked about (离婚协议中的赠与) is not the thing in general the clause rules on (赠与)
+    ("离婚协议中的赠与是否可以撤销？", "民法典", "658"),
     # a negated point inverts the answer: too easy to get backwards
     ("保管人可以不返还保管物吗？", "民法典", "899"),
     # a penalty tier whose threshold is not one phrase (数额较大的，或者多次盗窃…的) or three tiers too

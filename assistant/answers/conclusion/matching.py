@@ -97,7 +97,7 @@ def _as_statute_words(question: str) -> str:
 _PARTY_AT_START = re.compile(r"^(?:[\u4e00-\u9fff]{0,4}(?:单位|机关|机构|法院)|(?![\u4e00-\u9fff]{0,3}他人)[\u4e00-\u9fff]{1,4}?(?:人|者))")
 # parties that stand for anyone: they do not show the clause is about someone else
 _ANYONE = frozenset({"当事人", "任何人", "行为人", "个人", "他人"})
-_ASKING_TAIL = re.compile(r"(?:是否|能否|可否|能不能|可不可以|会不会|是不是|要不要|需不需要|应不应该?|还|也|仍然?|就|都|一定|"
+ASKING_TAIL = re.compile(r"(?:是否|能否|可否|能不能|可不可以|会不会|是不是|要不要|需不需要|应不应该?|还|也|仍然?|就|都|一定|"
                           r"应当|应该|需要|必须|可以|能够|有权|能|会|要)+$")
 
 
@@ -107,7 +107,7 @@ def party_asked(question: str, point: str) -> str | None:
     at = question.find(point)
     if at <= 0:
         return None
-    phrase = re.split(r"[，,；;：:]", _ASKING_TAIL.sub("", question[:at]))[-1].strip()
+    phrase = re.split(r"[，,；;：:]", ASKING_TAIL.sub("", question[:at]))[-1].strip()
     found = _PARTY_AT_START.match(phrase)
     return found.group(0) if found else None
 
