@@ -12,7 +12,6 @@ conclusion is new or changed, with the lawyers' reference answer, for reading on
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import pickle
 from collections import Counter

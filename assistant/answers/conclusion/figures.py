@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+from assistant.answers.conclusion.legality import MINOR
 from assistant.answers.conclusion.matching import ASKING_WORDS, covers, said_in, word_set
 from assistant.answers.conclusion.sentences import BEARER, Sentence, phrase_start, split_exception
 from assistant.answers.conclusion.wording import MAX_CHARS, plain_words, plainer_words, says_yes_or_no, with_usually
@@ -72,7 +73,6 @@ _PENALTY = re.compile(r"(?:^|[，,])(?P<threshold>[^，,；;：:]{2,24}的)[，,
 _ANY_PENALTY = re.compile(r"处[^，,；;。]*?(?:有期徒刑|拘役|管制|死刑)")
 _FINE = re.compile(r"[，,](?:并处|可以并处)[^，,；;。]*罚金|[，,]并处或者单处[^，,；;。]*罚金|[，,]并处没收财产")
 _ASKING_TAIL = re.compile(r"(?:会|要|能|将|一般)?(?:被)?(?:判|坐牢|坐|关|服刑)[^，,。；;]*$")
-_MINOR = re.compile(r"未成年|未满|不满|孩子|小孩|学生|[一二三四五六七八九十\d]+岁")
 
 
 def read_penalty(question: str, clause: str, sentences: list[Sentence]) -> str | None:
@@ -81,7 +81,7 @@ def read_penalty(question: str, clause: str, sentences: list[Sentence]) -> str |
     the tiers do not fit the first screen. None for a minor (the age decides, 刑法第十七条), when the
     clause is about other conduct, or when a tier's threshold is not a phrase of its own."""
     conduct = _ASKING_TAIL.sub("", question)       # 帮助信息网络犯罪活动罪|会判多久: the words of the conduct
-    if _MINOR.search(question) or not covers(clause, conduct, share=0.5):
+    if MINOR.search(question) or not covers(clause, conduct, share=0.5):
         return None
     tiers = [m for s in sentences if not s.items for m in _PENALTY.finditer(s.text)]
     # every tier or none: a tier whose threshold is not one phrase (数额较大的，或者多次盗窃…的), one

@@ -24,6 +24,8 @@ WHAT_TO_DO = re.compile(r"怎么办|咋办|咋整|咋弄|咋个办|咋搞|怎么
 _MODAL_BEFORE_BU = re.compile(r"(?:可以|能够|能|会|要|算)(?=[^，,。；不]{1,12}不$)")
 # a lawyer's yes/no without a modal (构成违约吗、属于破产财产吗、承担违约责任吗): the verb starts the point
 _VERB_BEFORE_MA = re.compile(r"(?:构成|属于|承担|视为|存在|具有|负有|享有|适用|影响|受到?)(?=[^，,。；]*吗$)")
+# the asking words ending the text before a yes/no's point (保管人|可以; 报道人|是否): what is asked about stands before them
+ASKING_TAIL = re.compile(rf"(?:{_YES_NO_MARK.pattern}|还|也|仍然?|就|都|一定|应当|应该|需要|必须|可以|能够|有权|能|会|要)+$")
 _LEADING_MODALS = re.compile(r"^(?:还|也|仍然?|就|都|一定)?(?:应当|应该|需要|必须|可以|能够|有权|能|会(?![计议])|要(?!求))?(?:继续|再|去)?")
 # the lawyers' open questions (issue #22), read by conclusion/points.py
 _REMEDY = re.compile(r"(?:如何|怎么|怎样|该如何|怎么样)(?:获得|寻求)?(?:救济|维权)")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from assistant.answers.conclusion.forms import ASKING_TAIL
 from assistant.answers.grounding import LAY_TERMS, forms_of, is_filler
 
 ASKING_WORDS = frozenset({"有效", "无效", "成立", "合法", "效力", "期限", "时间", "承担", "负担", "偿还",
@@ -97,8 +98,6 @@ def _as_statute_words(question: str) -> str:
 _PARTY_AT_START = re.compile(r"^(?:[\u4e00-\u9fff]{0,4}(?:单位|机关|机构|法院)|(?![\u4e00-\u9fff]{0,3}他人)[\u4e00-\u9fff]{1,4}?(?:人|者))")
 # parties that stand for anyone: they do not show the clause is about someone else
 _ANYONE = frozenset({"当事人", "任何人", "行为人", "个人", "他人"})
-ASKING_TAIL = re.compile(r"(?:是否|能否|可否|能不能|可不可以|会不会|是不是|要不要|需不需要|应不应该?|还|也|仍然?|就|都|一定|"
-                          r"应当|应该|需要|必须|可以|能够|有权|能|会|要)+$")
 
 
 def party_asked(question: str, point: str) -> str | None:

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import re
 
-from assistant.answers.conclusion.matching import (ASKING_TAIL, ASKING_WORDS, CLAIMING, covers, other_party, point_at,
+from assistant.answers.conclusion.forms import ASKING_TAIL
+from assistant.answers.conclusion.matching import (ASKING_WORDS, CLAIMING, covers, other_party, point_at,
                                                    said_in, tells_case, tells_whole, word_set)
 from assistant.answers.conclusion.sentences import (COURT_NO, COURT_YES, LIST_EXCEPTION, Sentence,
                                                     consequence_phrase, is_negated, phrase_start, split_exception)
