@@ -22,6 +22,8 @@ pytestmark = pytest.mark.corpus
     # the party asked about (承租人) is the one the clause's claim is against (出租人有权请求承租人…): not another party
     ("融资租赁的租赁物在承租人手里毁损了，承租人还要继续支付租金吗？", "民法典", "751",
      "承租人占有租赁物期间，租赁物毁损、灭失的，出租人一般有权请求承租人继续支付租金；但法律另有规定或者当事人另有约定的除外"),
+    # the other party named in the point is the one whose duty is claimed (要求出租人维修: 出租人应当…维修)
+    ("承租人可以要求出租人维修吗？", "民法典", "712", "出租人一般应当履行租赁物的维修义务；但当事人另有约定的除外"),
     # 有没有效 / 有效不 are validity questions; 无效 first when the clause says it of the asker's case
     ("无民事行为能力人实施的民事法律行为有没有效？", "民法典", "144", "无效：无民事行为能力人实施的民事法律行为无效"),
     # a point the statute writes with its halves swapped (注册商标 → 商标注册)

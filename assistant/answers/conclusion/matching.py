@@ -136,4 +136,6 @@ def other_party(question: str, point: str, text: str, at: int) -> bool:
     start = max(text.rfind(ch, 0, at) for ch in "，,；;：:") + 1
     if asked in text[start:at]:
         return False          # 出租人有权请求承租人继续支付租金: the one asked about does the verb
+    if ruled in point and re.search(rf"{re.escape(ruled)}[^，,；;]{{0,6}}?(?:应当|必须)", text):
+        return False          # 承租人可以要求出租人维修吗: 出租人应当履行维修义务 is the duty claimed
     return asked not in ruled and ruled not in asked
