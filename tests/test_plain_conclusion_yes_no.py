@@ -83,3 +83,10 @@ def test_question_forms():
     assert asked("向未成年人卖烟，这是合法的吗？").form == "legality"
     assert asked("网约车司机与平台存在劳动关系吗？").point == "存在劳动关系"
     assert asked("存货人是否有权检查仓储物？").point == "检查仓储物"
+
+
+def test_a_judgment_is_not_a_sentence_asked():
+    from assistant.answers.conclusion.figures import PENALTY_ASKED
+
+    assert PENALTY_ASKED.search("帮信罪会判几年")
+    assert not PENALTY_ASKED.search("不服一审判决，上诉期是多久")      # 判决: how long, read as a period

@@ -68,7 +68,7 @@ def read_how_long(question: str, sentences: list[Sentence]) -> str | None:
 
 
 # how long a sentence is (判多久、判几年、坐几年牢): the penalty tiers of the clause
-PENALTY_ASKED = re.compile(r"判|坐牢|刑期|服刑")
+PENALTY_ASKED = re.compile(r"判(?!决|断|例)|坐牢|刑期|服刑")
 _PENALTY = re.compile(r"(?:^|[，,])(?P<threshold>[^，,；;：:]{2,24}的)[，,](?P<penalty>处[^；;。]*?(?:有期徒刑|拘役|管制|死刑)[^；;。]*)")
 _ANY_PENALTY = re.compile(r"处[^，,；;。]*?(?:有期徒刑|拘役|管制|死刑)")
 _FINE = re.compile(r"[，,](?:并处|可以并处)[^，,；;。]*罚金|[，,]并处或者单处[^，,；;。]*罚金|[，,]并处没收财产")
