@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 
 from assistant.answers.conclusion.actions import read_what_to_do, read_where
-from assistant.answers.conclusion.figures import read_how_long, read_how_much, read_who
+from assistant.answers.conclusion.figures import PENALTY_ASKED, read_how_long, read_how_much, read_penalty, read_who
 from assistant.answers.conclusion.forms import OPEN_FORMS, WHAT_TO_DO, Asked, asked
 from assistant.answers.conclusion.leads import LEADS, lead, without_stated_condition
 from assistant.answers.conclusion.legality import read_legality
@@ -59,7 +59,8 @@ def plain_conclusion(question: str, label: str, clause: str) -> str | None:
     elif form.form in _OPEN_READERS:
         statement = _OPEN_READERS[form.form](question, form.point, clause, sentences)
     elif form.form == "how_long":
-        statement = read_how_long(question, sentences)
+        statement = read_penalty(question, clause, sentences) if PENALTY_ASKED.search(question) \
+            else read_how_long(question, sentences)
     else:
         statement = None
     if not statement and form.form != "what_to_do" and WHAT_TO_DO.search(question):

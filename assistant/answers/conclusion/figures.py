@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import re
 
+from assistant.answers.conclusion.legality import MINOR
 from assistant.answers.conclusion.matching import ASKING_WORDS, covers, said_in, word_set
 from assistant.answers.conclusion.sentences import BEARER, Sentence, phrase_start, split_exception
-from assistant.answers.conclusion.wording import plain_words, plainer_words, with_usually
+from assistant.answers.conclusion.wording import MAX_CHARS, plain_words, plainer_words, says_yes_or_no, with_usually
 
 DURATION = re.compile(r"[零〇一二两三四五六七八九十百\d]+(?:个)?(?:年|月|日|天|周|小时|周岁)")
 _APPOINTED = re.compile(r"由[^，,；;。]{1,20}?担任")          # 监护人由民政部门担任
@@ -66,10 +67,70 @@ def read_how_long(question: str, sentences: list[Sentence]) -> str | None:
     return None
 
 
+# how long a sentence is (判多久、判几年、坐几年牢): the penalty tiers of the clause
+PENALTY_ASKED = re.compile(r"判(?!决|断|例)|坐牢|刑期|服刑")
+_PENALTY = re.compile(r"(?:^|[，,])(?P<threshold>[^，,；;：:]{2,24}的)[，,](?P<penalty>处[^；;。]*?(?:有期徒刑|拘役|管制|死刑)[^；;。]*)")
+_ANY_PENALTY = re.compile(r"处[^，,；;。]*?(?:有期徒刑|拘役|管制|死刑)")
+_FINE = re.compile(r"[，,](?:并处|可以并处)[^，,；;。]*罚金|[，,]并处或者单处[^，,；;。]*罚金|[，,]并处没收财产")
+_ASKING_TAIL = re.compile(r"(?:会|要|能|将|一般)?(?:被)?(?:判|坐牢|坐|关|服刑)[^，,。；;]*$")
+
+
+def read_penalty(question: str, clause: str, sentences: list[Sentence]) -> str | None:
+    """判多久: every tier of the penalty the clause sets, each with its threshold (情节严重的，处三年以下
+    有期徒刑或者拘役) — all of them, since which applies turns on the facts; fines left out when
+    the tiers do not fit the first screen. None for a minor (the age decides, 刑法第十七条), when the
+    clause is about other conduct, or when a tier's threshold is not a phrase of its own."""
+    conduct = _ASKING_TAIL.sub("", question)       # 帮助信息网络犯罪活动罪|会判多久: the words of the conduct
+    if MINOR.search(question) or not covers(clause, conduct, share=0.5):
+        return None
+    tiers = [m for s in sentences if not s.items for m in _PENALTY.finditer(s.text)]
+    # every tier or none: a tier whose threshold is not one phrase (数额较大的，或者多次盗窃…的), one
+    # under a list, or a quote cut short (……) would leave the heavier penalties out
+    if not tiers or "……" in clause or len(tiers) != len(_ANY_PENALTY.findall(clause)) \
+            or any(m.group("threshold").startswith(("或者", "并且", "以及")) for m in tiers):
+        return None
+    whole = "；".join(f"{m.group('threshold')}，{m.group('penalty')}" for m in tiers)
+    for text in (whole, _FINE.sub("", whole)):
+        if len(text) <= MAX_CHARS:
+            return plainer_words(text)
+    return None
+
+
 def read_how_much(question: str, sentences: list[Sentence]) -> str | None:
     """赔多少/多少钱/怎么算: the sentence with the amount, multiple, rate or standard, when it
     speaks of what is asked."""
     for sentence in sentences:
         if not sentence.items and AMOUNT.search(sentence.text) and covers(sentence.text, question):
             return plainer_words(sentence.text)
-    return None
+    return _reckoning(question, sentences)
+
+
+# asks how a sum is reckoned or what standard applies (仓储费如何计算、应当符合什么标准), not for a figure
+_RECKONING_ASKED = re.compile(r"(?:如何|怎么|怎样)计算|怎么算|(?:什么|何种)标准|标准是什么")
+
+
+def _reckoning(question: str, sentences: list[Sentence]) -> str | None:
+    """仓储费如何计算: the sentences in a row that say, with a modal, what the asked word (the one
+    right before the asking words: 仓储费, 符合) is — 逾期提取的，要加收仓储费；提前提取的，不减收仓储费 —
+    as many as fit the first screen."""
+    mark = _RECKONING_ASKED.search(question)
+    if mark is None:
+        return None
+    # the phrase right before the asking words, without its modal (应当符合 → 符合; 仓储费 whole, not 仓储)
+    asked_word = re.split(r"应当|应该|需要|必须|应|要|的", re.split(r"[，,；;、\s]", question[:mark.start()])[-1])[-1]
+    if not 2 <= len(asked_word) <= 6:
+        return None
+    picked: list[str] = []
+    for sentence in sentences:
+        # the first must speak of the asker's case; the ones right after it complete it (提前提取的，不减收仓储费)
+        said = not sentence.items and asked_word in sentence.text and (
+            (says_yes_or_no(sentence.text) and covers(sentence.text, question, share=1 / 2))
+            or (bool(picked) and (says_yes_or_no(sentence.text) or "不" in sentence.text)))
+        if not said:
+            if picked:
+                break
+            continue
+        if len("；".join(picked + [sentence.text])) > MAX_CHARS:
+            break
+        picked.append(sentence.text)
+    return plainer_words("；".join(picked)) if picked else None

@@ -7,22 +7,26 @@ from dataclasses import dataclass
 
 _YES_NO_MARK = re.compile(r"是否|能否|可否|能不能|可不可以|会不会|是不是|要不要|需不需要|应不应该?|算不算")
 _MODAL_BEFORE_MA = re.compile(r"(?:可以|能够|能|应当|应该|需要|必须|会|要)(?=[^，,。；]*吗$)")
-_VALIDITY = re.compile(r"(?:有效|无效|成立)吗$|是否(?:有效|无效|成立)|效力如何|效力怎么样|效力怎样")
+_VALIDITY = re.compile(r"(?:有效|无效|成立)吗$|是否(?:有效|无效|成立)|效力如何|效力怎么样|效力怎样|"
+                       r"有没有效|有效(?:没有|不)$|算不算数|(?:算数|作数)[吗不]$")
 # is the conduct lawful / a crime (合法吗、犯法不、算不算违法、会坐牢吗)
-_LEGALITY = re.compile(r"(?:合法|违法|犯法|犯罪|违规|坐牢|判刑|被抓)[吗么嘛不没]?$|是否(?:合法|违法|构成犯罪)|"
+_LEGALITY = re.compile(r"(?:合法|违法|犯法|犯罪|违规|坐牢|判刑|被抓)的?[吗么嘛不没]?$|是否(?:合法|违法|构成犯罪)|"
                        r"合不合法|违不违法|犯不犯法|算不算(?:违法|犯罪)|是不是(?:违法|犯罪)|构成犯罪[吗么不]?$|"
                        r"(?:构成|是|算|属于)[^，,。；;]{0,10}罪[吗么不]?$|是否构成[^，,。；;]{0,10}罪")
 WHERE = re.compile(r"去哪|到哪|哪里|哪儿|哪个部门|什么部门|找谁|向谁")
 _WHO = re.compile(r"谁|哪一方|哪方|如何承担|怎么承担|怎样承担|如何负担")
-_HOW_LONG = re.compile(r"多久|多长时间|多长|几年|几个月|几天|多少天|多少年|有无期限|期限是|时效")
+# 时效 alone asks how long only when the question ends on it (…的诉讼时效？): 主债权经过诉讼时效，抵押权是否存续 is a yes/no
+_HOW_LONG = re.compile(r"多久|多长时间|多长|几年|几个月|几天|多少天|多少年|有无期限|期限是|时效(?:期间)?(?:是)?$")
 _HOW_MUCH = re.compile(r"多少钱|赔多少|给多少|要多少|补多少|罚多少|多少|几倍|怎么算|如何计算|怎么计算|标准是|什么标准")
 # what to do about a situation the question tells (怎么办、咋整、如何处理)
 WHAT_TO_DO = re.compile(r"怎么办|咋办|咋整|咋弄|咋个办|咋搞|怎么处理|如何处理|怎样处理|怎么解决|如何解决|该怎么做|怎么弄")
 # the plain-spoken yes/no: 能要回来不、能告他不 (a modal, then 不 ending the question)
 _MODAL_BEFORE_BU = re.compile(r"(?:可以|能够|能|会|要|算)(?=[^，,。；不]{1,12}不$)")
 # a lawyer's yes/no without a modal (构成违约吗、属于破产财产吗、承担违约责任吗): the verb starts the point
-_VERB_BEFORE_MA = re.compile(r"(?:构成|属于|承担|视为)(?=[^，,。；]*吗$)")
-_LEADING_MODALS = re.compile(r"^(?:还|也|仍然?|就|都|一定)?(?:应当|应该|需要|必须|可以|能够|能|会(?![计议])|要(?!求))?(?:继续|再|去)?")
+_VERB_BEFORE_MA = re.compile(r"(?:构成|属于|承担|视为|存在|具有|负有|享有|适用|影响|受到?)(?=[^，,。；]*吗$)")
+# the asking words ending the text before a yes/no's point (保管人|可以; 报道人|是否): what is asked about stands before them
+ASKING_TAIL = re.compile(rf"(?:{_YES_NO_MARK.pattern}|还|也|仍然?|就|都|一定|应当|应该|需要|必须|可以|能够|有权|能|会|要)+$")
+_LEADING_MODALS = re.compile(r"^(?:还|也|仍然?|就|都|一定)?(?:应当|应该|需要|必须|可以|能够|有权|能|会(?![计议])|要(?!求))?(?:继续|再|去)?")
 # the lawyers' open questions (issue #22), read by conclusion/points.py
 _REMEDY = re.compile(r"(?:如何|怎么|怎样|该如何|怎么样)(?:获得|寻求)?(?:救济|维权)")
 _CONDITION = re.compile(r"(?:什么|哪些|那些|何种|哪种)(?:样的)?(?:情况|情形)(?:下|时)|什么条件下")

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from assistant.answers.conclusion.figures import AMOUNT, DURATION
-from assistant.answers.conclusion.matching import point_at, tells_case
+from assistant.answers.conclusion.matching import point_at, tells_case, tells_whole
 from assistant.answers.conclusion.sentences import CONDITION, phrase_start
 
 # asks whether one may (可以…吗、能否、可否): a "shall" or "may" clause answers 可以, a "shall not" 不可以
@@ -18,7 +18,7 @@ _MODAL_ANSWERS = (("不得", "不能"), ("不能", "不能"), ("禁止", "不能
                   ("不负", "不承担"), ("不属于", "不属于"), ("不构成", "不构成"), ("不适用", "不适用"),
                   ("应当", "要"), ("必须", "要"), ("可以", "可以"), ("有权", "可以"),
                   ("属于", "属于"), ("构成", "构成"), ("视为", "视为"))
-_BETWEEN = re.compile(r"(?:依法|及时|擅自|任意|单方|直接|另行|自行|以任何形式|请求|要求|主张|将[^，,、]{1,10}|[^，,、]{1,4}、)*")
+_BETWEEN = re.compile(r"(?:依法|及时|承担|擅自|任意|单方|直接|另行|自行|以任何形式|请求|要求|主张|将[^，,、]{1,10}|[^，,、]{1,4}、)*")
 _PARTY_BEFORE_RIGHT = re.compile(r"(?:^|[，,；;])(?P<party>[^，,；;：:]{2,12}?)(?:一般)?有权")
 _BEARER_PARTY = re.compile(r"由(?P<party>[^，,；;。]{2,20}?)(?:承担|负担|享有|负责|支付|偿还|清偿|管辖|担任)")
 
@@ -54,7 +54,7 @@ def _yes_no(question: str, point: str, statement: str) -> str | None:
     if re.search(r"除[^，,；;]+外|[；;]但|一般", statement):
         return None          # "一般…；但…除外" says the answer and its exception already
     *conditions, rule = re.split(r"的[，,]", statement)      # the rule after its condition
-    if conditions and not tells_case(question, conditions[-1]):
+    if conditions and not tells_whole(question, conditions[-1]):
         return None          # the answer holds in the clause's case, which the question does not tell
     at = point_at(point, rule)
     if at < 0:

@@ -11,7 +11,8 @@ from assistant.answers.conclusion.wording import plainer_words
 _CRIME = re.compile(r"处[^。；;]*?(?:有期徒刑|拘役|管制|死刑)|定罪处罚|追究刑事责任")
 # the clause also says when the conduct is not treated as a crime: the answer is not a plain yes
 _NOT_A_CRIME = re.compile(r"不按犯罪处理|不以犯罪论处|不认为是犯罪|不负刑事责任|不追究刑事责任|不构成犯罪|免予刑事处罚")
-_MINOR = re.compile(r"未成年|未满|不满|孩子|小孩|娃|学生|[一二三四五六七八九十\d]+岁")
+# the asker may be a minor: whether a minor answers for a crime turns on the age (刑法第十七条)
+MINOR = re.compile(r"未成年|未满|不满|孩子|小孩|娃|学生|[一二三四五六七八九十\d]+岁")
 _ADMIN_PENALTY = re.compile(r"处[^。；;]*?(?:罚款|拘留)|给予[^。；;]*?(?:警告|处分|处罚)")
 _THRESHOLD = re.compile(r"较大|巨大|严重|恶劣|多次|情节|首要分子|积极参加")
 _PROHIBITION = re.compile(r"不得|禁止|严禁")
@@ -31,7 +32,7 @@ def read_legality(question: str, sentences: list[Sentence]) -> str | None:
         if _NOT_A_CRIME.search(text):
             return None
         crime = _CRIME.search(text)
-        if crime is not None and _MINOR.search(question):
+        if crime is not None and MINOR.search(question):
             return None      # whether a minor answers for it turns on the age (刑法第十七条), not on this clause
         if crime is not None:
             # the conditions are shown whole, so the asker sees what it takes (a VAT invoice,

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import re
 
-from assistant.answers.conclusion.matching import CLAIMING, covers, point_at, tells_case
+from assistant.answers.conclusion.forms import ASKING_TAIL
+from assistant.answers.conclusion.matching import (ASKING_WORDS, CLAIMING, covers, other_party, point_at,
+                                                   said_in, tells_case, tells_whole, word_set)
 from assistant.answers.conclusion.sentences import (COURT_NO, COURT_YES, LIST_EXCEPTION, Sentence,
                                                     consequence_phrase, is_negated, phrase_start, split_exception)
 from assistant.answers.conclusion.wording import MAX_CHARS, plain_words, says_yes_or_no, with_usually
@@ -19,10 +21,12 @@ def read_yes_no(question: str, point: str, clause: str, sentences: list[Sentence
     for i, sentence in enumerate(sentences):
         text = sentence.text
         at = point_at(point, text)
-        if at < 0:
-            continue
-        if not covers(clause, question, share=0.5):
+        if at < 0 or other_party(question, point, text, at):
+            continue          # not the point, or a rule about another party (出租人 asked, 承租人 ruled)
+        if not covers(clause, question, share=0.5) and not _case_told(question, text, at):
             return None          # the clause is about another case than the asker's
+        if _qualifier_unsaid(question, point, clause):
+            return None          # 离婚协议中的赠与可以撤销吗: the clause on 赠与 alone does not settle it
         court = COURT_YES.search(text) or COURT_NO.search(text)
         if court is not None:
             return _court(question, point, text[:court.start()], COURT_YES.search(text) is not None)
@@ -48,6 +52,25 @@ def read_yes_no(question: str, point: str, clause: str, sentences: list[Sentence
             return plain_words(f"{consequence}{tail}")
         return None
     return None
+
+
+def _qualifier_unsaid(question: str, point: str, clause: str) -> bool:
+    """A one-phrase question names what it asks about (离婚协议中的赠与) and the clause leaves out a
+    word of it: the clause's rule for the thing in general (赠与人…可以撤销赠与) may not hold for the
+    kind asked about. A story (several phrases) is matched by covers/_case_told instead."""
+    at = question.find(point)
+    if at <= 0 or re.search(r"[，,；;]", question[:at]):
+        return False
+    subject = ASKING_TAIL.sub("", question[:at])
+    return any(not said_in(w, clause) for w in word_set(subject) - ASKING_WORDS)
+
+
+def _case_told(question: str, text: str, at: int) -> bool:
+    """A long story (航司临时取消航班，造成我的出行…可以要求赔偿吗) shares few of its words with the
+    clause, yet tells the very case its rule is for: the condition right before the asked verb's
+    phrase (…造成旅客损失的，) is told by the question."""
+    condition = text[:phrase_start(text, at)].rstrip("，,")
+    return condition.endswith("的") and tells_whole(question, condition)
 
 
 def _court(question: str, point: str, claim: str, supported: bool) -> str | None:
