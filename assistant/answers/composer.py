@@ -54,6 +54,9 @@ class ComposerLimits:
     quote_window: int = 3           # the articles (in retrieval order) whose clauses may be quoted
     second_quote_ratio: float = 1.0 # a later article is quoted only when its clause answers at least as well
                                     # (graders counted a loosely related second quote as wrong law)
+    lead_window: int = 2            # retrieval's next article may lead the quotes when its clause answers the
+    lead_margin: float = 1.0        # question better by this (one more content word): held out, the ranker's
+                                    # first is gold for 0.40 and a near neighbour often decides (docs/answers.md)
     related: int = 3                # retrieved articles listed (not quoted) under a card answer
     grounding_window: int = 3       # the question must share a word with one of the top hits
     pointed_question: int = 30      # characters: a longer message is a story, answered from its card alone
@@ -260,7 +263,7 @@ class OfflineComposer:
         local_last = ranked[0].region is None
         order = sorted(range(len(ranked)), key=lambda i: ((ranked[i].law, ranked[i].article_id) in already_quoted,
                                                            local_last and ranked[i].region is not None, i))
-        quoted = self.quoted_clauses(question, [ranked[i] for i in order])
+        quoted = self.quoted_clauses(question, [ranked[i] for i in order], already_quoted)
         lead = "接着上面的问题：" if already_quoted else ""
         first_hit, first_clause = quoted[0]
         # the conclusion first, in plain words, when the clause's focus itself settles the point asked
@@ -291,15 +294,25 @@ class OfflineComposer:
         citations = statutes + [h for h in rule_hits if _key(h) not in {_key(s) for s in statutes}] + cases[:1]
         return ComposedAnswer("\n".join(lines), citations, points, confident=True)
 
-    def quoted_clauses(self, question: str, ranked: list[Hit]) -> list[tuple[Hit, Clause]]:
+    def quoted_clauses(self, question: str, ranked: list[Hit],
+                       already_quoted: set[tuple] = frozenset()) -> list[tuple[Hit, Clause]]:
         """The first article in retrieval order, then up to `quoted - 1` of the next few whose best
-        clause answers the question about as well (so a lower hit sharing one word is not quoted)."""
+        clause answers the question about as well (so a lower hit sharing one word is not quoted).
+        Retrieval's next article (`lead_window`) leads instead when its clause answers the question
+        clearly better (`lead_margin`), the first then quoted after it (not one the previous answer
+        quoted: a follow-up quotes what is new first; nor a local rule behind national law)."""
         scored = [(h, best_clause(question, h.text or "")) for h in ranked[:self.limits.quote_window]]
         scored = [(h, c) for h, c in scored if c is not None]
         if not scored:
             return [(ranked[0], Clause(trim_quote(article_body(ranked[0]), self.limits.quote_chars), 0.0, 0))]
-        first = scored[0]
-        bar = first[1].score * self.limits.second_quote_ratio
+        first, bar = scored[0], scored[0][1].score * self.limits.second_quote_ratio
+        rivals = [i for i in range(1, min(len(scored), self.limits.lead_window))
+                  if (scored[i][0].law, scored[i][0].article_id) not in already_quoted
+                  and (scored[i][0].region is None or first[0].region is not None)]
+        best = max(rivals, key=lambda i: (scored[i][1].score, -i), default=0)
+        if best and scored[best][1].score >= first[1].score + self.limits.lead_margin:
+            # it leads; retrieval's first is still quoted after it (it decided often enough)
+            return [scored[best], first][:self.limits.quoted]
         others = [(h, c) for h, c in scored[1:] if c.score > 0 and c.score >= bar]
         return [first, *others][:self.limits.quoted]
 
