@@ -243,3 +243,11 @@ def test_a_wall_cracked_by_the_neighbours_building_work_finds_the_neighbour_card
     steps = card("neighbour").steps_for(told_form("邻居家盖房打地基 把俺家墙震裂了"))
     assert steps[0].article == "237"
     assert all(s.article != "237" for s in card("neighbour").steps_for(told_form("邻居家盖房挡了俺家的光")))
+
+
+def test_resigning_over_unpaid_social_insurance_leads_with_the_compensation():
+    message = "公司不给交社保 我想辞职 能要补偿不"
+    assert matched_ids(message)[:1] == ["resignation"]
+    first = card("resignation").conclusions_for(told_form(message))[0]
+    assert (first.law, first.article) == ("劳动合同法", "46")
+    assert card("resignation").conclusions_for(told_form("我想辞职 老板不批"))[0].article == "37"
