@@ -68,6 +68,7 @@ class ExampleIndex:
         self.labels = sorted({label for label, _ in labelled})
         position = {label: i for i, label in enumerate(self.labels)}
         self.owner = np.array([position[label] for label, _ in labelled], dtype=np.int64)
+        self._rows = [np.flatnonzero(self.owner == i) for i in range(len(self.labels))]   # each label's examples
         self.centre = centre
         self.matrix = _unit(np.asarray(vectors, dtype=np.float32) - centre) if len(labelled) else vectors
 
@@ -75,7 +76,7 @@ class ExampleIndex:
         if not len(self.owner):
             return []
         similarity = self.matrix @ _unit(np.asarray(vector, dtype=np.float32) - self.centre)
-        scores = [float(np.sort(similarity[self.owner == i])[-NEAREST:].mean()) for i in range(len(self.labels))]
+        scores = [float(np.sort(similarity[rows])[-NEAREST:].mean()) for rows in self._rows]
         order = sorted(range(len(scores)), key=lambda i: -scores[i])
         return [Near(self.labels[i], round(scores[i], 4)) for i in order]
 
