@@ -114,15 +114,24 @@ class Pattern:
         except PhraseError as exc:
             raise CardError(f"pattern: {exc}") from exc
 
+    def __post_init__(self) -> None:
+        # per group, (the word as the question shows it, its length), longest first: `match` runs
+        # ~440 times an answer, so the forms are worked out once (the lexicons are fixed files)
+        object.__setattr__(self, "_matched", tuple(
+            tuple(sorted(((as_matched(w), len(w)) for w in group), key=lambda form: -form[1]))
+            for group in self.groups))
+
     def match(self, text: str) -> int:
         """Characters of the question the pattern covers (its longest alternative per group), 0 = no match.
         `text`: the question as `matcher.normalise_question` and `mark_compounds` leave it."""
         covered = 0
-        for group in self.groups:
-            found = [w for w in group if as_matched(w) in text]
-            if not found:
+        for group in self._matched:
+            for form, length in group:      # longest first: the first word found is the group's longest
+                if form in text:
+                    covered += length
+                    break
+            else:
                 return 0
-            covered += max(len(w) for w in found)
         return covered
 
     def positions(self, text: str) -> frozenset[int]:

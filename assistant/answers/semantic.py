@@ -68,6 +68,14 @@ class ExampleIndex:
         self.labels = sorted({label for label, _ in labelled})
         position = {label: i for i, label in enumerate(self.labels)}
         self.owner = np.array([position[label] for label, _ in labelled], dtype=np.int64)
+        # where each label's NEAREST best examples sit once the similarities are sorted by label,
+        # then by value (one lexsort a question, not a sort per label); labels with fewer examples
+        # than NEAREST keep their rows
+        counts = np.bincount(self.owner, minlength=len(self.labels))
+        ends, full = np.cumsum(counts), counts >= NEAREST
+        self._full = np.flatnonzero(full)
+        self._full_at = ends[full][:, None] - NEAREST + np.arange(NEAREST)
+        self._few = [(i, np.flatnonzero(self.owner == i)) for i in np.flatnonzero(~full)]
         self.centre = centre
         self.matrix = _unit(np.asarray(vectors, dtype=np.float32) - centre) if len(labelled) else vectors
 
@@ -75,7 +83,12 @@ class ExampleIndex:
         if not len(self.owner):
             return []
         similarity = self.matrix @ _unit(np.asarray(vector, dtype=np.float32) - self.centre)
-        scores = [float(np.sort(similarity[self.owner == i])[-NEAREST:].mean()) for i in range(len(self.labels))]
+        ordered = similarity[np.lexsort((similarity, self.owner))]
+        label_scores = np.empty(len(self.labels), dtype=similarity.dtype)
+        label_scores[self._full] = ordered[self._full_at].mean(axis=1)
+        for i, rows in self._few:
+            label_scores[i] = np.sort(similarity[rows])[-NEAREST:].mean()
+        scores = label_scores.tolist()          # each label: the mean of its NEAREST best similarities
         order = sorted(range(len(scores)), key=lambda i: -scores[i])
         return [Near(self.labels[i], round(scores[i], 4)) for i in order]
 

@@ -55,11 +55,10 @@ _HERE_BEFORE = re.compile(r"(?:在|到|来|去|于)$")
 def find_region(text: str, table: RegionTable) -> str | None:
     """The accepting agency's region: where the person works, sues or lives now, not the home
     place ("我四川泸州农村的，在上海工地上" → 上海市)."""
-    names = sorted(table._names, key=len, reverse=True)
     best: tuple[int, int, str] | None = None
     taken = [False] * len(text)
-    for name in names:
-        if len(name) < 2:
+    for name in table.names_longest_first:
+        if name not in text:        # most names: no pattern to build and run
             continue
         for m in re.finditer(re.escape(name), text):
             if any(taken[m.start():m.end()]):

@@ -19,6 +19,7 @@ import datetime as dt
 import json
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -236,6 +237,12 @@ class RegionTable:
     @classmethod
     def from_json(cls, raw: dict) -> "RegionTable":
         return cls({k: RegionEntry.model_validate(v) for k, v in raw["regions"].items()})
+
+    @cached_property
+    def names_longest_first(self) -> tuple[str, ...]:
+        """The names `_names` knows of two characters or more, longest first (extract.find_region
+        reads them for every message; the table is built once per change of the overrides)."""
+        return tuple(n for n in sorted(self._names, key=len, reverse=True) if len(n) >= 2)
 
     def resolve(self, name: str | None) -> str | None:
         """'潍坊' / '潍坊市' / '寿光' → '潍坊市'; unknown → None."""
