@@ -1,6 +1,6 @@
 """Answer quality: collect the answers of this version, write blind grading packets comparing two
 versions, score the graders' files by the rubric of ../shared/evals/lecoqa/README.md, and check
-the realistic question set (evals/data/realistic_questions.jsonl).
+the realistic question set (assistant/answers/training/realistic_questions.jsonl).
 
     python -m evals.answers collect --out A.jsonl [--set dev|realistic|realistic_heldout] [--limit 60] [--data-dir data]
     python -m evals.answers packets --a A.jsonl --b B.jsonl --out DIR [--set …] [--batch 15]
@@ -28,12 +28,15 @@ from pathlib import Path
 from evals.common_chat import REPO, SHARED, chat_app, gold_keys, load_questions
 
 LECOQA = SHARED / "evals" / "lecoqa"
-REALISTIC = REPO / "evals" / "data" / "realistic_questions.jsonl"          # the cards were tuned on it
+# the three realistic dev sets are also the card classifier's training phrasings (product data, in
+# assistant/answers/training/): every number on them is in sample — the held-out set is the one to report
+TRAINING = REPO / "assistant" / "answers" / "training"
+REALISTIC = TRAINING / "realistic_questions.jsonl"          # the cards were tuned on it
 REALISTIC_HELDOUT = REPO / "evals" / "data" / "realistic_heldout.jsonl"   # written apart: report this one
-REALISTIC_DEV2 = REPO / "evals" / "data" / "realistic_dev2.jsonl"         # a second tuning set (session 14)
+REALISTIC_DEV2 = TRAINING / "realistic_dev2.jsonl"         # a second tuning set (session 14)
 # villagers' WeChat wording (dialect, typos, run-ons, facts without the legal word): measured before
 # the session-16 fixes, then tuned on
-REALISTIC_DEV3 = REPO / "evals" / "data" / "realistic_dev3.jsonl"
+REALISTIC_DEV3 = TRAINING / "realistic_dev3.jsonl"
 REALISTIC_SETS = {"dev": REALISTIC, "dev2": REALISTIC_DEV2, "dev3": REALISTIC_DEV3, "heldout": REALISTIC_HELDOUT}
 GRADES = ("correct", "helpful", "wrong_law")
 

@@ -131,8 +131,9 @@ print(json.dumps({"opened": opened, "modules": sorted(m for m in sys.modules if 
 
 
 def test_the_product_fits_on_product_data_and_never_reads_the_evals_folder():
-    """The classifier learns from the reviewed phrasings shipped with the cards: a fresh process
-    that fits it opens no file under evals/ (the measurement sets) and imports no evals module."""
+    """The classifier learns from the phrasings shipped with the cards (examples and the labelled
+    realistic questions in assistant/answers/training/): a fresh process that fits it opens no file
+    under evals/ (the held-out set lives there) and imports no evals module."""
     import json
     import os
     import subprocess
@@ -146,6 +147,8 @@ def test_the_product_fits_on_product_data_and_never_reads_the_evals_folder():
     report = json.loads(done.stdout.strip().splitlines()[-1])
     evals = str(repo / "evals")
     assert any(path.endswith("urgent_examples.toml") for path in report["opened"])   # the hook sees the reads
+    assert any(path.endswith("training/realistic_dev3.jsonl") for path in report["opened"])
+    assert not any(path.endswith("realistic_heldout.jsonl") for path in report["opened"])
     assert [path for path in report["opened"] if os.path.abspath(path).startswith(evals + os.sep)] == []
     assert report["modules"] == []
 

@@ -28,7 +28,7 @@ def plain_match(pattern: Pattern, text: str) -> int:
 
 
 def _questions() -> list[str]:
-    rows = (REPO / "evals" / "data" / "realistic_questions.jsonl").read_text(encoding="utf-8").splitlines()
+    rows = (REPO / "assistant" / "answers" / "training" / "realistic_questions.jsonl").read_text(encoding="utf-8").splitlines()
     return [json.loads(r)["question"] for r in rows if r.strip()]
 
 
