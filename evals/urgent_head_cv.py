@@ -1,7 +1,8 @@
-"""The urgent head's threshold (classifier.URGENT_SCORE), chosen by leave-one-set-out over the sets
-it may learn from — the realistic dev / dev2 / dev3 and the urgent batches in assistant/answers/
-training/ — plus the test batches it never learns (tests/data: messages, fresh, fresh4; never fresh5)
-and OFF_TOPIC:
+"""An experiment (session 19, not shipped: docs/answers.md "Urgent head learning the batches"): the
+classifier's urgent head also learning the urgent batches fresh2 / fresh3 (urgent and calm, for the
+head alone: the cards' vocabulary and scores stay), its threshold (classifier.URGENT_SCORE) chosen by
+leave-one-set-out over the sets it learns from — the realistic dev / dev2 / dev3 and those two
+batches — plus the batches it never learns (messages, fresh, fresh4; never fresh5) and OFF_TOPIC:
 
     python -m evals.urgent_head_cv [--data-dir DIR] [--without-batches]
 
@@ -22,6 +23,7 @@ from evals.common_chat import REPO
 from evals.semantic_fit import OFF_TOPIC
 
 TRAINING = REPO / "assistant" / "answers" / "training"
+BATCHES = REPO / "tests" / "data"
 REALISTIC = {"dev": "realistic_questions.jsonl", "dev2": "realistic_dev2.jsonl", "dev3": "realistic_dev3.jsonl"}
 LEARNT_BATCHES = {"fresh2": "urgent_villager_fresh2.toml", "fresh3": "urgent_villager_fresh3.toml"}
 TEST_BATCHES = {"messages": "urgent_villager_messages.toml", "fresh": "urgent_villager_fresh.toml",
@@ -42,10 +44,26 @@ def load_sets() -> dict[str, list[tuple[str, bool]]]:
             if line.strip():
                 row = json.loads(line)
                 sets.setdefault(name, []).append((row["question"], bool(row["urgent"])))
-    sets |= {name: batch_rows(TRAINING / file) for name, file in LEARNT_BATCHES.items()}
-    sets |= {name: batch_rows(REPO / "tests" / "data" / file) for name, file in TEST_BATCHES.items()}
+    sets |= {name: batch_rows(BATCHES / file) for name, file in (LEARNT_BATCHES | TEST_BATCHES).items()}
     sets["offtopic"] = [(q, False) for q in OFF_TOPIC]
     return sets
+
+
+def with_urgent_only(classifier, rows, extra):
+    """The classifier with its urgent head refitted on `rows` + `extra` (in the vocabulary of `rows`)."""
+    from sklearn.svm import LinearSVC
+
+    from assistant.answers.classifier import REGULARISATION
+    from assistant.answers.matcher import normalise_question
+
+    if not extra:
+        return classifier
+    all_rows = [*rows, *extra]
+    matrix = classifier.vectoriser.transform([normalise_question(r.text) for r in all_rows])
+    head = LinearSVC(C=REGULARISATION, random_state=0, class_weight="balanced").fit(matrix, [r.urgent for r in all_rows])
+    classifier.urgent_weights = head.coef_[0].astype("float32")
+    classifier.urgent_bias = float(head.intercept_[0])
+    return classifier
 
 
 def head_scores(sets: dict, learnt: list[str]) -> dict[str, list[float]]:
@@ -55,8 +73,8 @@ def head_scores(sets: dict, learnt: list[str]) -> dict[str, list[float]]:
     def fit(leave_out: str | None):
         rows = [r for r in C.default_training()
                 if leave_out not in REALISTIC or r.text not in {q for q, _ in sets[leave_out]}]
-        batches = [TRAINING / LEARNT_BATCHES[b] for b in learnt if b != leave_out]
-        return C.CardClassifier(rows, C.urgent_batches(batches))
+        extra = [C.Labelled(q, None, u) for b in learnt if b != leave_out for q, u in sets[b]]
+        return with_urgent_only(C.CardClassifier(rows), rows, extra)
 
     full = fit(None)
     out = {}

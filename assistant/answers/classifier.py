@@ -25,7 +25,6 @@ import json
 import logging
 import threading
 import time
-import tomllib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,11 +41,6 @@ log = logging.getLogger(__name__)
 # measure on them too (in sample), the held-out set stays apart under evals/data and is never read here
 LABELLED_PHRASINGS = tuple(Path(__file__).resolve().parent / "training" / name
                            for name in ("realistic_questions.jsonl", "realistic_dev2.jsonl", "realistic_dev3.jsonl"))
-# villagers' urgent messages and their calm look-alikes (two batches first written to measure urgent
-# routing, session 19): they teach the urgent head only (no card label); the other batches stay
-# test data under tests/data
-URGENT_BATCHES = tuple(Path(__file__).resolve().parent / "training" / name
-                       for name in ("urgent_villager_fresh2.toml", "urgent_villager_fresh3.toml"))
 
 # The classifier is sure of its best card when it leads the second-best label by a margin (its SVM
 # scores are margins; one card scoring above 0 alone is rare with 78 labels from few phrasings).
@@ -67,7 +61,7 @@ REPLACE_CARD = 0.3
 # several pattern cards: the classifier's best card among them leads when it leads the next label by this
 LEAD_CARD = 0.5
 # urgent at this score or more (only adds urgency)
-URGENT_SCORE = 0.2
+URGENT_SCORE = 0.4
 REGULARISATION = 1.0     # LinearSVC's C
 
 
@@ -96,18 +90,9 @@ def labelled_phrasings(paths: Iterable[Path] = LABELLED_PHRASINGS) -> list[Label
     return out
 
 
-def urgent_batches(paths: Iterable[Path] = URGENT_BATCHES) -> list[Labelled]:
-    """Messages labelled urgent or calm only (a toml file's `urgent` and `calm` lists)."""
-    out = []
-    for path in paths:
-        batch = tomllib.loads(path.read_text(encoding="utf-8"))
-        out += [Labelled(m, None, True) for m in batch["urgent"]] + [Labelled(m, None, False) for m in batch["calm"]]
-    return out
-
-
 def default_training() -> list[Labelled]:
     """The product's training phrasings: the cards', everyday and urgent examples and the labelled
-    realistic questions (the urgent batches: `urgent_batches`, for the urgent head alone)."""
+    realistic questions."""
     urgent = [Labelled(e, None, True) for u in urgent_kinds() for e in u.examples]
     return card_training(packaged_cards(), everyday_examples()) + urgent + labelled_phrasings()
 
@@ -115,10 +100,7 @@ def default_training() -> list[Labelled]:
 class CardClassifier:
     """A score for each card id and EVERYDAY, and an urgency score, for a question."""
 
-    def __init__(self, rows: Sequence[Labelled], urgent_only: Sequence[Labelled] = (), c: float = REGULARISATION):
-        """`urgent_only`: phrasings for the urgent head alone (the vocabulary and the card scores
-        come from `rows` only, so they leave the cards' decisions as they were)."""
-        from scipy.sparse import vstack
+    def __init__(self, rows: Sequence[Labelled], c: float = REGULARISATION):
         from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.svm import LinearSVC
 
@@ -127,10 +109,7 @@ class CardClassifier:
         matrix = self.vectoriser.fit_transform([normalise_question(r.text) for r in rows])
         carded = [i for i, r in enumerate(rows) if r.card is not None]
         cards = LinearSVC(C=c, random_state=0).fit(matrix[carded], [rows[i].card for i in carded])
-        if urgent_only:
-            matrix = vstack([matrix, self.vectoriser.transform([normalise_question(r.text) for r in urgent_only])])
-        urgency = LinearSVC(C=c, random_state=0, class_weight="balanced").fit(
-            matrix, [r.urgent for r in (*rows, *urgent_only)])
+        urgency = LinearSVC(C=c, random_state=0, class_weight="balanced").fit(matrix, [r.urgent for r in rows])
         self.labels: list[str] = [str(label) for label in cards.classes_]
         # only the weights are kept (float32, ~7 MB for 79 labels × ~22,000 n-grams of the examples), not the fitted models
         self.card_weights = np.ascontiguousarray(cards.coef_.T, dtype=np.float32)
@@ -215,7 +194,7 @@ def card_classifier() -> CardClassifier:
         with _LOCK:
             if _CLASSIFIER is None:
                 rows = default_training()
-                _CLASSIFIER = CardClassifier(rows, urgent_batches())
+                _CLASSIFIER = CardClassifier(rows)
                 log.info("card classifier: %d phrasings, %d labels, fitted in %.2f s",
                          len(rows), len(_CLASSIFIER.labels), _CLASSIFIER.fit_seconds)
     return _CLASSIFIER
