@@ -142,9 +142,10 @@ def test_every_asks_pattern_names_its_own_cards_issue():
            "social_insurance": "社保能补交吗", "loan_interest": "三分利合法不", "loan_limitation": "过了这么多年还能要吗",
            "juvenile_offence": "会坐牢吗",
            "dismissal_severance": "经济补偿咋算", "unlawful_dismissal": "这样开除我合法吗", "resignation": "老板不批能走吗",
-           "intestate_inheritance": "闺女有继承权吗", "wills": "这遗嘱作数不", "inheritance_debts": "这债要我还吗",
+           "intestate_inheritance": "闺女能分遗产吗", "wills": "这遗嘱作数不", "inheritance_debts": "这债要我还吗",
            "widow_home": "婆家能把我撵出去吗", "land_contract": "承包地能收回吗", "expropriation": "补偿标准太低咋办",
-           "village_affairs": "能查账吗", "homestead": "宅基地的边界谁来定", "neighbour": "挡了路能让他让开吗"}
+           "village_affairs": "能查账吗", "homestead": "宅基地的边界谁来定", "neighbour": "挡了路能让他让开吗",
+           "adoption": "抱养的没办手续算不算数"}
     assert {c.id for c in packaged_cards() if c.asks} == set(own)
     for card_id, clause in own.items():
         assert asked_card([CARDS[i] for i in own], [clause]) == card_id, clause

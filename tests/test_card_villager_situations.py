@@ -251,3 +251,7 @@ def test_resigning_over_unpaid_social_insurance_leads_with_the_compensation():
     first = card("resignation").conclusions_for(told_form(message))[0]
     assert (first.law, first.article) == ("劳动合同法", "46")
     assert card("resignation").conclusions_for(told_form("我想辞职 老板不批"))[0].article == "37"
+
+
+def test_a_driver_who_stayed_with_insurance_hears_the_insurance_order_first():
+    assert told_article("traffic_accident", "被车撞了 司机没跑 车有交强险 能赔多少") == ("民法典", "1213")

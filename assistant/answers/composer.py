@@ -16,6 +16,7 @@ from assistant.answers.clauses import Clause, best_clause, relevance
 from assistant.answers.matcher import (LAY_SPEECH, PERSONAL, asked_clauses, fits_the_asker, match_cards,
                                        normalise_question, retrieval_backs, urgent_by_pattern)
 from assistant.answers.cards import grave_harm_now, packaged_card
+from assistant.answers.compounds import mark_compounds
 from assistant.answers.render import CardRenderer
 from assistant.answers.grounding import content_words, is_about
 from assistant.answers.next_steps import WHERE_TO_ASK, StepTemplate, steps_for
@@ -247,7 +248,10 @@ class OfflineComposer:
         clause = best_clause(question, hit.text or "")
         if clause is None or clause.score <= 0:      # sharing nothing with the question, it settles nothing
             return None
-        card_best = max((relevance(question, c.text + c.quote) for c in card.conclusions), default=0.0)
+        # a conclusion written for a situation (leads_when) the question does not tell is not shown
+        told = card.told_situations(mark_compounds(normalise_question(question)))
+        shown = [c for c in card.conclusions if not c.leads_when or c in told]
+        card_best = max((relevance(question, c.text + c.quote) for c in shown), default=0.0)
         near = any(h.law == hit.law and h.path[:2] == hit.path[:2] for h in card_hits if h.path)
         # an article from another law or part leads only when it answers clearly better (by 2, not 1)
         margin = (1 if near else self.limits.far_point_margin) - (self.limits.abstract_relief if abstract else 0)
