@@ -1,9 +1,10 @@
 """Situations found asking as villagers do (session 19 sweep, tests/data/villager_sweep_work.toml,
 own phrasings): the card that answers first and the article its lead conclusion cites.
-- a factory closed / bankrupt: its wages rank first in the bankruptcy (企业破产法 113), not the
-  plain unpaid-wages card; a gang boss gone on a building site stays construction_wages;
-- spray drifting to a neighbour's field, burning stubble, livestock in a field: crop_damage
-  (民法典 1165; 1245 for the animal), not the fake-pesticide card, which keeps the fake product;
+- a business in bankruptcy or winding-up: its wages rank first (企业破产法 113); a factory that
+  only closed, a boss who ran off, a gang boss gone from a building site keep their wage cards;
+- spray drifting to a neighbour's field, burning stubble: crop_damage (民法典 1165), not the
+  fake-pesticide card, which keeps the fake product; livestock in a field stays animal_harm, led by
+  the owner's liability (1245) and without the rabies step;
 - "没买保险" after a three-wheeler knocked someone down is no 社保 story;
 - an assault asked as 会坐牢不 leads with 刑法 234; money in hand less than the note with the
   actual-principal rule (民间借贷规定 26); an older worker hurt with 民法典 1165; a worker leaving
@@ -28,13 +29,11 @@ def lead_article(card_id: str, message: str) -> tuple[str, str]:
 
 
 @pytest.mark.parametrize("message, card, article", [
-    ("老板厂子倒闭了 俺三个月工资没结 人也找不着了 咋办", "employer_bankruptcy", ("企业破产法", "113")),
     ("公司破产了 说欠的工资要等清算 俺们排在哪 能拿到不", "employer_bankruptcy", ("企业破产法", "113")),
-    ("厂里关门了老板跑路了 欠俺半年工钱还有社保也没交", "employer_bankruptcy", ("企业破产法", "113")),
+    ("厂子申请破产了 管理人说欠俺的工资要公示 俺啥时候能拿到", "employer_bankruptcy", ("企业破产法", "113")),
     ("打药的时候风大 把邻居家的棉花药死了一片 他要俺赔五千 该赔多少", "crop_damage", ("民法典", "1165")),
     ("隔壁打除草剂飘到俺家地里 俺的玉米全黄了死了 他说不是他的事", "crop_damage", ("民法典", "1165")),
     ("邻居烧秸秆把俺家的果树烧死了十几棵 咋让他赔", "crop_damage", ("民法典", "1165")),
-    ("邻居家的羊跑到俺麦地里把麦苗啃光了 他不认账", "crop_damage", ("民法典", "1245")),
     ("俺儿子跟人打架把人家打成轻伤了 人家要报警 会坐牢不 私了行不行", "assault_injury", ("刑法", "234")),
     ("在一个app上借了三千 到手才两千四 一个礼拜就要还三千五",
      "loan_interest", ("最高人民法院关于审理民间借贷案件适用法律若干问题的规定", "26")),
@@ -64,6 +63,9 @@ def test_without_that_situation_the_first_conclusion_stays(message, card, articl
     ("在镇上买的除草剂是假的 打了以后玉米都死了 卖农药的不认", "fake_farm_inputs", "crop_damage"),
     ("俺家狗把邻居小孩咬了 打了疫苗花了两千", "animal_harm", "crop_damage"),
     ("在厂里干了三个月 老板欠俺工资一直不给", "unpaid_wages", "employer_bankruptcy"),
+    # a factory that closed or a boss who ran off, no winding-up: complaint and arbitration
+    ("老板厂子倒闭了 俺三个月工资没结 人也找不着了 咋办", "unpaid_wages", "employer_bankruptcy"),
+    ("厂子倒闭了 老板说一分补偿都没有", "dismissal_severance", "employer_bankruptcy"),
 ])
 def test_another_story_keeps_its_own_card(message, card, absent):
     found = ids(message)
@@ -86,6 +88,21 @@ def test_the_employer_telling_the_worker_to_resign_is_not_a_resignation(message,
     assert told_article("dismissal_severance", message) == article
 
 
+def animal_lead(message: str) -> str:
+    card = next(c for c in packaged_cards() if c.id == "animal_harm")
+    return card.conclusions_for(told_form(message))[0].text
+
+
+def test_livestock_in_a_field_is_the_owners_liability_without_the_rabies_step():
+    message = "邻居家的羊跑到俺麦地里把麦苗啃光了 他不认账"
+    assert ids(message)[:1] == ["animal_harm"]
+    assert animal_lead(message).startswith("牲口跑到别人地里")
+    card = next(c for c in packaged_cards() if c.id == "animal_harm")
+    assert not any("狂犬" in s.text for s in card.steps_for(told_form(message)))
+    assert "狂犬" in card.steps_for(told_form("被邻居家的狗咬了一口"))[0].text
+    assert animal_lead("被邻居家的狗咬了一口").startswith("被别人家的狗")
+
+
 def test_wages_owed_by_a_private_boss_told_without_the_word_wage():
     assert ids("大棚给人家干活一天一百 干了四十多天 老板娘说年底再给 现在年底了又说没钱")[:1] == ["unpaid_wages"]
 
@@ -97,3 +114,12 @@ def test_wages_owed_by_a_private_boss_told_without_the_word_wage():
 ])
 def test_the_traffic_insurance_either_or_has_both_answers(message, article):
     assert told_article("traffic_accident", message) == article
+
+
+@pytest.mark.parametrize("message", [
+    "村里修路的压路机把俺家院墙震裂了 施工队说不关他们的事",
+    "村边采石场天天放炮 俺家房子震得裂了好几道缝",
+])
+def test_works_that_crack_a_house_get_the_neighbouring_safety_rule(message):
+    assert ids(message)[:1] == ["neighbour"]
+    assert lead_article("neighbour", message) == ("民法典", "295")
