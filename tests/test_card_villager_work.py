@@ -123,3 +123,12 @@ def test_the_traffic_insurance_either_or_has_both_answers(message, article):
 def test_works_that_crack_a_house_get_the_neighbouring_safety_rule(message):
     assert ids(message)[:1] == ["neighbour"]
     assert lead_article("neighbour", message) == ("民法典", "295")
+
+
+@pytest.mark.parametrize("message, article", [
+    ("俺是开小饭馆的 招了个服务员干了三天就走了 现在要工资还说要告俺没签合同要双倍", "10"),   # the employer asks
+    ("在超市上班干了五天 没签合同", "10"),
+    ("在超市干了五个月 没签合同", "82"),
+])
+def test_a_job_of_a_few_days_hears_the_one_month_rule(message, article):
+    assert told_article("no_written_contract", message) == article
