@@ -31,8 +31,8 @@ def sweep(path: Path) -> list[dict]:
 
 
 def _same_article(lead, law: str, article: str) -> bool:
-    """The lead quote is the article: same number, the law's short title inside the full one."""
-    return lead is not None and law in lead[0] and lead[1] == article
+    """The first quoted article is the expected one (the answer labels laws by their short title)."""
+    return lead is not None and tuple(lead) == (law, article)
 
 
 def main() -> None:
