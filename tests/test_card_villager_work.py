@@ -132,3 +132,12 @@ def test_works_that_crack_a_house_get_the_neighbouring_safety_rule(message):
 ])
 def test_a_job_of_a_few_days_hears_the_one_month_rule(message, article):
     assert told_article("no_written_contract", message) == article
+
+
+@pytest.mark.parametrize("message, article", [
+    ("俺出去打工把承包地给堂哥种了 现在回来要地 他不还 说地是他的了", ("农村土地承包法", "44")),
+    ("村里把俺家承包地收回去给别人了 说俺户口迁走了", ("农村土地承包法", "27")),   # the village takes it back
+])
+def test_a_field_lent_to_a_relative_stays_the_familys_contract(message, article):
+    assert ids(message)[:1] == ["land_contract"]
+    assert lead_article("land_contract", message) == article
