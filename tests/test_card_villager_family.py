@@ -102,6 +102,8 @@ def test_the_general_rule_still_leads_when_no_sub_situation_is_told(message, car
     ("在厂里干活手被机器轧断了 评了七级伤残 补助咋算", "disability_benefits"),
     ("俺爹娘都还在 俺们弟兄几个分家 老大要宅基地", "intestate_inheritance"),
     ("三十年前抱养的闺女没办手续，能继承俺的房子不", "intestate_inheritance"),
+    ("当年分家房子给了老大 现在几个儿子都不管俺 俺咋办", "family_partition"),
+    ("弟兄俩分家 宅基地证上是俺的名 他在上面盖了房不走", "family_partition"),
 ])
 def test_the_new_and_widened_cards_leave_other_stories_alone(message, not_card):
     assert not_card not in card_ids(message)
