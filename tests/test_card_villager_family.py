@@ -98,6 +98,7 @@ def test_the_general_rule_still_leads_when_no_sub_situation_is_told(message, car
 @pytest.mark.parametrize("message, not_card", [
     ("离婚两年了 前夫一分钱抚养费不给 娃上学要钱", "spouse_maintenance"),
     ("儿子在外地打工 一分钱不往家寄 也不给俺老两口养老钱", "spouse_maintenance"),
+    ("孩子他爸在外头有人了 也不往家拿钱 俺想离了 娃跟谁", "spouse_maintenance"),
     ("爹娘都走了 弟兄几个分老房子 大哥要多占两间", "family_partition"),
     ("在厂里干活手被机器轧断了 评了七级伤残 补助咋算", "disability_benefits"),
     ("俺爹娘都还在 俺们弟兄几个分家 老大要宅基地", "intestate_inheritance"),
