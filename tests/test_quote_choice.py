@@ -204,3 +204,20 @@ def test_quote_misses_held_out_keeps_only_the_asked_folds_questions():
     kept = heldout_hits(rows, [0, 2], None, cache)
     assert kept and {fold[r["id"]] for r in kept} == {0, 2}
     assert len(kept) == sum(1 for r in rows if fold[r["id"]] in (0, 2))
+
+
+def test_a_card_whose_every_conclusion_waits_for_its_situation_still_counts_what_it_shows(statutes):
+    """fake_farm_inputs writes each conclusion for its input (种子, 农药, 化肥: leads_when). A story
+    naming none still shows the first three; they, not nothing, are what retrieval's point must beat
+    (counted as nothing, 种子法 37 — farmers selling their own leftover seed — led such answers)."""
+    from assistant.answers.cards import packaged_card
+    from assistant.answers.composer import OfflineComposer
+    from knowledge.types import Hit
+
+    card = packaged_card("fake_farm_inputs")
+    assert all(c.leads_when for c in card.conclusions[:3])
+    part = ["第五章 种子生产经营"]
+    leftover = Hit("d1", "statute", statutes.text("种子法", "37"), law="种子法", article_id="37", path=part)
+    cited = Hit("d2", "statute", statutes.text("种子法", "45"), law="种子法", article_id="45", path=part)
+    composer = OfflineComposer(kb=None)
+    assert composer.specific_point("卖种子的不给赔 俺能自己卖种子吗", [leftover], card, [cited], {_key(cited)}) is None

@@ -17,7 +17,7 @@ from assistant.answers.matcher import (LAY_SPEECH, PERSONAL, asked_clauses, fits
                                        normalise_question, retrieval_backs, urgent_by_pattern)
 from assistant.answers.cards import grave_harm_now, packaged_card
 from assistant.answers.compounds import mark_compounds
-from assistant.answers.render import CardRenderer
+from assistant.answers.render import CONCLUSIONS_SHOWN, CardRenderer
 from assistant.answers.grounding import content_words, is_about
 from assistant.answers.next_steps import WHERE_TO_ASK, StepTemplate, steps_for
 from assistant.answers.plain_conclusion import plain_conclusion
@@ -248,9 +248,9 @@ class OfflineComposer:
         clause = best_clause(question, hit.text or "")
         if clause is None or clause.score <= 0:      # sharing nothing with the question, it settles nothing
             return None
-        # a conclusion written for a situation (leads_when) the question does not tell is not shown
-        told = card.told_situations(mark_compounds(normalise_question(question)))
-        shown = [c for c in card.conclusions if not c.leads_when or c in told]
+        # measured against the conclusions the card shows for this question (a situation's own
+        # conclusion beyond the first three shows only when the question tells it)
+        shown = card.conclusions_for(mark_compounds(normalise_question(question)))[:CONCLUSIONS_SHOWN]
         card_best = max((relevance(question, c.text + c.quote) for c in shown), default=0.0)
         near = any(h.law == hit.law and h.path[:2] == hit.path[:2] for h in card_hits if h.path)
         # an article from another law or part leads only when it answers clearly better (by 2, not 1)

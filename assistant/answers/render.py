@@ -20,6 +20,8 @@ from assistant.answers.matcher import normalise_question
 from assistant.documents.in_chat import offer_line
 from knowledge.types import Citation, Hit, KnowledgeBase
 
+CONCLUSIONS_SHOWN = 3        # an issue shows its first three conclusions (two in a short, several-issue answer)
+
 log = logging.getLogger(__name__)
 
 FIRST_SCREEN = 150          # characters an elderly asker sees before scrolling
@@ -149,7 +151,8 @@ class CardRenderer:
         first, hit = conclusions[0]
         lines.append(f"{Citation.of(hit).label}规定：“{first.quote}”")
         # a told case of its own comes on top of the card's conclusions, not in place of one of them
-        shown_conclusions = (3 if full else 2) + (bool(leading) and leading[0] not in card.conclusions)
+        shown_conclusions = ((CONCLUSIONS_SHOWN if full else CONCLUSIONS_SHOWN - 1)
+                             + (bool(leading) and leading[0] not in card.conclusions))
         for claim, hit in conclusions[1:shown_conclusions]:
             lines.append(f"另外，{claim.text.rstrip('。')}（{Citation.of(hit).label}：“{claim.quote}”）。")
         if shown[1:]:
