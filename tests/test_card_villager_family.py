@@ -113,3 +113,10 @@ def test_the_new_and_widened_cards_leave_other_stories_alone(message, not_card):
 @pytest.mark.parametrize("message", ["他要离婚 俺不想离 他告到法院了咋办", "俺不想离婚 他非要离 能不离吗"])
 def test_a_spouse_who_does_not_want_the_divorce_still_gets_the_divorce_card(message):
     assert first_card(message) == "divorce_litigation"
+
+
+def test_a_household_asking_how_many_homesteads_it_may_have_is_not_a_family_partition():
+    from assistant.answers.matcher import match_cards
+
+    matched = [m.card.id for m in match_cards("家里还没有分家，是不是只能有一处宅基地", [])]
+    assert "family_partition" not in matched and matched[:1] == ["homestead"]
