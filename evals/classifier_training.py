@@ -25,25 +25,16 @@ SETS = ("dev", "dev2", "dev3")
 
 def product_rows():
     """The cards', everyday and urgent examples (assistant/answers/)."""
-    from assistant.answers.cards import packaged_cards
-    from assistant.answers.classifier import Labelled, card_training
-    from assistant.answers.semantic import everyday_examples, urgent_kinds
+    from assistant.answers.classifier import example_training
 
-    return (card_training(packaged_cards(), everyday_examples())
-            + [Labelled(e, None, True) for u in urgent_kinds() for e in u.examples])
+    return example_training()
 
 
 def with_sets(train_sets: tuple[str, ...]):
-    """The product's rows plus the realistic sets' main types and urgency (the old training)."""
-    from assistant.answers.classifier import Labelled
-    from assistant.answers.semantic import EVERYDAY
+    """The examples plus the named realistic sets' main types and urgency."""
+    from assistant.answers.classifier import labelled_phrasings
 
-    rows = []
-    for name in train_sets:
-        for row in read_jsonl(REALISTIC_SETS[name]):
-            types = [t for t in row["types"] if not t.startswith("other:")]
-            rows.append(Labelled(row["question"], types[0] if types else EVERYDAY, bool(row["urgent"])))
-    return product_rows() + rows
+    return product_rows() + labelled_phrasings([REALISTIC_SETS[name] for name in train_sets])
 
 
 def searched(kb, questions: list[str], cache: Path | None) -> dict:

@@ -90,11 +90,15 @@ def labelled_phrasings(paths: Iterable[Path] = LABELLED_PHRASINGS) -> list[Label
     return out
 
 
-def default_training() -> list[Labelled]:
-    """The product's training phrasings: the cards', everyday and urgent examples and the labelled
-    realistic questions."""
+def example_training() -> list[Labelled]:
+    """The cards', everyday and urgent examples."""
     urgent = [Labelled(e, None, True) for u in urgent_kinds() for e in u.examples]
-    return card_training(packaged_cards(), everyday_examples()) + urgent + labelled_phrasings()
+    return card_training(packaged_cards(), everyday_examples()) + urgent
+
+
+def default_training() -> list[Labelled]:
+    """The product's training phrasings: the examples and the labelled realistic questions."""
+    return example_training() + labelled_phrasings()
 
 
 class CardClassifier:
